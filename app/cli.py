@@ -1,0 +1,147 @@
+"""Command line: the GUI by default, batch subcommands for headless work (see BRIEF.md)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from app.errors import UserFacingError
+
+log = logging.getLogger("taizhang")
+
+USAGE_ERROR = 2
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error in one line and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _existing_db(path: str) -> Path:
+    p = Path(path)
+    if not p.is_file():
+        raise UsageError(f"数据库文件不存在:{path}")
+    return p
+
+
+def _existing_files(paths: Sequence[str]) -> list[Path]:
+    out = []
+    for path in paths:
+        p = Path(path)
+        if not p.is_file():
+            raise UsageError(f"文件不存在:{path}")
+        out.append(p)
+    return out
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n")
+
+
+# ---------------------------------------------------------------- commands
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from app.services.db import open_database
+    from app.services.examples import example_spec, load_example
+
+    path = Path(args.db)
+    if path.exists() and path.stat().st_size > 0:
+        raise UsageError(f"文件已存在,不会覆盖:{path}")
+    if args.example:
+        example_spec(args.example)  # unknown name: fail before creating the file
+    engine = open_database(path)
+    if args.example:
+        plan_id = load_example(engine, args.example)
+        print(f"已创建 {path},示例方案 {args.example}(方案编号 {plan_id})")
+    else:
+        print(f"已创建 {path}")
+    return 0
+
+
+def cmd_plan_show(args: argparse.Namespace) -> int:
+    from app.services.db import open_database
+    from app.services.plans import plans_json
+
+    engine = open_database(_existing_db(args.db), create=False)
+    data = plans_json(engine, args.plan)
+    if args.json:
+        _print_json(data)
+    else:
+        for p in data["plans"]:
+            print(f"[{p['id']}] {p['title']}  任务 {len(p['tasks'])} · 指标 "
+                  f"{len(p['indicators'])} · 单位 {len(p['units'])}")
+    return 0
+
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> _Parser:
+    parser = _Parser(prog="taizhang", description="台账:任务进展离线填报与汇总")
+    parser.add_argument("--db", help="数据库文件")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    p = sub.add_parser("init", help="新建数据库")
+    p.add_argument("--db", required=True)
+    p.add_argument("--example", help="载入内置示例方案(tianning、zhonglou)")
+    p.set_defaults(func=cmd_init)
+
+    plan = sub.add_parser("plan", help="方案")
+    plan_sub = plan.add_subparsers(dest="plan_command", parser_class=_Parser, required=True)
+    p = plan_sub.add_parser("show", help="显示方案")
+    p.add_argument("--db", required=True)
+    p.add_argument("--plan", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_plan_show)
+
+    for register in EXTRA_COMMANDS:
+        register(sub, plan_sub)
+    return parser
+
+
+# Feature modules append a function (subparsers, plan_subparsers) -> None here.
+EXTRA_COMMANDS: list[Callable[[Any, Any], None]] = []
+
+
+def _load_extra_commands() -> None:
+    """Import the command modules of the features (each registers itself)."""
+    import importlib
+
+    for name in ("app.cli_packets", "app.cli_plans", "app.cli_reports"):
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    _load_extra_commands()
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            from app.views.app import run_gui
+
+            return run_gui(args.db)
+        result: int = args.func(args)
+        return result
+    except UsageError as exc:
+        print(f"taizhang: 错误:{exc}", file=sys.stderr)
+        return USAGE_ERROR
+    except UserFacingError as exc:
+        print(f"taizhang: {exc}", file=sys.stderr)
+        return 1

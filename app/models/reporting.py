@@ -1,0 +1,172 @@
+"""What units report: progress entries, indicator values, packets, audit, conflicts, flags."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base
+from app.models.plan import utcnow
+from app.vocab import INDICATOR_FIELDS, PROGRESS_FIELDS, STATUS_LABELS, STATUSES
+
+__all__ = ["INDICATOR_FIELDS", "PROGRESS_FIELDS", "STATUSES", "STATUS_LABELS"]
+
+
+class ProgressEntry(Base):
+    """One unit's report on one task item for one period."""
+
+    __tablename__ = "progress_entry"
+    __table_args__ = (
+        UniqueConstraint("unit_id", "task_id", "period_id"),
+        CheckConstraint(
+            "status IS NULL OR status IN ('not_started','in_progress','completed','behind','ongoing')",
+            name="status"),
+        CheckConstraint("percent IS NULL OR (percent >= 0 AND percent <= 100)", name="percent"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str | None] = mapped_column(String(16))
+    percent: Mapped[float | None] = mapped_column(Float)
+    progress: Mapped[str] = mapped_column(Text, default="")
+    problems: Mapped[str] = mapped_column(Text, default="")
+    next_steps: Mapped[str] = mapped_column(Text, default="")
+    responsible: Mapped[str] = mapped_column(Text, default="")
+    phone: Mapped[str] = mapped_column(Text, default="")
+    completed_on: Mapped[dt.date | None] = mapped_column(Date)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    packet_id: Mapped[str | None] = mapped_column(ForeignKey("packet.id", ondelete="SET NULL"))
+
+
+class IndicatorValue(Base):
+    __tablename__ = "indicator_value"
+    __table_args__ = (UniqueConstraint("unit_id", "indicator_id", "period_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"),
+                                              index=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id", ondelete="CASCADE"), index=True)
+    value: Mapped[str] = mapped_column(Text, default="")  # as reported; numeric where the standard is
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    packet_id: Mapped[str | None] = mapped_column(ForeignKey("packet.id", ondelete="SET NULL"))
+
+
+class Packet(Base):
+    """Ledger of every packet issued or received (a returned packet keeps its issued id)."""
+
+    __tablename__ = "packet"
+    __table_args__ = (
+        CheckConstraint("direction IN ('issued','returned')", name="direction"),
+    )
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # packet id + direction + revision
+    packet_uid: Mapped[str] = mapped_column(String(32), index=True)  # the id written in the manifest
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id", ondelete="CASCADE"), index=True)
+    direction: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(12), default="normal")  # normal / correction
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    file_name: Mapped[str] = mapped_column(Text, default="")
+    file_hash: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    outcome: Mapped[str] = mapped_column(String(12), default="issued")
+    message: Mapped[str] = mapped_column(Text, default="")
+    rows: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # row key -> issued values
+
+
+class AuditLog(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(Text, default="")
+    actor_unit: Mapped[str] = mapped_column(Text, default="")
+    entity: Mapped[str] = mapped_column(String(32))  # progress / indicator_value / task / ...
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    field: Mapped[str] = mapped_column(String(32), default="")
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)
+    packet_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    file_hash: Mapped[str | None] = mapped_column(String(64))
+    sheet: Mapped[str | None] = mapped_column(Text)
+    cell: Mapped[str | None] = mapped_column(String(16))
+
+
+class Conflict(Base):
+    """A field both the district and the office changed since the packet was issued."""
+
+    __tablename__ = "conflict"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    packet_id: Mapped[str] = mapped_column(ForeignKey("packet.id", ondelete="CASCADE"), index=True)
+    entity: Mapped[str] = mapped_column(String(32))  # progress / indicator_value
+    entity_id: Mapped[int] = mapped_column(Integer)
+    field: Mapped[str] = mapped_column(String(32))
+    issued: Mapped[str | None] = mapped_column(Text)
+    returned: Mapped[str | None] = mapped_column(Text)
+    current: Mapped[str | None] = mapped_column(Text)
+    sheet: Mapped[str | None] = mapped_column(Text)
+    cell: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open / kept / taken
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Flag(Base):
+    """A field the district sent back for correction (退回修改)."""
+
+    __tablename__ = "flag"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"))
+    indicator_id: Mapped[int | None] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"))
+    field: Mapped[str] = mapped_column(String(32))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open / closed
+    packet_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Setting(Base):
+    """Per-database facts: role (district/office), the office's own unit, the actor name."""
+
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+
+
+class Receipt(Base):
+    """Latest state of a unit's return for a period (收件登记); derived from packets on merge."""
+
+    __tablename__ = "receipt"
+    __table_args__ = (UniqueConstraint("unit_id", "period_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id", ondelete="CASCADE"), index=True)
+    received_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    state: Mapped[str] = mapped_column(String(12), default="issued")  # issued/accepted/rejected/returned_for_fix
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    packet_id: Mapped[str | None] = mapped_column(String(64))

@@ -1,0 +1,116 @@
+"""Application start: fonts, language, which database to open, and the window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from importlib import resources
+from pathlib import Path
+
+from platformdirs import user_data_dir, user_log_dir
+from PySide6.QtCore import QLocale, QSettings, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.errors import UserFacingError
+from app.services.db import Database, open_database
+from app.services.examples import load_example
+
+log = logging.getLogger(__name__)
+APP_NAME = "Taizhang"
+CJK_FAMILIES = ["Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC",
+                "WenQuanYi Micro Hei", "SimHei", "SimSun"]
+
+
+def default_database_path() -> Path:
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / "taizhang.db"
+
+
+def register_fonts() -> list[str]:
+    """Load fonts bundled under app/resources/fonts; returns the families Qt now knows."""
+    families: list[str] = []
+    folder = resources.files("app.resources") / "fonts"
+    for entry in folder.iterdir() if folder.is_dir() else []:
+        if entry.name.lower().endswith((".ttf", ".otf", ".ttc")):
+            font_id = QFontDatabase.addApplicationFont(str(entry))
+            if font_id >= 0:
+                families += QFontDatabase.applicationFontFamilies(font_id)
+    return families
+
+
+def apply_ui_font(app: QApplication) -> None:
+    font = QFont(app.font())
+    font.setFamilies([*CJK_FAMILIES, *font.families()])
+    if font.pointSizeF() < 10:
+        font.setPointSizeF(10)
+    app.setFont(font)
+
+
+def install_translator(app: QApplication, language: str | None) -> QTranslator | None:
+    """Chinese is the source language; English ships as a Qt translation."""
+    lang = language or QSettings().value("language", "zh", str)
+    if not lang.startswith("en"):
+        return None
+    translator = QTranslator(app)
+    qm = resources.files("app.resources") / "translations" / "taizhang_en.qm"
+    if qm.is_file() and translator.load(str(qm)):
+        app.installTranslator(translator)
+        QLocale.setDefault(QLocale(QLocale.Language.English))
+        return translator
+    return None
+
+
+def setup_logging() -> Path:
+    folder = Path(user_log_dir(APP_NAME, appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "taizhang.log"
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(handler)
+    return path
+
+
+def open_or_create(path: Path | None) -> Database:
+    """The database to show: the one asked for, the last one, or a new example database."""
+    settings = QSettings()
+    if path is None:
+        last = settings.value("last_database", "", str)
+        path = Path(last) if last and Path(last).is_file() else default_database_path()
+    fresh = not path.exists()
+    db = open_database(path)
+    if fresh:
+        load_example(db, "tianning")
+    settings.setValue("last_database", str(path.resolve()))
+    return db
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv)
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName("台账")
+    register_fonts()
+    apply_ui_font(app)
+    return app
+
+
+def main_window_for(db: Database):  # type: ignore[no-untyped-def]
+    """District window, or the office clerk's window for an office database."""
+    from app.views.main_window import MainWindow
+
+    return MainWindow(db)
+
+
+def run_gui(db_path: str | None = None, language: str | None = None) -> int:
+    app = make_application()
+    setup_logging()
+    install_translator(app, language)
+    try:
+        db = open_or_create(Path(db_path) if db_path else None)
+    except UserFacingError as exc:
+        QMessageBox.critical(None, "台账", str(exc))
+        return 1
+    window = main_window_for(db)
+    window.show()
+    return app.exec()

@@ -1,0 +1,191 @@
+"""The district office's window: plan/period bar, navigation on the left, pages on the right."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from app.services.db import Database, database_location
+from app.services.plans import PlanInfo, get_plan, list_plans, period_label
+from app.views.bus import Changes, bus
+from app.views.pages.base import Context, Page
+from app.views.pages.catalog import IndicatorsPage, UnitsPage
+from app.views.pages.tasks import TasksPage
+
+# Feature modules add page factories here (title order = navigation order).
+PAGE_FACTORIES: list[Callable[[QWidget], Page]] = [TasksPage, IndicatorsPage, UnitsPage]
+
+
+class MainWindow(QMainWindow):
+    context_changed = Signal(object)  # Context
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.plan: PlanInfo | None = None
+        self.setWindowTitle(self.tr("台账 · 任务进展填报与汇总"))
+        self.resize(1360, 820)
+
+        self.plan_combo = QComboBox()
+        self.plan_combo.setMinimumWidth(420)
+        self.plan_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.plan_combo.currentIndexChanged.connect(self._plan_chosen)
+        self.period_combo = QComboBox()
+        self.period_combo.setMinimumWidth(130)
+        self.period_combo.currentIndexChanged.connect(self._period_chosen)
+        self.status_label = QLabel()
+
+        bar = QToolBar(self.tr("方案与周期"))
+        bar.setMovable(False)
+        holder = QWidget()
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(6, 2, 6, 2)
+        row.addWidget(QLabel(self.tr("方案")))
+        row.addWidget(self.plan_combo)
+        row.addSpacing(12)
+        row.addWidget(QLabel(self.tr("周期")))
+        row.addWidget(self.period_combo)
+        row.addStretch(1)
+        row.addWidget(self.status_label)
+        bar.addWidget(holder)
+        self.addToolBar(bar)
+
+        self.nav = QListWidget()
+        self.nav.setMaximumWidth(150)
+        self.nav.setStyleSheet("QListWidget::item { padding: 8px 10px; }")
+        self.stack = QStackedWidget()
+        self.pages: list[Page] = []
+        for factory in PAGE_FACTORIES:
+            self.add_page(factory(self))
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        splitter = QSplitter()
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([130, 1200])
+        self.setCentralWidget(splitter)
+
+        self._build_menus()
+        self.statusBar().showMessage(self.tr("数据库:{0}").format(database_location(db)))
+        bus.changed.connect(self._on_changed)
+        self.reload_plans()
+        self.nav.setCurrentRow(0)
+
+    # ------------------------------------------------------------ structure
+
+    def add_page(self, page: Page) -> None:
+        self.pages.append(page)
+        self.stack.addWidget(page)
+        QListWidgetItem(page.tr(page.title) if page.title else "", self.nav)
+
+    def page(self, cls: type[Page]) -> Page | None:
+        return next((p for p in self.pages if isinstance(p, cls)), None)
+
+    def show_page(self, page: Page) -> None:
+        self.nav.setCurrentRow(self.pages.index(page))
+
+    def _build_menus(self) -> None:
+        self.file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
+        self.plan_menu = self.menuBar().addMenu(self.tr("方案(&P)"))
+        self.report_menu = self.menuBar().addMenu(self.tr("填报(&R)"))
+        self.summary_menu = self.menuBar().addMenu(self.tr("报告(&S)"))
+        self.help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
+        quit_action = QAction(self.tr("退出"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        self.file_menu.addAction(quit_action)
+        about = QAction(self.tr("关于台账"), self)
+        about.triggered.connect(self._about)
+        self.help_menu.addAction(about)
+
+    def _about(self) -> None:
+        from app import __version__
+        from app.views.dialogs import show_info
+
+        show_info(self, self.tr("台账 {0}\n任务进展离线填报与汇总").format(__version__))
+
+    # ------------------------------------------------------------ context
+
+    def context(self) -> Context:
+        period = None
+        if self.plan is not None and self.period_combo.currentIndex() >= 0:
+            pid = self.period_combo.currentData()
+            period = next((p for p in self.plan.periods if p.id == pid), None)
+        return Context(self.db, self.plan, period)
+
+    def reload_plans(self, select: int | None = None) -> None:
+        current = select if select is not None else self.plan_combo.currentData()
+        self.plan_combo.blockSignals(True)
+        self.plan_combo.clear()
+        for p in list_plans(self.db):
+            self.plan_combo.addItem(p.title, p.id)
+        i = self.plan_combo.findData(current)
+        self.plan_combo.setCurrentIndex(i if i >= 0 else 0)
+        self.plan_combo.blockSignals(False)
+        self._plan_chosen()
+
+    def select_period(self, key: str) -> None:
+        for i in range(self.period_combo.count()):
+            if self.period_combo.itemText(i) == period_label(key):
+                self.period_combo.setCurrentIndex(i)
+                return
+
+    def _plan_chosen(self, *_: object) -> None:
+        plan_id = self.plan_combo.currentData()
+        self.plan = get_plan(self.db, plan_id) if plan_id is not None else None
+        previous = self.period_combo.currentText()
+        self.period_combo.blockSignals(True)
+        self.period_combo.clear()
+        for p in self.plan.periods if self.plan else []:
+            self.period_combo.addItem(p.label, p.id)
+        i = self.period_combo.findText(previous)
+        if i < 0 and self.plan and self.plan.periods:
+            i = self._default_period_index()
+        self.period_combo.setCurrentIndex(i)
+        self.period_combo.blockSignals(False)
+        self._period_chosen()
+
+    def _default_period_index(self) -> int:
+        """The latest period whose deadline has passed, else the first."""
+        import datetime as dt
+
+        assert self.plan is not None
+        today = dt.date.today()
+        best = 0
+        for i, p in enumerate(self.plan.periods):
+            if p.end <= today:
+                best = i
+        return best
+
+    def _period_chosen(self, *_: object) -> None:
+        ctx = self.context()
+        for page in self.pages:
+            page.set_context(ctx)
+        self.context_changed.emit(ctx)
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.plans:
+            self.reload_plans()
+        else:
+            ctx = self.context()
+            for page in self.pages:
+                page.set_context(ctx)
+            self.context_changed.emit(ctx)
+
+    def set_status(self, text: str) -> None:
+        self.status_label.setText(text)
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)

@@ -1,0 +1,111 @@
+"""The one way to run background work: ``run_op`` with progress, cancel and callbacks.
+
+Worker code gets a ``Reporter`` and never touches widgets; results come back to the GUI
+thread through queued signals.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from app.errors import UserFacingError
+from app.services.progress import Cancelled, Reporter
+
+log = logging.getLogger(__name__)
+
+
+class _Signals(QObject):
+    progress = Signal(int, int, str)
+    succeeded = Signal(object)
+    failed = Signal(object)
+    cancelled = Signal()
+    finished = Signal()
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable[[Reporter], Any], signals: _Signals, reporter: Reporter):
+        super().__init__()
+        self.fn = fn
+        self.signals = signals
+        self.reporter = reporter
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        try:
+            result = self.fn(self.reporter)
+        except Cancelled:
+            self.signals.cancelled.emit()
+        except UserFacingError as exc:
+            self.signals.failed.emit(exc)
+        except Exception as exc:  # a bug: log it with its traceback, tell the user briefly
+            log.error("background operation failed:\n%s", traceback.format_exc())
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.succeeded.emit(result)
+        self.signals.finished.emit()
+
+
+class OpHandle(QObject):
+    """A running operation; keep a reference until `finished`."""
+
+    def __init__(self, parent: QObject | None) -> None:
+        super().__init__(parent)
+        self.signals = _Signals(self)
+        self.reporter = Reporter(self.signals.progress.emit)
+        self.dialog: QProgressDialog | None = None
+
+    def cancel(self) -> None:
+        self.reporter.cancel()
+
+
+def run_op(
+    parent: QWidget | None,
+    fn: Callable[[Reporter], Any],
+    *,
+    on_success: Callable[[Any], None] | None = None,
+    on_failure: Callable[[BaseException], None] | None = None,
+    on_cancel: Callable[[], None] | None = None,
+    title: str = "",
+    show_progress: bool = True,
+) -> OpHandle:
+    """Run ``fn(reporter)`` on the thread pool; callbacks run on the GUI thread."""
+    handle = OpHandle(parent)
+    sig = handle.signals
+    if show_progress and parent is not None:
+        dlg = QProgressDialog(title, parent.tr("取消"), 0, 0, parent)
+        dlg.setWindowTitle(title)
+        dlg.setWindowModality(Qt.WindowModality.WindowModal)
+        dlg.setMinimumDuration(300)
+        dlg.setAutoClose(False)
+        dlg.setAutoReset(False)
+        dlg.canceled.connect(handle.cancel)
+        handle.dialog = dlg
+
+        def show_progress_(done: int, total: int, text: str) -> None:
+            dlg.setMaximum(max(total, 0))
+            dlg.setValue(done)
+            if text:
+                dlg.setLabelText(text)
+
+        sig.progress.connect(show_progress_)
+        sig.finished.connect(dlg.reset)
+        sig.finished.connect(dlg.deleteLater)
+    if on_success is not None:
+        sig.succeeded.connect(on_success)
+    if on_failure is not None:
+        sig.failed.connect(on_failure)
+    elif parent is not None:
+        from app.views.dialogs import show_error
+
+        sig.failed.connect(lambda exc: show_error(parent, exc))
+    if on_cancel is not None:
+        sig.cancelled.connect(on_cancel)
+    sig.finished.connect(handle.deleteLater)
+    QThreadPool.globalInstance().start(_Job(fn, sig, handle.reporter))
+    return handle

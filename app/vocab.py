@@ -1,0 +1,44 @@
+"""The product's vocabulary (codes and their Chinese labels), shared by every layer."""
+
+from __future__ import annotations
+
+STATUSES = ("not_started", "in_progress", "completed", "behind", "ongoing")
+STATUS_LABELS = {
+    "not_started": "未启动",
+    "in_progress": "推进中",
+    "completed": "已完成",
+    "behind": "滞后",
+    "ongoing": "长期坚持",
+}
+STATUS_BY_LABEL = {v: k for k, v in STATUS_LABELS.items()}
+
+ROLES = ("lead", "cooperating", "implementing")
+ROLE_LABELS = {"lead": "牵头", "cooperating": "配合", "implementing": "落实"}
+
+UNIT_KINDS = ("district_office", "department", "town", "street", "zone")
+KIND_LABELS = {
+    "district_office": "区创建办",
+    "department": "部门",
+    "town": "镇",
+    "street": "街道",
+    "zone": "开发区",
+}
+
+FREQUENCIES = ("month", "quarter", "half_year", "year")
+FREQUENCY_LABELS = {"month": "月", "quarter": "季度", "half_year": "半年", "year": "年"}
+
+PROGRESS_FIELDS = ("status", "percent", "progress", "problems", "next_steps", "responsible",
+                   "phone", "completed_on")
+INDICATOR_FIELDS = ("value", "note")
+FIELD_LABELS = {
+    "status": "进展状态",
+    "percent": "完成进度(%)",
+    "progress": "本期进展",
+    "problems": "存在问题",
+    "next_steps": "下步计划",
+    "responsible": "责任人",
+    "phone": "联系电话",
+    "completed_on": "完成日期",
+    "value": "本期数值",
+    "note": "说明",
+}

@@ -1,0 +1,64 @@
+"""Test setup: offscreen Qt, isolated user directories, small real databases."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+_home = tempfile.mkdtemp(prefix="taizhang-test-home-")
+for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+    os.environ[var] = str(Path(_home) / var.lower())
+os.environ.setdefault("MPLCONFIGDIR", str(Path(_home) / "mpl"))
+
+import pytest  # noqa: E402
+
+from app.services.db import Database, open_database  # noqa: E402
+from app.services.examples import load_example  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def copy_sqlite(src: Path, dest: Path) -> None:
+    a, b = sqlite3.connect(src), sqlite3.connect(dest)
+    try:
+        a.backup(b)
+    finally:
+        a.close()
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def tianning_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "tianning.db"
+    engine = open_database(path)
+    load_example(engine, "tianning")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    """An empty, migrated database file."""
+    engine = open_database(tmp_path / "empty.db")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def tianning_path(tmp_path: Path, tianning_template: Path) -> Path:
+    path = tmp_path / "tianning.db"
+    copy_sqlite(tianning_template, path)
+    return path
+
+
+@pytest.fixture
+def tianning(tianning_path: Path) -> Iterator[Database]:
+    """A database holding the bundled tianning example plan (plan id 1)."""
+    engine = open_database(tianning_path)
+    yield engine
+    engine.dispose()

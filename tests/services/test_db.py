@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+
+from app.errors import UserFacingError
+from app.models import Base
+from app.services.db import head_revision, open_database
+
+SCHEMAS = Path(__file__).resolve().parents[1] / "data" / "schemas"
+
+
+def table_rows(path: Path) -> dict[str, list[tuple]]:
+    con = sqlite3.connect(path)
+    try:
+        names = [r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
+            "AND name != 'alembic_version'")]
+        return {n: sorted(con.execute(f'SELECT * FROM "{n}"').fetchall(), key=repr)
+                for n in names}
+    finally:
+        con.close()
+
+
+def test_new_file_is_created_and_stamped_at_head(tmp_path: Path) -> None:
+    engine = open_database(tmp_path / "new.db")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == \
+            head_revision()
+        assert set(Base.metadata.tables) <= set(inspect(conn).get_table_names())
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+
+
+def test_a_newer_schema_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    open_database(path).dispose()
+    con = sqlite3.connect(path)
+    con.execute("UPDATE alembic_version SET version_num='9999_from_the_future'")
+    con.commit()
+    con.close()
+    before = path.read_bytes()
+    with pytest.raises(UserFacingError, match="更新版本"):
+        open_database(path)
+    assert path.read_bytes() == before
+
+
+def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("这不是数据库", "utf-8")
+    with pytest.raises(UserFacingError, match="SQLite"):
+        open_database(path)
+
+
+def test_a_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE customers (id INTEGER)")
+    con.close()
+    with pytest.raises(UserFacingError, match="不是台账数据库"):
+        open_database(path)
+
+
+def test_missing_file_without_create(tmp_path: Path) -> None:
+    with pytest.raises(UserFacingError, match="不存在"):
+        open_database(tmp_path / "nope.db", create=False)
+
+
+@pytest.mark.parametrize("stored", sorted(SCHEMAS.glob("*.db")), ids=lambda p: p.stem)
+def test_every_released_schema_upgrades_to_head_keeping_every_row(
+        stored: Path, tmp_path: Path) -> None:
+    path = tmp_path / stored.name
+    shutil.copy(stored, path)
+    before = table_rows(path)
+    assert sum(len(rows) for rows in before.values()) > 10
+    open_database(path).dispose()
+    after = table_rows(path)
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head_revision()
+    con.close()
+    for table, rows in before.items():
+        assert len(after[table]) == len(rows), table
+    if stored.stem != head_revision():
+        backups = list(tmp_path.glob(f"{path.stem}.schema-{stored.stem}.*.bak.db"))
+        assert len(backups) == 1
+        assert table_rows(backups[0]) == before
+
+
+def test_the_stored_schemas_include_head() -> None:
+    assert (SCHEMAS / f"{head_revision()}.db").is_file(), \
+        "run tools/make_schema_snapshot.py after adding a migration"

@@ -1,0 +1,49 @@
+"""Render a window of the application to PNG (run under Xvfb or offscreen).
+
+    python tools/screenshot.py --db FILE --out shot.png [--page 任务] [--period 2021-06]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from PySide6.QtCore import QTimer  # noqa: E402
+
+from app.services.db import open_database  # noqa: E402
+from app.views.app import main_window_for, make_application  # noqa: E402
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--page", default="")
+    ap.add_argument("--period", default="")
+    ap.add_argument("--size", default="1360x820")
+    args = ap.parse_args()
+    app = make_application()
+    window = main_window_for(open_database(args.db, create=False))
+    w, h = (int(x) for x in args.size.split("x"))
+    window.resize(w, h)
+    window.show()
+    if args.period and hasattr(window, "select_period"):
+        window.select_period(args.period)
+    if args.page and hasattr(window, "pages"):
+        for page in window.pages:
+            if page.title == args.page:
+                window.show_page(page)
+
+    def grab() -> None:
+        window.grab().save(args.out)
+        app.quit()
+
+    QTimer.singleShot(1500, grab)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
