@@ -84,6 +84,23 @@ def cmd_plan_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_progress(args: argparse.Namespace) -> int:
+    from app.services.db import open_database
+    from app.services.progress_query import period_progress, progress_json
+
+    engine = open_database(_existing_db(args.db), create=False)
+    data = period_progress(engine, args.period, args.plan)
+    if args.json:
+        _print_json(progress_json(data))
+    else:
+        done = sum(u.returned for u in data.units)
+        print(f"{data.period}:已报 {done}/{len(data.units)},截止 {data.due}")
+        for u in data.units:
+            state = ("迟报" if u.late else "已报") if u.returned else "未报"
+            print(f"  {u.name}\t{state}\t任务 {len(u.tasks)}\t指标 {len(u.indicators)}")
+    return 0
+
+
 Command = Callable[[argparse.Namespace], int]
 
 
@@ -105,6 +122,13 @@ def build_parser() -> _Parser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_plan_show)
 
+    p = sub.add_parser("progress", help="某周期数据库中的进展")
+    p.add_argument("--db", required=True)
+    p.add_argument("--period", required=True, help="YYYY-MM")
+    p.add_argument("--plan", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_progress)
+
     for register in EXTRA_COMMANDS:
         register(sub, plan_sub)
     return parser
@@ -118,7 +142,7 @@ def _load_extra_commands() -> None:
     """Import the command modules of the features (each registers itself)."""
     import importlib
 
-    for name in ("app.cli_packets", "app.cli_plans", "app.cli_reports"):
+    for name in ("app.cli_packets", "app.cli_merge", "app.cli_plans", "app.cli_reports"):
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as exc:
