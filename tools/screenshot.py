@@ -11,10 +11,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtCore import QTimer
 
-from app.services.db import open_database  # noqa: E402
-from app.views.app import main_window_for, make_application  # noqa: E402
+from app.services.db import open_database
+from app.views.app import main_window_for, make_application
 
 
 def main() -> int:

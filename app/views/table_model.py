@@ -21,7 +21,6 @@ from PySide6.QtGui import QBrush, QColor
 
 T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
@@ -49,6 +48,14 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
     def record(self, row: int) -> T:
         return self.records[row]
 
+    def sort_key(self, row: int, column: int) -> Any:
+        """Python-side sort key; tuples and None never cross into QVariant."""
+        col = self.columns[column]
+        key = col.sort_key(self.records[row]) if col.sort_key else col.value(self.records[row])
+        if key is None:
+            return (0, "")
+        return (1, key) if isinstance(key, int | float) else (2, key)
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.records)
 
@@ -67,9 +74,6 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
             if isinstance(value, float):
                 return f"{value:g}"
             return str(value)
-        if role == SORT_ROLE:
-            key = col.sort_key(rec) if col.sort_key else col.value(rec)
-            return "" if key is None else key
         if role == RECORD_ROLE:
             return rec
         if role == Qt.ItemDataRole.ToolTipRole and col.tooltip is not None:
@@ -97,7 +101,6 @@ class RecordFilterProxy(QSortFilterProxyModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.setSortRole(SORT_ROLE)
         self._predicate: Callable[[Any], bool] | None = None
 
     def set_predicate(self, predicate: Callable[[Any], bool] | None) -> None:
@@ -111,6 +114,13 @@ class RecordFilterProxy(QSortFilterProxyModel):
         model = self.sourceModel()
         rec = model.data(model.index(source_row, 0, source_parent), RECORD_ROLE)
         return bool(self._predicate(rec))
+
+    def lessThan(self, left: Index, right: Index) -> bool:
+        model = self.sourceModel()
+        if isinstance(model, RecordTableModel):
+            return bool(model.sort_key(left.row(), left.column())
+                        < model.sort_key(right.row(), right.column()))
+        return bool(super().lessThan(left, right))
 
     def record(self, proxy_row: int) -> Any:
         return self.data(self.index(proxy_row, 0), RECORD_ROLE)

@@ -68,14 +68,16 @@ class TasksPage(Page):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._children: dict[int, set[int]] = {}
-        self.tree_model = QStandardItemModel(self)
+        # Models stay parentless (owned by Python) so they outlive the views while the page is
+        # destroyed: a model dying first resets the selection and calls our slots mid-teardown.
+        self.tree_model = QStandardItemModel()
         self.tree = QTreeView()
         self.tree.setModel(self.tree_model)
         self.tree.setHeaderHidden(True)
         self.tree.selectionModel().currentChanged.connect(self._apply_filter)
 
-        self.model: RecordTableModel[TaskInfo] = RecordTableModel(task_columns(self.tr), self)
-        self.proxy = RecordFilterProxy(self)
+        self.model: RecordTableModel[TaskInfo] = RecordTableModel(task_columns(self.tr))
+        self.proxy = RecordFilterProxy()
         self.proxy.setSourceModel(self.model)
         self.table = QTableView()
         self.table.setModel(self.proxy)

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from app.services.db import Database
+from app.services.plans import get_plan
+from app.views.main_window import MainWindow
+from app.views.pages.catalog import IndicatorsPage, UnitsPage
+from app.views.pages.tasks import TasksPage, task_columns
+from app.views.table_model import RecordTableModel
+
+
+def test_window_shows_the_plan_and_filters_tasks(qtbot: QtBot, tianning: Database) -> None:
+    window = MainWindow(tianning)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.plan_combo.currentText().startswith("常州市天宁区生态文明建设示范区")
+    page = window.page(TasksPage)
+    assert isinstance(page, TasksPage)
+    plan = get_plan(tianning, 1)
+    assert page.proxy.rowCount() == len(plan.tasks)
+
+    page.set_unit_filter("区住建局")
+    lead_or_coop = [t for t in plan.tasks if "区住建局" in t.units()]
+    assert page.proxy.rowCount() == len(lead_or_coop) > 0
+
+    page.set_unit_filter(None)
+    page.search.setText("河长制")
+    assert 0 < page.proxy.rowCount() < len(plan.tasks)
+    page.table.selectRow(0)
+    shown = page.proxy.record(0)
+    assert "河长制" in shown.text
+    assert shown.text[:20] in page.detail.toPlainText()
+    assert "牵头" in page.detail.toPlainText()
+
+
+def test_section_tree_limits_tasks_to_the_subtree(qtbot: QtBot, tianning: Database) -> None:
+    window = MainWindow(tianning)
+    qtbot.addWidget(window)
+    page = window.page(TasksPage)
+    assert isinstance(page, TasksPage)
+    plan = get_plan(tianning, 1)
+    top = next(s for s in plan.sections if s.parent_id is None and any(
+        c.parent_id == s.id for c in plan.sections))
+    page.select_section(top.id)
+    expected = [t for t in plan.tasks if t.section.startswith(top.title)]
+    assert page.proxy.rowCount() == len(expected) > 0
+
+
+def test_units_and_indicators_pages(qtbot: QtBot, tianning: Database) -> None:
+    window = MainWindow(tianning)
+    qtbot.addWidget(window)
+    units = window.page(UnitsPage)
+    inds = window.page(IndicatorsPage)
+    assert isinstance(units, UnitsPage) and isinstance(inds, IndicatorsPage)
+    plan = get_plan(tianning, 1)
+    assert units.model.rowCount() == len(plan.units)
+    assert inds.model.rowCount() == len(plan.indicators)
+    assert "街道" in units.summary.text()
+
+
+def test_task_model_passes_qtmodeltester(qtmodeltester, tianning: Database) -> None:  # type: ignore[no-untyped-def]
+    model: RecordTableModel = RecordTableModel(task_columns(str))
+    model.set_records(get_plan(tianning, 1).tasks)
+    qtmodeltester.check(model)
