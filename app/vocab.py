@@ -42,3 +42,24 @@ FIELD_LABELS = {
     "value": "本期数值",
     "note": "说明",
 }
+
+# 收件登记: a unit's return for one period (derived from the packet ledger and receipts)
+RECEIPT_STATE_LABELS = {
+    "not_issued": "未下发",
+    "issued": "已下发",
+    "received": "已收",
+    "late": "迟报",
+    "rejected": "已拒收",
+    "returned_for_fix": "退回修改",
+    "not_returned": "未报",
+}
+# what merging did with one returned packet (codes are those of `merge --json`)
+MERGE_STATUS_LABELS = {
+    "new": "可导入",
+    "applied": "已导入",
+    "unchanged": "无变化",
+    "superseded": "已被新版本取代",
+    "rejected": "拒收",
+}
+CONFLICT_STATUS_LABELS = {"open": "待处理", "kept": "保留本方", "taken": "采用对方",
+                          "replaced": "已被新报送取代"}
