@@ -15,6 +15,7 @@ from app.models import (
     Indicator,
     IndicatorLead,
     IndicatorValue,
+    Packet,
     Period,
     Plan,
     PlanUnit,
@@ -81,6 +82,19 @@ def reporting_units(session: Session, plan_id: int) -> list[Unit]:
                               .where(PlanUnit.plan_id == plan_id)
                               .order_by(PlanUnit.position))
     return [u for u in ordered if u.id in ids and u.kind != "district_office"]
+
+
+def latest_active_period(engine: Engine, plan_id: int) -> str | None:
+    """Key of the latest period with any issued packet, return or progress entry."""
+    with Session(engine) as s:
+        ids = set(s.scalars(select(ProgressEntry.period_id).distinct()))
+        ids |= set(s.scalars(select(Receipt.period_id).distinct()))
+        ids |= set(s.scalars(select(Packet.period_id).where(Packet.plan_id == plan_id)
+                             .distinct()))
+        if not ids:
+            return None
+        return s.scalar(select(Period.key).where(Period.plan_id == plan_id, Period.id.in_(ids))
+                        .order_by(Period.start.desc()).limit(1))
 
 
 def period_progress(engine: Engine, period_key: str, plan_id: int | None = None

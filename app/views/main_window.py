@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.services.db import Database, database_location
 from app.services.plans import PlanInfo, get_plan, list_plans, period_label
+from app.services.progress_query import latest_active_period
 from app.views.bus import Changes, bus
 from app.views.pages.base import Context, Page
 from app.views.pages.catalog import IndicatorsPage, UnitsPage
@@ -160,14 +162,14 @@ class MainWindow(QMainWindow):
         self._period_chosen()
 
     def _default_period_index(self) -> int:
-        """The latest period whose deadline has passed, else the first."""
-        import datetime as dt
-
+        """The latest period with packets or reports; else the last one already ended."""
         assert self.plan is not None
-        today = dt.date.today()
+        active = latest_active_period(self.db, self.plan.plan.id)
         best = 0
         for i, p in enumerate(self.plan.periods):
-            if p.end <= today:
+            if p.key == active:
+                return i
+            if p.end <= dt.date.today():
                 best = i
         return best
 
