@@ -1,0 +1,492 @@
+"""Read a packet workbook defensively: ours, or one filled and saved in Excel, WPS or LibreOffice.
+
+Order of work: refuse what is not a plain .xlsx (not a zip, old .xls/encrypted, macros,
+too many entries, too large, zip bomb); read the manifest by sheet name with
+python-calamine (a "veryHidden" sheet comes back "hidden" from LibreOffice: both are
+fine); find each data row by its row key in the hidden last column (so shifted rows are
+still matched), compare the fixed cells with the manifest's copy, and convert the input
+cells with the same rules the office form uses. Cells holding a formula (found in the
+sheet XML, parsed with defusedxml) are not taken.
+
+Hard refusals raise ``UserFacingError``; everything cell-level is a ``PacketProblem``.
+The reader never writes anything back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element
+
+import python_calamine
+from defusedxml import ElementTree as SafeET
+from defusedxml.common import DefusedXmlException
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from app.errors import UserFacingError
+from app.services.packets.format import (
+    COMMENT_HEADER,
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    INDICATOR_FIXED_COLUMNS,
+    INDICATOR_INPUT_FIELDS,
+    INPUT_HEADERS,
+    KEY_HEADER,
+    SHEET_INDICATORS,
+    SHEET_MANIFEST,
+    SHEET_TASKS,
+    TASK_FIXED_COLUMNS,
+    TASK_INPUT_FIELDS,
+    Manifest,
+    PacketProblem,
+    PacketRow,
+    PlanMeta,
+    normalise_value,
+    number_text,
+    parse_number,
+)
+from app.services.packets.seal import fixed_hash
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_ENTRIES = 1000
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_ENTRY_BYTES = 100 * 1024 * 1024
+MAX_RATIO = 200  # unpacked / packed for any entry above 1 MB
+_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass
+class PacketFile:
+    """A packet as read: manifest, rows (manifest order) and what was wrong.
+
+    Each row's ``fixed`` is the manifest's copy (what was issued, also what the seal
+    covers); ``values`` holds only the input fields that were present and valid;
+    ``cells`` maps field → cell reference. ``problems`` with severity "error" name values
+    that were not taken; "warning" names things ignored safely (e.g. an edited fixed cell).
+    """
+
+    path: Path | None
+    file_hash: str
+    manifest: Manifest
+    rows: list[PacketRow]
+    problems: list[PacketProblem] = field(default_factory=list)
+    sheet_states: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[PacketProblem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[PacketProblem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def row(self, key: str) -> PacketRow | None:
+        return next((r for r in self.rows if r.key == key), None)
+
+    def values(self) -> dict[str, dict[str, Any]]:
+        """Row key → the input values read (the shape of ``Packet.rows`` in the ledger)."""
+        return {r.key: dict(r.values) for r in self.rows}
+
+
+# ---------------------------------------------------------------- the container
+
+def _refuse(message: str) -> UserFacingError:
+    return UserFacingError(message)
+
+
+def check_container(data: bytes, name: str = "") -> zipfile.ZipFile:
+    """The zip archive inside an .xlsx after every safety check, or a UserFacingError."""
+    label = f"“{name}”" if name else "文件"
+    suffix = Path(name).suffix.lower() if name else ""
+    if suffix in (".xlsm", ".xltm", ".xlam"):
+        raise _refuse(f"{label}是带宏的工作簿,为安全起见不予读取。请另存为 .xlsx 后再发送。")
+    if suffix == ".xlsb":
+        raise _refuse(f"{label}是二进制工作簿(.xlsb),请另存为 .xlsx 后再发送。")
+    if len(data) > MAX_FILE_BYTES:
+        raise _refuse(f"{label}过大({len(data) // 1024 // 1024} MB),"
+                      f"填报包不应超过 {MAX_FILE_BYTES // 1024 // 1024} MB。")
+    if data[:8] == _OLE_MAGIC:
+        raise _refuse(f"{label}是旧版 .xls 或设了打开密码的工作簿,无法读取。"
+                      "请用 Excel/WPS 另存为 .xlsx(不设密码)后再发送。")
+    if data[:4] != _ZIP_MAGIC:
+        raise _refuse(f"{label}不是 Excel 工作簿(.xlsx),可能已损坏或是其他类型的文件。")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _refuse(f"{label}已损坏,无法作为 Excel 工作簿打开。") from exc
+    if len(infos) > MAX_ENTRIES:
+        raise _refuse(f"{label}内部条目过多({len(infos)} 个),不像正常的填报包,已拒绝。")
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise _refuse(f"{label}已加密,无法读取。请取消密码后再发送。")
+        total += info.file_size
+        if info.file_size > MAX_ENTRY_BYTES or total > MAX_UNPACKED_BYTES:
+            raise _refuse(f"{label}解压后过大,可能是恶意文件(压缩炸弹),已拒绝。")
+        if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(
+                info.compress_size, 1):
+            raise _refuse(f"{label}压缩比异常,可能是恶意文件(压缩炸弹),已拒绝。")
+        base = info.filename.rsplit("/", 1)[-1].lower()
+        if base in ("vbaproject.bin", "vbaprojectsignature.bin"):
+            raise _refuse(f"{label}包含宏代码,为安全起见不予读取。请另存为 .xlsx 后再发送。")
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+        raise _refuse(f"{label}不是 Excel 工作簿(.xlsx)。")
+    content_types = _read_member(zf, "[Content_Types].xml")
+    if b"macroEnabled" in content_types or b"vbaProject" in content_types:
+        raise _refuse(f"{label}是带宏的工作簿,为安全起见不予读取。请另存为 .xlsx 后再发送。")
+    return zf
+
+
+def _read_member(zf: zipfile.ZipFile, name: str) -> bytes:
+    try:
+        return zf.read(name)
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _refuse(f"工作簿已损坏(无法读取 {name})。") from exc
+
+
+def _parse_xml(data: bytes, part: str) -> Element:
+    try:
+        root: Element = SafeET.fromstring(data)
+    except DefusedXmlException as exc:
+        raise _refuse(f"工作簿含有不安全的 XML 内容({part}),已拒绝。") from exc
+    except SafeET.ParseError as exc:
+        raise _refuse(f"工作簿已损坏({part} 不是有效的 XML)。") from exc
+    return root
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _attr(el: Element, local: str) -> str | None:
+    for k, v in el.attrib.items():
+        if _local(k) == local:
+            return v
+    return None
+
+
+def sheet_parts(zf: zipfile.ZipFile) -> tuple[dict[str, str], dict[str, str]]:
+    """(sheet name → part path in the zip, sheet name → state visible/hidden/veryHidden)."""
+    wb = _parse_xml(_read_member(zf, "xl/workbook.xml"), "xl/workbook.xml")
+    rels_name = "xl/_rels/workbook.xml.rels"
+    targets: dict[str, str] = {}
+    if rels_name in zf.namelist():
+        for rel in _parse_xml(_read_member(zf, rels_name), rels_name):
+            rid, target = rel.get("Id"), rel.get("Target")
+            if rid and target:
+                path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                    posixpath.join("xl", target))
+                targets[rid] = path
+    parts: dict[str, str] = {}
+    states: dict[str, str] = {}
+    for el in wb.iter():
+        if _local(el.tag) != "sheet":
+            continue
+        name = el.get("name") or ""
+        states[name] = el.get("state") or "visible"
+        rid = _attr(el, "id")
+        if rid and rid in targets:
+            parts[name] = targets[rid]
+    return parts, states
+
+
+def formula_cells(zf: zipfile.ZipFile, part: str | None) -> set[str]:
+    """References ("H5") of the cells that hold a formula in one sheet part."""
+    if not part or part not in zf.namelist():
+        return set()
+    data = _read_member(zf, part)
+    if not _FORMULA.search(data):
+        return set()
+    out = set()
+    for el in _parse_xml(data, part).iter():
+        if _local(el.tag) == "c" and any(_local(ch.tag) == "f" for ch in el):
+            ref = el.get("r")
+            if ref:
+                out.add(ref.replace("$", "").upper())
+    return out
+
+
+# ---------------------------------------------------------------- the manifest
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return number_text(value)
+    return str(value).strip()
+
+
+def _parse_manifest(grid: list[list[Any]]) -> tuple[Manifest, list[PacketRow],
+                                                     dict[str, tuple[str, int]]]:
+    def broken(what: str) -> UserFacingError:
+        return UserFacingError(f"填报包的标识信息已损坏({what}),无法识别。请使用区里下发的原文件填写。",
+                               sheet=SHEET_MANIFEST)
+
+    pairs: dict[str, str] = {}
+    i = 0
+    while i < len(grid):
+        row = grid[i]
+        key = _text(row[0]) if row else ""
+        if key == "rows":
+            break
+        if key:
+            pairs[key] = _text(row[1]) if len(row) > 1 else ""
+        i += 1
+    if pairs.get("format") != FORMAT_NAME:
+        raise UserFacingError("此文件不是台账填报包(缺少填报包标识)。请使用区里下发的原文件填写。")
+    try:
+        version = int(pairs.get("format_version") or "0")
+    except ValueError as exc:
+        raise broken("格式版本") from exc
+    if version > FORMAT_VERSION:
+        raise UserFacingError(f"此填报包由更新版本的台账生成(格式版本 {version}),请升级台账后再打开。")
+    try:
+        plan = json.loads(pairs["plan"])
+        manifest = Manifest(
+            packet_id=pairs["packet_id"],
+            plan=PlanMeta(uid=plan.get("uid") or pairs["plan_uid"], title=plan["title"],
+                          issuer=plan.get("issuer") or "", office=plan.get("office") or "",
+                          frequency=plan.get("frequency") or "month",
+                          deadline_day=int(plan.get("deadline_day") or 5)),
+            unit=pairs["unit"], unit_kind=pairs.get("unit_kind") or "department",
+            period=pairs["period"],
+            period_start=dt.date.fromisoformat(pairs["period_start"]),
+            period_end=dt.date.fromisoformat(pairs["period_end"]),
+            period_due=dt.date.fromisoformat(pairs["period_due"]),
+            direction=pairs.get("direction") or "issued", kind=pairs.get("kind") or "normal",
+            revision=int(pairs.get("revision") or "0"),
+            issued_at=dt.datetime.fromisoformat(pairs["issued_at"]),
+            exported_at=dt.datetime.fromisoformat(pairs["exported_at"])
+            if pairs.get("exported_at") else None,
+            seal=pairs.get("seal") or "", format_version=version,
+            app_version=pairs.get("app_version") or "")
+    except (KeyError, ValueError, TypeError, AttributeError, json.JSONDecodeError) as exc:
+        raise broken("包信息") from exc
+    if not manifest.packet_id or not manifest.unit or manifest.direction not in (
+            "issued", "returned"):
+        raise broken("包信息")
+
+    rows: list[PacketRow] = []
+    positions: dict[str, tuple[str, int]] = {}
+    for row in grid[i + 1:]:
+        key = _text(row[0]) if row else ""
+        if not key:
+            continue
+        cells = [_text(c) for c in row] + [""] * 7
+        try:
+            fixed = json.loads(cells[4])
+            editable = frozenset(json.loads(cells[5])) if cells[5] else None
+            comments = json.loads(cells[6]) if cells[6] else {}
+            excel_row = int(cells[2])
+        except (ValueError, TypeError, json.JSONDecodeError) as exc:
+            raise broken(f"行 {key}") from exc
+        if not isinstance(fixed, dict) or fixed_hash(fixed) != cells[3]:
+            raise broken(f"行 {key} 的下发内容与校验值不符")
+        if key in positions:
+            raise broken(f"行 {key} 重复")
+        rows.append(PacketRow(key=key, fixed=fixed, editable=editable,
+                              comments={str(k): str(v) for k, v in comments.items()},
+                              sheet=cells[1], row=excel_row))
+        positions[key] = (cells[1], excel_row)
+    return manifest, rows, positions
+
+
+# ---------------------------------------------------------------- data sheets
+
+def _fixed_cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def _same_fixed(cell: Any, expected: Any) -> bool:
+    want = _fixed_cell_text(expected).strip()
+    got = _text(cell)
+    if got == want:
+        return True
+    # a retyped code "3" may come back as the number 3.0; dates as dates
+    if isinstance(cell, dt.date):
+        return cell.isoformat().startswith(want) or want.startswith(cell.isoformat()[:7])
+    return got.replace("\r\n", "\n") == want.replace("\r\n", "\n")
+
+
+def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[str],
+                fixed_cols: tuple[tuple[str, str], ...], input_fields: tuple[str, ...],
+                rows: dict[str, PacketRow], positions: dict[str, tuple[str, int]],
+                problems: list[PacketProblem]) -> None:
+    expected = [r for r in rows.values() if r.sheet == sheet]
+    try:
+        grid = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    except (python_calamine.WorksheetNotFound, KeyError):
+        if expected:
+            problems.append(PacketProblem(sheet, "", f"缺少“{sheet}”表,其中 {len(expected)} 行未能读取。"))
+        return
+    except python_calamine.CalamineError as exc:
+        raise UserFacingError(f"“{sheet}”表已损坏,无法读取。", sheet=sheet) from exc
+
+    headers = {h: f for f, h in fixed_cols}
+    headers.update({INPUT_HEADERS[f]: f for f in input_fields})
+    headers[COMMENT_HEADER] = "comment"
+    header_row = -1
+    columns: dict[str, int] = {}
+    for r, line in enumerate(grid[:12]):
+        texts = [_text(c) for c in line]
+        if KEY_HEADER in texts:
+            header_row = r
+            columns = {headers[t]: c for c, t in enumerate(texts) if t in headers}
+            columns["key"] = texts.index(KEY_HEADER)
+            break
+
+    found: dict[str, int] = {}  # key -> 0-based grid row
+    if header_row < 0:
+        # the key column is gone: fall back to the issued positions and column order
+        problems.append(PacketProblem(sheet, "", "找不到隐藏的“行标识”列,已按下发时的行列位置读取。",
+                                      "warning"))
+        order = [f for f, _ in fixed_cols] + list(input_fields)
+        columns = {f: c for c, f in enumerate(order)}
+        for row in expected:
+            found[row.key] = positions[row.key][1] - 1
+    else:
+        key_col = columns["key"]
+        for r in range(header_row + 1, len(grid)):
+            line = grid[r]
+            key = _text(line[key_col]) if key_col < len(line) else ""
+            if not key:
+                if any(_text(line[c]) for f, c in columns.items()
+                       if f in input_fields and c < len(line)):
+                    problems.append(PacketProblem(sheet, xl_rowcol_to_cell(r, 0),
+                                                  "此行不是下发的任务行(没有行标识),内容已忽略。",
+                                                  "warning"))
+                continue
+            known = rows.get(key)
+            if known is None or known.sheet != sheet:
+                problems.append(PacketProblem(sheet, xl_rowcol_to_cell(r, columns["key"]),
+                                              f"行标识“{key[:40]}”不是本包下发的行,已忽略。",
+                                              key=key))
+                continue
+            if key in found:
+                problems.append(PacketProblem(sheet, xl_rowcol_to_cell(r, 0),
+                                              f"第 {r + 1} 行与第 {found[key] + 1} 行是同一项"
+                                              f"({known.code}),只读取了第一行。", key=key))
+                continue
+            found[key] = r
+        missing_cols = [INPUT_HEADERS[f] for f in input_fields if f not in columns]
+        if missing_cols:
+            problems.append(PacketProblem(sheet, xl_rowcol_to_cell(header_row, 0),
+                                          f"缺少填写列:{'、'.join(missing_cols)}。"))
+
+    for row in expected:
+        at = found.get(row.key)
+        if at is None or at >= len(grid):
+            problems.append(PacketProblem(sheet, f"A{row.row}",
+                                          f"缺少下发的第 {row.code} 项(原第 {row.row} 行),"
+                                          "可能被删除。", key=row.key))
+            continue
+        r = at
+        line = grid[r]
+        row.row = r + 1
+        row.sheet = sheet
+        for f, _header in fixed_cols:
+            c = columns.get(f)
+            if c is None:
+                continue
+            cell = line[c] if c < len(line) else ""
+            if not _same_fixed(cell, row.fixed.get(f)):
+                problems.append(PacketProblem(
+                    sheet, xl_rowcol_to_cell(r, c),
+                    f"固定内容被修改,已忽略(第 {row.code} 项“{_header}”)。", "warning",
+                    row.key, f))
+        numeric = bool(row.fixed.get("numeric"))
+        for f in input_fields:
+            c = columns.get(f)
+            if c is None:
+                continue
+            ref = xl_rowcol_to_cell(r, c)
+            row.cells[f] = ref
+            if ref in formulas:
+                problems.append(PacketProblem(sheet, ref, f"{INPUT_HEADERS[f]}是公式,未读取。"
+                                              "请直接填写内容。", key=row.key, field=f))
+                continue
+            raw = line[c] if c < len(line) else ""
+            value, problem = normalise_value(f, raw)
+            if problem is None and f == "value" and numeric and value:
+                number = parse_number(value)
+                if number is None:
+                    problem = f"此指标须填写数字(填的是“{str(value)[:20]}”)。"
+                else:
+                    value = number_text(number)
+            if problem is not None:
+                problems.append(PacketProblem(sheet, ref, f"第 {row.code} 项:{problem}",
+                                              key=row.key, field=f))
+                continue
+            row.values[f] = value
+
+
+def read_packet(source: Path | str | bytes, *, name: str = "") -> PacketFile:
+    """Read a packet file (path or bytes); raises UserFacingError when it cannot be one."""
+    path: Path | None = None
+    if isinstance(source, bytes):
+        data = source
+    else:
+        path = Path(source)
+        name = name or path.name
+        try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise _refuse(f"“{name}”过大({size // 1024 // 1024} MB),"
+                              f"填报包不应超过 {MAX_FILE_BYTES // 1024 // 1024} MB。")
+            data = path.read_bytes()
+        except PermissionError as exc:
+            raise UserFacingError(f"无法读取“{name}”:没有权限,或文件正被其他程序锁定。") from exc
+        except FileNotFoundError as exc:
+            raise UserFacingError(f"文件不存在:{path}") from exc
+        except IsADirectoryError as exc:
+            raise UserFacingError(f"这是一个文件夹,不是填报包:{path}") from exc
+    zf = check_container(data, name)
+    parts, states = sheet_parts(zf)
+    if SHEET_MANIFEST not in states:
+        raise UserFacingError(f"“{name or '文件'}”不是台账填报包(缺少填报包标识)。"
+                              "请使用区里下发的原文件填写。")
+    try:
+        wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        grid = wb.get_sheet_by_name(SHEET_MANIFEST).to_python(skip_empty_area=False)
+    except python_calamine.CalamineError as exc:
+        raise UserFacingError(f"“{name or '文件'}”已损坏,无法读取。") from exc
+    except Exception as exc:  # calamine raises plain errors for some broken parts
+        raise UserFacingError(f"“{name or '文件'}”已损坏,无法读取({type(exc).__name__})。") from exc
+    manifest, rows, positions = _parse_manifest(grid)
+    by_key = {r.key: r for r in rows}
+    problems: list[PacketProblem] = []
+    for sheet, fixed_cols, inputs in ((SHEET_TASKS, TASK_FIXED_COLUMNS, TASK_INPUT_FIELDS),
+                                      (SHEET_INDICATORS, INDICATOR_FIXED_COLUMNS,
+                                       INDICATOR_INPUT_FIELDS)):
+        if not any(r.sheet == sheet for r in rows):
+            continue
+        _read_sheet(wb, sheet, formula_cells(zf, parts.get(sheet)), fixed_cols, inputs,
+                    by_key, positions, problems)
+    wb.close()
+    return PacketFile(path, hashlib.sha256(data).hexdigest(), manifest, rows, problems, states)
+
+
+def problems_text(problems: Iterable[PacketProblem]) -> str:
+    """One line per problem: "[任务进展]H5 …" (for logs and the command line)."""
+    lines = []
+    for p in problems:
+        where = f"[{p.sheet}]{p.cell}" if p.sheet else p.cell
+        lines.append(f"{where} {p.message}".strip())
+    return "\n".join(lines)

@@ -1,0 +1,63 @@
+"""The packet seal: an HMAC over what the district issued and the office must not change.
+
+Key: HMAC-SHA256(plan secret, "taizhang-packet-key:" + packet id); the plan secret never
+leaves the district database. Message: canonical JSON of the manifest identity (packet
+id, plan uid, unit, period, kind) and every row's key and fixed content, in order.
+
+Direction, revision and the input values are *not* sealed, so the office app copies the
+issued seal into its return packet (it cannot compute one) and a packet filled by hand in
+Excel/WPS keeps a valid seal. A changed fixed cell is caught by the reader comparing the
+cells with the manifest's copy; a changed manifest copy is caught here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from app.services.packets.format import Manifest, PacketRow
+
+
+def canonical(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                      default=str).encode("utf-8")
+
+
+def fixed_hash(fixed: dict[str, Any]) -> str:
+    """Short digest of one row's fixed content (stored per row in the manifest)."""
+    return hashlib.sha256(canonical(fixed)).hexdigest()[:16]
+
+
+def packet_key(secret: str, packet_id: str) -> bytes:
+    return hmac.new(secret.encode("utf-8"), b"taizhang-packet-key:" + packet_id.encode("utf-8"),
+                    hashlib.sha256).digest()
+
+
+def seal_message(manifest: Manifest, rows: Iterable[PacketRow]) -> bytes:
+    return canonical({
+        "packet": manifest.packet_id,
+        "plan": manifest.plan.uid,
+        "unit": manifest.unit,
+        "period": manifest.period,
+        "kind": manifest.kind,
+        "rows": [[r.key, r.fixed] for r in rows],
+    })
+
+
+def compute_seal(secret: str, manifest: Manifest, rows: Iterable[PacketRow]) -> str:
+    return hmac.new(packet_key(secret, manifest.packet_id), seal_message(manifest, rows),
+                    hashlib.sha256).hexdigest()
+
+
+def verify_seal(secret: str, manifest: Manifest, rows: Iterable[PacketRow]) -> bool:
+    """True when the packet's identity and fixed content are what the district issued.
+
+    `rows` are the rows as read from the manifest (``PacketFile.rows``: their ``fixed``
+    is the manifest's copy, not the possibly edited cells).
+    """
+    if not manifest.seal:
+        return False
+    return hmac.compare_digest(compute_seal(secret, manifest, rows), manifest.seal)

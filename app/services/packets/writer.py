@@ -1,0 +1,495 @@
+"""Write a packet workbook with xlsxwriter, atomically (temporary file, then replace).
+
+Every text goes through ``write_string`` so "=1+1" stays text; numbers and dates are
+written as such. The manifest sheet carries the packet's identity and a copy of each
+row's fixed content (see ``format.py``); the seal is computed by the caller (the district
+knows the plan secret, the office copies the issued seal).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import math
+import os
+import tempfile
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from app.errors import UserFacingError
+from app.services.packets.format import (
+    COMMENT_HEADER,
+    DATE_MAX,
+    DATE_MIN,
+    FIRST_DATA_ROW,
+    FORMAT_NAME,
+    HEADER_ROW,
+    INDICATOR_FIXED_COLUMNS,
+    INDICATOR_INPUT_FIELDS,
+    INPUT_HEADERS,
+    KEY_HEADER,
+    NAME_STATUS_LIST,
+    SHEET_GUIDE,
+    SHEET_INDICATORS,
+    SHEET_LISTS,
+    SHEET_MANIFEST,
+    SHEET_TASKS,
+    TASK_FIXED_COLUMNS,
+    TASK_INPUT_FIELDS,
+    TEXT_LIMITS,
+    Manifest,
+    PacketRow,
+)
+from app.services.packets.seal import fixed_hash
+from app.services.plans import period_label
+from app.vocab import STATUS_LABELS
+
+FONT = "宋体"
+TASK_WIDTHS = {"code": 6, "section": 12, "text": 40, "role": 8, "deadline": 9, "target": 14,
+               "status": 9, "percent": 8, "progress": 30, "problems": 20, "next_steps": 20,
+               "responsible": 8, "phone": 13, "completed_on": 11, "comment": 22}
+INDICATOR_WIDTHS = {"code": 6, "name": 30, "unit": 8, "standard": 12, "attribute": 8,
+                    "target": 12, "previous": 10, "value": 12, "note": 36, "comment": 22}
+LINE_HEIGHT = 13.5  # points per wrapped line at 10 pt
+GREY = "#F2F2F2"
+OVERDUE = "#F8CBAD"
+FLAGGED = "#FFF2CC"
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    path: Path
+    sha256: str
+    size: int
+
+
+class _Workbook(xlsxwriter.Workbook):
+    """xlsxwriter has no workbook-structure lock; add ``<workbookProtection lockStructure>``
+    where the schema wants it (after workbookPr, before bookViews)."""
+
+    lock_structure = True
+
+    def _write_book_views(self) -> None:
+        if self.lock_structure:
+            self._xml_empty_tag("workbookProtection", [("lockStructure", "1")])
+        super()._write_book_views()
+
+
+def display_width(text: str) -> int:
+    """Width in Excel character units: CJK and full-width characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _lines(text: str, width: float) -> int:
+    per_line = max(width - 1, 4)
+    return sum(max(1, math.ceil(display_width(part) / per_line)) for part in text.split("\n"))
+
+
+class _Formats:
+    """A cache of cell formats: (role, variant, highlight) → Format."""
+
+    def __init__(self, wb: xlsxwriter.Workbook) -> None:
+        self.wb = wb
+        self._cache: dict[tuple[str, ...], Format] = {}
+        base = {"font_name": FONT, "font_size": 10}
+        self.title = wb.add_format({**base, "bold": True, "font_size": 14, "valign": "vcenter"})
+        self.header_fixed = wb.add_format({**base, "bold": True, "border": 1, "text_wrap": True,
+                                           "align": "center", "valign": "vcenter",
+                                           "bg_color": "#D9E1F2"})
+        self.header_input = wb.add_format({**base, "bold": True, "border": 1, "text_wrap": True,
+                                           "align": "center", "valign": "vcenter",
+                                           "bg_color": "#E2EFDA"})
+        self.label = wb.add_format({**base, "bold": True, "valign": "top"})
+        self.text = wb.add_format({**base, "text_wrap": True, "valign": "top"})
+        self.small = wb.add_format({**base, "font_size": 9, "font_color": "#808080"})
+        self.plain = wb.add_format(base)
+
+    def cell(self, kind: str, *, locked: bool, fill: str | None = None) -> Format:
+        """kind: text / number / percent / date / center."""
+        key = (kind, "L" if locked else "U", fill or "")
+        fmt = self._cache.get(key)
+        if fmt is None:
+            props: dict[str, Any] = {"font_name": FONT, "font_size": 10, "border": 1,
+                                     "valign": "top", "text_wrap": True, "locked": locked,
+                                     "border_color": "#A6A6A6"}
+            if kind == "text" and not locked:
+                props["num_format"] = "@"  # typed digits (phone numbers) stay text
+            elif kind == "percent":
+                props["num_format"] = "0.##"
+                props["align"] = "center"
+            elif kind == "number":
+                props["num_format"] = "General"
+            elif kind == "date":
+                props["num_format"] = "yyyy-mm-dd"
+                props["align"] = "center"
+            elif kind == "center":
+                props["align"] = "center"
+            if fill:
+                props["bg_color"] = fill
+            elif locked:
+                props["bg_color"] = GREY
+            fmt = self.wb.add_format(props)
+            self._cache[key] = fmt
+        return fmt
+
+
+def _fixed_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def _write_input(ws: Worksheet, r: int, c: int, name: str, value: Any, fmt: Format) -> None:
+    """Typed write of one input value; empty values still get the (unlocked) format."""
+    if value is None or value == "":
+        ws.write_blank(r, c, None, fmt)
+    elif name == "status":
+        ws.write_string(r, c, STATUS_LABELS.get(str(value), str(value)), fmt)
+    elif name == "percent" and isinstance(value, int | float):
+        ws.write_number(r, c, float(value), fmt)
+    elif name == "completed_on":
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+        ws.write_datetime(r, c, dt.datetime(day.year, day.month, day.day), fmt)
+    else:
+        ws.write_string(r, c, str(value), fmt)
+
+
+def _input_kind(name: str, numeric: bool = False) -> str:
+    if name == "status":
+        return "center"
+    if name == "percent":
+        return "percent"
+    if name == "completed_on":
+        return "date"
+    if name == "value" and numeric:
+        return "number"
+    return "text"
+
+
+def _validate(ws: Worksheet, name: str, first: int, last: int, col: int,
+              numeric: bool = False) -> None:
+    label = INPUT_HEADERS[name]
+    if name == "status":
+        opts: dict[str, Any] = {"validate": "list", "source": f"={NAME_STATUS_LIST}",
+                                "input_title": label,
+                                "input_message": "请从下拉列表中选择",
+                                "error_title": label,
+                                "error_message": "请从下拉列表中选择:" + "、".join(
+                                    STATUS_LABELS.values())}
+    elif name == "percent":
+        opts = {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 100,
+                "input_title": label, "input_message": "填写 0–100 的数字,不带 %",
+                "error_title": label, "error_message": "完成进度须为 0–100 的数字"}
+    elif name == "completed_on":
+        opts = {"validate": "date", "criteria": "between",
+                "minimum": dt.datetime.combine(DATE_MIN, dt.time()),
+                "maximum": dt.datetime.combine(DATE_MAX, dt.time()),
+                "input_title": label, "input_message": "按 2021-06-30 的格式填写日期",
+                "error_title": label, "error_message": "请填写日期,如 2021-06-30"}
+    elif name == "value" and numeric:
+        opts = {"validate": "decimal", "criteria": "between", "minimum": -1e15,
+                "maximum": 1e15, "input_title": label,
+                "input_message": "此指标为数值,请只填数字",
+                "error_title": label, "error_message": "此指标须填写数字"}
+    else:
+        limit = TEXT_LIMITS[name]
+        opts = {"validate": "length", "criteria": "<=", "value": limit,
+                "error_title": label, "error_message": f"最多 {limit} 字"}
+        if name == "phone":
+            opts.update(input_title=label, input_message="手机号或带区号的固话,如 0519-12345678")
+    ws.data_validation(first, col, last, col, opts)
+
+
+def _protect(ws: Worksheet) -> None:
+    ws.protect("", {"format_columns": True, "format_rows": True,
+                    "select_locked_cells": True, "select_unlocked_cells": True})
+
+
+def _print_setup(ws: Worksheet, header_rows: int) -> None:
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(HEADER_ROW, header_rows - 1)
+    ws.set_footer("&C第 &P 页,共 &N 页")
+
+
+def _data_sheet(wb: xlsxwriter.Workbook, fm: _Formats, name: str, title: str,
+                fixed_cols: tuple[tuple[str, str], ...], input_fields: tuple[str, ...],
+                widths: dict[str, int], rows: list[PacketRow], correction: bool) -> None:
+    ws = wb.add_worksheet(name)
+    columns: list[tuple[str, str, bool]] = [(f, h, False) for f, h in fixed_cols]
+    columns += [(f, INPUT_HEADERS[f], True) for f in input_fields]
+    if correction:
+        columns.append(("comment", COMMENT_HEADER, False))
+    key_col = len(columns)
+    last_visible = key_col - 1
+
+    ws.set_row(0, 26)
+    ws.merge_range(0, 0, 0, last_visible, "", fm.title)
+    ws.write_string(0, 0, title, fm.title)
+    ws.set_row(HEADER_ROW, 30)
+    for c, (f, header, is_input) in enumerate(columns):
+        ws.set_column(c, c, widths.get(f, 12))
+        ws.write_string(HEADER_ROW, c, header, fm.header_input if is_input else fm.header_fixed)
+    ws.set_column(key_col, key_col, 24, None, {"hidden": True})
+    ws.write_string(HEADER_ROW, key_col, KEY_HEADER, fm.header_fixed)
+
+    for i, row in enumerate(rows):
+        r = FIRST_DATA_ROW + i
+        numeric = bool(row.fixed.get("numeric"))
+        editable = row.editable if correction else None
+        lines = 2
+        for c, (f, _header, is_input) in enumerate(columns):
+            width = widths.get(f, 12)
+            if not is_input:
+                if f == "comment":
+                    text = ";".join(f"{INPUT_HEADERS.get(k, k)}:{v}"
+                                    for k, v in row.comments.items() if v)
+                    fill = FLAGGED if text else None
+                else:
+                    text = _fixed_text(row.fixed.get(f))
+                    fill = OVERDUE if row.fixed.get("overdue") and f in ("code", "deadline") \
+                        else None
+                kind = "center" if f in ("code", "role", "deadline", "unit", "attribute") \
+                    else "text"
+                ws.write_string(r, c, text, fm.cell(kind, locked=True, fill=fill))
+                lines = max(lines, _lines(text, width))
+                continue
+            unlocked = editable is None or f in editable
+            fill = FLAGGED if (correction and unlocked) else None
+            fmt = fm.cell(_input_kind(f, numeric), locked=not unlocked, fill=fill)
+            value = row.values.get(f)
+            _write_input(ws, r, c, f, value, fmt)
+            if isinstance(value, str):
+                lines = max(lines, _lines(value, width))
+            note = row.comments.get(f)
+            if correction and note:
+                ws.write_comment(r, c, f"退回意见:{note}", {"x_scale": 1.6, "y_scale": 1.2})
+        ws.write_string(r, key_col, row.key, fm.cell("text", locked=True))
+        ws.set_row(r, min(409, lines * LINE_HEIGHT + 4))
+
+    if rows:
+        last = FIRST_DATA_ROW + len(rows) - 1
+        for c, (f, _header, is_input) in enumerate(columns):
+            if not is_input:
+                continue
+            if f == "value":
+                # numeric validation only on the rows whose standard is numeric
+                for i, row in enumerate(rows):
+                    _validate(ws, f, FIRST_DATA_ROW + i, FIRST_DATA_ROW + i, c,
+                              bool(row.fixed.get("numeric")))
+            else:
+                _validate(ws, f, FIRST_DATA_ROW, last, c)
+    ws.freeze_panes(FIRST_DATA_ROW, 1)
+    _print_setup(ws, FIRST_DATA_ROW)
+    _protect(ws)
+
+
+def _guide_sheet(wb: xlsxwriter.Workbook, fm: _Formats, m: Manifest, n_tasks: int,
+                 n_indicators: int, correction: bool) -> None:
+    ws = wb.add_worksheet(SHEET_GUIDE)
+    ws.set_column(0, 0, 14)
+    ws.set_column(1, 1, 92)
+    ws.set_row(0, 30)
+    ws.merge_range(0, 0, 0, 1, "", fm.title)
+    heading = "退回修改通知" if correction else "进展填报说明"
+    ws.write_string(0, 0, f"{m.plan.title} · {heading}", fm.title)
+    receiver = m.plan.office or m.plan.issuer or "区创建办"
+    facts = [
+        ("方案", m.plan.title),
+        ("填报单位", m.unit),
+        ("填报周期", f"{period_label(m.period)}({m.period_start:%Y-%m-%d} 至 "
+                     f"{m.period_end:%Y-%m-%d})"),
+        ("报送截止", f"{m.period_due:%Y年%m月%d日}".replace("年0", "年").replace("月0", "月")),
+        ("报送对象", receiver),
+        ("填报内容", f"任务 {n_tasks} 项(见“{SHEET_TASKS}”表)"
+                     + (f",指标 {n_indicators} 项(见“{SHEET_INDICATORS}”表)"
+                        if n_indicators else "")),
+    ]
+    r = 2
+    for label, text in facts:
+        ws.write_string(r, 0, label, fm.label)
+        ws.write_string(r, 1, text, fm.text)
+        r += 1
+    r += 1
+    steps = [
+        "白色(或黄色)单元格为填写区,灰色单元格为下发内容,已锁定,不能修改。",
+        "进展状态请从下拉列表选择:" + "、".join(STATUS_LABELS.values())
+        + ";完成进度填 0–100 的数字(不带 %)。",
+        "“本期进展”写本期做了什么(必填);状态为“滞后”时请写明“存在问题”;"
+        "已完成的任务请填写完成日期(如 2021-06-30)。",
+        "表中已预填本单位上期报送的进展状态、完成进度、责任人和联系电话,请核对更新。",
+        "完成时限已过而未完成的任务,序号和完成时限以红色标出。",
+        "请不要增删行列、不要改动表名和文件中的隐藏内容,否则无法自动汇总。",
+        f"填好后保存为 .xlsx 文件(不要另存为 .xls 或 .et),在截止日前发送给{receiver}。",
+        "安装了台账软件的单位,也可在软件中“打开下发包”填写,再“导出报送包”。",
+    ]
+    if correction:
+        steps.insert(0, "本表为退回修改:只需修改黄色单元格,批注和“退回意见”列写明了修改要求。")
+    ws.write_string(r, 0, "填写方法", fm.label)
+    for i, step in enumerate(steps, 1):
+        ws.write_string(r, 1, f"{i}. {step}", fm.text)
+        ws.set_row(r, max(1, _lines(step, 92)) * LINE_HEIGHT + 4)
+        r += 1
+    r += 1
+    ws.write_string(r, 0, "包编号", fm.small)
+    ws.write_string(r, 1, f"{m.packet_id} · 第 {m.revision} 版 · "
+                          f"{'下发' if m.direction == 'issued' else '报送'} · "
+                          f"{m.issued_at:%Y-%m-%d %H:%M}", fm.small)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    _protect(ws)
+
+
+def _manifest_sheet(wb: xlsxwriter.Workbook, m: Manifest, tasks: list[PacketRow],
+                    indicators: list[PacketRow]) -> None:
+    ws = wb.add_worksheet(SHEET_MANIFEST)
+    plan = {"uid": m.plan.uid, "title": m.plan.title, "issuer": m.plan.issuer,
+            "office": m.plan.office, "frequency": m.plan.frequency,
+            "deadline_day": m.plan.deadline_day}
+    pairs = [
+        ("format", FORMAT_NAME),
+        ("format_version", str(m.format_version)),
+        ("packet_id", m.packet_id),
+        ("plan_uid", m.plan.uid),
+        ("plan", json.dumps(plan, ensure_ascii=False)),
+        ("unit", m.unit),
+        ("unit_kind", m.unit_kind),
+        ("period", m.period),
+        ("period_start", m.period_start.isoformat()),
+        ("period_end", m.period_end.isoformat()),
+        ("period_due", m.period_due.isoformat()),
+        ("direction", m.direction),
+        ("kind", m.kind),
+        ("revision", str(m.revision)),
+        ("issued_at", m.issued_at.isoformat(timespec="seconds")),
+        ("exported_at", m.exported_at.isoformat(timespec="seconds") if m.exported_at else ""),
+        ("seal", m.seal),
+        ("app_version", m.app_version),
+    ]
+    for r, (k, v) in enumerate(pairs):
+        ws.write_string(r, 0, k)
+        ws.write_string(r, 1, v)
+    r = len(pairs) + 1
+    for c, h in enumerate(("rows", "sheet", "row", "fixed_hash", "fixed", "editable",
+                           "comments")):
+        ws.write_string(r, c, h)
+    r += 1
+    for sheet, rows in ((SHEET_TASKS, tasks), (SHEET_INDICATORS, indicators)):
+        for i, row in enumerate(rows):
+            ws.write_string(r, 0, row.key)
+            ws.write_string(r, 1, sheet)
+            ws.write_string(r, 2, str(FIRST_DATA_ROW + i + 1))
+            ws.write_string(r, 3, fixed_hash(row.fixed))
+            ws.write_string(r, 4, json.dumps(row.fixed, ensure_ascii=False, sort_keys=True))
+            ws.write_string(r, 5, "" if row.editable is None
+                            else json.dumps(sorted(row.editable)))
+            ws.write_string(r, 6, json.dumps(row.comments, ensure_ascii=False)
+                            if row.comments else "")
+            r += 1
+    ws.very_hidden()
+
+
+def apply_corrections(rows: Iterable[PacketRow],
+                      editable: dict[str, set[str]] | None,
+                      comments: dict[str, dict[str, str]] | None = None) -> list[PacketRow]:
+    """Set each row's unlocked fields (rows missing from `editable` get none) and comments."""
+    out = []
+    for row in rows:
+        if editable is not None:
+            row.editable = frozenset(editable.get(row.key, set()))
+        if comments is not None:
+            row.comments = dict(comments.get(row.key, {}))
+        out.append(row)
+    return out
+
+
+def packet_bytes(manifest: Manifest, rows: list[PacketRow]) -> bytes:
+    """The packet as xlsx bytes. Task rows first, then indicator rows (by key prefix).
+
+    A task row whose ``fixed["overdue"]`` is true gets its 序号 and 完成时限 in red.
+    """
+    tasks = [r for r in rows if r.is_task]
+    indicators = [r for r in rows if not r.is_task]
+    correction = manifest.kind == "correction"
+    buf = io.BytesIO()
+    wb = _Workbook(buf, {"in_memory": True, "strings_to_formulas": False,
+                         "strings_to_numbers": False, "strings_to_urls": False})
+    wb.set_properties({"title": f"{manifest.period} {manifest.unit} {manifest.plan.title}",
+                       "author": "台账", "comments": f"{FORMAT_NAME} v{manifest.format_version}"})
+    fm = _Formats(wb)
+    _guide_sheet(wb, fm, manifest, len(tasks), len(indicators), correction)
+    direction = "报送" if manifest.direction == "returned" else "填报"
+    title = f"{manifest.unit} · {period_label(manifest.period)}"
+    _data_sheet(wb, fm, SHEET_TASKS, f"{title} 任务进展{direction}", TASK_FIXED_COLUMNS,
+                TASK_INPUT_FIELDS, TASK_WIDTHS, tasks, correction)
+    if indicators:
+        _data_sheet(wb, fm, SHEET_INDICATORS, f"{title} 指标{direction}",
+                    INDICATOR_FIXED_COLUMNS, INDICATOR_INPUT_FIELDS, INDICATOR_WIDTHS,
+                    indicators, correction)
+    lists = wb.add_worksheet(SHEET_LISTS)
+    labels = list(STATUS_LABELS.values())
+    for i, label in enumerate(labels):
+        lists.write_string(i, 0, label)
+    lists.hide()
+    _protect(lists)
+    wb.define_name(NAME_STATUS_LIST, f"='{SHEET_LISTS}'!$A$1:$A${len(labels)}")
+    _manifest_sheet(wb, manifest, tasks, indicators)
+    wb.close()
+    return buf.getvalue()
+
+
+def atomic_write(path: Path, data: bytes) -> WrittenFile:
+    """Write `data` to a temporary file beside `path`, then replace `path` with it.
+
+    A crash or cancel leaves either the old file or the new one, never half a file.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=".~tz-", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise UserFacingError(f"无法在文件夹中写入文件:{path.parent}({exc.strerror})") from exc
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.replace(tmp, path)
+        except PermissionError as exc:
+            raise UserFacingError(
+                f"无法保存“{path.name}”:该文件可能正在 Excel、WPS 或其他程序中打开。"
+                "请关闭该文件后重试,或换一个文件名保存。") from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return WrittenFile(path, hashlib.sha256(data).hexdigest(), len(data))
+
+
+def write_packet(path: Path, manifest: Manifest, rows: list[PacketRow], *,
+                 editable: dict[str, set[str]] | None = None,
+                 comments: dict[str, dict[str, str]] | None = None) -> WrittenFile:
+    """Write one packet file atomically.
+
+    `editable` (correction packets): row key → input fields to unlock and highlight; None
+    keeps each row's own ``editable`` (None there = every input editable). `comments`:
+    row key → field → 退回意见, shown as cell notes and in the 退回意见 column.
+    """
+    if editable is not None or comments is not None:
+        rows = apply_corrections(rows, editable, comments)
+    return atomic_write(path, packet_bytes(manifest, rows))
