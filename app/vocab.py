@@ -63,3 +63,12 @@ MERGE_STATUS_LABELS = {
 }
 CONFLICT_STATUS_LABELS = {"open": "待处理", "kept": "保留本方", "taken": "采用对方",
                           "replaced": "已被新报送取代"}
+
+# 进展汇总 / 通报: how a unit's return stands against the deadline, and indicator attainment
+RETURN_STATES = ("on_time", "late", "missing")
+RETURN_LABELS = {"on_time": "按时报送", "late": "迟报", "missing": "未报"}
+UNREPORTED = "unreported"  # an assigned task with no status reported this period
+UNREPORTED_LABEL = "未填报"
+ATTAINMENTS = ("met", "not_met", "pending")
+ATTAINMENT_LABELS = {"met": "达标", "not_met": "未达标", "pending": "待评估"}
+BEHIND_REASON_LABELS = {"behind": "滞后", "overdue": "逾期未完成"}
