@@ -82,6 +82,9 @@ class PacketFile:
     rows: list[PacketRow]
     problems: list[PacketProblem] = field(default_factory=list)
     sheet_states: dict[str, str] = field(default_factory=dict)
+    # sheet → its title cell (A1) as read; the title names unit and period, so a merge
+    # can tell a workbook whose manifest was copied from another unit's packet
+    titles: dict[str, str] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[PacketProblem]:
@@ -328,7 +331,7 @@ def _same_fixed(cell: Any, expected: Any) -> bool:
 def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[str],
                 fixed_cols: tuple[tuple[str, str], ...], input_fields: tuple[str, ...],
                 rows: dict[str, PacketRow], positions: dict[str, tuple[str, int]],
-                problems: list[PacketProblem]) -> None:
+                problems: list[PacketProblem], titles: dict[str, str] | None = None) -> None:
     expected = [r for r in rows.values() if r.sheet == sheet]
     try:
         grid = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
@@ -338,6 +341,8 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
         return
     except python_calamine.CalamineError as exc:
         raise UserFacingError(f"“{sheet}”表已损坏,无法读取。", sheet=sheet) from exc
+    if titles is not None:
+        titles[sheet] = _text(grid[0][0]) if grid and grid[0] else ""
 
     headers = {h: f for f, h in fixed_cols}
     headers.update({INPUT_HEADERS[f]: f for f in input_fields})
@@ -472,15 +477,17 @@ def read_packet(source: Path | str | bytes, *, name: str = "") -> PacketFile:
     manifest, rows, positions = _parse_manifest(grid)
     by_key = {r.key: r for r in rows}
     problems: list[PacketProblem] = []
+    titles: dict[str, str] = {}
     for sheet, fixed_cols, inputs in ((SHEET_TASKS, TASK_FIXED_COLUMNS, TASK_INPUT_FIELDS),
                                       (SHEET_INDICATORS, INDICATOR_FIXED_COLUMNS,
                                        INDICATOR_INPUT_FIELDS)):
         if not any(r.sheet == sheet for r in rows):
             continue
         _read_sheet(wb, sheet, formula_cells(zf, parts.get(sheet)), fixed_cols, inputs,
-                    by_key, positions, problems)
+                    by_key, positions, problems, titles)
     wb.close()
-    return PacketFile(path, hashlib.sha256(data).hexdigest(), manifest, rows, problems, states)
+    return PacketFile(path, hashlib.sha256(data).hexdigest(), manifest, rows, problems, states,
+                      titles)
 
 
 def problems_text(problems: Iterable[PacketProblem]) -> str:
