@@ -333,3 +333,37 @@ def normalise_value(name: str, raw: Any) -> tuple[Any, str | None]:
     if problem is not None:
         return "", problem
     return text, None
+
+
+def manifest_to_dict(m: Manifest) -> dict[str, Any]:
+    """JSON-friendly copy (the office database keeps the issued manifest this way)."""
+    return {"packet_id": m.packet_id, "plan": {
+        "uid": m.plan.uid, "title": m.plan.title, "issuer": m.plan.issuer,
+        "office": m.plan.office, "frequency": m.plan.frequency,
+        "deadline_day": m.plan.deadline_day},
+        "unit": m.unit, "unit_kind": m.unit_kind, "period": m.period,
+        "period_start": m.period_start.isoformat(), "period_end": m.period_end.isoformat(),
+        "period_due": m.period_due.isoformat(), "direction": m.direction, "kind": m.kind,
+        "revision": m.revision, "issued_at": m.issued_at.isoformat(timespec="seconds"),
+        "exported_at": m.exported_at.isoformat(timespec="seconds") if m.exported_at else None,
+        "seal": m.seal, "format_version": m.format_version, "app_version": m.app_version}
+
+
+def manifest_from_dict(d: dict[str, Any]) -> Manifest:
+    p = d["plan"]
+    return Manifest(
+        packet_id=d["packet_id"],
+        plan=PlanMeta(uid=p["uid"], title=p["title"], issuer=p.get("issuer", ""),
+                      office=p.get("office", ""), frequency=p.get("frequency", "month"),
+                      deadline_day=int(p.get("deadline_day", 5))),
+        unit=d["unit"], unit_kind=d.get("unit_kind", "department"), period=d["period"],
+        period_start=dt.date.fromisoformat(d["period_start"]),
+        period_end=dt.date.fromisoformat(d["period_end"]),
+        period_due=dt.date.fromisoformat(d["period_due"]),
+        direction=d.get("direction", "issued"), kind=d.get("kind", "normal"),
+        revision=int(d.get("revision", 0)),
+        issued_at=dt.datetime.fromisoformat(d["issued_at"]),
+        exported_at=dt.datetime.fromisoformat(d["exported_at"]) if d.get("exported_at")
+        else None,
+        seal=d.get("seal", ""), format_version=int(d.get("format_version", FORMAT_VERSION)),
+        app_version=d.get("app_version", ""))

@@ -314,9 +314,10 @@ def _guide_sheet(wb: xlsxwriter.Workbook, fm: _Formats, m: Manifest, n_tasks: in
                      f"{m.period_end:%Y-%m-%d})"),
         ("报送截止", f"{m.period_due:%Y年%m月%d日}".replace("年0", "年").replace("月0", "月")),
         ("报送对象", receiver),
-        ("填报内容", f"任务 {n_tasks} 项(见“{SHEET_TASKS}”表)"
-                     + (f",指标 {n_indicators} 项(见“{SHEET_INDICATORS}”表)"
-                        if n_indicators else "")),
+        ("填报内容", ",".join(part for part in (
+            f"任务 {n_tasks} 项(见“{SHEET_TASKS}”表)" if n_tasks else "",
+            f"指标 {n_indicators} 项(见“{SHEET_INDICATORS}”表)" if n_indicators else "")
+            if part)),
     ]
     r = 2
     for label, text in facts:
@@ -434,8 +435,9 @@ def packet_bytes(manifest: Manifest, rows: list[PacketRow]) -> bytes:
     _guide_sheet(wb, fm, manifest, len(tasks), len(indicators), correction)
     direction = "报送" if manifest.direction == "returned" else "填报"
     title = f"{manifest.unit} · {period_label(manifest.period)}"
-    _data_sheet(wb, fm, SHEET_TASKS, f"{title} 任务进展{direction}", TASK_FIXED_COLUMNS,
-                TASK_INPUT_FIELDS, TASK_WIDTHS, tasks, correction)
+    if tasks or not indicators:
+        _data_sheet(wb, fm, SHEET_TASKS, f"{title} 任务进展{direction}", TASK_FIXED_COLUMNS,
+                    TASK_INPUT_FIELDS, TASK_WIDTHS, tasks, correction)
     if indicators:
         _data_sheet(wb, fm, SHEET_INDICATORS, f"{title} 指标{direction}",
                     INDICATOR_FIXED_COLUMNS, INDICATOR_INPUT_FIELDS, INDICATOR_WIDTHS,

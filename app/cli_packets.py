@@ -1,0 +1,105 @@
+"""Command line for packets: ``issue`` (district), ``office open`` and ``office export``."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from app.cli import EXTRA_COMMANDS, UsageError, _existing_db, _Parser
+
+_PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4]|-H[12])?$")
+
+
+def _period(text: str) -> str:
+    if not _PERIOD.match(text):
+        raise UsageError(f"周期格式不对:{text}(应为 YYYY-MM,如 2021-06)")
+    return text
+
+
+def cmd_issue(args: argparse.Namespace) -> int:
+    from app.services.db import open_database
+    from app.services.issue import issue_packets, issue_summary
+
+    period = _period(args.period)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out 应是文件夹:{out}")
+    engine = open_database(_existing_db(args.db), create=False)
+    try:
+        result = issue_packets(engine, period, out, plan_id=args.plan, units=args.unit or None)
+    finally:
+        engine.dispose()
+    for p in result.packets:
+        print(f"{p.path}\t任务 {p.tasks}\t指标 {p.indicators}")
+    print(issue_summary(result))
+    return 0
+
+
+def cmd_office_open(args: argparse.Namespace) -> int:
+    from app.services.db import open_database
+    from app.services.office import open_packet
+
+    packet = Path(args.packet)
+    if not packet.is_file():
+        raise UsageError(f"文件不存在:{packet}")
+    engine = open_database(Path(args.db))
+    try:
+        result = open_packet(engine, packet)
+    finally:
+        engine.dispose()
+    print(result.summary())
+    for line in result.problems:
+        print(f"  {line}", file=sys.stderr)
+    return 0
+
+
+def cmd_office_export(args: argparse.Namespace) -> int:
+    from app.services.db import open_database
+    from app.services.office import export_packet, preflight_text
+
+    period = _period(args.period)
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        raise UsageError(f"--out 应是 .xlsx 文件:{out}")
+    if out.is_dir():
+        raise UsageError(f"--out 是文件夹,应是 .xlsx 文件:{out}")
+    engine = open_database(_existing_db(args.db), create=False)
+    try:
+        result = export_packet(engine, period, out, plan_id=args.plan)
+    finally:
+        engine.dispose()
+    print(f"已导出报送包(第 {result.revision} 版):{result.path}")
+    if result.preflight:
+        print(f"提醒:还有 {len(result.preflight)} 处未填或需核对:", file=sys.stderr)
+        print(preflight_text(result.preflight), file=sys.stderr)
+    return 0
+
+
+def register(sub: Any, _plan_sub: Any) -> None:
+    p = sub.add_parser("issue", help="下发填报包(每个单位一个文件)")
+    p.add_argument("--db", required=True)
+    p.add_argument("--period", required=True, help="YYYY-MM")
+    p.add_argument("--out", required=True, help="输出文件夹")
+    p.add_argument("--plan", type=int)
+    p.add_argument("--unit", nargs="+", action="extend", help="只给这些单位下发")
+    p.set_defaults(func=cmd_issue)
+
+    office = sub.add_parser("office", help="单位填报:打开下发包、导出报送包")
+    office_sub = office.add_subparsers(dest="office_command", parser_class=_Parser,
+                                       required=True)
+    p = office_sub.add_parser("open", help="打开下发包(载入本单位填报库)")
+    p.add_argument("--db", required=True, help="本单位填报库文件(不存在则新建)")
+    p.add_argument("packet", help="下发包 .xlsx")
+    p.set_defaults(func=cmd_office_open)
+    p = office_sub.add_parser("export", help="导出报送包")
+    p.add_argument("--db", required=True)
+    p.add_argument("--period", required=True, help="YYYY-MM")
+    p.add_argument("--out", required=True, help="报送包 .xlsx")
+    p.add_argument("--plan", type=int)
+    p.set_defaults(func=cmd_office_export)
+
+
+EXTRA_COMMANDS.append(register)
