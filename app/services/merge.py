@@ -319,6 +319,13 @@ def _identify(s: Session, packet: PacketFile, preview: PacketPreview, period: st
         preview.reject("填报包的防伪校验未通过:包的标识或下发内容被改动过,"
                        "或不是区里下发的原文件。请让单位用下发的原文件重新填写。", SHEET_MANIFEST)
         return None
+    for sheet, title in packet.titles.items():
+        # the visible title says whose packet the sheet was; a manifest sheet copied over
+        # from another unit's (or month's) packet disagrees with it
+        if title and not (title.startswith(f"{m.unit} ·")
+                          and period_label(m.period) in title):
+            preview.reject(f"表头写的是“{title}”,与包标识({m.unit} · {period_label(m.period)})"
+                           "不符:此文件可能混用了其他单位或其他月份的填报包,未导入。", sheet, "A1")
     if m.unit != unit.name:
         preview.warnings.append(Problem(SHEET_MANIFEST, "", f"包中的单位名“{m.unit}”与数据库中的"
                                         f"“{unit.name}”不同(单位可能已改名)。", "warning"))
@@ -738,8 +745,8 @@ def _bulk_update(s: Session, model: type[ProgressEntry] | type[IndicatorValue],
     table = cast(Table, model.__table__)
     for cols, params in by_columns.items():
         stmt = (update(table).where(table.c.id == bindparam("_id"))
-                .values({c: bindparam(f"_{c}") for c in cols}, packet_id=packet_id,
-                        updated_at=now))
+                .values({**{c: bindparam(f"_{c}") for c in cols}, "packet_id": packet_id,
+                         "updated_at": now}))
         s.connection().execute(stmt, params)
 
 
