@@ -49,6 +49,7 @@ from app.models import (
     Unit,
     utcnow,
 )
+from app.services.corrections import flagged_cells
 from app.services.db import get_setting
 from app.services.field_values import same, to_column, to_packet, to_text
 from app.services.packets.format import (
@@ -419,6 +420,10 @@ def _compare(s: Session, target: _Target, packet: PacketFile, preview: PacketPre
     base_rows = _base_rows(target, packet, applied)
     entries, values = _current(s, target.unit.id, target.period.id)
     plan = _Plan()
+    # a correction packet: the flags sent with it say which cells were unlocked (the
+    # manifest says so too, but it is not sealed)
+    flagged = flagged_cells(s, packet.manifest.packet_id) \
+        if target.issued.kind == "correction" else {}
     for row in packet.rows:
         is_task = row.key.startswith(TASK_PREFIX)
         fields = TASK_INPUT_FIELDS if is_task else INDICATOR_INPUT_FIELDS
@@ -426,9 +431,12 @@ def _compare(s: Session, target: _Target, packet: PacketFile, preview: PacketPre
         target_id, code = (target.plan.tasks if is_task else target.plan.indicators)[row.uid]
         base = base_rows.get(row.key) or {}
         returned = dict(row.values)
-        if row.editable is not None:  # correction packet: only the unlocked cells count
+        editable = flagged.get(row.key, set()) if flagged else row.editable
+        if target.issued.kind == "correction" and editable is None:
+            editable = set()
+        if editable is not None:  # correction packet: only the unlocked cells count
             for f in list(returned):
-                if f not in row.editable:
+                if f not in editable:
                     if not same(f, returned[f], base.get(f)):
                         preview.warnings.append(Problem(
                             row.sheet, row.cells.get(f, ""),
@@ -509,7 +517,8 @@ def _evaluate(s: Session, packet: PacketFile, preview: PacketPreview, period: st
     receipt = s.scalar(select(Receipt).where(Receipt.unit_id == target.unit.id,
                                              Receipt.period_id == target.period.id))
     accepted = receipt is not None and receipt.state == "accepted" and bool(applied.rows)
-    if not preview.changes and accepted and target.issued.kind == "normal":
+    if not preview.changes and (applied.of_packet(packet.manifest.packet_id) or (
+            accepted and target.issued.kind == "normal")):
         preview.status = "unchanged"
         preview.reason = "内容与数据库中已有的完全相同。"
         return None
