@@ -150,3 +150,36 @@ def test_packet_size_is_reasonable() -> None:
     rows = sample_rows(200)
     data = packet_bytes(sealed(sample_manifest(), rows), rows)
     assert len(data) < 200_000
+
+
+def _uno_python() -> str | None:
+    for exe in ("/usr/bin/python3",):
+        if Path(exe).exists() and shutil.which("soffice") and subprocess.run(
+                [exe, "-c", "import uno"], capture_output=True).returncode == 0:
+            return exe
+    return None
+
+
+@pytest.mark.skipif(_uno_python() is None, reason="LibreOffice with Python UNO not installed")
+def test_opened_in_libreoffice_inputs_are_unlocked_with_dropdowns(tmp_path: Path) -> None:
+    import json
+
+    path = _packet(tmp_path)
+    tool = Path(__file__).resolve().parents[2] / "tools" / "check_packet_lo.py"
+    run = subprocess.run([_uno_python(), str(tool), str(path)], capture_output=True,
+                         text=True, timeout=300, check=True)
+    report = json.loads(run.stdout)
+    tasks = report["sheets"][SHEET_TASKS]
+    assert tasks["protected"] and tasks["input_cell_typed"]
+    cells = tasks["row3"]
+    assert all(cells[h]["locked"] for h in ("序号", "领域", "任务内容", "牵头/配合", "完成时限",
+                                            "目标", "行标识"))
+    assert cells["进展状态"] == {"locked": False, "validation": "LIST", "source": "TZ_STATUS",
+                               "dropdown": True}
+    assert not cells["完成进度(%)"]["locked"] and cells["完成进度(%)"]["validation"] == "DECIMAL"
+    assert not cells["完成日期"]["locked"] and cells["完成日期"]["validation"] == "DATE"
+    assert all(not cells[h]["locked"] for h in ("本期进展", "存在问题", "下步计划", "责任人",
+                                                "联系电话"))
+    assert "TZ_STATUS" in report["named_ranges"]
+    assert not report["sheets"]["_taizhang"]["visible"]
+    assert report["sheets"]["指标填报"]["row3"]["本期数值"]["validation"] == "DECIMAL"

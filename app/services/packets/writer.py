@@ -401,6 +401,7 @@ def _manifest_sheet(wb: xlsxwriter.Workbook, m: Manifest, tasks: list[PacketRow]
             ws.write_string(r, 6, json.dumps(row.comments, ensure_ascii=False)
                             if row.comments else "")
             r += 1
+    _protect(ws)
     ws.very_hidden()
 
 
