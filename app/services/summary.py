@@ -213,6 +213,8 @@ class PeriodSummary:
     previous_totals: Totals | None
     trend: list[TrendPoint]
     office: str = ""  # the district office's name (issuer of the 通报)
+    next_period: PeriodInfo | None = None
+    task_items: int = 0  # task items in scope (the plan's, or the chosen section's)
 
     def top_sections(self) -> list[SectionSummary]:
         return [s for s in self.sections if s.depth == 0]
@@ -665,4 +667,5 @@ def period_summary(engine: Engine, period_key: str, plan_id: int | None = None, 
     return PeriodSummary(
         plan.plan, period, previous, today, unit, section_id, unit_rows, section_rows,
         behind_rows, indicator_rows, scope.totals(now),
-        scope.totals(before) if before else None, points, office)
+        scope.totals(before) if before else None, points, office,
+        periods[index + 1] if index + 1 < len(periods) else None, len(scope.tasks))

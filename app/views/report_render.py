@@ -1,0 +1,456 @@
+"""The one rendering routine for printed documents: print preview, printer and PDF.
+
+``render(doc, device)`` paints a ``report_doc.Document`` onto any ``QPagedPaintDevice``
+(``QPdfWriter`` for PDF, ``QPrinter`` for printing and the preview), so what the
+preview shows is what the printer and the PDF get. Layout follows GB/T 9704-2012: A4,
+top margin 37 mm, binding margin 28 mm, a 156 × 225 mm text block of 22 lines × 28
+characters in 3号 (16 pt) 仿宋, title in 2号 (22 pt) 小标宋 centred, 一、 headings in 黑体,
+(一) headings in 楷体, the issuing office in red above a red rule, page numbers "— 1 —" in
+4号 7 mm below the text block (odd pages right, even pages left), the date right-aligned
+under the issuing office. Where the official faces are missing the bundled Noto CJK
+fonts stand in, and the PDF embeds whatever was used. Charts and wide tables go on
+landscape pages with the same text block turned sideways.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QGuiApplication,
+    QImage,
+    QPagedPaintDevice,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFrameFormat,
+    QTextImageFormat,
+    QTextLength,
+    QTextTableFormat,
+)
+
+from app.services.fonts import (
+    BODY_FAMILIES,
+    HEADING_FAMILIES,
+    KAI_FAMILIES,
+    SERIF,
+    TITLE_FAMILIES,
+)
+from app.services.report_doc import (
+    Block,
+    ChartRow,
+    Document,
+    PageBreak,
+    Paragraph,
+    Table,
+)
+
+RED = QColor("#E60012")
+BLACK = QColor("#000000")
+LINES_PER_PAGE = 22
+CHARS_PER_LINE = 28
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Paper and text block of one orientation, in millimetres."""
+
+    landscape: bool
+    top: float
+    left: float
+    width: float
+    height: float
+
+    @property
+    def paper(self) -> QSizeF:
+        return QSizeF(297, 210) if self.landscape else QSizeF(210, 297)
+
+
+PORTRAIT = Geometry(False, top=37, left=28, width=156, height=225)
+LANDSCAPE = Geometry(True, top=28, left=37, width=225, height=156)
+
+
+def page_layout(landscape: bool) -> QPageLayout:
+    return QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
+                       QPageLayout.Orientation.Landscape if landscape
+                       else QPageLayout.Orientation.Portrait,
+                       QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
+
+
+def _parts(doc: Document) -> list[tuple[bool, list[Block]]]:
+    """The blocks split at page breaks, each run with its orientation."""
+    parts: list[tuple[bool, list[Block]]] = [(doc.landscape, [])]
+    for block in doc.blocks:
+        if isinstance(block, PageBreak):
+            parts.append((block.landscape, []))
+        else:
+            parts[-1][1].append(block)
+    return [p for p in parts if p[1]]
+
+
+LAYOUT_DPI = 96.0  # layout units: Qt's default logical DPI; the painter scales to the device
+
+
+class _Builder:
+    """Lays one run of blocks out as a paginated QTextDocument.
+
+    Layout happens at Qt's default 96 dpi with design (unhinted) metrics, so it is the
+    same on every device; ``render`` scales the painter to the printer's or PDF's
+    resolution.
+    """
+
+    def __init__(self, doc: Document, geo: Geometry, top_space: float) -> None:
+        self.doc = doc
+        self.dpi = LAYOUT_DPI
+        self.geo = geo
+        self.text = QTextDocument()
+        self.text.setUseDesignMetrics(True)
+        self.text.setDocumentMargin(0)
+        self.width = self.mm(geo.width)
+        self.height = self.mm(geo.height)
+        self.text.setPageSize(QSizeF(self.width, self.height))
+        self.line = self.height / LINES_PER_PAGE  # GB/T 9704: 22 lines a page
+        self.char = self.pt(16)
+        self.cursor = QTextCursor(self.text)
+        self.first = True
+        self.top_space = top_space
+        root = self.text.rootFrame().frameFormat()
+        root.setMargin(0)
+        root.setPadding(0)
+        self.text.rootFrame().setFrameFormat(root)
+
+    def mm(self, value: float) -> float:
+        return value * self.dpi / 25.4
+
+    def pt(self, value: float) -> float:
+        return value * self.dpi / 72.0
+
+    # -------------------------------------------------------- formats
+
+    def char_format(self, families: list[str], size_pt: float, bold: bool = False,
+                    color: QColor = BLACK, spaced: bool = False) -> QTextCharFormat:
+        fmt = QTextCharFormat()
+        fmt.setFontFamilies(families)
+        fmt.setFontPointSize(size_pt)
+        fmt.setFontWeight(QFont.Weight.Bold if bold else QFont.Weight.Normal)
+        fmt.setForeground(QBrush(color))
+        if spaced:  # 28 characters of 16 pt across the 156 mm text block
+            fmt.setFontLetterSpacingType(QFont.SpacingType.AbsoluteSpacing)
+            fmt.setFontLetterSpacing((self.mm(PORTRAIT.width) - CHARS_PER_LINE * self.char)
+                                     / CHARS_PER_LINE)
+        return fmt
+
+    def block_format(self, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignJustify,
+                     indent_chars: float = 2, line: float | None = None,
+                     top: float = 0, bottom: float = 0) -> QTextBlockFormat:
+        fmt = QTextBlockFormat()
+        fmt.setAlignment(align)
+        fmt.setTextIndent(indent_chars * self.char)
+        # every line, the block's last included, takes one grid line (22 a page)
+        fmt.setLineHeight(line or self.line,
+                          QTextBlockFormat.LineHeightTypes.MinimumHeight.value)
+        fmt.setTopMargin(top)
+        fmt.setBottomMargin(bottom)
+        return fmt
+
+    def _new_block(self, bfmt: QTextBlockFormat, cfmt: QTextCharFormat) -> None:
+        if self.first:
+            self.first = False
+            if self.top_space:  # room for the masthead: an empty first line that tall
+                # (a block's top margin is dropped at the top of a page)
+                spacer = self.block_format(Qt.AlignmentFlag.AlignLeft, 0, line=self.top_space)
+                self.cursor.setBlockFormat(spacer)
+                self.cursor.setBlockCharFormat(self.char_format(BODY_FAMILIES, 6))
+                self.cursor.insertBlock(bfmt, cfmt)
+            else:
+                self.cursor.setBlockFormat(bfmt)
+                self.cursor.setBlockCharFormat(cfmt)
+        else:
+            self.cursor.insertBlock(bfmt, cfmt)
+
+    # -------------------------------------------------------- blocks
+
+    def title(self, text: str) -> None:
+        size = 22.0
+        self._new_block(self.block_format(Qt.AlignmentFlag.AlignHCenter, 0,
+                                          line=self.pt(size) * 1.5, bottom=self.line),
+                        self.char_format(TITLE_FAMILIES, size, bold=True))
+        self.cursor.insertText(text, self.char_format(TITLE_FAMILIES, size, bold=True))
+
+    def paragraph(self, p: Paragraph) -> None:
+        align = Qt.AlignmentFlag
+        body = self.char_format(BODY_FAMILIES, 16, spaced=True)
+        if p.style == "heading1":
+            bfmt = self.block_format(align.AlignLeft)
+            cfmt = self.char_format(HEADING_FAMILIES, 16, spaced=True)
+        elif p.style == "heading2":
+            bfmt = self.block_format(align.AlignLeft)
+            cfmt = self.char_format(KAI_FAMILIES, 16, bold=True, spaced=True)
+        elif p.style == "addressee":
+            bfmt, cfmt = self.block_format(align.AlignLeft, 0), body
+        elif p.style == "signature":
+            bfmt = self.block_format(align.AlignRight, 0, top=self.line)
+            bfmt.setRightMargin(2 * self.char)  # 右空二字
+            cfmt = body
+        elif p.style == "date":
+            # 首字比发文机关署名首字右移二字; a date longer than that is 右空二字
+            sig = next((b.text for b in self.doc.blocks if isinstance(b, Paragraph)
+                        and b.style == "signature"), "")
+            fm = QFontMetricsF(_font(BODY_FAMILIES, 16, self.dpi))
+            sig_w = fm.horizontalAdvance(sig) + len(sig) * body.fontLetterSpacing()
+            date_w = fm.horizontalAdvance(p.text) + len(p.text) * body.fontLetterSpacing()
+            right = 2 * self.char + max(0.0, sig_w - 2 * self.char - date_w)
+            bfmt = self.block_format(align.AlignRight, 0)
+            bfmt.setRightMargin(right)
+            cfmt = body
+        elif p.style == "note":
+            bfmt = self.block_format(align.AlignLeft, 2, top=self.line)
+            cfmt = body
+        elif p.style == "center":
+            bfmt = self.block_format(align.AlignHCenter, 0)
+            cfmt = self.char_format(HEADING_FAMILIES, 14)
+        elif p.style == "subtitle":
+            bfmt = self.block_format(align.AlignHCenter, 0, line=self.pt(18) * 1.6,
+                                     bottom=self.mm(2))
+            cfmt = self.char_format(TITLE_FAMILIES, 18, bold=True)
+        else:
+            bfmt, cfmt = self.block_format(), body
+        self._new_block(bfmt, cfmt)
+        self.cursor.insertText(p.text, cfmt)
+
+    def table(self, t: Table) -> None:
+        self._new_block(self.block_format(Qt.AlignmentFlag.AlignLeft, 0, line=self.mm(2)),
+                        self.char_format(BODY_FAMILIES, 6))
+        fmt = QTextTableFormat()
+        fmt.setBorder(max(1.0, self.pt(0.5)))
+        fmt.setBorderBrush(QBrush(BLACK))
+        fmt.setBorderStyle(QTextFrameFormat.BorderStyle.BorderStyle_Solid)
+        fmt.setBorderCollapse(True)
+        fmt.setCellSpacing(0)
+        fmt.setCellPadding(self.mm(1.1))
+        fmt.setHeaderRowCount(1)  # repeated at the top of every page
+        fmt.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
+        total = sum(t.widths)
+        fmt.setColumnWidthConstraints([QTextLength(QTextLength.Type.PercentageLength,
+                                                   100.0 * w / total) for w in t.widths])
+        fmt.setBottomMargin(self.mm(2))
+        table = self.cursor.insertTable(len(t.rows) + 1, len(t.headers), fmt)
+        head = self.char_format(HEADING_FAMILIES, t.font_pt)
+        cell_fmt = self.char_format(BODY_FAMILIES, t.font_pt)
+        bold_fmt = self.char_format(BODY_FAMILIES, t.font_pt, bold=True)
+        line = self.pt(t.font_pt) * 1.35
+        aligns = {"l": Qt.AlignmentFlag.AlignLeft, "c": Qt.AlignmentFlag.AlignHCenter,
+                  "r": Qt.AlignmentFlag.AlignRight}
+        shade = QColor("#EDEDED")
+        for c, text in enumerate(t.headers):
+            cell = table.cellAt(0, c)
+            cf = cell.format()
+            cf.setBackground(QBrush(shade))
+            cell.setFormat(cf)
+            cur = cell.firstCursorPosition()
+            cur.setBlockFormat(self.block_format(Qt.AlignmentFlag.AlignHCenter, 0, line=line))
+            cur.insertText(text, head)
+        for r, row in enumerate(t.rows, start=1):
+            fmt_r = bold_fmt if (r - 1) in t.emphasis else cell_fmt
+            for c, text in enumerate(row):
+                cur = table.cellAt(r, c).firstCursorPosition()
+                a = aligns.get(t.align[c] if c < len(t.align) else "l", Qt.AlignmentFlag.AlignLeft)
+                cur.setBlockFormat(self.block_format(a, 0, line=line))
+                cur.insertText(text, fmt_r)
+        self.cursor.movePosition(QTextCursor.MoveOperation.End)
+
+    def charts(self, row: ChartRow) -> None:
+        self._new_block(self.block_format(Qt.AlignmentFlag.AlignHCenter, 0, line=self.mm(1)),
+                        self.char_format(BODY_FAMILIES, 6))
+        fmt = QTextTableFormat()
+        fmt.setBorder(0)
+        fmt.setCellSpacing(0)
+        fmt.setCellPadding(self.mm(1))
+        fmt.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        table = self.cursor.insertTable(1, len(row.charts), fmt)
+        for c, chart in enumerate(row.charts):
+            png = self.doc.images.get(chart.name)
+            cur = table.cellAt(0, c).firstCursorPosition()
+            if not png:
+                cur.insertText(f"[{chart.name}]")
+                continue
+            image = QImage.fromData(png, b"PNG")
+            url = QUrl(f"chart:{chart.name}")
+            self.text.addResource(QTextDocument.ResourceType.ImageResource, url, image)
+            img = QTextImageFormat()
+            img.setName(url.toString())
+            img.setWidth(self.mm(chart.width_mm))
+            img.setHeight(self.mm(chart.height_mm))
+            cur.insertImage(img)
+        self.cursor.movePosition(QTextCursor.MoveOperation.End)
+
+    def build(self, blocks: list[Block], title: str | None) -> QTextDocument:
+        if title:
+            self.title(title)
+        for b in blocks:
+            if isinstance(b, Paragraph):
+                self.paragraph(b)
+            elif isinstance(b, Table):
+                self.table(b)
+            elif isinstance(b, ChartRow):
+                self.charts(b)
+        return self.text
+
+
+def _font(families: list[str], size_pt: float, dpi: float, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setFamilies(families)
+    font.setPixelSize(max(1, round(size_pt * dpi / 72.0)))
+    font.setBold(bold)
+    return font
+
+
+def _masthead_height(doc: Document) -> float:
+    return 0.0 if not doc.masthead else (24 + 4 + 1 + 12) * LAYOUT_DPI / 25.4
+
+
+def _draw_masthead(painter: QPainter, doc: Document, geo: Geometry) -> None:
+    """发文机关标志 in red, centred, fitted to the text block, and the red rule under it."""
+    dpi = LAYOUT_DPI
+
+    def mm(v: float) -> float:
+        return v * dpi / 25.4
+
+    width = mm(geo.width)
+    size_pt = 30.0
+    font = _font(TITLE_FAMILIES, size_pt, dpi, bold=True)
+    fm = QFontMetricsF(font)
+    # mastheads are set condensed rather than small: narrow the type down to 60 %, then
+    # reduce its size
+    while fm.horizontalAdvance(doc.masthead) * 0.6 > width and size_pt > 12:
+        size_pt -= 1
+        font = _font(TITLE_FAMILIES, size_pt, dpi, bold=True)
+        fm = QFontMetricsF(font)
+    advance = fm.horizontalAdvance(doc.masthead)
+    squeeze = min(1.0, width / advance) if advance else 1.0
+    painter.save()
+    painter.setFont(font)
+    painter.setPen(QPen(RED))
+    painter.translate(mm(geo.left) + (width - advance * squeeze) / 2, mm(geo.top + 24) - fm.descent())
+    painter.scale(squeeze, 1.0)
+    painter.drawText(QPointF(0, 0), doc.masthead)
+    painter.restore()
+    y = mm(geo.top + 24 + 4)
+    painter.fillRect(QRectF(mm(geo.left), y, width, mm(0.8)), RED)
+
+
+def _draw_page_number(painter: QPainter, number: int, geo: Geometry) -> None:
+    """'— 1 —' in 4号, 7 mm under the text block; odd pages right, even left (空一字)."""
+    dpi = LAYOUT_DPI
+
+    def mm(v: float) -> float:
+        return v * dpi / 25.4
+
+    font = _font([SERIF], 14, dpi)
+    painter.setFont(font)
+    painter.setPen(QPen(BLACK))
+    text = f"— {number} —"
+    one = 14 * dpi / 72.0
+    fm = QFontMetricsF(font)
+    y = mm(geo.top + geo.height + 7) + fm.ascent()
+    w = fm.horizontalAdvance(text)
+    x = mm(geo.left + geo.width) - one - w if number % 2 else mm(geo.left) + one
+    painter.drawText(QPointF(x, y), text)
+
+
+def render(doc: Document, device: QPagedPaintDevice) -> int:
+    """Paint `doc` page by page onto `device`; returns the number of pages.
+
+    The device must print the full page (``QPrinter.setFullPage(True)``; ``QPdfWriter``
+    with zero margins): this routine places everything itself in millimetres.
+    """
+    parts = _parts(doc)
+    painter: QPainter | None = None
+    number = 0
+    try:
+        for index, (landscape, blocks) in enumerate(parts):
+            geo = LANDSCAPE if landscape else PORTRAIT
+            device.setPageLayout(page_layout(landscape))
+            if painter is None:
+                painter = QPainter()
+                if not painter.begin(device):
+                    raise OSError("无法开始绘制(打印机或文件不可用)。")
+            else:
+                device.newPage()
+            scale = device.logicalDpiY() / LAYOUT_DPI
+            top_space = _masthead_height(doc) if index == 0 else 0.0
+            builder = _Builder(doc, geo, top_space)
+            text = builder.build(blocks, doc.title if index == 0 else None)
+            pages = max(1, text.pageCount())
+            for page in range(pages):
+                if page:
+                    device.newPage()
+                number += 1
+                painter.save()
+                painter.scale(scale, scale)
+                if index == 0 and page == 0 and doc.masthead:
+                    _draw_masthead(painter, doc, geo)
+                painter.save()
+                painter.translate(builder.mm(geo.left), builder.mm(geo.top) - page * builder.height)
+                text.drawContents(painter, QRectF(0, page * builder.height, builder.width,
+                                                  builder.height))
+                painter.restore()
+                _draw_page_number(painter, number, geo)
+                painter.restore()
+            del builder, text
+    finally:
+        if painter is not None and painter.isActive():
+            painter.end()
+    return number
+
+
+def pdf_writer(path: str | Path, title: str, resolution: int = 600) -> QPdfWriter:
+    writer = QPdfWriter(str(path))
+    writer.setResolution(resolution)
+    writer.setTitle(title)
+    writer.setCreator("台账 Taizhang")
+    writer.setPageLayout(page_layout(False))
+    return writer
+
+
+def write_pdf(doc: Document, path: str | Path) -> int:
+    """The document as a PDF file with its fonts embedded; returns the page count."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".part")
+    writer = pdf_writer(tmp, doc.title)
+    try:
+        pages = render(doc, writer)
+    finally:
+        del writer  # closes the file
+    os.replace(tmp, path)
+    return pages
+
+
+def ensure_gui_application() -> QGuiApplication:
+    """A QGuiApplication for headless rendering (the `report --pdf` command): offscreen
+    when there is no display, with the bundled fonts registered."""
+    app = QGuiApplication.instance()
+    if app is None:
+        if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY")
+                                                     or os.environ.get("WAYLAND_DISPLAY")):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QGuiApplication(sys.argv[:1])
+    from app.views.app import register_fonts
+
+    register_fonts()
+    assert isinstance(app, QGuiApplication)
+    return app
