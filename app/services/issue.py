@@ -249,13 +249,17 @@ def _find_unit(session: Session, name: str) -> Unit:
     return unit
 
 
-def issue_candidates(engine: Engine, plan_id: int) -> list[IssueCandidate]:
-    """Units expected to report (task assignments or indicator leads), in plan order."""
+def issue_candidates(engine: Engine, plan_id: int, period_id: int | None = None
+                     ) -> list[IssueCandidate]:
+    """Units expected to report (task assignments or indicator leads), in plan order, with
+    when each was last issued a packet (for `period_id` if given; local time)."""
     with Session(engine) as s:
         info = load_plan(s, plan_id)
-        last = dict(s.execute(select(Packet.unit_id, func.max(Packet.created_at))
-                              .where(Packet.plan_id == plan_id, Packet.direction == "issued")
-                              .group_by(Packet.unit_id)).all())
+        query = select(Packet.unit_id, func.max(Packet.created_at)).where(
+            Packet.plan_id == plan_id, Packet.direction == "issued")
+        if period_id is not None:
+            query = query.where(Packet.period_id == period_id)
+        last = {unit_id: _local(at) for unit_id, at in s.execute(query.group_by(Packet.unit_id))}
         out = []
         parents = {i.parent_id for i in info.indicators if i.parent_id is not None}
         for u in reporting_units(s, plan_id):
@@ -263,6 +267,11 @@ def issue_candidates(engine: Engine, plan_id: int) -> list[IssueCandidate]:
             n_inds = sum(u.name in i.lead and i.id not in parents for i in info.indicators)
             out.append(IssueCandidate(u.id, u.name, u.kind, n_tasks, n_inds, last.get(u.id)))
         return out
+
+
+def _local(utc: dt.datetime) -> dt.datetime:
+    """The database keeps naive UTC; people read local time."""
+    return utc.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
 
 
 def issue_packets(engine: Engine, period_key: str, out_dir: Path | str, *,
