@@ -26,10 +26,12 @@ from app.services.progress_query import latest_active_period
 from app.views.bus import Changes, bus
 from app.views.pages.base import Context, Page
 from app.views.pages.catalog import IndicatorsPage, UnitsPage
+from app.views.pages.issue import IssuePage
 from app.views.pages.tasks import TasksPage
 
 # Feature modules add page factories here (title order = navigation order).
-PAGE_FACTORIES: list[Callable[[QWidget], Page]] = [TasksPage, IndicatorsPage, UnitsPage]
+PAGE_FACTORIES: list[Callable[[QWidget], Page]] = [TasksPage, IndicatorsPage, UnitsPage,
+                                                   IssuePage]
 
 
 class MainWindow(QMainWindow):
