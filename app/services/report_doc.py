@@ -16,12 +16,15 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from sqlalchemy import Engine
+
 from app.services.summary import BehindTask, PeriodSummary, UnitSummary
 from app.vocab import (
     ATTAINMENT_LABELS,
     BEHIND_REASON_LABELS,
     KIND_LABELS,
     RETURN_LABELS,
+    ROLE_LABELS,
     STATUS_LABELS,
     UNREPORTED_LABEL,
 )
@@ -394,11 +397,11 @@ def bulletin(summary: PeriodSummary, date: dt.date | None = None,
         blocks.append(PageBreak(landscape=True))
         blocks.append(Paragraph("附件", "heading1"))
         blocks.append(Paragraph(f"{label}任务进展图表", "subtitle"))
-        blocks.append(ChartRow((Chart("returns", 110, 130), Chart("status_by_unit", 110, 130))))
+        blocks.append(ChartRow((Chart("returns", 118, 132), Chart("status_by_unit", 118, 132))))
         blocks.append(PageBreak(landscape=True))
-        blocks.append(ChartRow((Chart("status_by_section", 110, 68),
-                                Chart("attainment", 110, 68))))
-        blocks.append(ChartRow((Chart("trend", 222, 70),)))
+        blocks.append(ChartRow((Chart("status_by_section", 118, 72),
+                                Chart("attainment", 118, 72))))
+        blocks.append(ChartRow((Chart("trend", 240, 74),)))
     return finish(Document("bulletin", title, s.office, date, blocks, s))
 
 
@@ -511,7 +514,6 @@ def reminder(summary: PeriodSummary, contacts: dict[str, str] | None = None,
         blocks.append(Paragraph("未报单位名单", "center"))
         blocks.append(Table(("序号", "单位", "应报任务(项)", "上期报送", "联系方式"),
                             tuple(rows), (8, 34, 16, 14, 28), "clccl"))
-        blocks.append(Paragraph(f"联系单位:{s.office}", "note"))
     blocks.append(Paragraph(s.office, "signature"))
     blocks.append(Paragraph(cn_date(date), "date"))
     return finish(Document("reminder", title, s.office, date, blocks, s))
@@ -530,3 +532,53 @@ def render_charts(doc: Document, dpi: int = 200) -> Document:
                            height=chart.height_mm / 25.4)
         doc.images[chart.name] = figure_png(fig, dpi)
     return doc
+
+
+# ---------------------------------------------------------------- loading
+
+def build_bulletin(engine: Engine, period_key: str, plan_id: int | None = None, *,
+                   date: dt.date | None = None, charts: bool = True,
+                   summary: PeriodSummary | None = None) -> Document:
+    """The 通报 with its chart images, ready to render."""
+    from app.services.summary import period_summary
+
+    summary = summary or period_summary(engine, period_key, plan_id, today=date)
+    doc = bulletin(summary, date, with_charts=charts)
+    return render_charts(doc) if charts else doc
+
+
+def build_unit_report(engine: Engine, period_key: str, unit: str, plan_id: int | None = None,
+                      *, date: dt.date | None = None) -> Document:
+    """One unit's report: its row of ``period_progress`` with the summary's judgement."""
+    from app.errors import UserFacingError
+    from app.services.plans import get_plan
+    from app.services.progress_query import period_progress
+    from app.services.summary import period_summary
+
+    summary = period_summary(engine, period_key, plan_id, today=date, trend=False)
+    if unit not in {u.name for u in summary.units}:
+        raise UserFacingError(f"单位“{unit}”不在本方案的填报单位中。")
+    progress = period_progress(engine, period_key, summary.plan.id)
+    row = next(u for u in progress.units if u.name == unit)
+    plan = get_plan(engine, summary.plan.id)
+    titles = {t.code: t.title for t in plan.tasks}
+    roles = {t.code: "、".join(ROLE_LABELS[r] for r in ("lead", "cooperating", "implementing")
+                              if unit in getattr(t, r)) for t in plan.tasks if unit in t.units()}
+    return unit_report(summary, row, titles, roles, date)
+
+
+def build_reminder(engine: Engine, period_key: str, plan_id: int | None = None, *,
+                   date: dt.date | None = None) -> Document:
+    """催报通知 with each missing unit's contact (as recorded in the unit list)."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from app.models import Unit
+    from app.services.summary import period_summary
+
+    summary = period_summary(engine, period_key, plan_id, today=date, trend=False)
+    names = [u.name for u in summary.units_in("missing")]
+    with Session(engine) as s:
+        contacts = {n: c or "" for n, c in s.execute(
+            select(Unit.name, Unit.contact).where(Unit.name.in_(names)))}
+    return reminder(summary, contacts, date)

@@ -669,3 +669,51 @@ def period_summary(engine: Engine, period_key: str, plan_id: int | None = None, 
         behind_rows, indicator_rows, scope.totals(now),
         scope.totals(before) if before else None, points, office,
         periods[index + 1] if index + 1 < len(periods) else None, len(scope.tasks))
+
+
+def summary_json(s: PeriodSummary) -> dict[str, object]:
+    """The summary's figures as JSON-friendly data (`report --json`)."""
+    def breakdown(b: Breakdown | None) -> dict[str, object] | None:
+        if b is None:
+            return None
+        return {"expected": b.expected, "reported": b.reported, "counts": dict(b.counts),
+                "average": b.average, "behind": b.behind}
+
+    def totals(t: Totals | None) -> dict[str, object] | None:
+        if t is None:
+            return None
+        return {"units": t.units, "on_time": t.on_time, "late": t.late, "missing": t.missing,
+                "tasks": breakdown(t.tasks), "behind_tasks": t.behind_tasks,
+                "attainment": dict(t.attainment)}
+
+    return {
+        "plan": s.plan.id,
+        "title": s.plan.title,
+        "period": s.period.key,
+        "due": s.period.due.isoformat(),
+        "previous": s.previous_period.key if s.previous_period else None,
+        "unit_filter": s.unit_filter,
+        "section_filter": s.section_filter,
+        "totals": totals(s.totals),
+        "previous_totals": totals(s.previous_totals),
+        "units": [{"name": u.name, "kind": u.kind, "state": u.state, "returned": u.returned,
+                   "late": u.state == "late", "days_late": u.days_late,
+                   "tasks": breakdown(u.tasks), "previous_state": u.previous_state,
+                   "average_change": u.average_change} for u in s.units],
+        "sections": [{"code": x.code, "title": x.title, "depth": x.depth, "tasks": x.tasks,
+                      "breakdown": breakdown(x.breakdown), "average_change": x.average_change}
+                     for x in s.sections],
+        "behind": [{"code": b.code, "title": b.title, "section": b.section,
+                    "deadline": b.deadline, "lead": list(b.lead), "new": b.new,
+                    "entries": [{"unit": e.unit, "role": e.role, "status": e.status,
+                                 "percent": e.percent, "reason": e.reason,
+                                 "problems": e.problems} for e in b.entries]}
+                   for b in s.behind],
+        "indicators": [{"code": i.code, "name": i.name, "standard": i.standard,
+                        "lead": list(i.lead), "values": [list(v) for v in i.values],
+                        "result": i.result, "previous_result": i.previous_result}
+                       for i in s.indicators],
+        "trend": [{"period": p.key, "average": p.average, "reports": p.reports,
+                   "behind": p.behind, "completed": p.completed, "returned": p.returned,
+                   "late": p.late} for p in s.trend],
+    }

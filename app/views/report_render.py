@@ -9,7 +9,7 @@ characters in 3号 (16 pt) 仿宋, title in 2号 (22 pt) 小标宋 centred, 一�
 4号 7 mm below the text block (odd pages right, even pages left), the date right-aligned
 under the issuing office. Where the official faces are missing the bundled Noto CJK
 fonts stand in, and the PDF embeds whatever was used. Charts and wide tables go on
-landscape pages with the same text block turned sideways.
+landscape pages (28 mm binding margin, a 247 × 160 mm block).
 """
 
 from __future__ import annotations
@@ -58,6 +58,9 @@ from app.services.report_doc import (
     Paragraph,
     Table,
 )
+from app.views.refcount_guard import keep_none_alive
+
+keep_none_alive()  # a document makes tens of thousands of void Qt calls
 
 RED = QColor("#E60012")
 BLACK = QColor("#000000")
@@ -81,7 +84,7 @@ class Geometry:
 
 
 PORTRAIT = Geometry(False, top=37, left=28, width=156, height=225)
-LANDSCAPE = Geometry(True, top=28, left=37, width=225, height=156)
+LANDSCAPE = Geometry(True, top=24, left=28, width=247, height=160)
 
 
 def page_layout(landscape: bool) -> QPageLayout:
@@ -288,7 +291,7 @@ class _Builder:
             if not png:
                 cur.insertText(f"[{chart.name}]")
                 continue
-            image = QImage.fromData(png, b"PNG")
+            image = QImage.fromData(png)
             url = QUrl(f"chart:{chart.name}")
             self.text.addResource(QTextDocument.ResourceType.ImageResource, url, image)
             img = QTextImageFormat()
