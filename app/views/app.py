@@ -10,7 +10,7 @@ from pathlib import Path
 from platformdirs import user_data_dir, user_log_dir
 from PySide6.QtCore import QLocale, QSettings, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
 from app.errors import UserFacingError
 from app.services.db import Database, open_database
@@ -95,8 +95,14 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def main_window_for(db: Database):  # type: ignore[no-untyped-def]
+def main_window_for(db: Database) -> QMainWindow:
     """District window, or the office clerk's window for an office database."""
+    from app.services.office import database_role
+
+    if database_role(db) == "office":
+        from app.views.office_window import OfficeWindow
+
+        return OfficeWindow(db)
     from app.views.main_window import MainWindow
 
     return MainWindow(db)
