@@ -30,7 +30,7 @@ from xml.etree.ElementTree import Element
 import python_calamine
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from app.errors import UserFacingError
 from app.services.packets.format import (
@@ -296,7 +296,10 @@ def _parse_manifest(grid: list[list[Any]]) -> tuple[Manifest, list[PacketRow],
             excel_row = int(cells[2])
         except (ValueError, TypeError, json.JSONDecodeError) as exc:
             raise broken(f"行 {key}") from exc
-        if not isinstance(fixed, dict) or fixed_hash(fixed) != cells[3]:
+        # the cell holds the canonical JSON, so hashing its text is the cheap check
+        if not isinstance(fixed, dict) or (
+                hashlib.sha256(cells[4].encode("utf-8")).hexdigest()[:16] != cells[3]
+                and fixed_hash(fixed) != cells[3]):
             raise broken(f"行 {key} 的下发内容与校验值不符")
         if key in positions:
             raise broken(f"行 {key} 重复")
@@ -395,6 +398,7 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
             problems.append(PacketProblem(sheet, xl_rowcol_to_cell(header_row, 0),
                                           f"缺少填写列:{'、'.join(missing_cols)}。"))
 
+    letters = {c: xl_col_to_name(c) for c in columns.values()}
     for row in expected:
         at = found.get(row.key)
         if at is None or at >= len(grid):
@@ -413,7 +417,7 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
             cell = line[c] if c < len(line) else ""
             if not _same_fixed(cell, row.fixed.get(f)):
                 problems.append(PacketProblem(
-                    sheet, xl_rowcol_to_cell(r, c),
+                    sheet, f"{letters[c]}{r + 1}",
                     f"固定内容被修改,已忽略(第 {row.code} 项“{_header}”)。", "warning",
                     row.key, f))
         numeric = bool(row.fixed.get("numeric"))
@@ -421,7 +425,7 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
             c = columns.get(f)
             if c is None:
                 continue
-            ref = xl_rowcol_to_cell(r, c)
+            ref = f"{letters[c]}{r + 1}"
             row.cells[f] = ref
             if ref in formulas:
                 problems.append(PacketProblem(sheet, ref, f"{INPUT_HEADERS[f]}是公式,未读取。"

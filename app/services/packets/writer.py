@@ -49,7 +49,7 @@ from app.services.packets.format import (
     Manifest,
     PacketRow,
 )
-from app.services.packets.seal import fixed_hash
+from app.services.packets.seal import canonical, fixed_hash
 from app.services.plans import period_label
 from app.vocab import STATUS_LABELS
 
@@ -395,7 +395,7 @@ def _manifest_sheet(wb: xlsxwriter.Workbook, m: Manifest, tasks: list[PacketRow]
             ws.write_string(r, 1, sheet)
             ws.write_string(r, 2, str(FIRST_DATA_ROW + i + 1))
             ws.write_string(r, 3, fixed_hash(row.fixed))
-            ws.write_string(r, 4, json.dumps(row.fixed, ensure_ascii=False, sort_keys=True))
+            ws.write_string(r, 4, canonical(row.fixed).decode("utf-8"))
             ws.write_string(r, 5, "" if row.editable is None
                             else json.dumps(sorted(row.editable)))
             ws.write_string(r, 6, json.dumps(row.comments, ensure_ascii=False)
