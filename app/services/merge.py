@@ -559,12 +559,12 @@ def plan_merge(db: Engine, paths: Sequence[str | Path], *, period: str | None = 
             else:
                 preview.status = "rejected"
             previews.append(preview)
-    _order_batch(previews)
+    order_batch(previews)
     reporter.step(total, total, "检查完成")
     return previews
 
 
-def _order_batch(previews: list[PacketPreview]) -> None:
+def order_batch(previews: list[PacketPreview]) -> None:
     """Within one batch: the newest revision of a packet wins, exact copies count once."""
     groups: dict[tuple[str | None, str | None], list[PacketPreview]] = defaultdict(list)
     for p in previews:

@@ -24,14 +24,19 @@ from app.services.db import Database, database_location
 from app.services.plans import PlanInfo, get_plan, list_plans, period_label
 from app.services.progress_query import latest_active_period
 from app.views.bus import Changes, bus
+from app.views.pages.audit import AuditPage
 from app.views.pages.base import Context, Page
 from app.views.pages.catalog import IndicatorsPage, UnitsPage
+from app.views.pages.conflicts import ConflictsPage
 from app.views.pages.issue import IssuePage
+from app.views.pages.merge import MergePage
+from app.views.pages.receipts import ReceiptsPage
 from app.views.pages.tasks import TasksPage
 
 # Feature modules add page factories here (title order = navigation order).
-PAGE_FACTORIES: list[Callable[[QWidget], Page]] = [TasksPage, IndicatorsPage, UnitsPage,
-                                                   IssuePage]
+PAGE_FACTORIES: list[Callable[[QWidget], Page]] = [TasksPage, IndicatorsPage, UnitsPage, IssuePage,
+                                                   MergePage, ConflictsPage, ReceiptsPage,
+                                                   AuditPage]
 
 
 class MainWindow(QMainWindow):

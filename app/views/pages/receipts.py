@@ -1,0 +1,171 @@
+"""收件登记: every unit's return for the selected period, the 催报 list, and its export."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import UserFacingError
+from app.services.plans import period_label
+from app.services.receipts import ReceiptLedger, ReceiptRow, export_ledger, receipt_ledger
+from app.views import dialogs
+from app.views.pages.base import Page
+from app.views.table_model import Column, RecordFilterProxy, RecordTableModel
+
+STATE_COLOURS = {"late": "#FFF1C2", "not_returned": "#FFD9D6", "rejected": "#FFD9D6",
+                 "returned_for_fix": "#E5DAF5", "received": "#DDF3DD"}
+
+
+def _when(value: object) -> str:
+    return value.strftime("%m-%d %H:%M") if value is not None else ""  # type: ignore[attr-defined]
+
+
+def receipt_columns(tr: object) -> list[Column[ReceiptRow]]:
+    t = tr if callable(tr) else str
+    return [
+        Column(t("单位"), lambda r: r.unit),
+        Column(t("类型"), lambda r: r.kind_label),
+        Column(t("状态"), lambda r: r.state_label, background=lambda r: STATE_COLOURS.get(r.state),
+               tooltip=lambda r: r.message or None),
+        Column(t("下发时间"), lambda r: _when(r.issued_at),
+               sort_key=lambda r: r.issued_at.isoformat() if r.issued_at else ""),
+        Column(t("收到时间"), lambda r: _when(r.received_at),
+               sort_key=lambda r: r.received_at.isoformat() if r.received_at else ""),
+        Column(t("迟报/逾期天数"), lambda r: r.days_late or None, align_right=True),
+        Column(t("版本"), lambda r: r.revision if r.received_at else None, align_right=True),
+        Column(t("说明"), lambda r: r.message, tooltip=lambda r: r.message or None),
+    ]
+
+
+def chase_columns(tr: object) -> list[Column[ReceiptRow]]:
+    t = tr if callable(tr) else str
+    return [
+        Column(t("单位"), lambda r: r.unit),
+        Column(t("状态"), lambda r: r.state_label, background=lambda r: STATE_COLOURS.get(r.state)),
+        Column(t("逾期天数"), lambda r: r.days_late or None, align_right=True),
+        Column(t("联系方式"), lambda r: r.contact),
+    ]
+
+
+class ReceiptsPage(Page):
+    title = "收件登记"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ledger: ReceiptLedger | None = None
+        self.summary = QLabel()
+        self.summary.setStyleSheet("font-size: 14px; padding: 4px 0;")
+        self.model: RecordTableModel[ReceiptRow] = RecordTableModel(receipt_columns(self.tr), self)
+        self.proxy = RecordFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = _table(self.proxy)
+        self.table.horizontalHeader().setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((0, 170), (1, 60), (2, 80), (3, 100), (4, 100), (5, 100), (6, 50)):
+            self.table.setColumnWidth(col, width)
+
+        self.chase_model: RecordTableModel[ReceiptRow] = RecordTableModel(
+            chase_columns(self.tr), self)
+        self.chase_proxy = RecordFilterProxy(self)
+        self.chase_proxy.setSourceModel(self.chase_model)
+        self.chase_table = _table(self.chase_proxy)
+        self.chase_table.horizontalHeader().setSectionResizeMode(
+            3, QHeaderView.ResizeMode.Stretch)
+        self.chase_table.setColumnWidth(0, 150)
+        self.chase_label = QLabel(self.tr("催报名单"))
+        self.copy_button = QPushButton(self.tr("复制催报名单"))
+        self.copy_button.clicked.connect(self.copy_chase_list)
+        self.export_button = QPushButton(self.tr("导出登记表…"))
+        self.export_button.clicked.connect(self.export)
+
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.chase_label)
+        rl.addWidget(self.chase_table)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.copy_button)
+        buttons.addStretch(1)
+        rl.addLayout(buttons)
+        splitter = QSplitter()
+        splitter.addWidget(self.table)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+
+    def refresh(self) -> None:
+        ctx = self.context
+        self.ledger = None
+        if ctx is not None and ctx.plan is not None and ctx.period is not None:
+            self.ledger = receipt_ledger(ctx.db, ctx.plan.plan.id, ctx.period.id)
+        rows = self.ledger.rows if self.ledger else []
+        self.model.set_records(rows)
+        self.chase_model.set_records(self.ledger.chase() if self.ledger else [])
+        self.export_button.setEnabled(self.ledger is not None)
+        self.copy_button.setEnabled(bool(self.chase_model.records))
+        if self.ledger is None:
+            self.summary.setText(self.tr("请选择方案和周期。"))
+        else:
+            lg = self.ledger
+            self.summary.setText(self.tr("{0} · 截止 {1} · {2}").format(
+                period_label(lg.period), f"{lg.due:%Y-%m-%d}", lg.status_text()))
+            self.chase_label.setText(self.tr("催报名单({0} 个单位)").format(len(lg.chase())))
+        self._update_status()
+
+    def _update_status(self) -> None:
+        window = self.window()
+        if hasattr(window, "set_status"):
+            window.set_status(self.ledger.status_text() if self.ledger else "")
+
+    def chase_text(self) -> str:
+        """The 催报 list as plain text to paste into a message or chat group."""
+        if self.ledger is None:
+            return ""
+        lg = self.ledger
+        lines = [self.tr("{0}进展报送截止 {1},以下单位尚未报送(或需重新报送):").format(
+            period_label(lg.period), f"{lg.due:%m月%d日}")]
+        for r in lg.chase():
+            extra = self.tr(",已逾期 {0} 天").format(r.days_late) if r.days_late else ""
+            lines.append(f"{r.unit}({r.state_label}{extra})")
+        return "\n".join(lines)
+
+    def copy_chase_list(self) -> None:
+        QGuiApplication.clipboard().setText(self.chase_text())
+
+    def export(self) -> None:
+        if self.ledger is None:
+            return
+        name = self.tr("收件登记_{0}.xlsx").format(self.ledger.period)
+        path = dialogs.save_file(self, self.tr("导出收件登记"), name)
+        if not path:
+            return
+        try:
+            export_ledger(self.ledger, path)
+        except OSError as exc:
+            dialogs.show_error(self, UserFacingError(f"无法写入 {path}:{exc.strerror or exc}"))
+            return
+        dialogs.show_info(self, self.tr("已导出:{0}").format(path))
+
+
+def _table(model: RecordFilterProxy) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setSortingEnabled(True)
+    table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    table.verticalHeader().setVisible(False)
+    table.setWordWrap(False)
+    return table
