@@ -258,3 +258,33 @@ def test_value_rules(field: str, raw: object, value: object, problem: str | None
         assert message is None
     else:
         assert message is not None and problem in message
+
+
+@pytest.mark.parametrize("lock", [".~lock.p.xlsx#", "~$p.xlsx"])
+def test_target_open_in_another_program_is_not_overwritten(tmp_path: Path, lock: str) -> None:
+    rows = sample_rows(2)
+    target = tmp_path / "p.xlsx"
+    target.write_bytes(b"open elsewhere")
+    (tmp_path / lock).write_text("owner", "utf-8")
+    with pytest.raises(UserFacingError, match="正在 Excel、WPS 或其他程序中打开"):
+        write_packet(target, sealed(sample_manifest(), rows), rows)
+    assert target.read_bytes() == b"open elsewhere"
+
+
+def test_atomic_write_replaces_whole_files_only(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.services.packets import writer
+
+    rows = sample_rows(2)
+    target = tmp_path / "p.xlsx"
+    write_packet(target, sealed(sample_manifest(), rows), rows)
+    before = target.read_bytes()
+
+    def crash(*_a: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writer.os, "fsync", crash)
+    with pytest.raises(OSError):
+        write_packet(target, sealed(sample_manifest(unit="茶山街道"), rows), rows)
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.xlsx"]

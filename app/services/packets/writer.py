@@ -461,6 +461,11 @@ def atomic_write(path: Path, data: bytes) -> WrittenFile:
     A crash or cancel leaves either the old file or the new one, never half a file.
     """
     path = Path(path)
+    for lock in (path.with_name(f".~lock.{path.name}#"), path.with_name(f"~${path.name}")):
+        if lock.exists():  # LibreOffice / Excel and WPS mark a file they have open this way
+            raise UserFacingError(
+                f"无法保存“{path.name}”:该文件正在 Excel、WPS 或其他程序中打开。请关闭该文件后"
+                f"重试,或换一个文件名保存。(如确认没有打开,可删除锁定文件“{lock.name}”。)")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=".~tz-", suffix=".tmp", dir=path.parent)
