@@ -28,15 +28,17 @@ from app.views.pages.audit import AuditPage
 from app.views.pages.base import Context, Page
 from app.views.pages.catalog import IndicatorsPage, UnitsPage
 from app.views.pages.conflicts import ConflictsPage
+from app.views.pages.dashboard import DashboardPage
 from app.views.pages.issue import IssuePage
 from app.views.pages.merge import MergePage
 from app.views.pages.receipts import ReceiptsPage
+from app.views.pages.report import ReportPage, install_report_menu
 from app.views.pages.tasks import TasksPage
 
 # Feature modules add page factories here (title order = navigation order).
-PAGE_FACTORIES: list[Callable[[QWidget], Page]] = [TasksPage, IndicatorsPage, UnitsPage, IssuePage,
-                                                   MergePage, ConflictsPage, ReceiptsPage,
-                                                   AuditPage]
+PAGE_FACTORIES: list[Callable[[QWidget], Page]] = [DashboardPage, TasksPage, IndicatorsPage,
+                                                   UnitsPage, IssuePage, MergePage, ConflictsPage,
+                                                   ReceiptsPage, ReportPage, AuditPage]
 
 
 class MainWindow(QMainWindow):
@@ -117,6 +119,7 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         self.file_menu.addAction(quit_action)
+        install_report_menu(self)
         about = QAction(self.tr("关于台账"), self)
         about.triggered.connect(self._about)
         self.help_menu.addAction(about)
