@@ -24,6 +24,8 @@ def main() -> int:
     ap.add_argument("--page", default="")
     ap.add_argument("--period", default="")
     ap.add_argument("--size", default="1360x820")
+    ap.add_argument("--wait", type=int, default=1500,
+                    help="ms before grabbing (pages that draw charts in the background need more)")
     args = ap.parse_args()
     app = make_application()
     window = main_window_for(open_database(args.db, create=False))
@@ -41,7 +43,7 @@ def main() -> int:
         window.grab().save(args.out)
         app.quit()
 
-    QTimer.singleShot(1500, grab)
+    QTimer.singleShot(args.wait, grab)
     return app.exec()
 
 

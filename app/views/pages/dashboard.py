@@ -338,11 +338,15 @@ class DashboardPage(Page):
             canvas.deleteLater()
         self.canvases.clear()
         s = data.summary
+        row_height: dict[int, int] = {}
+        for name, fig in data.figures.items():  # charts side by side share one height
+            row = LAYOUT[name][0]
+            row_height[row] = max(row_height.get(row, 0),
+                                  int(fig.get_size_inches()[1] * fig.dpi))
         for name, fig in data.figures.items():
             canvas = FigureCanvasQTAgg(fig)
             canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            _width, height = fig.get_size_inches()
-            canvas.setFixedHeight(int(height * fig.dpi))
+            canvas.setFixedHeight(row_height[LAYOUT[name][0]])
             canvas.setMinimumWidth(360)
             canvas.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             canvas.customContextMenuRequested.connect(
