@@ -24,10 +24,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-import python_calamine  # noqa: E402
-from packet_helpers import sample_manifest, sample_rows, sealed  # noqa: E402
+import python_calamine
+from packet_helpers import sample_manifest, sample_rows, sealed
 
-from app.services.packets.format import (  # noqa: E402
+from app.services.packets.format import (
     FIRST_DATA_ROW,
     INPUT_HEADERS,
     SHEET_MANIFEST,
@@ -36,9 +36,9 @@ from app.services.packets.format import (  # noqa: E402
     TASK_INPUT_FIELDS,
     PacketRow,
 )
-from app.services.packets.reader import read_packet  # noqa: E402
-from app.services.packets.writer import packet_bytes  # noqa: E402
-from app.vocab import STATUS_LABELS  # noqa: E402
+from app.services.packets.reader import read_packet
+from app.services.packets.writer import packet_bytes
+from app.vocab import STATUS_LABELS
 
 
 def median_ms(fn: Callable[[], object], runs: int) -> float:

@@ -897,7 +897,7 @@ def export_packet(db: Engine, period: str, out_path: Path | str, *, plan_id: int
             rows.append(PacketRow(key, r["fixed"], vals, _editable(r),
                                   dict(r.get("comments") or {})))
         manifest = replace(issued.manifest, direction="returned", revision=last + 1,
-                           exported_at=dt.datetime.now().replace(microsecond=0),
+                           exported_at=dt.datetime.now(),
                            app_version=_version())
         packet_uid, plan_db_id, unit_id, period_id = (issued.packet.packet_uid,
                                                       issued.packet.plan_id, unit.id, per.id)

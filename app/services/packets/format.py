@@ -131,7 +131,7 @@ class Manifest:
     direction: str = "issued"
     kind: str = "normal"
     revision: int = 0
-    issued_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+    issued_at: dt.datetime = field(default_factory=dt.datetime.now)  # microseconds order re-issues
     exported_at: dt.datetime | None = None
     seal: str = ""
     format_version: int = FORMAT_VERSION
@@ -344,8 +344,8 @@ def manifest_to_dict(m: Manifest) -> dict[str, Any]:
         "unit": m.unit, "unit_kind": m.unit_kind, "period": m.period,
         "period_start": m.period_start.isoformat(), "period_end": m.period_end.isoformat(),
         "period_due": m.period_due.isoformat(), "direction": m.direction, "kind": m.kind,
-        "revision": m.revision, "issued_at": m.issued_at.isoformat(timespec="seconds"),
-        "exported_at": m.exported_at.isoformat(timespec="seconds") if m.exported_at else None,
+        "revision": m.revision, "issued_at": m.issued_at.isoformat(timespec="microseconds"),
+        "exported_at": m.exported_at.isoformat(timespec="microseconds") if m.exported_at else None,
         "seal": m.seal, "format_version": m.format_version, "app_version": m.app_version}
 
 

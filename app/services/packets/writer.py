@@ -376,8 +376,8 @@ def _manifest_sheet(wb: xlsxwriter.Workbook, m: Manifest, tasks: list[PacketRow]
         ("direction", m.direction),
         ("kind", m.kind),
         ("revision", str(m.revision)),
-        ("issued_at", m.issued_at.isoformat(timespec="seconds")),
-        ("exported_at", m.exported_at.isoformat(timespec="seconds") if m.exported_at else ""),
+        ("issued_at", m.issued_at.isoformat(timespec="microseconds")),
+        ("exported_at", m.exported_at.isoformat(timespec="microseconds") if m.exported_at else ""),
         ("seal", m.seal),
         ("app_version", m.app_version),
     ]
