@@ -2,11 +2,13 @@
 
 Run with the system Python that has LibreOffice's ``uno`` module, not the venv:
 
-    /usr/bin/python3 tools/check_packet_lo.py PACKET.xlsx
+    /usr/bin/python3 tools/check_packet_lo.py PACKET.xlsx [--fill OUT.xlsx]
 
 Prints one JSON object: per visible data sheet whether it is protected, which cells of the
 first data row are locked, the validation type and list source of each cell, and whether
-typing into an input cell through the UI dispatcher works on the protected sheet.
+typing into an input cell through the UI dispatcher works on the protected sheet. With
+``--fill`` it also types a first task row (status, percent, texts, phone, date) and saves
+the workbook as .xlsx to OUT, as a clerk without Taizhang would.
 """
 
 from __future__ import annotations
@@ -30,7 +32,11 @@ def _prop(name: str, value: object) -> PropertyValue:
     return p
 
 
-def main(path: str) -> int:
+FILL = {"$G$3": "推进中", "$H$3": "55", "$I$3": "在 LibreOffice 里填写:完成 3 家",
+        "$J$3": "=资金未到位", "$M$3": "13800000000", "$N$3": "2021-06-30"}
+
+
+def main(path: str, fill_out: str | None = None) -> int:
     profile = tempfile.mkdtemp(prefix="lo-uno-")
     pipe = f"tzcheck{os.getpid()}"
     proc = subprocess.Popen(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
@@ -89,6 +95,23 @@ def main(path: str) -> int:
                                            (_prop("StringName", "本月完成"),))
                 info["input_cell_typed"] = sheet.getCellByPosition(8, 2).String == "本月完成"
             out["sheets"][name] = info  # type: ignore[index]
+        if fill_out:
+            # fill the first task row the way a clerk would, then save as .xlsx
+            sheet = doc.Sheets.getByName("任务进展")
+            controller = doc.getCurrentController()
+            controller.setActiveSheet(sheet)
+            frame = controller.getFrame()
+            dispatcher = ctx.ServiceManager.createInstanceWithContext(
+                "com.sun.star.frame.DispatchHelper", ctx)
+            for ref, text in FILL.items():
+                dispatcher.executeDispatch(frame, ".uno:GoToCell", "", 0, (_prop("ToPoint", ref),))
+                dispatcher.executeDispatch(frame, ".uno:EnterString", "", 0,
+                                           (_prop("StringName", text),))
+            saved = Path(profile) / "filled.xlsx"
+            doc.storeToURL(uno.systemPathToFileUrl(str(saved)),
+                           (_prop("FilterName", "Calc MS Excel 2007 XML"),))
+            shutil.copyfile(saved, fill_out)
+            out["filled"] = fill_out
         doc.close(True)
         print(json.dumps(out, ensure_ascii=False, indent=1))
         return 0
@@ -102,4 +125,5 @@ def main(path: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(sys.argv[1], sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--fill"
+                  else None))

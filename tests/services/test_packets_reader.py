@@ -166,8 +166,9 @@ def test_opened_in_libreoffice_inputs_are_unlocked_with_dropdowns(tmp_path: Path
 
     path = _packet(tmp_path)
     tool = Path(__file__).resolve().parents[2] / "tools" / "check_packet_lo.py"
-    run = subprocess.run([_uno_python(), str(tool), str(path)], capture_output=True,
-                         text=True, timeout=300, check=True)
+    filled = tmp_path / "filled.xlsx"
+    run = subprocess.run([_uno_python(), str(tool), str(path), "--fill", str(filled)],
+                         capture_output=True, text=True, timeout=300, check=True)
     report = json.loads(run.stdout)
     tasks = report["sheets"][SHEET_TASKS]
     assert tasks["protected"] and tasks["input_cell_typed"]
@@ -183,3 +184,11 @@ def test_opened_in_libreoffice_inputs_are_unlocked_with_dropdowns(tmp_path: Path
     assert "TZ_STATUS" in report["named_ranges"]
     assert not report["sheets"]["_taizhang"]["visible"]
     assert report["sheets"]["指标填报"]["row3"]["本期数值"]["validation"] == "DECIMAL"
+    # typed and saved in LibreOffice, read back by the district's reader
+    pf = read_packet(filled)
+    assert pf.problems == []
+    assert pf.rows[0].values == {
+        "status": "in_progress", "percent": 55.0, "progress": "在 LibreOffice 里填写:完成 3 家",
+        "problems": "=资金未到位", "next_steps": "", "responsible": "",
+        "phone": "13800000000", "completed_on": "2021-06-30"}
+    assert verify_seal(SECRET, pf.manifest, pf.rows)
