@@ -216,3 +216,52 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# ---------------------------------------------------------------- pytest fixtures
+# Test modules import these names (``from progress_seed import seeded, seeded_template``).
+
+try:
+    import pytest
+except ImportError:  # the command-line use above does not need pytest
+    pytest = None  # type: ignore[assignment]
+
+if pytest is not None:
+    import sqlite3
+    from collections.abc import Iterator
+
+    @pytest.fixture(scope="session")
+    def seeded_template(tianning_template: Path,
+                        tmp_path_factory: pytest.TempPathFactory) -> Path:
+        """The tianning example with PERIODS of seeded progress (built once per session)."""
+        from app.services.db import open_database
+
+        path = tmp_path_factory.mktemp("seeded") / "seeded.db"
+        _copy(tianning_template, path)
+        engine = open_database(path)
+        seed_progress(engine)
+        engine.dispose()
+        return path
+
+    @pytest.fixture
+    def seeded_path(tmp_path: Path, seeded_template: Path) -> Path:
+        path = tmp_path / "seeded.db"
+        _copy(seeded_template, path)
+        return path
+
+    @pytest.fixture
+    def seeded(seeded_path: Path) -> Iterator[Engine]:
+        """A database with the tianning plan (id 1) and six periods of reported progress."""
+        from app.services.db import open_database
+
+        engine = open_database(seeded_path)
+        yield engine
+        engine.dispose()
+
+    def _copy(src: Path, dest: Path) -> None:
+        a, b = sqlite3.connect(src), sqlite3.connect(dest)
+        try:
+            a.backup(b)
+        finally:
+            a.close()
+            b.close()

@@ -216,7 +216,7 @@ def _write_row(ws: Any, f: _Formats, row: int, cols: Sequence[Col], values: list
             ws.write_string(row, c, "是" if value else "否", fmt)
         elif isinstance(value, int | float):
             ws.write_number(row, c, value, fmt)
-        elif value is None:
+        elif value is None or value == "":
             ws.write_blank(row, c, None, fmt)
         else:
             ws.write_string(row, c, str(value), fmt)
