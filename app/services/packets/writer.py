@@ -435,6 +435,8 @@ def packet_bytes(manifest: Manifest, rows: list[PacketRow]) -> bytes:
     fm = _Formats(wb)
     _guide_sheet(wb, fm, manifest, len(tasks), len(indicators), correction)
     direction = "报送" if manifest.direction == "returned" else "填报"
+    if correction:
+        direction += "(退回修改)"
     title = f"{manifest.unit} · {period_label(manifest.period)}"
     if tasks or not indicators:
         _data_sheet(wb, fm, SHEET_TASKS, f"{title} 任务进展{direction}", TASK_FIXED_COLUMNS,
