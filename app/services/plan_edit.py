@@ -507,6 +507,8 @@ def assign_units(engine: Engine, task_ids: list[int], role: str, names: list[str
         raise UserFacingError(f"角色“{role}”无效。")
     if not task_ids:
         raise UserFacingError("请先选择任务。")
+    if not names and not replace_existing:
+        raise UserFacingError("请至少选择一个单位。")
     current = task_assignments(engine, task_ids)
     wanted: Assignments = {}
     for tid in task_ids:
@@ -933,3 +935,49 @@ def next_task_code(engine: Engine, plan_id: int, section_id: int | None) -> str:
         while f"{prefix}{n}" in codes:
             n += 1
         return f"{prefix}{n}"
+
+
+@dataclass(frozen=True)
+class UnitRecord:
+    """A unit as the editor lists it: every unit of the database, with its part in one plan."""
+
+    id: int
+    name: str
+    kind: str
+    contact: str
+    aliases: tuple[str, ...]
+    in_plan: bool
+    tasks: int  # tasks of the plan naming it (any role)
+    indicators: int
+
+    @property
+    def fields(self) -> UnitFields:
+        return UnitFields(self.name, self.kind, self.contact, self.aliases)
+
+
+def list_units(engine: Engine, plan_id: int | None = None) -> list[UnitRecord]:
+    """Units of the plan first (in plan order), then every other unit by name."""
+    with Session(engine) as s:
+        aliases: dict[int, list[str]] = {}
+        for uid, alias in s.execute(select(UnitAlias.unit_id, UnitAlias.alias)
+                                    .order_by(UnitAlias.id)):
+            aliases.setdefault(uid, []).append(alias)
+        order: dict[int, int] = {}
+        tasks: dict[int, int] = {}
+        inds: dict[int, int] = {}
+        if plan_id is not None:
+            order = {u: pos for u, pos in s.execute(
+                select(PlanUnit.unit_id, PlanUnit.position).where(PlanUnit.plan_id == plan_id))}
+            tasks = {u: n for u, n in s.execute(
+                select(Assignment.unit_id, func.count(func.distinct(Assignment.task_id)))
+                .join(Task, Task.id == Assignment.task_id).where(Task.plan_id == plan_id)
+                .group_by(Assignment.unit_id))}
+            inds = {u: n for u, n in s.execute(
+                select(IndicatorLead.unit_id, func.count())
+                .join(Indicator, Indicator.id == IndicatorLead.indicator_id)
+                .where(Indicator.plan_id == plan_id).group_by(IndicatorLead.unit_id))}
+        units = [UnitRecord(u.id, u.name, u.kind, u.contact, tuple(aliases.get(u.id, ())),
+                            u.id in order, tasks.get(u.id, 0), inds.get(u.id, 0))
+                 for u in s.scalars(select(Unit))]
+    units.sort(key=lambda u: (not u.in_plan, order.get(u.id, 0), u.name))
+    return units

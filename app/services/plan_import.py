@@ -1020,14 +1020,11 @@ def _read_tasks(grid: _Grid, header: _Header, ctx: _Ctx, sections: _Sections,
                 full_text = full_text[m.end():]
         deadline = None
         if g["deadline"]:
-            if ctx.exact:
-                deadline = g["deadline"]
-            else:
-                deadline, ok = parse_deadline(g["deadline"], ctx.default_year)
-                if not ok:
-                    r, c = g["deadline_cell"]
-                    ctx.warn(sheet, r, c, f"完成时限“{g['deadline']}”无法识别为年月,未导入"
-                             "(可在程序中补填)。")
+            deadline, ok = parse_deadline(g["deadline"], ctx.default_year)
+            if not ok:
+                r, c = g["deadline_cell"]
+                ctx.warn(sheet, r, c, f"完成时限“{g['deadline']}”无法识别为年月,未导入"
+                         "(可在程序中补填)。")
         sec = sections.get(g["path"], section_codes) if g["path"] else None
         tasks.append({"code": code, "section": sec["code"] if sec else None,
                       "text": full_text.strip(), "lead": g["roles"]["lead"],
@@ -1212,7 +1209,7 @@ def _read_indicators(grid: _Grid, header: _Header, ctx: _Ctx) -> list[dict[str, 
             ind["attribute"] = attrs.pop() if len(attrs) == 1 else None
         parent_code = ind.get("_parent") or ""
         parent = by_code.get(parent_code) if parent_code else None
-        if parent is None and not parent_code and "." in ind["code"]:
+        if parent is None and parent_c is None and "." in ind["code"]:
             parent = by_code.get(ind["code"].rsplit(".", 1)[0])
         if parent_code and parent is None:
             ctx.warn(sheet, ind["_row"], None, f"上级序号“{parent_code}”不存在,按一级指标导入。")

@@ -91,6 +91,10 @@ def unit_key(name: str) -> str:
     text = re.sub(r"等(部门|单位)?$", "", text)
     for long, short in _ABBREVIATIONS:
         text = text.replace(long, short)
+    for suffix in _SUFFIXES:
+        if text.endswith(suffix) and len(text) - len(suffix) >= 2:
+            text = text[: -len(suffix)]
+            break
     for _ in range(4):  # 江苏省常州市天宁区…
         if len(text) > 2 and text[0] in "省市区县" and text[1] != "场":
             text = text[1:]
@@ -100,11 +104,24 @@ def unit_key(name: str) -> str:
                 or len(text) - 3 < 2:
             break
         text = text[3:]
-    for suffix in _SUFFIXES:
-        if text.endswith(suffix) and len(text) - len(suffix) >= 2:
-            text = text[: -len(suffix)]
-            break
     return text
+
+
+def unit_level(name: str) -> str | None:
+    """'市' for a city unit ('市委组织部', '唐山市水利局'), '区' for a district one, None when the
+    name does not say: two units of different levels never share a key match."""
+    text = to_simplified(unicodedata.normalize("NFKC", name)).strip()
+    if text[:1] in "市区县" and text[1:2] not in ("场", "域", "") :
+        return text[0]
+    m = re.match(r"^([^省市区县]{2})(市|区|县)", text)
+    if m and m.group(1) not in _NOT_REGION and not (m.group(2) == "市" and text[3:4] == "场"):
+        return m.group(2)
+    return None
+
+
+def levels_differ(a: str, b: str) -> bool:
+    la, lb = unit_level(a), unit_level(b)
+    return la is not None and lb is not None and la != lb
 
 
 _COLLECTIVE = re.compile(
@@ -230,7 +247,7 @@ class UnitMatcher:
         self.existing = list(existing)
         self._db_kind = {u.name: u.kind for u in self.existing}
         self._exact: dict[str, str] = {}
-        self._by_key: dict[str, str] = {}
+        self._by_key: dict[str, list[tuple[str, str]]] = {}  # key → (written, unit name)
         for u in self.existing:
             for written in (u.name, *u.aliases):
                 self._register(written, u.name)
@@ -242,7 +259,7 @@ class UnitMatcher:
     def _register(self, written: str, target: str) -> None:
         self._exact.setdefault(written, target)
         self._exact.setdefault(clean_name(written), target)
-        self._by_key.setdefault(unit_key(written), target)
+        self._by_key.setdefault(unit_key(written), []).append((written, target))
 
     def _declare(self, unit: KnownUnit) -> None:
         decision = self.match(unit.name, kind=unit.kind)
@@ -262,9 +279,11 @@ class UnitMatcher:
         return self._db_kind.get(name) or self._new_kind.get(name) or guess_kind(name)
 
     def closest(self, name: str, limit: int = 3) -> list[tuple[float, str]]:
-        """Most similar database units by difflib ratio on the keys."""
+        """Most similar database units by difflib ratio on the keys (a city unit and a
+        district unit are kept apart: their similarity counts for less)."""
         key = unit_key(name)
-        scored = [(difflib.SequenceMatcher(None, key, unit_key(u.name)).ratio(), u.name)
+        scored = [(difflib.SequenceMatcher(None, key, unit_key(u.name)).ratio()
+                   * (0.7 if levels_differ(name, u.name) else 1.0), u.name)
                   for u in self.existing]
         scored.sort(key=lambda x: (-x[0], x[1]))
         return scored[:limit]
@@ -274,8 +293,10 @@ class UnitMatcher:
         if target is not None:
             action = EXISTING if target in self._db_kind else ALIAS
             return UnitDecision(name, action, target, self.kind_of(target))
-        target = self._by_key.get(unit_key(name))
-        if target is not None:
+        same_key = [t for w, t in self._by_key.get(unit_key(name), [])
+                     if not levels_differ(name, w) and not levels_differ(name, t)]
+        if same_key:
+            target = same_key[0]
             return UnitDecision(name, ALIAS, target, self.kind_of(target))
         closest = self.closest(name)
         candidates = tuple(n for _, n in closest)

@@ -31,6 +31,7 @@ from app.views.pages.conflicts import ConflictsPage
 from app.views.pages.dashboard import DashboardPage
 from app.views.pages.issue import IssuePage
 from app.views.pages.merge import MergePage
+from app.views.pages.plan_edit import PlanEditPage
 from app.views.pages.receipts import ReceiptsPage
 from app.views.pages.report import ReportPage, install_report_menu
 from app.views.pages.tasks import TasksPage
@@ -38,7 +39,8 @@ from app.views.pages.tasks import TasksPage
 # Feature modules add page factories here (title order = navigation order).
 PAGE_FACTORIES: list[Callable[[QWidget], Page]] = [DashboardPage, TasksPage, IndicatorsPage,
                                                    UnitsPage, IssuePage, MergePage, ConflictsPage,
-                                                   ReceiptsPage, ReportPage, AuditPage]
+                                                   ReceiptsPage, ReportPage, AuditPage,
+                                                   PlanEditPage]
 
 
 class MainWindow(QMainWindow):
@@ -120,6 +122,9 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         self.file_menu.addAction(quit_action)
         install_report_menu(self)
+        from app.views.plan_editing import install_plan_actions
+
+        self.plan_actions = install_plan_actions(self, self.plan_menu)
         about = QAction(self.tr("关于台账"), self)
         about.triggered.connect(self._about)
         self.help_menu.addAction(about)
