@@ -63,14 +63,17 @@ def _print_text(data: dict[str, Any], dry_run: bool) -> None:
         if dry_run and p["status"] == "applied":
             status = MERGE_STATUS_LABELS["new"]
         who = " ".join(x for x in (p["unit"], p["period"]) if x)
-        out.write(f"{status}\t{Path(p['file']).name}\t{who}\t写入 {p['rows_applied']} 行\n")
+        conflicts = f",冲突 {p['conflicts']} 处待人工决定" if p.get("conflicts") else ""
+        out.write(f"{status}\t{Path(p['file']).name}\t{who}\t写入 {p['rows_applied']} 行"
+                  f"{conflicts}\n")
         for kind, problems in (("错误", p["errors"]), ("提示", p.get("warnings", []))):
             for q in problems:
                 where = f"[{q['sheet']}]{q['cell']}" if q["sheet"] else q["cell"]
                 out.write(f"    {kind} {where} {q['message']}".rstrip() + "\n")
     counts: dict[str, int] = {}
     for p in data["packets"]:
-        counts[p["status"]] = counts.get(p["status"], 0) + 1
+        status = "new" if dry_run and p["status"] == "applied" else p["status"]
+        counts[status] = counts.get(status, 0) + 1
     summary = "、".join(f"{MERGE_STATUS_LABELS.get(k, k)} {v}" for k, v in counts.items())
     out.write(("预演(未写入):" if dry_run else "合计:") + summary + "\n")
 

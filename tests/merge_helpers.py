@@ -162,10 +162,11 @@ def libreoffice_resave(src: Path, out_dir: Path) -> Path:
     """`soffice --headless --convert-to xlsx` (what a clerk using LibreOffice sends)."""
     exe = soffice()
     assert exe is not None
+    out_dir = out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-    profile = out_dir / ".lo-profile"
-    subprocess.run([exe, f"-env:UserInstallation=file://{profile}", "--headless",
-                    "--convert-to", "xlsx", "--outdir", str(out_dir), str(src)],
+    profile = out_dir / ".lo-profile"  # its own profile: no clash with a running soffice
+    subprocess.run([exe, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                    "--convert-to", "xlsx", "--outdir", str(out_dir), str(src.resolve())],
                    check=True, capture_output=True, timeout=180)
     out = out_dir / (src.stem + ".xlsx")
     assert out.is_file(), f"LibreOffice wrote nothing for {src}"

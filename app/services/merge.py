@@ -196,8 +196,10 @@ def preview_result(p: PacketPreview) -> PacketResult:
     """A dry-run preview in the shape of a result (for `merge --dry-run --json`): `new`
     shows as `applied`, the status it would get."""
     status = "applied" if p.status == "new" else p.status
-    return PacketResult(p.path, p.file, status, p.unit, p.period, p.revision, p.rows_applied,
-                        p.conflicts, list(p.errors), list(p.warnings), None, p.reason)
+    applied = status == "applied"
+    return PacketResult(p.path, p.file, status, p.unit, p.period, p.revision,
+                        p.rows_applied if applied else 0, p.conflicts if applied else 0,
+                        list(p.errors), list(p.warnings), None, p.reason)
 
 
 # ---------------------------------------------------------------- files
@@ -218,7 +220,7 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
         p = Path(item)
         if p.is_dir():
             for root, dirs, files in os.walk(p):
-                dirs.sort()
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))  # hidden folders
                 for name in sorted(files):
                     f = Path(root) / name
                     if f.suffix.lower() in SPREADSHEET_SUFFIXES and not name.startswith(
@@ -270,7 +272,7 @@ class _Target:
 
 def _read(path: Path, preview: PacketPreview) -> PacketFile | None:
     try:
-        packet = read_packet(path, name=preview.file)
+        packet = read_packet(path, name=path.name)
     except UserFacingError as exc:
         preview.reject(exc.message, exc.sheet or "", exc.cell or "")
         return None
@@ -307,13 +309,11 @@ def _identify(s: Session, packet: PacketFile, preview: PacketPreview, period: st
     assert unit is not None and per is not None
     preview.unit, preview.period = unit.name, per.key
     if plan_id is not None and issued.plan_id != plan_id:
-        preview.reject(f"此填报包属于方案“{plan.title}”,不是当前选择的方案,未导入。",
-                       SHEET_MANIFEST)
+        preview.reject(f"此填报包属于方案“{plan.title}”,不是当前选择的方案,未导入。")
         return None
     if period is not None and per.key != period:
         preview.reject(f"此填报包是{period_label(per.key)}的,当前汇总的是"
-                       f"{period_label(period)},未导入(可能误发了其他月份的文件)。",
-                       SHEET_MANIFEST)
+                       f"{period_label(period)},未导入(可能误发了其他月份的文件)。")
         return None
     preview.record_rejection = True  # from here on it is ours: a refusal is recorded
     if not verify_seal(plan.secret, m, packet.rows):
@@ -809,8 +809,9 @@ def _record_rejection(db: Engine, preview: PacketPreview, now: dt.datetime) -> s
 
 def _summary(p: PacketPreview) -> str:
     """The ledger's one-line message: the reason, then the first problems."""
-    lines = [p.reason] if p.reason else []
-    lines += [f"{q.where} {q.message}".strip() for q in p.errors[:20]]
+    lines = [f"{q.where} {q.message}".strip() for q in p.errors[:20]]
+    if p.reason and p.reason not in (q.message for q in p.errors):
+        lines.append(p.reason)
     if len(p.errors) > 20:
         lines.append(f"……共 {len(p.errors)} 处错误")
     return "\n".join(lines)

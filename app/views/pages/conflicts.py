@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -31,7 +32,8 @@ def conflict_columns(tr: Callable[[str], str]) -> list[Column[ConflictInfo]]:
         Column(tr("编号"), lambda c: c.code, tooltip=lambda c: c.title),
         Column(tr("事项"), lambda c: c.title, tooltip=lambda c: c.title),
         Column(tr("字段"), lambda c: c.field_label),
-        Column(tr("下发时"), lambda c: c.shown("issued"), tooltip=lambda c: c.shown("issued")),
+        Column(tr("原值"), lambda c: c.shown("issued"),
+               tooltip=lambda c: tr("下发时(或上次导入报送时)双方一致的值:") + c.shown("issued")),
         Column(tr("对方报送"), lambda c: c.shown("returned"), background=lambda c: "#FFF1C2",
                tooltip=lambda c: c.shown("returned")),
         Column(tr("本方当前"), lambda c: c.shown("now"), background=lambda c: "#DDEBFA",
@@ -52,6 +54,8 @@ class ConflictsPage(Page):
         self.proxy.setSourceModel(self.model)
         self.table = QTableView()
         self.table.setModel(self.proxy)
+        # keep the service's order (problems first, newest first…) until a header is clicked
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
@@ -122,7 +126,7 @@ class ConflictsPage(Page):
         if len(chosen) == 1:
             c = chosen[0]
             self.detail.setPlainText(self.tr(
-                "{0} · {1} {2}\n字段:{3}   位置:{4}\n下发时:{5}\n对方报送:{6}\n"
+                "{0} · {1} {2}\n字段:{3}   位置:{4}\n原值(下发或上次导入时):{5}\n对方报送:{6}\n"
                 "合并时本方:{7}\n本方当前:{8}").format(
                 c.unit, c.code, c.title, c.field_label, f"[{c.sheet}]{c.cell}",
                 c.shown("issued"), c.shown("returned"), c.shown("current"), c.shown("now")))

@@ -79,6 +79,10 @@ def merge_columns(tr: Callable[[str], str]) -> list[Column[MergeRow]]:
     def counted(n: int) -> int | None:
         return n or None
 
+    def rows(r: MergeRow, n: int) -> int | None:
+        """Row counts mean something only for what is (or would be) written."""
+        return n or None if r.status in ("new", "applied") else None
+
     return [
         Column(tr("文件"), lambda r: r.preview.path.name, tooltip=lambda r: str(r.preview.path)),
         Column(tr("单位"), lambda r: r.preview.unit or ""),
@@ -87,10 +91,10 @@ def merge_columns(tr: Callable[[str], str]) -> list[Column[MergeRow]]:
         Column(tr("结果"), lambda r: r.status_label,
                background=lambda r: STATUS_COLOURS.get(r.status),
                tooltip=lambda r: r.reason or None),
-        Column(tr("新增行"), lambda r: counted(r.preview.rows_new), align_right=True),
-        Column(tr("修改行"), lambda r: counted(r.preview.rows_changed), align_right=True),
-        Column(tr("无变化行"), lambda r: counted(r.preview.rows_unchanged), align_right=True),
-        Column(tr("冲突"), lambda r: counted(r.preview.conflicts), align_right=True,
+        Column(tr("新增行"), lambda r: rows(r, r.preview.rows_new), align_right=True),
+        Column(tr("修改行"), lambda r: rows(r, r.preview.rows_changed), align_right=True),
+        Column(tr("无变化行"), lambda r: rows(r, r.preview.rows_unchanged), align_right=True),
+        Column(tr("冲突"), lambda r: rows(r, r.preview.conflicts), align_right=True,
                background=lambda r: "#FFE2B8" if r.preview.conflicts else None),
         Column(tr("警告"), lambda r: counted(len([p for p in r.problems
                                                   if p.severity != "error"])),
@@ -160,6 +164,8 @@ class MergePage(Page):
         self.proxy.setSourceModel(self.model)
         self.table = QTableView()
         self.table.setModel(self.proxy)
+        # keep the service's order (problems first, newest first…) until a header is clicked
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -164,6 +165,8 @@ class ReceiptsPage(Page):
 def _table(model: RecordFilterProxy) -> QTableView:
     table = QTableView()
     table.setModel(model)
+    # keep the service's order (problems first, newest first…) until a header is clicked
+    table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
     table.setSortingEnabled(True)
     table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
     table.verticalHeader().setVisible(False)
