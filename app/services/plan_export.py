@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,6 +103,29 @@ def _widths(ws: Worksheet, widths: list[float]) -> None:
         ws.column_dimensions[get_column_letter(i)].width = w
 
 
+def _fit_height(ws: Worksheet, row: int, widths: Mapping[int, float]) -> None:
+    """Row height for wrapped Chinese text (spreadsheets do not grow rows written by a
+    program): a CJK character is about two width units."""
+    lines = 1
+    for col, width in widths.items():
+        value = ws.cell(row, col).value
+        if isinstance(value, str) and value:
+            per_line = max(int(width / 1.9), 1)
+            lines = max(lines, sum(-(-len(part) // per_line) or 1 for part in value.split("\n")))
+    ws.row_dimensions[row].height = min(15 * lines + 4, 400)
+
+
+def _print_setup(ws: Worksheet, header_row: int) -> None:
+    """Landscape A4, all columns on the page width, the header repeated on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 99  # as many pages as the rows need (0 means 1 in some programs)
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if header_row:
+        ws.print_title_rows = f"{header_row}:{header_row}"
+
+
 def _note(ws: Worksheet, row: int, text: str, width: int) -> None:
     ws.cell(row, 1, text)
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
@@ -126,7 +150,9 @@ def _info_sheet(wb: Workbook, info: PlanInfo) -> None:
         cell = ws.cell(r, 2, value)
         cell.data_type = "s"
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+        _fit_height(ws, r, {2: 80})
     _widths(ws, [14, 80])
+    _print_setup(ws, 0)
 
 
 def _sections_sheet(wb: Workbook, info: PlanInfo) -> None:
@@ -171,11 +197,15 @@ def _tasks_sheet(wb: Workbook, info: PlanInfo) -> None:
         ws.cell(r, c + 5, t.target)
     last = first + len(info.tasks) - 1
     _body(ws, first, last, width, {1, *range(2, 2 + depth), width - 1})
+    text_widths = {2 + depth: 70, 3 + depth: 18, 4 + depth: 24, 5 + depth: 24, 7 + depth: 26}
+    for r in range(first, last + 1):
+        _fit_height(ws, r, text_widths)
     for level in range(depth):
         _merge_runs(ws, 2 + level, first, keys[level])
     _note(ws, last + 2, "注:单位之间用“、”分隔;完成时限写作 2022-05 或 2022-05-31。新增任务请在表中续行并填写序号。",
           width)
     _widths(ws, [9, *([14] * depth), 70, 18, 24, 24, 11, 26])
+    _print_setup(ws, 2)
 
 
 def _indicator_parent_codes(info: PlanInfo) -> tuple[dict[int, str], bool]:
@@ -227,12 +257,15 @@ def _indicators_sheet(wb: Workbook, info: PlanInfo) -> None:
         cat_keys.append((ind.domain, ind.category) if ind.category else ())
     last = first + len(info.indicators) - 1
     _body(ws, first, last, width, {1, 2, 3, 5, 7})
+    for r in range(first, last + 1):
+        _fit_height(ws, r, {2: 18, 4: 36, 6: 22, 8: 22})
     _merge_runs(ws, 1, first, dom_keys)
     _merge_runs(ws, 2, first, cat_keys)
     _note(ws, last + 2, "注:子指标的序号写作“上级序号.n”(如 7.1);指标值可写 ≥20、≤0.5、100 或“制定实施”等文字。",
           width)
     _widths(ws, [10, 18, 7, 36, 10, 22, 9, 22, *([9] if not year_in_header else []), 20,
                  *([9] if parent_column else [])])
+    _print_setup(ws, 2)
 
 
 def _units_sheet(wb: Workbook, info: PlanInfo) -> None:

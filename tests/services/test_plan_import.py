@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -97,8 +99,6 @@ def test_tangshan_traditional_workbook(db: Database) -> None:
 
 
 def test_wuxi_rectification_two_row_header(db: Database) -> None:
-    import sys
-
     sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
     from make_plan_workbooks import WUXI_UNITS  # the units this fixture assigns
 
@@ -437,3 +437,23 @@ def test_read_is_pure(tmp_path: Path) -> None:
     parsed = read_plan_workbook(path)
     assert parsed.spec["tasks"][0]["lead"] == ["区农业农村局(水利局)"]
     assert parsed.unit_cells == {"区农业农村局(水利局)": ["任务!C2"]}
+
+
+@needs_seeds
+def test_fixture_workbooks_are_up_to_date(tmp_path: Path) -> None:
+    """The committed fixtures are what make_plan_workbooks.py writes from the seeds."""
+    from openpyxl import load_workbook
+
+    script = ROOT / "tests" / "fixtures" / "make_plan_workbooks.py"
+    result = subprocess.run([sys.executable, str(script), "--out", str(tmp_path)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    for name in ("tangshan_2022", "wuxi_rectification", "zhonglou_departments",
+                 "tianning_annex"):
+        fresh = load_workbook(tmp_path / f"{name}.xlsx")
+        kept = load_workbook(FIXTURES / f"{name}.xlsx")
+        assert fresh.sheetnames == kept.sheetnames, name
+        for a, b in zip(fresh.worksheets, kept.worksheets, strict=True):
+            assert sorted(map(str, a.merged_cells.ranges)) == sorted(map(str, b.merged_cells.ranges))
+            assert [[c.value for c in row] for row in a.iter_rows()] == [
+                [c.value for c in row] for row in b.iter_rows()], (name, a.title)
