@@ -101,12 +101,17 @@ def main() -> int:
 
     def form_shot() -> None:
         window.grab().save(str(out_dir / "office-form.png"))
-        window.select_task(tasks[4])  # 滞后, with last month beside it
-        window.form.texts["problems"].setFocus()
-        QTimer.singleShot(400, behind_shot)
+        # 滞后 with last month beside it; the clerk clears 存在问题 and mistypes the date
+        window.select_task(tasks[4])
+        form = window.form
+        form.texts["problems"].setPlainText("")
+        form.lines["completed_on"].setText("2021-6-31")
+        form.lines["completed_on"].setFocus()
+        window.save_pending()
+        QTimer.singleShot(400, validation_shot)
 
-    def behind_shot() -> None:
-        window.grab().save(str(out_dir / "office-behind.png"))
+    def validation_shot() -> None:
+        window.form.grab().save(str(out_dir / "office-validation.png"))
         window.set_filter("todo")
         QTimer.singleShot(400, list_shot)
 
@@ -119,6 +124,7 @@ def main() -> int:
         if dialog is not None:
             dialog.grab().save(str(out_dir / "office-preflight.png"))
             dialog.reject()
+        window._force_close = True  # the mistyped date stays unsaved: close anyway
         window.close()
         app.quit()
 

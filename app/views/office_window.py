@@ -50,7 +50,7 @@ from app.services.office import (
     OpenResult,
     PreflightItem,
 )
-from app.services.packets.format import INPUT_HEADERS
+from app.services.packets.format import INPUT_HEADERS, FieldProblem
 from app.services.plans import period_label
 from app.services.progress import Reporter
 from app.views import dialogs
@@ -184,8 +184,9 @@ class OfficeWindow(QMainWindow):
         self.current_key: str | None = None
         self._dirty = False
         self._dirty_indicators: set[str] = set()
-        self._invalid: set[str] = set()  # items whose form holds refused input
+        self._invalid: dict[str, list[FieldProblem]] = {}  # refused input, by row key
         self._drafts: dict[str, dict[str, Any]] = {}  # refused input kept while navigating
+        self._missing: dict[str, list[PreflightItem]] = {}  # pre-flight, by row key
         self._force_close = False
         self._ops: list[OpHandle] = []
         self.preflight_dialog: PreflightDialog | None = None
@@ -440,6 +441,7 @@ class OfficeWindow(QMainWindow):
         tasks = office.list_tasks(self.db, p.key, p.plan_id)
         indicators = office.list_indicators(self.db, p.key, p.plan_id)
         self.tasks = {t.key: t for t in tasks}
+        self._load_preflight()
         self.indicators = {i.key: i for i in indicators}
         self.model.set_entries([entry_for(t) for t in tasks])
         self.proxy.set_pinned(None)
@@ -556,7 +558,7 @@ class OfficeWindow(QMainWindow):
             self._dirty = True
             self.save_pending()
         else:
-            self.form.show_problems([])
+            self.form.show_problems(self._reminders(key, []))
         row = self.proxy.row_of(key)
         self.form.set_position(row, self.proxy.rowCount())
         self._set_saved_text()
@@ -627,15 +629,16 @@ class OfficeWindow(QMainWindow):
             self.message_box = dialogs.show_error(self, exc)
             return False
         self._dirty = False
-        self.form.show_problems(result.problems)
         refused = [p for p in result.problems if p.blocking]
         if refused:
-            self._invalid.add(key)
+            self._invalid[key] = refused
             self._drafts[key] = values
         else:
-            self._invalid.discard(key)
+            self._invalid.pop(key, None)
             self._drafts.pop(key, None)
         self._refresh_tasks()
+        self._load_preflight()
+        self.form.show_problems(self._reminders(key, result.problems))
         self._set_saved_text(refused)
         return not refused
 
@@ -653,12 +656,29 @@ class OfficeWindow(QMainWindow):
             self.db, self.period.key, self.period.plan_id)}
         self._update_counts()
         if result.ok:
-            self._invalid.discard(key)
+            self._invalid.pop(key, None)
             self.statusBar().showMessage(self.tr("指标已自动保存 {0}").format(
                 dt.datetime.now().strftime("%H:%M:%S")), 5000)
         else:
-            self._invalid.add(key)
+            self._invalid[key] = [p for p in result.problems if p.blocking]
         return result.ok
+
+    def _load_preflight(self) -> None:
+        assert self.period is not None
+        self._missing: dict[str, list[PreflightItem]] = {}
+        for item in office.preflight(self.db, self.period.key, self.period.plan_id):
+            self._missing.setdefault(item.key, []).append(item)
+
+    def _reminders(self, key: str, problems: list[FieldProblem]) -> list[FieldProblem]:
+        """The save's verdicts plus, once an item is started, what the pre-flight still
+        wants for it (so the clerk sees at the field what is missing)."""
+        task = self.tasks.get(key)
+        if task is None or not any(task.values.get(f) for f in ("status", "progress")):
+            return list(problems)
+        seen = {p.field for p in problems}
+        extra = [FieldProblem(i.field, i.message, blocking=False)
+                 for i in self._missing.get(key, []) if i.field not in seen]
+        return [*problems, *extra]
 
     def _refresh_tasks(self) -> None:
         """Re-read the list after a save: states and counts come from the service."""
@@ -686,12 +706,13 @@ class OfficeWindow(QMainWindow):
         if self.period is None:
             return None
         items = office.preflight(self.db, self.period.key, self.period.plan_id)
-        invalid = [k for k in self._invalid if k in self.tasks or k in self.indicators]
-        for key in invalid:
-            kind = "task" if key in self.tasks else "indicator"
-            code = self.tasks[key].code if key in self.tasks else self.indicators[key].code
-            items.insert(0, PreflightItem(kind, key, code, "status" if kind == "task"
-                                          else "value", self.tr("有填写有误、未能保存的内容。")))
+        refused = [
+            PreflightItem("task" if key in self.tasks else "indicator", key,
+                          self.tasks[key].code if key in self.tasks else self.indicators[key].code,
+                          p.field, self.tr("{0}(未保存)").format(p.message.rstrip("。")))
+            for key, problems in self._invalid.items()
+            if key in self.tasks or key in self.indicators for p in problems]
+        items = refused + items
         if not items:
             if then_export:
                 self._choose_export_file()

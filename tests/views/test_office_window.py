@@ -204,6 +204,11 @@ def test_invalid_input_is_shown_and_typing_goes_on(qtbot: QtBot, office_db: Data
     assert error.isVisible() and "联系电话格式不对" in error.text()
     assert "填写有误" in form.saved_label.text()
     assert window.model.entries[window.model.row_of(key)].state == "invalid"
+    dialog = window.show_preflight()
+    assert dialog is not None
+    assert "联系电话格式不对" in dialog.list.item(0).text()
+    assert "(未保存)" in dialog.list.item(0).text()
+    dialog.reject()
     # the clerk keeps typing elsewhere: nothing is blocked and the rest is saved
     type_into(qtbot, form.lines["responsible"], "王五")
     assert form.lines["responsible"].text() == "王五"
