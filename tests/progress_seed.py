@@ -219,7 +219,8 @@ if __name__ == "__main__":
 
 
 # ---------------------------------------------------------------- pytest fixtures
-# Test modules import these names (``from progress_seed import seeded, seeded_template``).
+# Test modules import the functions (``from progress_seed import seeded_fixtures``…); the
+# fixtures they define are called ``seeded``, ``seeded_path`` and ``seeded_template``.
 
 try:
     import pytest
@@ -230,8 +231,8 @@ if pytest is not None:
     import sqlite3
     from collections.abc import Iterator
 
-    @pytest.fixture(scope="session")
-    def seeded_template(tianning_template: Path,
+    @pytest.fixture(scope="session", name="seeded_template")
+    def seeded_template_fixture(tianning_template: Path,
                         tmp_path_factory: pytest.TempPathFactory) -> Path:
         """The tianning example with PERIODS of seeded progress (built once per session)."""
         from app.services.db import open_database
@@ -243,14 +244,14 @@ if pytest is not None:
         engine.dispose()
         return path
 
-    @pytest.fixture
-    def seeded_path(tmp_path: Path, seeded_template: Path) -> Path:
+    @pytest.fixture(name="seeded_path")
+    def seeded_path_fixture(tmp_path: Path, seeded_template: Path) -> Path:
         path = tmp_path / "seeded.db"
         _copy(seeded_template, path)
         return path
 
-    @pytest.fixture
-    def seeded(seeded_path: Path) -> Iterator[Engine]:
+    @pytest.fixture(name="seeded")
+    def seeded_fixture(seeded_path: Path) -> Iterator[Engine]:
         """A database with the tianning plan (id 1) and six periods of reported progress."""
         from app.services.db import open_database
 

@@ -9,12 +9,17 @@ documents are typeset in) plus ASCII, CJK punctuation, full-width forms, the sym
 application draws and every character of the seed documents and the application's own
 strings keeps each face at a few MB.
 
-The faces (all SIL OFL 1.1, licence text copied beside them):
-* Noto Sans CJK SC Regular  — headings (黑体-like), charts, UI
-* Noto Serif CJK SC Regular — body text (宋/仿宋-like)
-* Noto Serif CJK SC Bold    — the title (小标宋-like)
+The faces (all SIL OFL 1.1, licence text copied beside them), renamed so that they never
+stand in for an installed full Noto CJK font nor the other way round ("Noto" is Google's
+trademark, so a modified version does not carry it):
+* Taizhang Sans SC  (from Noto Sans CJK SC Regular)  — headings (黑体-like), charts
+* Taizhang Serif SC (from Noto Serif CJK SC Regular) — body text (宋/仿宋-like)
+* Taizhang Serif SC Bold (from Noto Serif CJK SC Bold) — the title (小标宋-like)
 
-Outlines are kept as CFF (.otf). fontTools (a matplotlib dependency) does the work; it is
+The CJK radicals (U+2E80–U+2FDF) and compatibility ideographs are left out: they share
+glyphs with the unified ideographs, and a PDF writer that maps each glyph back to the
+first code point using it would then turn 生 into ⽣ in the PDF's text layer, so that
+copying or searching the PDF fails. Outlines are kept as CFF (.otf). fontTools (a matplotlib dependency) does the work; it is
 listed in pyproject's [build] extra because only this script needs it directly.
 """
 
@@ -29,12 +34,17 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "app" / "resources" / "fonts"
 SEEDS = ROOT.parent / "shared" / "seeds"
 
-# (collection file, face family inside it, output file)
+# (collection file, face family inside it, new family, style, output file)
 FACES = [
-    ("NotoSansCJK-Regular.ttc", "Noto Sans CJK SC", "NotoSansCJKsc-Regular-subset.otf"),
-    ("NotoSerifCJK-Regular.ttc", "Noto Serif CJK SC", "NotoSerifCJKsc-Regular-subset.otf"),
-    ("NotoSerifCJK-Bold.ttc", "Noto Serif CJK SC", "NotoSerifCJKsc-Bold-subset.otf"),
+    ("NotoSansCJK-Regular.ttc", "Noto Sans CJK SC", "Taizhang Sans SC", "Regular",
+     "TaizhangSansSC-Regular.otf"),
+    ("NotoSerifCJK-Regular.ttc", "Noto Serif CJK SC", "Taizhang Serif SC", "Regular",
+     "TaizhangSerifSC-Regular.otf"),
+    ("NotoSerifCJK-Bold.ttc", "Noto Serif CJK SC", "Taizhang Serif SC", "Bold",
+     "TaizhangSerifSC-Bold.otf"),
 ]
+# code points that only duplicate a unified ideograph's glyph
+DUPLICATES = [(0x2E80, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F)]
 
 # Symbols the application draws: status marks, comparators, minus, bullets, dashes,
 # circled and Roman numbers used in plan texts, ℃ ‰ № etc.
@@ -79,7 +89,7 @@ def wanted_codepoints() -> set[int]:
     cps |= set(range(0x3000, 0x3040))    # CJK symbols and punctuation
     cps |= set(range(0xFF00, 0xFFF0))    # full-width forms
     cps |= {0x2212}                      # MINUS SIGN: matplotlib's tick labels
-    return cps
+    return {c for c in cps if not any(lo <= c <= hi for lo, hi in DUPLICATES)}
 
 
 def find_face(collection: Path, family: str):  # type: ignore[no-untyped-def]
@@ -91,7 +101,33 @@ def find_face(collection: Path, family: str):  # type: ignore[no-untyped-def]
     raise SystemExit(f"{family} not found in {collection}")
 
 
-def subset(collection: Path, family: str, dest: Path, codepoints: set[int]) -> int:
+def rename(font, family: str, style: str, source: str) -> None:  # type: ignore[no-untyped-def]
+    """New family/full/PostScript names in the name table and the CFF top dict."""
+    ps = f"{family.replace(' ', '')}-{style}"
+    full = family if style == "Regular" else f"{family} {style}"
+    names = font["name"]
+    for rec in list(names.names):
+        if rec.nameID in (16, 17, 21, 22):
+            names.removeNames(nameID=rec.nameID)
+    for name_id, text in ((1, family), (2, style), (3, f"{ps};subset of {source}"),
+                          (4, full), (6, ps)):
+        names.setName(text, name_id, 3, 1, 0x409)
+        names.setName(text, name_id, 1, 0, 0)
+    for rec in names.names:  # localised family names of the original (e.g. 思源) go too
+        if rec.nameID in (1, 4) and rec.langID not in (0x409, 0):
+            rec.string = full if rec.nameID == 4 else family
+    cff = font["CFF "].cff
+    top = cff.topDictIndex[0]
+    cff.fontNames = [ps]
+    top.FamilyName = family
+    top.FullName = full
+    if hasattr(top, "FontName"):
+        top.FontName = ps
+    font["OS/2"].usWeightClass = 700 if style == "Bold" else 400
+
+
+def subset(collection: Path, family: str, dest: Path, codepoints: set[int],
+           new_family: str, style: str) -> int:
     from fontTools import subset as ft_subset
 
     font = find_face(collection, family)
@@ -106,6 +142,7 @@ def subset(collection: Path, family: str, dest: Path, codepoints: set[int]) -> i
     present = set(font.getBestCmap())
     sub.populate(unicodes=sorted(codepoints & present))
     sub.subset(font)
+    rename(font, new_family, style, f"{family} {style}")
     dest.parent.mkdir(parents=True, exist_ok=True)
     font.save(str(dest))
     return len(font.getGlyphOrder())
@@ -132,10 +169,11 @@ def write_licence(src: Path) -> None:
             body = "\n".join(lines).strip() + "\n"
     if not body:
         raise SystemExit("OFL text not found (install fonts-noto-cjk)")
-    notice = (f"Noto Sans CJK SC, Noto Serif CJK SC\n{copyright_}\n\n"
-              "The files in this folder are subsets of the Noto CJK fonts\n"
-              "(https://github.com/notofonts/noto-cjk), made by tools/subset_fonts.py.\n"
-              "They are licensed under the SIL Open Font License, Version 1.1:\n\n")
+    notice = (f"Taizhang Sans SC, Taizhang Serif SC\n{copyright_}\n\n"
+              "The files in this folder are subsets of Noto Sans CJK SC and Noto Serif CJK SC\n"
+              "(https://github.com/notofonts/noto-cjk), renamed, made by\n"
+              "tools/subset_fonts.py. They are licensed under the SIL Open Font License,\n"
+              "Version 1.1:\n\n")
     (OUT / "OFL.txt").write_text(notice + body, "utf-8")
 
 
@@ -145,9 +183,11 @@ def main() -> int:
     args = ap.parse_args()
     src = Path(args.src)
     cps = wanted_codepoints()
-    for collection, family, name in FACES:
+    for old in OUT.glob("*.otf"):
+        old.unlink()
+    for collection, family, new_family, style, name in FACES:
         dest = OUT / name
-        glyphs = subset(src / collection, family, dest, cps)
+        glyphs = subset(src / collection, family, dest, cps, new_family, style)
         print(f"{dest.relative_to(ROOT)}: {glyphs} glyphs, {dest.stat().st_size / 1e6:.2f} MB")
     write_licence(src)
     return 0

@@ -11,8 +11,8 @@ import threading
 from importlib import resources
 from pathlib import Path
 
-SANS = "Noto Sans CJK SC"
-SERIF = "Noto Serif CJK SC"
+SANS = "Taizhang Sans SC"  # bundled subset of Noto Sans CJK SC (tools/subset_fonts.py)
+SERIF = "Taizhang Serif SC"  # bundled subset of Noto Serif CJK SC
 
 # Families as printed documents ask for them: the official 公文 faces first (present on
 # government PCs), then the bundled fallback.

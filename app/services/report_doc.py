@@ -511,9 +511,8 @@ def reminder(summary: PeriodSummary, contacts: dict[str, str] | None = None,
             before = RETURN_LABELS[u.previous_state] if u.previous_state else "—"
             rows.append((str(n + 1), u.name, str(u.tasks.expected) if u.tasks.expected else "—",
                          before, contacts.get(u.name, "")))
-        blocks.append(Paragraph("未报单位名单", "center"))
-        blocks.append(Table(("序号", "单位", "应报任务(项)", "上期报送", "联系方式"),
-                            tuple(rows), (8, 34, 16, 14, 28), "clccl"))
+        blocks.append(Table(("序号", "未报单位", "应报任务", "上期报送", "联系方式"),
+                            tuple(rows), (8, 36, 14, 14, 28), "clccl", font_pt=11))
     blocks.append(Paragraph(s.office, "signature"))
     blocks.append(Paragraph(cn_date(date), "date"))
     return finish(Document("reminder", title, s.office, date, blocks, s))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
@@ -33,13 +34,16 @@ from PySide6.QtGui import (
     QPainter,
     QPdfWriter,
     QPen,
+    QTextBlock,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
+    QTextFormat,
     QTextFrameFormat,
     QTextImageFormat,
     QTextLength,
+    QTextTable,
     QTextTableFormat,
 )
 
@@ -47,8 +51,10 @@ from app.services.fonts import (
     BODY_FAMILIES,
     HEADING_FAMILIES,
     KAI_FAMILIES,
+    SANS,
     SERIF,
     TITLE_FAMILIES,
+    font_files,
 )
 from app.services.report_doc import (
     Block,
@@ -130,7 +136,11 @@ class _Builder:
         self.char = self.pt(16)
         self.cursor = QTextCursor(self.text)
         self.first = True
+        self.page_break_next = False
         self.top_space = top_space
+        self.tables: list[tuple[int, int, QTextTable]] = []  # (block index, first row, table)
+        self.signature_block: QTextBlock | None = None
+        self.body_blocks: list[tuple[int, QTextBlock]] = []  # (block index, text block)
         root = self.text.rootFrame().frameFormat()
         root.setMargin(0)
         root.setPadding(0)
@@ -171,6 +181,9 @@ class _Builder:
         return fmt
 
     def _new_block(self, bfmt: QTextBlockFormat, cfmt: QTextCharFormat) -> None:
+        if self.page_break_next:
+            bfmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+            self.page_break_next = False
         if self.first:
             self.first = False
             if self.top_space:  # room for the masthead: an empty first line that tall
@@ -205,20 +218,9 @@ class _Builder:
             cfmt = self.char_format(KAI_FAMILIES, 16, bold=True, spaced=True)
         elif p.style == "addressee":
             bfmt, cfmt = self.block_format(align.AlignLeft, 0), body
-        elif p.style == "signature":
-            bfmt = self.block_format(align.AlignRight, 0, top=self.line)
-            bfmt.setRightMargin(2 * self.char)  # 右空二字
-            cfmt = body
-        elif p.style == "date":
-            # 首字比发文机关署名首字右移二字; a date longer than that is 右空二字
-            sig = next((b.text for b in self.doc.blocks if isinstance(b, Paragraph)
-                        and b.style == "signature"), "")
-            fm = QFontMetricsF(_font(BODY_FAMILIES, 16, self.dpi))
-            sig_w = fm.horizontalAdvance(sig) + len(sig) * body.fontLetterSpacing()
-            date_w = fm.horizontalAdvance(p.text) + len(p.text) * body.fontLetterSpacing()
-            right = 2 * self.char + max(0.0, sig_w - 2 * self.char - date_w)
+        elif p.style in ("signature", "date"):  # alone; with each other see signature()
             bfmt = self.block_format(align.AlignRight, 0)
-            bfmt.setRightMargin(right)
+            bfmt.setRightMargin(2 * self.char)
             cfmt = body
         elif p.style == "note":
             bfmt = self.block_format(align.AlignLeft, 2, top=self.line)
@@ -235,9 +237,43 @@ class _Builder:
         self._new_block(bfmt, cfmt)
         self.cursor.insertText(p.text, cfmt)
 
-    def table(self, t: Table) -> None:
-        self._new_block(self.block_format(Qt.AlignmentFlag.AlignLeft, 0, line=self.mm(2)),
-                        self.char_format(BODY_FAMILIES, 6))
+    def signature(self, office: str, date: str) -> None:
+        """发文机关署名 右空二字, and under it the 成文日期 whose first character sits two
+        characters right of the office's (a longer date is 右空二字 and pushes the office
+        left). One unbreakable block: the two lines never part across a page."""
+        body = self.char_format(BODY_FAMILIES, 16, spaced=True)
+        fm = QFontMetricsF(_font(BODY_FAMILIES, 16, self.dpi))
+
+        def width(text: str) -> float:
+            return fm.horizontalAdvance(text) + len(text) * body.fontLetterSpacing()
+
+        two = 2 * self.char
+        office_x = self.width - two - width(office)
+        date_x = office_x + two
+        if date_x + width(date) > self.width - two:
+            date_x = self.width - two - width(date)
+            office_x = date_x - two
+        office_x = max(0.0, office_x)
+        bfmt = self.block_format(Qt.AlignmentFlag.AlignLeft, 0, top=self.line)
+        bfmt.setLeftMargin(max(0.0, date_x))
+        bfmt.setTextIndent(office_x - max(0.0, date_x))
+        self._new_block(bfmt, body)
+        self.cursor.insertText(office + "\u2028" + date, body)
+        self.signature_block = self.cursor.block()
+
+    def table(self, t: Table, index: int, breaks: set[int]) -> None:
+        """A ruled table; it starts a new page (with its header again) before every row
+        in `breaks`, so that no row is cut in two by a page boundary."""
+        cuts = sorted(b for b in breaks if 0 < b < len(t.rows))
+        bounds = [0, *cuts, len(t.rows)]
+        for part, (first, last) in enumerate(pairwise(bounds)):
+            self._new_block(self.block_format(Qt.AlignmentFlag.AlignLeft, 0, line=self.mm(2)),
+                            self.char_format(BODY_FAMILIES, 6))
+            table = self._table_part(t, first, last, new_page=part > 0)
+            self.tables.append((index, first, table))
+            self.cursor.movePosition(QTextCursor.MoveOperation.End)
+
+    def _table_part(self, t: Table, first: int, last: int, new_page: bool) -> QTextTable:
         fmt = QTextTableFormat()
         fmt.setBorder(max(1.0, self.pt(0.5)))
         fmt.setBorderBrush(QBrush(BLACK))
@@ -251,7 +287,9 @@ class _Builder:
         fmt.setColumnWidthConstraints([QTextLength(QTextLength.Type.PercentageLength,
                                                    100.0 * w / total) for w in t.widths])
         fmt.setBottomMargin(self.mm(2))
-        table = self.cursor.insertTable(len(t.rows) + 1, len(t.headers), fmt)
+        if new_page:
+            fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+        table = self.cursor.insertTable(last - first + 1, len(t.headers), fmt)
         head = self.char_format(HEADING_FAMILIES, t.font_pt)
         cell_fmt = self.char_format(BODY_FAMILIES, t.font_pt)
         bold_fmt = self.char_format(BODY_FAMILIES, t.font_pt, bold=True)
@@ -267,14 +305,53 @@ class _Builder:
             cur = cell.firstCursorPosition()
             cur.setBlockFormat(self.block_format(Qt.AlignmentFlag.AlignHCenter, 0, line=line))
             cur.insertText(text, head)
-        for r, row in enumerate(t.rows, start=1):
-            fmt_r = bold_fmt if (r - 1) in t.emphasis else cell_fmt
-            for c, text in enumerate(row):
-                cur = table.cellAt(r, c).firstCursorPosition()
+        for r in range(first, last):
+            fmt_r = bold_fmt if r in t.emphasis else cell_fmt
+            for c, text in enumerate(t.rows[r]):
+                cur = table.cellAt(r - first + 1, c).firstCursorPosition()
                 a = aligns.get(t.align[c] if c < len(t.align) else "l", Qt.AlignmentFlag.AlignLeft)
                 cur.setBlockFormat(self.block_format(a, 0, line=line))
                 cur.insertText(text, fmt_r)
-        self.cursor.movePosition(QTextCursor.MoveOperation.End)
+        return table
+
+    def lonely_signature(self) -> int | None:
+        """GB/T 9704 keeps the signature and date together and never on a page without
+        body text: the block index of the body paragraph to move to the next page with
+        them, if the layout parts them."""
+        block = self.signature_block
+        if block is None or not self.body_blocks:
+            return None
+        layout = self.text.documentLayout()
+        lines = block.layout()
+        top = layout.blockBoundingRect(block).top()
+        first = top + lines.lineAt(0).y()
+        last = top + lines.lineAt(lines.lineCount() - 1).rect().bottom()
+        index, prev = self.body_blocks[-1]
+        prev_rect = layout.blockBoundingRect(prev)
+        prev_lines = prev.layout()
+        prev_last = prev_rect.top() + prev_lines.lineAt(prev_lines.lineCount() - 1).y()
+        page = int(first // self.height)
+        if page != int((last - 0.5) // self.height) or int(prev_last // self.height) != page:
+            return index
+        return None
+
+    def first_cut_row(self) -> tuple[int, int] | None:
+        """The first table row (block index, row index) a page boundary cuts through."""
+        layout = self.text.documentLayout()
+        for index, first, table in self.tables:
+            for r in range(2, table.rows()):  # the first row of a part moves nowhere better
+                top, bottom = float("inf"), 0.0
+                for c in range(table.columns()):
+                    cell = table.cellAt(r, c)
+                    top = min(top, layout.blockBoundingRect(
+                        cell.firstCursorPosition().block()).top())
+                    bottom = max(bottom, layout.blockBoundingRect(
+                        cell.lastCursorPosition().block()).bottom())
+                if bottom - top >= self.height * 0.8:
+                    continue  # taller than a page: it has to be cut anyway
+                if int(top // self.height) != int((bottom - 0.5) // self.height):
+                    return index, first + r - 1
+        return None
 
     def charts(self, row: ChartRow) -> None:
         self._new_block(self.block_format(Qt.AlignmentFlag.AlignHCenter, 0, line=self.mm(1)),
@@ -301,17 +378,54 @@ class _Builder:
             cur.insertImage(img)
         self.cursor.movePosition(QTextCursor.MoveOperation.End)
 
-    def build(self, blocks: list[Block], title: str | None) -> QTextDocument:
+    def build(self, blocks: list[Block], title: str | None,
+              breaks: dict[int, set[int]] | None = None,
+              keep: set[int] | None = None) -> QTextDocument:
+        breaks = breaks or {}
+        keep = keep or set()
         if title:
             self.title(title)
-        for b in blocks:
-            if isinstance(b, Paragraph):
+        skip = -1
+        for index, b in enumerate(blocks):
+            if index == skip:
+                continue
+            nxt = blocks[index + 1] if index + 1 < len(blocks) else None
+            if isinstance(b, Paragraph) and b.style == "signature" and \
+                    isinstance(nxt, Paragraph) and nxt.style == "date":
+                self.signature(b.text, nxt.text)
+                skip = index + 1
+            elif isinstance(b, Paragraph):
+                if index in keep:  # moved to a new page to keep the signature company
+                    self.page_break_next = True
                 self.paragraph(b)
+                if b.style == "body":
+                    self.body_blocks.append((index, self.cursor.block()))
             elif isinstance(b, Table):
-                self.table(b)
+                self.table(b, index, breaks.get(index, set()))
             elif isinstance(b, ChartRow):
                 self.charts(b)
         return self.text
+
+
+def _layout(doc: Document, geo: Geometry, top_space: float, blocks: list[Block],
+            title: str | None) -> tuple[_Builder, QTextDocument]:
+    """Lay a run of blocks out, moving each table row that a page boundary would cut to
+    the next page: one pass per moved row, first to last, since a move shifts only what
+    follows it."""
+    breaks: dict[int, set[int]] = {}
+    keep: set[int] = set()
+    for _ in range(200):
+        builder = _Builder(doc, geo, top_space)
+        text = builder.build(blocks, title, breaks, keep)
+        cut = builder.first_cut_row()
+        if cut is not None:
+            breaks.setdefault(cut[0], set()).add(cut[1])
+            continue
+        lonely = builder.lonely_signature()
+        if lonely is None or lonely in keep:
+            break
+        keep.add(lonely)
+    return builder, text
 
 
 def _font(families: list[str], size_pt: float, dpi: float, bold: bool = False) -> QFont:
@@ -375,12 +489,24 @@ def _draw_page_number(painter: QPainter, number: int, geo: Geometry) -> None:
     painter.drawText(QPointF(x, y), text)
 
 
+def ensure_fonts() -> None:
+    """Register the bundled fonts with Qt if nobody has yet (tests, the command line)."""
+    from PySide6.QtGui import QFontDatabase
+
+    known = set(QFontDatabase.families())
+    if SANS in known and SERIF in known:
+        return
+    for path in font_files():
+        QFontDatabase.addApplicationFont(str(path))
+
+
 def render(doc: Document, device: QPagedPaintDevice) -> int:
     """Paint `doc` page by page onto `device`; returns the number of pages.
 
     The device must print the full page (``QPrinter.setFullPage(True)``; ``QPdfWriter``
     with zero margins): this routine places everything itself in millimetres.
     """
+    ensure_fonts()
     parts = _parts(doc)
     painter: QPainter | None = None
     number = 0
@@ -396,8 +522,8 @@ def render(doc: Document, device: QPagedPaintDevice) -> int:
                 device.newPage()
             scale = device.logicalDpiY() / LAYOUT_DPI
             top_space = _masthead_height(doc) if index == 0 else 0.0
-            builder = _Builder(doc, geo, top_space)
-            text = builder.build(blocks, doc.title if index == 0 else None)
+            builder, text = _layout(doc, geo, top_space, blocks,
+                                    doc.title if index == 0 else None)
             pages = max(1, text.pageCount())
             for page in range(pages):
                 if page:
@@ -434,11 +560,16 @@ def write_pdf(doc: Document, path: str | Path) -> int:
     """The document as a PDF file with its fonts embedded; returns the page count."""
     path = Path(path)
     tmp = path.with_name(path.name + ".part")
+    with tmp.open("wb"):  # a missing folder or no permission fails here, plainly
+        pass
     writer = pdf_writer(tmp, doc.title)
     try:
         pages = render(doc, writer)
-    finally:
-        del writer  # closes the file
+    except BaseException:
+        del writer
+        tmp.unlink(missing_ok=True)
+        raise
+    del writer  # closes the file
     os.replace(tmp, path)
     return pages
 
@@ -452,8 +583,6 @@ def ensure_gui_application() -> QGuiApplication:
                                                      or os.environ.get("WAYLAND_DISPLAY")):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         app = QGuiApplication(sys.argv[:1])
-    from app.views.app import register_fonts
-
-    register_fonts()
+    ensure_fonts()
     assert isinstance(app, QGuiApplication)
     return app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 
-from progress_seed import LAST, seeded, seeded_path, seeded_template  # noqa: F401
+from progress_seed import LAST, seeded_fixture, seeded_path_fixture, seeded_template_fixture  # noqa: F401
 
 from app.services.charts import CHARTS, build_figure, figure_png
 from app.services.db import Database
@@ -17,8 +17,11 @@ def test_bundled_fonts_are_registered_and_used() -> None:
     import matplotlib
     from matplotlib import font_manager
 
-    assert {p.name for p in font_files()} >= {"NotoSansCJKsc-Regular-subset.otf",
-                                              "NotoSerifCJKsc-Regular-subset.otf"}
+    assert {p.name for p in font_files()} == {"TaizhangSansSC-Regular.otf",
+                                              "TaizhangSerifSC-Regular.otf",
+                                              "TaizhangSerifSC-Bold.otf"}
+    for path in font_files():
+        assert path.stat().st_size < 4_000_000  # a few MB each
     assert matplotlib.rcParams["axes.unicode_minus"] is False
     found = font_manager.findfont(font_manager.FontProperties(family=["sans-serif"]),
                                   fallback_to_default=False)

@@ -5,7 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from progress_seed import LAST, MISSING, seeded, seeded_path, seeded_template  # noqa: F401
+from progress_seed import (  # noqa: F401
+    LAST,
+    MISSING,
+    seeded_fixture,
+    seeded_path_fixture,
+    seeded_template_fixture,
+)
 
 from app.errors import UserFacingError
 from app.services.db import Database

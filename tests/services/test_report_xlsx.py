@@ -7,7 +7,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from progress_seed import LAST, MISSING, seeded, seeded_path, seeded_template  # noqa: F401
+from progress_seed import (  # noqa: F401
+    LAST,
+    MISSING,
+    seeded_fixture,
+    seeded_path_fixture,
+    seeded_template_fixture,
+)
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
