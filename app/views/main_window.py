@@ -121,6 +121,9 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         self.file_menu.addAction(quit_action)
+        from app.views.office_window import install_office_entry
+
+        self.office_entry = install_office_entry(self, self.file_menu)
         install_report_menu(self)
         from app.views.plan_editing import install_plan_actions
 

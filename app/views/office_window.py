@@ -665,7 +665,7 @@ class OfficeWindow(QMainWindow):
 
     def _load_preflight(self) -> None:
         assert self.period is not None
-        self._missing: dict[str, list[PreflightItem]] = {}
+        self._missing = {}
         for item in office.preflight(self.db, self.period.key, self.period.plan_id):
             self._missing.setdefault(item.key, []).append(item)
 
@@ -845,4 +845,63 @@ class OfficeWindow(QMainWindow):
         box.open()
 
 
-__all__ = ["STATE_COLOURS", "OfficeWindow", "PreflightDialog"]
+# ---------------------------------------------------------------- district-side entry
+
+DB_FILTER = "台账数据库 (*.db)"
+_open_windows: list[QMainWindow] = []  # office windows opened from another window
+
+
+def open_packet_as_office(parent: QWidget) -> OpHandle | None:
+    """打开下发包(单位填报): load a packet into a new (or the unit's existing) office
+    database chosen by the clerk, then open the office window on it."""
+    packet = dialogs.open_file(parent, parent.tr("打开下发包(单位填报)"))
+    if not packet:
+        return None
+    suggested = Path(packet).with_name(Path(packet).stem + "_填报库.db")
+    target = dialogs.save_file(parent, parent.tr("本单位填报库保存到"), str(suggested), DB_FILTER)
+    if not target:
+        return None
+    path = Path(target)
+    if path.suffix.lower() != ".db":
+        path = path.with_name(path.name + ".db")
+
+    def work(reporter: Reporter) -> tuple[Database, OpenResult]:
+        from app.services.db import open_database
+
+        db = open_database(path)
+        try:
+            return db, office.open_packet(db, Path(packet), reporter=reporter)
+        except BaseException:
+            db.dispose()
+            raise
+
+    def opened(value: tuple[Database, OpenResult]) -> None:
+        db, result = value
+        QSettings().setValue("last_database", str(path.resolve()))
+        window = OfficeWindow(db)
+        _open_windows.append(window)
+        window.destroyed.connect(lambda *_: _open_windows.remove(window)
+                                 if window in _open_windows else None)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.show()
+        window.message_box = dialogs.show_info(window, result.summary())
+
+    return run_op(parent, work, on_success=opened, title=parent.tr("正在打开下发包…"))
+
+
+def install_office_entry(window: QMainWindow, menu: Any) -> QAction:
+    """The district window's 文件 › 打开下发包(单位填报)… (before 退出)."""
+    action = QAction(window.tr("打开下发包(单位填报)…"), window)
+    action.setToolTip(window.tr("以单位身份填报:把区里下发的填报包载入本单位的填报库"))
+    action.triggered.connect(lambda: open_packet_as_office(window))
+    first = menu.actions()[0] if menu.actions() else None
+    if first is not None:
+        menu.insertAction(first, action)
+        menu.insertSeparator(first)
+    else:
+        menu.addAction(action)
+    return action
+
+
+__all__ = ["STATE_COLOURS", "OfficeWindow", "PreflightDialog", "install_office_entry",
+           "open_packet_as_office"]

@@ -494,3 +494,48 @@ def test_primary_export_button_is_a_button(qtbot: QtBot, office_db: Database) ->
     assert isinstance(window.export_button, QPushButton)
     assert window.export_action.shortcut().toString() == "Ctrl+E"
     assert window.next_action.shortcut().toString() == "Alt+Right"
+
+
+def test_correction_packet_opens_only_the_reopened_inputs(
+        qtbot: QtBot, office_db: Database, tianning: Database, tmp_path: Path) -> None:
+    from app.services.issue import issue_correction
+
+    keys = [t.key for t in office.list_tasks(office_db, "2021-05")]
+    packet = issue_correction(tianning, 1, "2021-05", UNIT, tmp_path / "fix.xlsx",
+                              editable={keys[2]: {"progress", "phone"}},
+                              comments={keys[2]: {"progress": "请写明完成的企业数量"}})
+    office.open_packet(office_db, packet.path)
+    window = make_window(qtbot, office_db)
+    assert "退回修改包" in window.plan_label.text()
+    window.select_task(keys[2])
+    form = window.form
+    assert form.texts["progress"].isEnabled() and form.lines["phone"].isEnabled()
+    assert not form.status.isEnabled() and not form.lines["responsible"].isEnabled()
+    assert form.notice.isVisible() and "请写明完成的企业数量" in form.notice.text()
+    type_into(qtbot, form.texts["progress"], "完成治理企业12家")
+    wait_saved(qtbot, window)
+    stored = {t.key: t.values for t in office.list_tasks(office_db, "2021-05")}
+    assert stored[keys[2]]["progress"] == "完成治理企业12家"
+
+
+def test_district_window_opens_a_packet_as_an_office(
+        qtbot: QtBot, tianning: Database, packets: dict[str, Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.views import office_window
+
+    district = MainWindow(tianning)
+    qtbot.addWidget(district)
+    target = tmp_path / "mine" / "青龙填报"
+    monkeypatch.setattr(dialogs, "open_file", lambda *a, **k: str(packets["2021-05"]))
+    monkeypatch.setattr(dialogs, "save_file", lambda *a, **k: str(target))
+    district.office_entry.trigger()
+    qtbot.waitUntil(lambda: bool(office_window._open_windows), timeout=15000)
+    opened = office_window._open_windows[-1]
+    assert isinstance(opened, OfficeWindow)
+    assert opened.info is not None and opened.info.unit == UNIT
+    assert opened.model.rowCount() == 50
+    assert (tmp_path / "mine" / "青龙填报.db").is_file()
+    assert opened.message_box is not None
+    opened.message_box.close()
+    opened.close()
+    opened.db.dispose()
