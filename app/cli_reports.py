@@ -60,22 +60,25 @@ def cmd_report(args: argparse.Namespace) -> int:
     written: list[str] = []
     if pdf is not None or reminder is not None:
         from app.services.report_doc import build_bulletin, build_reminder, build_unit_report
+
+        docs = []  # build (and fail on bad input) before any Qt is started
+        if pdf is not None:
+            if args.unit:
+                docs.append((pdf, build_unit_report(engine, args.period, args.unit,
+                                                    summary.plan.id, date=date)))
+            else:
+                docs.append((pdf, build_bulletin(engine, args.period, summary.plan.id,
+                                                 date=date, charts=not args.no_charts,
+                                                 summary=summary)))
+        if reminder is not None:
+            docs.append((reminder, build_reminder(engine, args.period, summary.plan.id,
+                                                  date=date)))
         from app.views.report_render import ensure_gui_application, write_pdf
 
         ensure_gui_application()
-        if pdf is not None:
-            if args.unit:
-                doc = build_unit_report(engine, args.period, args.unit, summary.plan.id,
-                                        date=date)
-            else:
-                doc = build_bulletin(engine, args.period, summary.plan.id, date=date,
-                                     charts=not args.no_charts, summary=summary)
-            pages = write_pdf(doc, pdf)
-            written.append(f"{pdf}({doc.title},{pages} 页)")
-        if reminder is not None:
-            doc = build_reminder(engine, args.period, summary.plan.id, date=date)
-            pages = write_pdf(doc, reminder)
-            written.append(f"{reminder}({doc.title},{pages} 页)")
+        for target, doc in docs:
+            pages = write_pdf(doc, target)
+            written.append(f"{target}({doc.title},{pages} 页)")
     if xlsx is not None:
         from app.services.report_xlsx import write_summary_workbook
 

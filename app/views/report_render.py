@@ -500,11 +500,16 @@ def ensure_fonts() -> None:
         QFontDatabase.addApplicationFont(str(path))
 
 
-def render(doc: Document, device: QPagedPaintDevice) -> int:
+def render(doc: Document, device: QPagedPaintDevice, *, turn_landscape: bool = False) -> int:
     """Paint `doc` page by page onto `device`; returns the number of pages.
 
     The device must print the full page (``QPrinter.setFullPage(True)``; ``QPdfWriter``
     with zero margins): this routine places everything itself in millimetres.
+
+    Landscape runs (charts, wide tables) become landscape pages, or with `turn_landscape`
+    (the printer and its preview, which keep one paper orientation per job) are turned a
+    quarter left onto portrait paper, their top towards the binding edge as GB/T 9704 lays
+    out 横排表格, with the page number where every other page has it.
     """
     ensure_fonts()
     parts = _parts(doc)
@@ -513,12 +518,17 @@ def render(doc: Document, device: QPagedPaintDevice) -> int:
     try:
         for index, (landscape, blocks) in enumerate(parts):
             geo = LANDSCAPE if landscape else PORTRAIT
-            device.setPageLayout(page_layout(landscape))
+            turn = landscape and turn_landscape
+            paper_landscape = landscape and not turn
             if painter is None:
+                device.setPageLayout(page_layout(paper_landscape))
                 painter = QPainter()
                 if not painter.begin(device):
                     raise OSError("无法开始绘制(打印机或文件不可用)。")
             else:
+                if not turn_landscape:  # a PDF takes a new orientation for the next page
+                    device.setPageOrientation(QPageLayout.Orientation.Landscape if landscape
+                                              else QPageLayout.Orientation.Portrait)
                 device.newPage()
             scale = device.logicalDpiY() / LAYOUT_DPI
             top_space = _masthead_height(doc) if index == 0 else 0.0
@@ -531,14 +541,17 @@ def render(doc: Document, device: QPagedPaintDevice) -> int:
                 number += 1
                 painter.save()
                 painter.scale(scale, scale)
+                painter.save()
+                if turn:  # landscape x runs up the portrait page, y to the right
+                    painter.translate(0, builder.mm(PORTRAIT.paper.height()))
+                    painter.rotate(-90)
                 if index == 0 and page == 0 and doc.masthead:
                     _draw_masthead(painter, doc, geo)
-                painter.save()
                 painter.translate(builder.mm(geo.left), builder.mm(geo.top) - page * builder.height)
                 text.drawContents(painter, QRectF(0, page * builder.height, builder.width,
                                                   builder.height))
                 painter.restore()
-                _draw_page_number(painter, number, geo)
+                _draw_page_number(painter, number, PORTRAIT if turn else geo)
                 painter.restore()
             del builder, text
     finally:

@@ -125,7 +125,7 @@ class ReportPage(Page):
         self.printer = make_printer()
         self.preview = QPrintPreviewWidget(self.printer)
         self.preview.paintRequested.connect(self._paint)
-        self.preview.setZoomMode(QPrintPreviewWidget.ZoomMode.FitToWidth)
+        self.preview.setZoomMode(QPrintPreviewWidget.ZoomMode.FitInView)
 
         splitter = QSplitter()
         splitter.addWidget(side)
@@ -251,7 +251,7 @@ class ReportPage(Page):
     def _paint(self, printer: QPrinter) -> None:
         if self.document is None:
             return
-        render(self.document, printer)
+        render(self.document, printer, turn_landscape=True)
 
     # ------------------------------------------------------------ output
 
@@ -265,7 +265,7 @@ class ReportPage(Page):
 
         def accepted(result: int) -> None:
             if result == QDialog.DialogCode.Accepted:
-                render(doc, printer)
+                render(doc, printer, turn_landscape=True)
 
         dialog.finished.connect(accepted)
         dialog.open()  # type: ignore[call-arg]  # the stubs know only open(receiver, member)
