@@ -178,6 +178,7 @@ class TaskForm(QWidget):
 
     edited = Signal()  # any input changed by the user
     previous_requested = Signal()
+    contact_for_all_requested = Signal()  # use this 责任人/电话 on the other tasks
     next_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -305,7 +306,17 @@ class TaskForm(QWidget):
             col += 1
         for i, f in enumerate(LINE_FIELDS):
             people_layout.addWidget(self.errors[f], 1 + i, 0, 1, col)
-        people_layout.setRowStretch(len(LINE_FIELDS) + 1, 1)
+        self.contact_button = QToolButton()
+        self.contact_button.setText(tr("把此责任人和电话填到其他未填的任务…"))
+        self.contact_button.setStyleSheet(
+            "QToolButton { color: #1a4fa0; border: none; padding: 2px 0; }"
+            "QToolButton:hover { text-decoration: underline; }")
+        self.contact_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.contact_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.contact_button.clicked.connect(self.contact_for_all_requested)
+        people_layout.addWidget(self.contact_button, 1 + len(LINE_FIELDS), 0, 1, col,
+                                Qt.AlignmentFlag.AlignLeft)
+        people_layout.setRowStretch(len(LINE_FIELDS) + 2, 1)
         first = self.field_labels[LINE_FIELDS[0]]
         first.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         first.setContentsMargins(0, 6, 0, 0)

@@ -171,6 +171,7 @@ class OfficeWindow(QMainWindow):
     loaded = Signal()  # a period was (re)loaded
     exported = Signal(object)  # ExportResult
     packet_opened = Signal(object)  # OpenResult
+    contact_filled = Signal(int)  # tasks given this item's contact
 
     def __init__(self, db: Database, parent: QWidget | None = None, *,
                  today: dt.date | None = None) -> None:
@@ -347,6 +348,7 @@ class OfficeWindow(QMainWindow):
         self.form.edited.connect(self._task_edited)
         self.form.previous_requested.connect(lambda: self.go(-1))
         self.form.next_requested.connect(lambda: self.go(1))
+        self.form.contact_for_all_requested.connect(self.contact_for_all)
         self.splitter = QSplitter()
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.form)
@@ -379,6 +381,8 @@ class OfficeWindow(QMainWindow):
         edit_menu = self.menuBar().addMenu(tr("填写(&E)"))
         self.save_action = self._action(edit_menu, tr("立即保存"), self.save_now,
                                         QKeySequence.StandardKey.Save)
+        self.contact_action = self._action(edit_menu, tr("把此责任人和电话填到其他任务…"),
+                                           self.contact_for_all)
         edit_menu.addSeparator()
         self.prev_action = self._action(edit_menu, tr("上一项"), lambda: self.go(-1), "Alt+Left")
         self.next_action = self._action(edit_menu, tr("下一项"), lambda: self.go(1), "Alt+Right")
@@ -697,6 +701,57 @@ class OfficeWindow(QMainWindow):
         self.form.saved_label.setStyleSheet("color: #6b7280;")
         self.form.set_saved_text(self.tr("✓ 已自动保存 {0}").format(
             dt.datetime.now().strftime("%H:%M")))
+
+    def contact_for_all(self) -> QMessageBox | None:
+        """Copy this item's 责任人/电话 into every other task of the period where they are
+        empty (the first month of a new office: the same contact on fifty tasks)."""
+        ok = self.save_pending()
+        key = self.current_key
+        if self.period is None or key is None:
+            return None
+        stored = self.tasks[key].values
+        contact = {f: stored.get(f) or "" for f in ("responsible", "phone")}
+        if not ok or not all(contact.values()):
+            self.message_box = dialogs.show_info(self, self.tr(
+                "请先在本项正确填写责任人和联系电话,再填到其他任务。"))
+            return self.message_box
+        targets = {k: {f: v for f, v in contact.items() if not t.values.get(f)
+                       and (t.editable is None or f in t.editable)}
+                   for k, t in self.tasks.items() if k != key}
+        targets = {k: v for k, v in targets.items() if v}
+        if not targets:
+            self.message_box = dialogs.show_info(self, self.tr("其他任务都已填写责任人和电话。"))
+            return self.message_box
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("填写联系人"), self.tr(
+            "把责任人“{0}”、联系电话“{1}”填到其余 {2} 项还没有填写的任务?\n"
+            "已经填写的不会改动。").format(contact["responsible"], contact["phone"],
+                                       len(targets)),
+            QMessageBox.StandardButton.NoButton, self)
+        yes = box.addButton(self.tr("填写"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        period = self.period
+
+        def work(reporter: Reporter) -> int:
+            done = 0
+            for i, (k, values) in enumerate(targets.items()):
+                reporter.step(i, len(targets), self.tr("正在填写联系人…"))
+                result = office.save_task(self.db, period.key, k, values,
+                                          plan_id=period.plan_id)
+                done += bool(result.changed)
+            return done
+
+        def finished(done: int) -> None:
+            self._refresh_tasks()
+            self._load_preflight()
+            self.statusBar().showMessage(self.tr("已为 {0} 项任务填写联系人").format(done), 8000)
+            self.contact_filled.emit(done)
+
+        yes.clicked.connect(lambda: self._ops.append(run_op(
+            self, work, on_success=finished, on_failure=self._op_failed,
+            title=self.tr("正在填写联系人…"))))
+        self.message_box = box
+        box.open()
+        return box
 
     # ------------------------------------------------------------ pre-flight and export
 

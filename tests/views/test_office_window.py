@@ -539,3 +539,31 @@ def test_district_window_opens_a_packet_as_an_office(
     opened.message_box.close()
     opened.close()
     opened.db.dispose()
+
+
+def test_contact_copied_to_the_other_tasks(qtbot: QtBot, office_db: Database) -> None:
+    keys = [t.key for t in office.list_tasks(office_db, "2021-05")]
+    office.save_task(office_db, "2021-05", keys[5], {"responsible": "钱七", "phone": ""})
+    window = make_window(qtbot, office_db)
+    form = window.form
+    window.select_task(keys[0])
+    qtbot.mouseClick(form.contact_button, Qt.MouseButton.LeftButton)
+    assert window.message_box is not None and "请先" in window.message_box.text()
+    window.message_box.close()
+    type_into(qtbot, form.lines["responsible"], "王丽")
+    type_into(qtbot, form.lines["phone"], "0519-85601234")
+    qtbot.mouseClick(form.contact_button, Qt.MouseButton.LeftButton)
+    box = window.message_box
+    assert box is not None and "其余 49 项" in box.text()
+    fill = next(b for b in box.buttons() if b.text() == "填写")
+    with qtbot.waitSignal(window.contact_filled, timeout=15000) as blocker:
+        qtbot.mouseClick(fill, Qt.MouseButton.LeftButton)
+    assert blocker.args == [49]
+    stored = {t.key: t.values for t in office.list_tasks(office_db, "2021-05")}
+    assert all(v["phone"] == "0519-85601234" for v in stored.values())
+    assert stored[keys[5]]["responsible"] == "钱七"  # what was filled stays
+    assert stored[keys[9]]["responsible"] == "王丽"
+    dialog = window.show_preflight()
+    assert dialog is not None
+    assert "联系电话" not in " ".join(dialog.list.item(i).text()
+                                   for i in range(dialog.list.count()))
