@@ -40,6 +40,7 @@ class ReportedField:
     field: str
     value: str | None
     flag_id: int | None  # an open flag on it
+    comment: str = ""  # its 退回意见
 
     @property
     def field_label(self) -> str:
@@ -107,7 +108,7 @@ def reported_fields(db: Engine, plan_id: int, period: str | int, unit: str
     with Session(db) as s:
         per = _period(s, plan_id, period)
         u = _unit(s, unit)
-        flags = {(f.task_id, f.indicator_id, f.field): f.id for f in s.scalars(
+        flags = {(f.task_id, f.indicator_id, f.field): (f.id, f.comment) for f in s.scalars(
             select(Flag).where(Flag.unit_id == u.id, Flag.period_id == per.id,
                                Flag.status == "open"))}
         out: list[ReportedField] = []
@@ -116,19 +117,20 @@ def reported_fields(db: Engine, plan_id: int, period: str | int, unit: str
                 .where(ProgressEntry.unit_id == u.id, ProgressEntry.period_id == per.id)
                 .order_by(Task.position, Task.id)):
             for f in TASK_INPUT_FIELDS:
+                flag_id, comment = flags.get((task.id, None, f), (None, ""))
                 out.append(ReportedField(TASK_PREFIX + task.uid, task.code,
                                          short_title(task.text), f,
-                                         to_text(to_packet(f, getattr(e, f))),
-                                         flags.get((task.id, None, f))))
+                                         to_text(to_packet(f, getattr(e, f))), flag_id,
+                                         comment))
         for ind, v in s.execute(
                 select(Indicator, IndicatorValue)
                 .join(IndicatorValue, IndicatorValue.indicator_id == Indicator.id)
                 .where(IndicatorValue.unit_id == u.id, IndicatorValue.period_id == per.id)
                 .order_by(Indicator.position, Indicator.id)):
             for f in INDICATOR_INPUT_FIELDS:
+                flag_id, comment = flags.get((None, ind.id, f), (None, ""))
                 out.append(ReportedField(INDICATOR_PREFIX + ind.uid, ind.code, ind.name, f,
-                                         to_text(getattr(v, f)),
-                                         flags.get((None, ind.id, f))))
+                                         to_text(getattr(v, f)), flag_id, comment))
         return out
 
 

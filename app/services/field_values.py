@@ -66,8 +66,21 @@ def from_text(field: str, text: str | None) -> Any:
 
 def same(field: str, a: Any, b: Any) -> bool:
     """Equal as reported values: '' and None are both empty; 60 and 60.0 are one number."""
-    return to_text(to_packet(field, a)) == to_text(to_packet(field, b)) or (
-        not to_text(to_packet(field, a)) and not to_text(to_packet(field, b)))
+    return _key(field, a) == _key(field, b)
+
+
+def _key(field: str, value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if field == "percent" or isinstance(value, float):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return str(value)
+        return str(int(number)) if number.is_integer() else f"{number:.15g}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 
 def display(field: str, text: str | None) -> str:

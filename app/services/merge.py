@@ -89,7 +89,7 @@ class Problem:
         return f"[{self.sheet}]{self.cell}" if self.sheet else self.cell
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class FieldChange:
     """What merging does with one returned field that differs from the database."""
 
@@ -393,12 +393,15 @@ def _base_rows(target: _Target, packet: PacketFile, applied: _Applied) -> dict[s
     return dict(target.issued.rows or {})
 
 
-def _current(s: Session, unit_id: int, period_id: int
-             ) -> tuple[dict[int, ProgressEntry], dict[int, IndicatorValue]]:
-    entries = {e.task_id: e for e in s.scalars(select(ProgressEntry).where(
-        ProgressEntry.unit_id == unit_id, ProgressEntry.period_id == period_id))}
-    values = {v.indicator_id: v for v in s.scalars(select(IndicatorValue).where(
-        IndicatorValue.unit_id == unit_id, IndicatorValue.period_id == period_id))}
+def _current(s: Session, unit_id: int, period_id: int) -> tuple[dict[int, Any], dict[int, Any]]:
+    """This unit's stored rows for the period (plain Core rows: id and the input fields)."""
+    pe, iv = _table(ProgressEntry).c, _table(IndicatorValue).c
+    entries = {r.task_id: r for r in s.connection().execute(
+        select(pe.id, pe.task_id, *(pe[f] for f in TASK_INPUT_FIELDS))
+        .where(pe.unit_id == unit_id, pe.period_id == period_id))}
+    values = {r.indicator_id: r for r in s.connection().execute(
+        select(iv.id, iv.indicator_id, *(iv[f] for f in INDICATOR_INPUT_FIELDS))
+        .where(iv.unit_id == unit_id, iv.period_id == period_id))}
     return entries, values
 
 
@@ -445,7 +448,9 @@ def _compare(s: Session, target: _Target, packet: PacketFile, preview: PacketPre
         plan.returned_rows[row.key] = returned
         existing = entries.get(target_id) if is_task else values.get(target_id)
         if existing is None:
-            if not any(to_text(to_packet(f, v)) for f, v in returned.items()):
+            # packet values are None or "" when empty (0 is a value)
+            filled = [f for f in fields if returned.get(f) not in (None, "")]
+            if not filled:
                 preview.rows_unchanged += 1
                 continue
             record: dict[str, Any] = {f: to_column(f, returned.get(f)) for f in fields}
@@ -453,13 +458,11 @@ def _compare(s: Session, target: _Target, packet: PacketFile, preview: PacketPre
             record["task_id" if is_task else "indicator_id"] = target_id
             (plan.new_entries if is_task else plan.new_values).append(record)
             preview.rows_new += 1
-            for f in fields:
-                v = returned.get(f)
-                if to_text(to_packet(f, v)):
-                    change = FieldChange(row.key, code, entity, f, row.sheet,
-                                         row.cells.get(f, ""), base.get(f), v, None, "take")
-                    preview.changes.append(change)
-                    plan.new_audit.append((entity, target_id, change))
+            for f in filled:
+                change = FieldChange(row.key, code, entity, f, row.sheet, row.cells.get(f, ""),
+                                     base.get(f), returned[f], None, "take")
+                preview.changes.append(change)
+                plan.new_audit.append((entity, target_id, change))
             continue
         taken: dict[str, Any] = {}
         for f in fields:
@@ -486,11 +489,13 @@ def _compare(s: Session, target: _Target, packet: PacketFile, preview: PacketPre
 
 
 def _evaluate(s: Session, packet: PacketFile, preview: PacketPreview, period: str | None,
-              plan_id: int | None, caches: dict[int, _PlanCache]
+              plan_id: int | None, caches: dict[int, _PlanCache], compare: bool = True
               ) -> tuple[_Target, _Plan] | None:
     """Identify, check and compare one packet; None when it is not to be written.
 
     Runs again inside the writing transaction, so it starts from the reader's problems.
+    `compare=False` stops before the field compare (status stays "new"): for a batch
+    applied straight away, which compares inside each packet's transaction anyway.
     """
     preview.errors = [p for p in preview.read_problems if p.severity == "error"]
     preview.warnings = [p for p in preview.read_problems if p.severity != "error"]
@@ -501,7 +506,12 @@ def _evaluate(s: Session, packet: PacketFile, preview: PacketPreview, period: st
     target = _identify(s, packet, preview, period, plan_id, caches)
     if target is None:
         preview.status = "rejected"
-        preview.reason = preview.reason or f"有 {len(preview.errors)} 处错误,整个文件未导入。"
+        if not preview.reason:
+            first = preview.errors[0]
+            where = f"{first.where} " if first.where else ""
+            preview.reason = (f"{where}{first.message}" if len(preview.errors) == 1 else
+                              f"有 {len(preview.errors)} 处错误,整个文件未导入;"
+                              f"第一处:{where}{first.message}")
         return None
     applied = _applied_returns(s, target.unit.id, target.period.id)
     if any(p.file_hash == packet.file_hash for p in applied.rows):
@@ -512,6 +522,9 @@ def _evaluate(s: Session, packet: PacketFile, preview: PacketPreview, period: st
     if why:
         preview.status = "superseded"
         preview.reason = why
+        return None
+    if not compare:
+        preview.status = "new"
         return None
     plan = _compare(s, target, packet, preview, applied)
     receipt = s.scalar(select(Receipt).where(Receipt.unit_id == target.unit.id,
@@ -535,8 +548,8 @@ def _evaluate(s: Session, packet: PacketFile, preview: PacketPreview, period: st
 # ---------------------------------------------------------------- dry run
 
 def plan_merge(db: Engine, paths: Sequence[str | Path], *, period: str | None = None,
-               plan_id: int | None = None, reporter: Reporter | None = None
-               ) -> list[PacketPreview]:
+               plan_id: int | None = None, reporter: Reporter | None = None,
+               compare: bool = True) -> list[PacketPreview]:
     """Read and check every file; say what merging would do. Writes nothing.
 
     `period` (YYYY-MM, the period being merged) refuses packets of any other period;
@@ -555,7 +568,7 @@ def plan_merge(db: Engine, paths: Sequence[str | Path], *, period: str | None = 
             packet = _read(path, preview)
             preview.packet = packet
             if packet is not None:
-                _evaluate(s, packet, preview, period, plan_id, caches)
+                _evaluate(s, packet, preview, period, plan_id, caches, compare)
             else:
                 preview.status = "rejected"
             previews.append(preview)
@@ -605,7 +618,10 @@ def apply_merge(db: Engine, items: Sequence[PacketPreview | str | Path], *,
     """
     reporter = reporter or Reporter()
     paths = [i for i in items if not isinstance(i, PacketPreview)]
-    planned = iter(plan_merge(db, paths, period=period, plan_id=plan_id) if paths else [])
+    # files: read and identify now (batch order needs it), compare inside each transaction
+    planned = iter(plan_merge(db, paths, period=period, plan_id=plan_id, compare=False,
+                              reporter=reporter)
+                   if paths else [])
     previews = [i if isinstance(i, PacketPreview) else next(planned) for i in items]
     caches: dict[int, _PlanCache] = {}
     results: list[PacketResult] = []
@@ -667,15 +683,16 @@ def _write(s: Session, target: _Target, packet: PacketFile, preview: PacketPrevi
                  file_hash=packet.file_hash, created_at=now, outcome="applied",
                  message=_summary(preview), rows=plan.returned_rows))
     s.flush()
+    conn = s.connection()  # Core executemany from here (the brief: ~4x faster than the ORM)
     unit_id, period_id = target.unit.id, target.period.id
     if plan.new_entries:
         for r in plan.new_entries:
             r.update(packet_id=packet_id, updated_at=now)
-        s.execute(insert(ProgressEntry), plan.new_entries)
+        conn.execute(insert(_table(ProgressEntry)), plan.new_entries)
     if plan.new_values:
         for r in plan.new_values:
             r.update(packet_id=packet_id, updated_at=now)
-        s.execute(insert(IndicatorValue), plan.new_values)
+        conn.execute(insert(_table(IndicatorValue)), plan.new_values)
     _bulk_update(s, ProgressEntry, plan.entry_updates, packet_id, now)
     _bulk_update(s, IndicatorValue, plan.value_updates, packet_id, now)
 
@@ -718,9 +735,9 @@ def _write(s: Session, target: _Target, packet: PacketFile, preview: PacketPrevi
                 Conflict.entity == c["entity"], Conflict.entity_id == c["entity_id"],
                 Conflict.field == c["field"], Conflict.status == "open"
             ).values(status="replaced", resolved_at=now))
-        s.execute(insert(Conflict), conflicts)
+        conn.execute(insert(_table(Conflict)), conflicts)
     if audit:
-        s.execute(insert(AuditLog), audit)
+        conn.execute(insert(_table(AuditLog)), audit)
     _accept_receipt(s, target, m.revision, packet_id, now)
     if target.issued.kind == "correction":
         s.execute(update(Flag).where(Flag.packet_id == m.packet_id, Flag.status == "open")
@@ -744,6 +761,10 @@ def _current_ids(s: Session, target: _Target, packet: PacketFile
     return entries, values
 
 
+def _table(model: type[Any]) -> Table:
+    return cast(Table, model.__table__)
+
+
 def _bulk_update(s: Session, model: type[ProgressEntry] | type[IndicatorValue],
                  updates: dict[int, dict[str, Any]], packet_id: str, now: dt.datetime) -> None:
     """Core executemany, one statement per set of changed columns."""
@@ -751,7 +772,7 @@ def _bulk_update(s: Session, model: type[ProgressEntry] | type[IndicatorValue],
     for row_id, values in updates.items():
         cols = tuple(sorted(values))
         by_columns[cols].append({"_id": row_id, **{f"_{c}": v for c, v in values.items()}})
-    table = cast(Table, model.__table__)
+    table = _table(model)
     for cols, params in by_columns.items():
         stmt = (update(table).where(table.c.id == bindparam("_id"))
                 .values({**{c: bindparam(f"_{c}") for c in cols}, "packet_id": packet_id,
@@ -810,7 +831,7 @@ def _record_rejection(db: Engine, preview: PacketPreview, now: dt.datetime) -> s
 def _summary(p: PacketPreview) -> str:
     """The ledger's one-line message: the reason, then the first problems."""
     lines = [f"{q.where} {q.message}".strip() for q in p.errors[:20]]
-    if p.reason and p.reason not in (q.message for q in p.errors):
+    if p.reason and not p.errors:
         lines.append(p.reason)
     if len(p.errors) > 20:
         lines.append(f"……共 {len(p.errors)} 处错误")

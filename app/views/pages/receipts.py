@@ -19,6 +19,7 @@ from app.errors import UserFacingError
 from app.services.plans import period_label
 from app.services.receipts import ReceiptLedger, ReceiptRow, export_ledger, receipt_ledger
 from app.views import dialogs
+from app.views.correction_dialog import CorrectionDialog
 from app.views.pages.base import Page
 from app.views.table_model import Column, RecordFilterProxy, RecordTableModel
 
@@ -86,6 +87,11 @@ class ReceiptsPage(Page):
         self.copy_button.clicked.connect(self.copy_chase_list)
         self.export_button = QPushButton(self.tr("导出登记表…"))
         self.export_button.clicked.connect(self.export)
+        self.correct_button = QPushButton(self.tr("退回修改…"))
+        self.correct_button.setToolTip(self.tr("标记所选单位报送中需要修改的字段,生成退回修改包"))
+        self.correct_button.clicked.connect(self.open_correction)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.correction_dialog: CorrectionDialog | None = None
 
         right = QWidget()
         rl = QVBoxLayout(right)
@@ -103,6 +109,7 @@ class ReceiptsPage(Page):
         splitter.setStretchFactor(1, 2)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
+        top.addWidget(self.correct_button)
         top.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -126,6 +133,25 @@ class ReceiptsPage(Page):
                 period_label(lg.period), f"{lg.due:%Y-%m-%d}", lg.status_text()))
             self.chase_label.setText(self.tr("催报名单({0} 个单位)").format(len(lg.chase())))
         self._update_status()
+        self._selection_changed()
+
+    def selected_row(self) -> ReceiptRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.proxy.record(rows[0].row()) if len(rows) == 1 else None
+
+    def _selection_changed(self, *_: object) -> None:
+        row = self.selected_row()
+        self.correct_button.setEnabled(
+            row is not None and row.state in ("received", "late", "returned_for_fix"))
+
+    def open_correction(self) -> None:
+        row = self.selected_row()
+        ctx = self.context
+        if row is None or ctx is None or ctx.plan is None or ctx.period is None:
+            return
+        self.correction_dialog = CorrectionDialog(ctx.db, ctx.plan.plan.id, ctx.plan.plan.title,
+                                                  ctx.period.key, row.unit, self)
+        self.correction_dialog.open()
 
     def _update_status(self) -> None:
         window = self.window()

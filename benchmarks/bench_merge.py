@@ -1,0 +1,166 @@
+"""Merging N returned 200-row packets against a same-run baseline (run by hand).
+
+    .venv/bin/python benchmarks/bench_merge.py [--n 100] [--rows 200] [--keep DIR]
+
+Setup (not timed): a plan with `rows` task items and N units that each implement all of
+them, one issued packet per unit (``issue_packets``), and each packet returned filled in
+every row (status, percent, three texts, person, phone) the way the office app exports
+it (same writer, direction "returned", revision 1).
+
+Timed, each on the same files:
+* baseline: python-calamine opening each file and reading its task sheet and manifest;
+* ``plan_merge`` (the dry run: container checks, reader, seal, three-way compare);
+* ``apply_merge`` of those previews into a fresh copy of the database (one transaction per
+  packet: Core executemany of 200 entries, ~1,400 audit rows, ledger and receipt);
+* merging the same files again (all `unchanged`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import python_calamine
+
+from app.services.db import open_database
+from app.services.issue import issue_packets
+from app.services.merge import apply_merge, plan_merge
+from app.services.packets.format import SHEET_MANIFEST, SHEET_TASKS
+from app.services.packets.reader import read_packet
+from app.services.packets.writer import packet_bytes
+from app.services.plans import insert_plan
+
+TEXT = "持续开展重点行业专项整治,结合化工整治目标完成VOCs治理,巡查发现问题{0}处并已整改到位。"
+
+
+def build(folder: Path, n: int, rows: int) -> tuple[Path, list[Path]]:
+    db_path = folder / "district.db"
+    engine = open_database(db_path)
+    units = [f"第{i:04d}街道" for i in range(n)]
+    spec = {
+        "title": "合并基准方案", "frequency": "month", "deadline_day": 5,
+        "first_period": "2021-06", "last_period": "2021-06",
+        "units": [{"name": u, "kind": "street"} for u in units],
+        "sections": [{"code": "1", "title": "生态安全"}],
+        "tasks": [{"code": f"1.{i + 1}", "section": "1", "text": TEXT.format(i) * 2,
+                   "lead": [], "cooperating": [], "implementing": units,
+                   "deadline": "2022-12"} for i in range(rows)],
+    }
+    from sqlalchemy.orm import Session
+
+    with Session(engine) as s, s.begin():
+        plan_id = insert_plan(s, spec)
+    t = time.perf_counter()
+    issued = issue_packets(engine, "2021-06", folder / "issued", plan_id=plan_id)
+    print(f"issued {len(issued.packets)} packets in {time.perf_counter() - t:.1f} s",
+          file=sys.stderr)
+    engine.dispose()
+    returned = []
+    out = folder / "returned"
+    out.mkdir()
+    for i, p in enumerate(issued.packets):
+        pf = read_packet(p.path)
+        for j, row in enumerate(pf.rows):
+            row.values = {"status": ("in_progress", "completed", "behind")[j % 3],
+                          "percent": float((i + j) % 101), "progress": TEXT.format(j),
+                          "problems": "资金未到位" if j % 3 == 2 else "",
+                          "next_steps": "继续推进,按月调度", "responsible": "王敏",
+                          "phone": "0519-85160000", "completed_on": None}
+        manifest = replace(pf.manifest, direction="returned", revision=1)
+        path = out / p.path.name
+        path.write_bytes(packet_bytes(manifest, pf.rows))
+        returned.append(path)
+    return db_path, returned
+
+
+def copy_db(src: Path, dest: Path) -> Path:
+    a, b = sqlite3.connect(src), sqlite3.connect(dest)
+    try:
+        a.backup(b)
+    finally:
+        a.close()
+        b.close()
+    return dest
+
+
+def calamine_read(files: list[Path]) -> None:
+    for f in files:
+        wb = python_calamine.CalamineWorkbook.from_path(str(f))
+        wb.get_sheet_by_name(SHEET_MANIFEST).to_python()
+        wb.get_sheet_by_name(SHEET_TASKS).to_python()
+        wb.close()
+
+
+def timed(label: str, fn) -> float:  # type: ignore[no-untyped-def]
+    t = time.perf_counter()
+    result = fn()
+    elapsed = time.perf_counter() - t
+    print(f"{label}: {elapsed:.2f} s", file=sys.stderr)
+    del result
+    return elapsed
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=100)
+    ap.add_argument("--rows", type=int, default=200)
+    ap.add_argument("--keep", help="build in this folder and keep it")
+    args = ap.parse_args()
+    folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-merge-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        template, files = build(folder, args.n, args.rows)
+        calamine_read(files[:3])  # warm the page cache and imports
+        base = timed("calamine read", lambda: calamine_read(files))
+
+        work = copy_db(template, folder / "work.db")
+        engine = open_database(work)
+        previews: list = []
+        dry = timed("plan_merge (dry run)", lambda: previews.extend(
+            plan_merge(engine, files, period="2021-06")))
+        assert all(p.status == "new" for p in previews), {p.status for p in previews}
+        results: list = []
+        apply = timed("apply_merge (writes)", lambda: results.extend(
+            apply_merge(engine, previews, period="2021-06")))
+        assert all(r.status == "applied" for r in results)
+        again: list = []
+        repeat = timed("merge again (unchanged)", lambda: again.extend(
+            apply_merge(engine, files, period="2021-06")))
+        assert all(r.status == "unchanged" for r in again)
+        engine.dispose()
+
+        fresh = copy_db(template, folder / "fresh.db")
+        engine = open_database(fresh)
+        both = timed("apply_merge from paths (read + write)", lambda: apply_merge(
+            engine, files, period="2021-06"))
+        engine.dispose()
+        with sqlite3.connect(fresh) as con:
+            entries = con.execute("SELECT count(*) FROM progress_entry").fetchone()[0]
+            audit = con.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+
+        n = len(files)
+        print(f"\n{n} packets × {args.rows} rows; {entries} entries, {audit} audit rows\n")
+        print("| operation | total s | ms / packet | ratio |")
+        print("| --- | ---: | ---: | ---: |")
+        for label, secs in (("python-calamine: read task sheet + manifest (baseline)", base),
+                            ("`plan_merge`: read, check, compare (dry run)", dry),
+                            ("`apply_merge` of the previews (writes only)", apply),
+                            ("`apply_merge` from paths (read + check + write)", both),
+                            ("same files again (all unchanged)", repeat)):
+            print(f"| {label} | {secs:.2f} | {1000 * secs / n:.1f} | {secs / base:.1f} |")
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
