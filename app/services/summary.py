@@ -30,6 +30,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Engine, case, func, literal, select
 from sqlalchemy.orm import Session
@@ -389,18 +390,6 @@ class _Acc:
     n: int = 0
     behind: int = 0
 
-    def add(self, status: str | None, percent: float | None, expected: bool,
-            behind: bool) -> None:
-        if expected:
-            self.expected += 1
-        self.counts[status or UNREPORTED] += 1
-        c = completion(status, percent)
-        if c is not None:
-            self.total += c
-            self.n += 1
-        if behind:
-            self.behind += 1
-
     def freeze(self) -> Breakdown:
         return Breakdown(self.expected, dict(self.counts),
                          self.total / self.n if self.n else None, self.behind)
@@ -461,6 +450,9 @@ class _Scope:
         self.tasks: list[TaskInfo] = [t for t in plan.tasks
                                       if allowed is None or t.section_id in allowed]
         self.task_by_id = {t.id: t for t in self.tasks}
+        self.section_of: dict[int, int | None] = {t.id: t.section_id for t in self.tasks}
+        self.deadline_end = {t.id: end for t in self.tasks
+                             if (end := deadline_end(t.deadline)) is not None}
         self.sections = [s for s in plan.sections if allowed is None or s.id in allowed]
         # (unit id, task id) → role, for the units in scope
         self.expected: dict[tuple[int, int], str] = {}
@@ -474,50 +466,73 @@ class _Scope:
         self.indicators = [i for i in plan.indicators if i.id not in has_children]
 
     def compute(self, raw: _Raw) -> _Computed:
+        """Aggregate one period. Reports are first summed per (unit, section) cell in a
+        single pass, then the cells are added up per unit, per section and in total."""
         period_end = raw.period.end
-        unit_acc: dict[int, _Acc] = {uid: _Acc() for uid in self.unit_ids}
-        sec_acc: dict[int, _Acc] = defaultdict(_Acc)
-        total = _Acc()
+        overdue = {tid for tid, end in self.deadline_end.items() if end < period_end}
+        entries = raw.entries
+        section_of = self.section_of
+        # cell: [expected, counts, completion sum, completion n, behind]
+        cells: dict[tuple[int, int | None], list[Any]] = {}
         behind: dict[int, list[BehindEntry]] = defaultdict(list)
-        seen: set[tuple[int, int]] = set()
 
-        def add(key: tuple[int, int], expected: bool) -> None:
-            uid, tid = key
-            task = self.task_by_id[tid]
-            status, percent, problems = raw.entries.get(key, (None, None, ""))
-            reason = behind_reason(status, task.deadline, period_end) if key in raw.entries \
-                else None
-            is_behind = reason is not None
-            unit_acc[uid].add(status, percent, expected, is_behind)
-            total.add(status, percent, expected, is_behind)
-            if task.section_id is not None:
-                sec_acc[task.section_id].add(status, percent, expected, is_behind)
-            if reason is not None:
-                behind[tid].append(BehindEntry(self.name_of[uid], self.expected.get(key),
-                                               status, percent, problems or "", reason))
+        def cell(uid: int, sid: int | None) -> list[Any]:
+            found = cells.get((uid, sid))
+            if found is None:
+                found = cells[(uid, sid)] = [0, dict.fromkeys(STATUS_KEYS, 0), 0.0, 0, 0]
+            return found
+
+        def report(key: tuple[int, int], c: list[Any]) -> None:
+            status, percent, problems = entries[key]
+            c[1][status or UNREPORTED] += 1
+            if percent is not None:
+                c[2] += percent
+                c[3] += 1
+            elif status == "completed":
+                c[2] += 100.0
+                c[3] += 1
+            if status == "behind":  # the rule of behind_reason, inlined for speed
+                reason = "behind"
+            elif key[1] in overdue and status not in ("completed", "ongoing"):
+                reason = "overdue"
+            else:
+                return
+            c[4] += 1
+            behind[key[1]].append(BehindEntry(self.name_of[key[0]], self.expected.get(key),
+                                              status, percent, problems or "", reason))
 
         for key in self.expected:
-            seen.add(key)
-            add(key, True)
-        for key in raw.entries:  # reports outside the current assignments still count
-            if key not in seen and key[1] in self.task_by_id and key[0] in self.unit_ids:
-                add(key, False)
+            c = cell(key[0], section_of[key[1]])
+            c[0] += 1
+            if key in entries:
+                report(key, c)
+            else:
+                c[1][UNREPORTED] += 1
+        for key in entries:  # reports outside the current assignments still count
+            if key not in self.expected and key[1] in section_of and key[0] in self.unit_ids:
+                report(key, cell(key[0], section_of[key[1]]))
 
-        # roll sections up their tree
-        sections: dict[int, Breakdown] = {}
-        for s in self.sections:
+        def add_up(parts: Iterable[list[Any]]) -> Breakdown:
             acc = _Acc()
-            for sid in self.subtree.get(s.id, {s.id}):
-                part = sec_acc.get(sid)
-                if part is None:
-                    continue
-                acc.expected += part.expected
-                for k, n in part.counts.items():
+            for p in parts:
+                acc.expected += p[0]
+                for k, n in p[1].items():
                     acc.counts[k] += n
-                acc.total += part.total
-                acc.n += part.n
-                acc.behind += part.behind
-            sections[s.id] = acc.freeze()
+                acc.total += p[2]
+                acc.n += p[3]
+                acc.behind += p[4]
+            return acc.freeze()
+
+        by_unit: dict[int, list[list[Any]]] = defaultdict(list)
+        by_section: dict[int | None, list[list[Any]]] = defaultdict(list)
+        for (uid, sid), c in cells.items():
+            by_unit[uid].append(c)
+            by_section[sid].append(c)
+        units = {uid: add_up(by_unit.get(uid, [])) for uid in self.unit_ids}
+        sections = {sec.id: add_up(c for sid in self.subtree.get(sec.id, {sec.id})
+                                   for c in by_section.get(sid, []))
+                    for sec in self.sections}
+        total = add_up(cells.values())
 
         states: dict[int, tuple[str, int, dt.datetime | None]] = {}
         for uid in self.unit_ids:
@@ -525,6 +540,9 @@ class _Scope:
             state, late = return_state(receipt, raw.period.due)
             states[uid] = (state, late, receipt[1] if receipt else None)
 
+        values_of: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        for (uid, iid), v in raw.values.items():
+            values_of[iid].append((uid, v))
         indicators: dict[int, tuple[tuple[tuple[str, str], ...], str]] = {}
         for ind in self.indicators:
             lead_ids = [self.id_of[n] for n in ind.lead if n in self.id_of]
@@ -532,8 +550,8 @@ class _Scope:
                 reporters = [(uid, raw.values.get((uid, ind.id), "")) for uid in lead_ids
                              if uid in self.unit_ids]
             else:
-                reporters = [(uid, v) for (uid, iid), v in raw.values.items()
-                             if iid == ind.id and uid in self.unit_ids]
+                reporters = [(uid, v) for uid, v in values_of.get(ind.id, [])
+                             if uid in self.unit_ids]
                 reporters.sort(key=lambda r: self.position.get(r[0], len(self.position)))
             reported = [(self.name_of.get(uid, str(uid)), v) for uid, v in reporters
                         if v and v.strip()]
@@ -542,8 +560,7 @@ class _Scope:
                              for _, v in reported)
             indicators[ind.id] = (tuple(reported), result)
 
-        return _Computed({uid: a.freeze() for uid, a in unit_acc.items()}, states, sections,
-                         total.freeze(), dict(behind), indicators)
+        return _Computed(units, states, sections, total, dict(behind), indicators)
 
     def totals(self, c: _Computed) -> Totals:
         states = [c.states[uid][0] for uid in self.unit_ids]
@@ -610,11 +627,16 @@ def _district_office_name(s: Session, plan: PlanInfo) -> str:
     return plan.plan.office or plan.plan.issuer
 
 
+TREND_WINDOW = 12  # periods shown in the trend: a year of monthly reports
+
+
 def period_summary(engine: Engine, period_key: str, plan_id: int | None = None, *,
                    unit: str | None = None, section_id: int | None = None,
-                   today: dt.date | None = None, trend: bool = True) -> PeriodSummary:
+                   today: dt.date | None = None, trend: bool = True,
+                   trend_window: int | None = TREND_WINDOW) -> PeriodSummary:
     """Everything the dashboard and the 通报 show for one period, optionally for one unit
-    and/or one section (with its sub-sections)."""
+    and/or one section (with its sub-sections). The trend covers the last `trend_window`
+    periods up to this one (all of them with None)."""
     today = today or dt.date.today()
     with Session(engine) as s:
         period_row = resolve_plan_period(s, period_key, plan_id)
@@ -629,7 +651,8 @@ def period_summary(engine: Engine, period_key: str, plan_id: int | None = None, 
         now = scope.compute(_load_raw(s, period, scope.unit_ids, with_text=True))
         before = scope.compute(_load_raw(s, previous, scope.unit_ids, with_text=False)) \
             if previous is not None else None
-        points = _trend(s, scope, periods[:index + 1]) if trend else []
+        first = 0 if trend_window is None else max(0, index + 1 - trend_window)
+        points = _trend(s, scope, periods[first:index + 1]) if trend else []
         office = _district_office_name(s, plan)
 
     kinds = {uid: kind for uid, _, kind in units}
