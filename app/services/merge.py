@@ -128,6 +128,7 @@ class PacketPreview:
     reason: str = ""  # one line: why unchanged / superseded / rejected
     packet: PacketFile | None = field(default=None, repr=False)
     read_problems: list[Problem] = field(default_factory=list, repr=False)
+    seal_verified: bool = False
     record_rejection: bool = False  # identified as ours: the refusal goes in the ledger
 
     @property
@@ -316,7 +317,7 @@ def _identify(s: Session, packet: PacketFile, preview: PacketPreview, period: st
                        f"{period_label(period)},未导入(可能误发了其他月份的文件)。")
         return None
     preview.record_rejection = True  # from here on it is ours: a refusal is recorded
-    if not verify_seal(plan.secret, m, packet.rows):
+    if not preview.seal_verified and not verify_seal(plan.secret, m, packet.rows):
         preview.reject("填报包的防伪校验未通过:包的标识或下发内容被改动过,"
                        "或不是区里下发的原文件。请让单位用下发的原文件重新填写。", SHEET_MANIFEST)
         return None
@@ -327,6 +328,7 @@ def _identify(s: Session, packet: PacketFile, preview: PacketPreview, period: st
                           and period_label(m.period) in title):
             preview.reject(f"表头写的是“{title}”,与包标识({m.unit} · {period_label(m.period)})"
                            "不符:此文件可能混用了其他单位或其他月份的填报包,未导入。", sheet, "A1")
+    preview.seal_verified = True  # the bytes are in memory: no need to check again
     if m.unit != unit.name:
         preview.warnings.append(Problem(SHEET_MANIFEST, "", f"包中的单位名“{m.unit}”与数据库中的"
                                         f"“{unit.name}”不同(单位可能已改名)。", "warning"))
@@ -413,7 +415,8 @@ class _Plan:
     new_values: list[dict[str, Any]] = field(default_factory=list)
     entry_updates: dict[int, dict[str, Any]] = field(default_factory=dict)
     value_updates: dict[int, dict[str, Any]] = field(default_factory=dict)
-    new_audit: list[tuple[str, int, FieldChange]] = field(default_factory=list)  # entity, target id
+    # new rows: (entity, task/indicator id, field, sheet, cell, value) of every filled field
+    new_audit: list[tuple[str, int, str, str, str, Any]] = field(default_factory=list)
     returned_rows: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -458,11 +461,8 @@ def _compare(s: Session, target: _Target, packet: PacketFile, preview: PacketPre
             record["task_id" if is_task else "indicator_id"] = target_id
             (plan.new_entries if is_task else plan.new_values).append(record)
             preview.rows_new += 1
-            for f in filled:
-                change = FieldChange(row.key, code, entity, f, row.sheet, row.cells.get(f, ""),
-                                     base.get(f), returned[f], None, "take")
-                preview.changes.append(change)
-                plan.new_audit.append((entity, target_id, change))
+            plan.new_audit.extend((entity, target_id, f, row.sheet, row.cells.get(f, ""),
+                                   returned[f]) for f in filled)
             continue
         taken: dict[str, Any] = {}
         for f in fields:
@@ -530,7 +530,8 @@ def _evaluate(s: Session, packet: PacketFile, preview: PacketPreview, period: st
     receipt = s.scalar(select(Receipt).where(Receipt.unit_id == target.unit.id,
                                              Receipt.period_id == target.period.id))
     accepted = receipt is not None and receipt.state == "accepted" and bool(applied.rows)
-    if not preview.changes and (applied.of_packet(packet.manifest.packet_id) or (
+    if not preview.changes and not preview.rows_new and (
+            applied.of_packet(packet.manifest.packet_id) or (
             accepted and target.issued.kind == "normal")):
         preview.status = "unchanged"
         preview.reason = "内容与数据库中已有的完全相同。"
@@ -569,12 +570,27 @@ def plan_merge(db: Engine, paths: Sequence[str | Path], *, period: str | None = 
             preview.packet = packet
             if packet is not None:
                 _evaluate(s, packet, preview, period, plan_id, caches, compare)
+                _compact(preview)
             else:
                 preview.status = "rejected"
             previews.append(preview)
     order_batch(previews)
     reporter.step(total, total, "检查完成")
     return previews
+
+
+def _compact(preview: PacketPreview) -> None:
+    """Keep only what applying needs: a batch of 1,000 previews stays small, and the
+    garbage collector (which pauses every thread, the GUI's too) has little to walk."""
+    packet = preview.packet
+    if packet is None:
+        return
+    if preview.status != "new":
+        packet.rows = []  # a refusal is recorded from the manifest and the file hash
+        return
+    for row in packet.rows:
+        row.fixed = {"code": row.code}  # the seal is verified; the code names the row
+        row.comments = {}
 
 
 def order_batch(previews: list[PacketPreview]) -> None:
@@ -709,14 +725,11 @@ def _write(s: Session, target: _Target, packet: PacketFile, preview: PacketPrevi
     conflicts: list[dict[str, Any]] = []
     common = {"at": now, "actor": actor, "actor_unit": target.unit.name, "packet_id": packet_id,
               "file_hash": packet.file_hash}
-    for entity, target_id, ch in plan.new_audit:
+    for entity, target_id, f, sheet, cell, value in plan.new_audit:
         audit.append({**common, "entity": entity, "entity_id": ids[(entity, target_id)],
-                      "field": ch.field, "old": None, "new": to_text(ch.returned),
-                      "sheet": ch.sheet, "cell": ch.cell})
-    new_keys = {ch.key for _e, _t, ch in plan.new_audit}
-    for ch in preview.changes:
-        if ch.key in new_keys:
-            continue
+                      "field": f, "old": None, "new": to_text(value), "sheet": sheet,
+                      "cell": cell})
+    for ch in preview.changes:  # fields of rows that existed: taken or conflicting
         entity_id = (entry_by_key if ch.entity == "progress" else value_by_key)[ch.key]
         if ch.action == "take":
             audit.append({**common, "entity": ch.entity, "entity_id": entity_id,

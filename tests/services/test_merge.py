@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from merge_helpers import (
     issue,
     libreoffice_resave,
     office_return,
+    patch_zip,
     row_keys,
     soffice,
     table_dump,
@@ -229,6 +231,25 @@ def test_indicator_values_and_text_that_looks_like_a_formula(mdb: Database,
     assert [i["value"] for i in env["indicators"]] == ["96.5", "制定实施"]
     assert len(env["indicators"]) == len([k for k in inds if k in values])
     assert any(t["progress"] == "=以等号开头的文字" for t in env["tasks"])
+
+
+def test_wrong_cached_dimensions_like_wps(mdb: Database, issued_set: IssuedSet,
+                                          tmp_path: Path) -> None:
+    """WPS may write a sheet dimension of one cell; every row is still read."""
+    src = issued_set.path("茶山街道")
+    keys = row_keys(src)
+    values = values_for("茶山街道", keys)
+    hand = fill_by_hand(src, tmp_path / "wps.xlsx", values)
+    patch_zip(hand, {'<dimension ref="A1:O52"/>': '<dimension ref="A1"/>',
+                     '<dimension ref="A1:O52" />': '<dimension ref="A1" />'})
+    with zipfile.ZipFile(hand) as z:
+        assert any(b'<dimension ref="A1"' in z.read(n) for n in z.namelist()
+                   if n.startswith("xl/worksheets/"))
+    [result] = apply_merge(mdb, [hand], period=PERIOD, received_at=ON_TIME)
+    assert result.status == "applied" and result.rows_applied == 3, result.errors
+    data = progress_json(period_progress(mdb, PERIOD, 1))
+    unit = next(u for u in data["units"] if u["name"] == "茶山街道")
+    assert unit["tasks"] == expected_tasks(keys, values, task_codes(mdb))
 
 
 # ---------------------------------------------------------------- repeats and order

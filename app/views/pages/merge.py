@@ -8,6 +8,7 @@ shows them). Results replace the previews in the same table.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,6 +117,15 @@ def problem_columns(tr: Callable[[str], str]) -> list[Column[Problem]]:
         Column(tr("单元格"), lambda p: p.cell),
         Column(tr("说明"), lambda p: p.message, tooltip=lambda p: p.message),
     ]
+
+
+def _spare_the_collector() -> None:
+    """Move what exists now (the window, loaded modules, earlier previews) out of the
+    cyclic garbage collector's sight before a long batch: a full collection pauses every
+    thread, the GUI's too, for as long as it takes to walk all objects (measured: 100–400 ms
+    pauses while 100 packets were checked). Frozen objects are still freed by reference
+    counting; only cycles among them would wait, and these are long-lived anyway."""
+    gc.freeze()
 
 
 class DropZone(QFrame):
@@ -297,6 +307,7 @@ class MergePage(Page):
             return
         db, period, plan_id = ctx.db, ctx.period.key, ctx.plan.plan.id
         self._set_busy(True)
+        _spare_the_collector()
         handle = run_op(
             self, lambda reporter: plan_merge(db, files, period=period, plan_id=plan_id,
                                               reporter=reporter),
@@ -338,6 +349,7 @@ class MergePage(Page):
         db, period, plan_id = ctx.db, ctx.period.key, ctx.plan.plan.id
         previews = [r.preview for r in rows]
         self._set_busy(True)
+        _spare_the_collector()
 
         def done(results: list[PacketResult]) -> None:
             for row, result in zip(rows, results, strict=True):
