@@ -48,7 +48,7 @@ def apply_ui_font(app: QApplication) -> None:
 
 def install_translator(app: QApplication, language: str | None) -> QTranslator | None:
     """Chinese is the source language; English ships as a Qt translation."""
-    lang = language or QSettings().value("language", "zh", str)
+    lang = language or str(QSettings().value("language", "zh", str))
     if not lang.startswith("en"):
         return None
     translator = QTranslator(app)
@@ -74,7 +74,7 @@ def open_or_create(path: Path | None) -> Database:
     """The database to show: the one asked for, the last one, or a new example database."""
     settings = QSettings()
     if path is None:
-        last = settings.value("last_database", "", str)
+        last = str(settings.value("last_database", "", str) or "")
         path = Path(last) if last and Path(last).is_file() else default_database_path()
     fresh = not path.exists()
     db = open_database(path)
