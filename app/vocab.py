@@ -60,6 +60,7 @@ MERGE_STATUS_LABELS = {
     "unchanged": "无变化",
     "superseded": "已被新版本取代",
     "rejected": "拒收",
+    "cancelled": "已取消",
 }
 CONFLICT_STATUS_LABELS = {"open": "待处理", "kept": "保留本方", "taken": "采用对方",
                           "replaced": "已被新报送取代"}

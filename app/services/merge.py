@@ -51,7 +51,7 @@ from app.models import (
 )
 from app.services.corrections import flagged_cells
 from app.services.db import get_setting
-from app.services.field_values import same, to_column, to_packet, to_text
+from app.services.field_values import display, label, same, to_column, to_packet, to_text
 from app.services.packets.format import (
     INDICATOR_INPUT_FIELDS,
     INDICATOR_PREFIX,
@@ -180,12 +180,8 @@ class PacketResult:
             "file": self.file, "status": self.status, "unit": self.unit,
             "period": self.period, "rows_applied": self.rows_applied,
             "errors": [p.as_json() for p in self.errors]}
-        if self.warnings:
+        if self.warnings:  # the one extra key (conflicts are listed here too)
             out["warnings"] = [p.as_json() for p in self.warnings]
-        if self.conflicts:
-            out["conflicts"] = self.conflicts
-        if self.revision is not None:
-            out["revision"] = self.revision
         return out
 
 
@@ -480,6 +476,11 @@ def _compare(s: Session, target: _Target, packet: PacketFile, preview: PacketPre
                 taken[f] = to_column(f, r)
             else:
                 preview.conflicts += 1
+                preview.warnings.append(Problem(
+                    row.sheet, row.cells.get(f, ""),
+                    f"第 {code} 项{label(f)}:区里已改为“{display(f, to_text(c))}”,"
+                    f"报送的是“{display(f, to_text(r))}”,两边都改过,已列入冲突待人工决定。",
+                    "warning"))
         if taken:
             (plan.entry_updates if is_task else plan.value_updates)[existing.id] = taken
             preview.rows_changed += 1

@@ -346,6 +346,9 @@ def test_three_way_merge_takes_theirs_keeps_ours_and_queues_conflicts(
     assert actions == {"progress": "take", "percent": "conflict"}
     [result] = apply_merge(mdb, [preview], period=PERIOD)
     assert result.status == "applied" and result.conflicts == 1
+    [warning] = result.as_json()["warnings"]
+    assert warning["cell"] == cell_of(src, key, "percent")[1]
+    assert "区里已改为“35”" in warning["message"] and "冲突" in warning["message"]
     with Session(mdb) as s:
         e = s.get(ProgressEntry, entry_id)
         assert e is not None
@@ -394,6 +397,23 @@ def test_conflict_kept_leaves_the_district_value(mdb: Database, issued_set: Issu
     before = table_dump(mdb)
     assert apply_merge(mdb, [r2], period=PERIOD)[0].status == "unchanged"
     assert table_dump(mdb) == before
+
+
+def test_a_newer_return_replaces_an_undecided_conflict(mdb: Database, issued_set: IssuedSet,
+                                                       tmp_path: Path) -> None:
+    unit = "红梅街道"
+    src = issued_set.path(unit)
+    key = row_keys(src)[0]
+    r1 = office_return(src, tmp_path / "1" / "x.xlsx", {key: {"percent": 10.0}}, PERIOD, 1)
+    apply_merge(mdb, [r1], period=PERIOD)
+    _district_edits(mdb, unit, key, percent=15.0)
+    r2 = office_return(src, tmp_path / "2" / "x.xlsx", {key: {"percent": 20.0}}, PERIOD, 2)
+    r3 = office_return(src, tmp_path / "3" / "x.xlsx", {key: {"percent": 30.0}}, PERIOD, 3)
+    assert apply_merge(mdb, [r2], period=PERIOD)[0].conflicts == 1
+    assert apply_merge(mdb, [r3], period=PERIOD)[0].conflicts == 1
+    [old] = list_conflicts(mdb, status="replaced")
+    [new] = list_conflicts(mdb)
+    assert (old.returned, new.returned, new.now) == ("20", "30", "15")
 
 
 # ---------------------------------------------------------------- refused files
@@ -624,8 +644,7 @@ def test_cli_json_and_exit_status(issued_set: IssuedSet, tmp_path: Path,
     assert cli_main(["merge", "--db", str(db_path), "--dry-run", "--json", str(good)]) == 0
     dry = json.loads(capsys.readouterr().out)
     assert dry == {"packets": [{"file": str(good), "status": "applied", "unit": "青龙街道",
-                                "period": PERIOD, "rows_applied": 3, "errors": [],
-                                "revision": 0}]}
+                                "period": PERIOD, "rows_applied": 3, "errors": []}]}
     assert table_dump(db_path) == before
 
     assert cli_main(["merge", "--db", str(db_path), "--json", "--period", PERIOD,
