@@ -22,6 +22,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
     QBrush,
     QColor,
     QFont,
@@ -500,6 +501,48 @@ def ensure_fonts() -> None:
         QFontDatabase.addApplicationFont(str(path))
 
 
+def _draw_page(painter: QPainter, text: QTextDocument, builder: _Builder, page: int) -> None:
+    """One page of the paginated document.
+
+    Paragraph lines are drawn one by one, each on the page its top edge is on:
+    QTextDocument.drawContents (QTextLayout::draw) also draws the last line above its clip
+    rectangle, so a paragraph running over a page break would appear again, invisible but
+    still in the PDF's text, at the top of the next page. Tables (whose rows are never cut)
+    are drawn by the document layout, clipped to the table.
+    """
+    top = page * builder.height
+    bottom = top + builder.height
+    page_rect = QRectF(0, top, builder.width, builder.height)
+    painter.setClipRect(page_rect)
+    layout = text.documentLayout()
+    items: list[tuple[float, object]] = []  # in reading order, so the PDF's text is too
+    block = text.begin()
+    while block.isValid():
+        if QTextCursor(block).currentTable() is None:
+            items.append((block.layout().position().y(), block))
+        block = block.next()
+    for frame in text.rootFrame().childFrames():
+        area = layout.frameBoundingRect(frame).intersected(page_rect)
+        if not area.isEmpty():
+            items.append((area.top(), area))
+    for _, item in sorted(items, key=lambda pair: pair[0]):
+        if isinstance(item, QRectF):
+            ctx = QAbstractTextDocumentLayout.PaintContext()
+            ctx.clip = item
+            painter.save()
+            painter.setClipRect(item)
+            layout.draw(painter, ctx)
+            painter.restore()
+            continue
+        assert isinstance(item, QTextBlock)
+        lines = item.layout()
+        origin = lines.position()
+        for i in range(lines.lineCount()):
+            line = lines.lineAt(i)
+            if top - 0.5 <= origin.y() + line.y() < bottom - 0.5:
+                line.draw(painter, origin)
+
+
 def render(doc: Document, device: QPagedPaintDevice, *, turn_landscape: bool = False) -> int:
     """Paint `doc` page by page onto `device`; returns the number of pages.
 
@@ -548,8 +591,7 @@ def render(doc: Document, device: QPagedPaintDevice, *, turn_landscape: bool = F
                 if index == 0 and page == 0 and doc.masthead:
                     _draw_masthead(painter, doc, geo)
                 painter.translate(builder.mm(geo.left), builder.mm(geo.top) - page * builder.height)
-                text.drawContents(painter, QRectF(0, page * builder.height, builder.width,
-                                                  builder.height))
+                _draw_page(painter, text, builder, page)
                 painter.restore()
                 _draw_page_number(painter, number, PORTRAIT if turn else geo)
                 painter.restore()
