@@ -12,6 +12,7 @@ and are pickable, so a view can open the matching tasks when one is clicked.
 from __future__ import annotations
 
 import io
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -329,12 +330,19 @@ CHARTS: dict[str, tuple[str, Callable[..., Figure]]] = {
 }
 
 
+# matplotlib is not made for several threads drawing at once (font caches, text layout);
+# the dashboard and the report page may both build charts in the background
+_LOCK = threading.RLock()
+
+
 def build_figure(name: str, summary: PeriodSummary, **size: float) -> Figure:
-    return CHARTS[name][1](summary, **size)
+    with _LOCK:
+        return CHARTS[name][1](summary, **size)
 
 
 def figure_png(fig: Figure, dpi: int = 150) -> bytes:
     """PNG bytes of a figure, through the Agg renderer (no GUI backend involved)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    with _LOCK:
+        fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
     return buf.getvalue()
