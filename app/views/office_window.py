@@ -565,7 +565,9 @@ class OfficeWindow(QMainWindow):
             self.form.show_problems(self._reminders(key, []))
         row = self.proxy.row_of(key)
         self.form.set_position(row, self.proxy.rowCount())
-        self._set_saved_text()
+        if draft is None:
+            self.form.saved_label.setStyleSheet("color: #6b7280;")
+            self.form.set_saved_text(self.tr("输入的内容会自动保存"))
 
     def go(self, step: int) -> None:
         """Previous/next task in the list as filtered (Alt+←/→)."""
