@@ -13,13 +13,15 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
 from app.errors import UserFacingError
+from app.services import fonts
 from app.services.db import Database, open_database
 from app.services.examples import load_example
 
 log = logging.getLogger(__name__)
 APP_NAME = "Taizhang"
-CJK_FAMILIES = ["Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC",
-                "WenQuanYi Micro Hei", "SimHei", "SimSun"]
+# Screen-hinted system faces first; the bundled subset guarantees Chinese where none exists.
+CJK_FAMILIES = ["Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC",
+                "WenQuanYi Micro Hei", "SimHei", fonts.SANS]
 
 
 def default_database_path() -> Path:
