@@ -14,6 +14,8 @@ for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOM
     os.environ[var] = str(Path(_home) / var.lower())
 os.environ.setdefault("MPLCONFIGDIR", str(Path(_home) / "mpl"))
 
+import gc  # noqa: E402
+
 import pytest  # noqa: E402
 
 from app.services.db import Database, open_database  # noqa: E402
@@ -30,6 +32,18 @@ def copy_sqlite(src: Path, dest: Path) -> None:
     finally:
         a.close()
         b.close()
+
+
+# Collect garbage only between tests, on the main thread (as the app does with
+# app.views.gc_guard): a collection triggered inside a worker thread would finalise Qt
+# objects left over from earlier tests off the GUI thread.
+gc.disable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_main_thread() -> Iterator[None]:
+    yield
+    gc.collect()
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ from app.errors import UserFacingError
 from app.services import fonts
 from app.services.db import Database, open_database
 from app.services.examples import load_example
+from app.views.gc_guard import GuiThreadCollector
 
 log = logging.getLogger(__name__)
 APP_NAME = "Taizhang"
@@ -92,6 +93,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName(APP_NAME)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName("台账")
+    if app.findChild(GuiThreadCollector) is None:
+        GuiThreadCollector(app)
     register_fonts()
     apply_ui_font(app)
     return app
