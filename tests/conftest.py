@@ -15,6 +15,7 @@ for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOM
 os.environ.setdefault("MPLCONFIGDIR", str(Path(_home) / "mpl"))
 
 import gc  # noqa: E402
+import sys  # noqa: E402
 
 import pytest  # noqa: E402
 
@@ -43,6 +44,9 @@ gc.disable()
 @pytest.fixture(autouse=True)
 def _collect_on_main_thread() -> Iterator[None]:
     yield
+    ops = sys.modules.get("app.views.ops")
+    if ops is not None:  # no background work may outlive its test
+        assert ops.shutdown(), "a background operation did not stop"
     gc.collect()
 
 

@@ -16,6 +16,7 @@ from app.errors import UserFacingError
 from app.services import fonts
 from app.services.db import Database, open_database
 from app.services.examples import load_example
+from app.views import ops
 from app.views.gc_guard import GuiThreadCollector
 
 log = logging.getLogger(__name__)
@@ -95,6 +96,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName("台账")
     if app.findChild(GuiThreadCollector) is None:
         GuiThreadCollector(app)
+        app.aboutToQuit.connect(ops.shutdown)
     register_fonts()
     apply_ui_font(app)
     return app

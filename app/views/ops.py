@@ -51,8 +51,13 @@ class _Job(QRunnable):
         self.signals.finished.emit()
 
 
+# Handles of running operations: a parentless handle would otherwise be deleted with its
+# last Python reference while its worker still emits through it.
+_RUNNING: set[OpHandle] = set()
+
+
 class OpHandle(QObject):
-    """A running operation; keep a reference until `finished`."""
+    """A running operation; kept alive by the module until its `finished` signal."""
 
     def __init__(self, parent: QObject | None) -> None:
         super().__init__(parent)
@@ -62,6 +67,16 @@ class OpHandle(QObject):
 
     def cancel(self) -> None:
         self.reporter.cancel()
+
+
+def shutdown(timeout_ms: int = 10_000) -> bool:
+    """Cancel every running operation and wait for the workers (at quit, between tests).
+
+    Returns False if some worker did not stop in time.
+    """
+    for handle in list(_RUNNING):
+        handle.cancel()
+    return bool(QThreadPool.globalInstance().waitForDone(timeout_ms))
 
 
 def run_op(
@@ -106,6 +121,8 @@ def run_op(
         sig.failed.connect(lambda exc: show_error(parent, exc))
     if on_cancel is not None:
         sig.cancelled.connect(on_cancel)
+    _RUNNING.add(handle)
+    sig.finished.connect(lambda: _RUNNING.discard(handle))
     sig.finished.connect(handle.deleteLater)
     QThreadPool.globalInstance().start(_Job(fn, sig, handle.reporter))
     return handle
