@@ -65,9 +65,6 @@ from app.services.report_doc import (
     Paragraph,
     Table,
 )
-from app.views.refcount_guard import keep_none_alive
-
-keep_none_alive()  # a document makes tens of thousands of void Qt calls
 
 RED = QColor("#E60012")
 BLACK = QColor("#000000")

@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
 from app.services.progress import Reporter
 from app.services.summary import PeriodSummary, period_summary
 from app.views.pages.base import Page
-from app.views.refcount_guard import keep_none_alive
 from app.views.table_model import Column, RecordFilterProxy, RecordTableModel
 from app.vocab import BEHIND_REASON_LABELS, STATUS_LABELS
 
@@ -45,7 +44,6 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 log = logging.getLogger(__name__)
-keep_none_alive()
 PNG_FILTER = "PNG 图片 (*.png)"
 
 # chart name → (grid row, column, column span)

@@ -30,10 +30,8 @@ from PySide6.QtWidgets import (
 from app.services.progress import Reporter
 from app.services.report_doc import Document, build_bulletin, build_reminder, build_unit_report
 from app.views.pages.base import Page
-from app.views.refcount_guard import keep_none_alive
 from app.views.report_render import page_layout, render
 
-keep_none_alive()
 PDF_FILTER = "PDF 文件 (*.pdf)"
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
 KINDS = (("bulletin", "进展情况通报"), ("unit_report", "单位报告"), ("reminder", "催报通知"))
