@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from merge_helpers import TOWNS, fill_by_hand, issue, row_keys, table_dump
-from PySide6.QtCore import QMimeData, QPointF, Qt, QThreadPool, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QThreadPool, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from pytestqt.qtbot import QtBot
 
@@ -58,7 +58,7 @@ def open_window(qtbot: QtBot, db: Database) -> tuple[MainWindow, MergePage]:
 def drop(page: MergePage, paths: list[Path]) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    enter = QDragEnterEvent(QPointF(page.rect().center()), Qt.DropAction.CopyAction, mime,
+    enter = QDragEnterEvent(QPoint(page.rect().center()), Qt.DropAction.CopyAction, mime,
                             Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     page.dragEnterEvent(enter)
     assert enter.isAccepted()
