@@ -107,6 +107,8 @@ Command = Callable[[argparse.Namespace], int]
 def build_parser() -> _Parser:
     parser = _Parser(prog="taizhang", description="台账:任务进展离线填报与汇总")
     parser.add_argument("--db", help="数据库文件")
+    parser.add_argument("--lang", choices=("zh", "en"),
+                        help="界面语言(只用于图形界面;默认用上次在“帮助 › 语言”中的选择)")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     p = sub.add_parser("init", help="新建数据库")
@@ -160,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from app.views.app import run_gui
 
-            return run_gui(args.db)
+            return run_gui(args.db, args.lang)
         result: int = args.func(args)
         return result
     except UsageError as exc:

@@ -1,6 +1,6 @@
 """Render a window of the application to PNG (run under Xvfb or offscreen).
 
-    python tools/screenshot.py --db FILE --out shot.png [--page 任务] [--period 2021-06]
+    python tools/screenshot.py --db FILE --out shot.png [--page 任务] [--period 2021-06] [--lang en]
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PySide6.QtCore import QTimer
 
 from app.services.db import open_database
-from app.views.app import main_window_for, make_application
+from app.views.app import install_translator, main_window_for, make_application
 
 
 def main() -> int:
@@ -24,10 +24,14 @@ def main() -> int:
     ap.add_argument("--page", default="")
     ap.add_argument("--period", default="")
     ap.add_argument("--size", default="1360x820")
+    ap.add_argument("--lang", default="zh", choices=("zh", "en"),
+                    help="interface language (page names stay the Chinese titles)")
     ap.add_argument("--wait", type=int, default=1500,
                     help="ms before grabbing (pages that draw charts in the background need more)")
     args = ap.parse_args()
     app = make_application()
+    if args.lang == "en":
+        install_translator(app, "en")
     window = main_window_for(open_database(args.db, create=False))
     w, h = (int(x) for x in args.size.split("x"))
     window.resize(w, h)

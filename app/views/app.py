@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from platformdirs import user_data_dir, user_log_dir
-from PySide6.QtCore import QLocale, QSettings, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QSettings, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
@@ -51,16 +51,20 @@ def apply_ui_font(app: QApplication) -> None:
 
 
 def install_translator(app: QApplication, language: str | None) -> QTranslator | None:
-    """Chinese is the source language; English ships as a Qt translation."""
-    lang = language or str(QSettings().value("language", "zh", str))
-    if not lang.startswith("en"):
-        return None
-    translator = QTranslator(app)
-    qm = resources.files("app.resources") / "translations" / "taizhang_en.qm"
-    if qm.is_file() and translator.load(str(qm)):
-        app.installTranslator(translator)
-        QLocale.setDefault(QLocale(QLocale.Language.English))
-        return translator
+    """Chinese is the source language; English ships as a Qt translation (app.views.i18n).
+
+    In Chinese, Qt's own texts (standard buttons, context menus) come from qtbase_zh_CN.
+    """
+    from app.views.i18n import install_translator as install_english
+    from app.views.i18n import saved_language
+
+    lang = language or saved_language()
+    if lang.startswith("en"):
+        return install_english(app, lang)
+    qt_zh = QTranslator(app)
+    if qt_zh.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt_zh)
+        return qt_zh
     return None
 
 
@@ -122,7 +126,7 @@ def run_gui(db_path: str | None = None, language: str | None = None) -> int:
     try:
         db = open_or_create(Path(db_path) if db_path else None)
     except UserFacingError as exc:
-        QMessageBox.critical(None, "台账", str(exc))
+        QMessageBox.critical(None, QCoreApplication.translate("App", "台账"), str(exc))
         return 1
     window = main_window_for(db)
     window.show()

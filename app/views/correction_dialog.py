@@ -29,9 +29,9 @@ from app.services.corrections import (
 )
 from app.services.db import Database
 from app.services.issue import packet_file_name
-from app.services.plans import period_label
 from app.views import dialogs
 from app.views.bus import Changes, bus
+from app.views.i18n import fit_columns, period_text, vocab_tr
 from app.views.table_model import Column, RecordFilterProxy, RecordTableModel
 
 
@@ -39,7 +39,7 @@ def field_columns(tr: Callable[[str], str]) -> list[Column[ReportedField]]:
     return [
         Column(tr("编号"), lambda f: f.code),
         Column(tr("事项"), lambda f: f.title, tooltip=lambda f: f.title),
-        Column(tr("字段"), lambda f: f.field_label),
+        Column(tr("字段"), lambda f: vocab_tr(f.field_label)),
         Column(tr("报送的值"), lambda f: f.shown, tooltip=lambda f: f.shown or None),
         Column(tr("退回意见"), lambda f: f.comment,
                background=lambda f: "#FFF2CC" if f.flag_id else None,
@@ -57,7 +57,7 @@ class CorrectionDialog(QDialog):
         super().__init__(parent)
         self.db, self.plan_id, self.plan_title = db, plan_id, plan_title
         self.period, self.unit = period, unit
-        self.setWindowTitle(self.tr("退回修改 · {0} · {1}").format(unit, period_label(period)))
+        self.setWindowTitle(self.tr("退回修改 · {0} · {1}").format(unit, period_text(period)))
         self.resize(980, 620)
         self.model: RecordTableModel[ReportedField] = RecordTableModel(
             field_columns(self.tr), self)
@@ -108,6 +108,7 @@ class CorrectionDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
         layout.addLayout(bottom)
+        fit_columns(self)
         self.reload()
 
     def reload(self) -> None:

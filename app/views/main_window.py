@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.db import Database, database_location
-from app.services.plans import PlanInfo, get_plan, list_plans, period_label
+from app.services.plans import PlanInfo, get_plan, list_plans
 from app.services.progress_query import latest_active_period
 from app.views.bus import Changes, bus
+from app.views.i18n import fit_columns, period_text
 from app.views.pages.audit import AuditPage
 from app.views.pages.base import Context, Page
 from app.views.pages.catalog import IndicatorsPage, UnitsPage
@@ -35,6 +36,22 @@ from app.views.pages.plan_edit import PlanEditPage
 from app.views.pages.receipts import ReceiptsPage
 from app.views.pages.report import ReportPage, install_report_menu
 from app.views.pages.tasks import TasksPage
+
+# Page titles are class attributes, shown through the "Navigation" context: a new page's
+# title goes into this list too (tests/views/test_i18n.py checks that every page has one).
+NAVIGATION_TITLES = (
+    QT_TRANSLATE_NOOP("Navigation", "看板"), QT_TRANSLATE_NOOP("Navigation", "任务"),
+    QT_TRANSLATE_NOOP("Navigation", "指标"), QT_TRANSLATE_NOOP("Navigation", "单位"),
+    QT_TRANSLATE_NOOP("Navigation", "下发"), QT_TRANSLATE_NOOP("Navigation", "汇总"),
+    QT_TRANSLATE_NOOP("Navigation", "冲突"), QT_TRANSLATE_NOOP("Navigation", "收件登记"),
+    QT_TRANSLATE_NOOP("Navigation", "报告"), QT_TRANSLATE_NOOP("Navigation", "日志"),
+    QT_TRANSLATE_NOOP("Navigation", "编辑方案"),
+)
+
+
+def navigation_title(page: Page) -> str:
+    return QCoreApplication.translate("Navigation", page.title) if page.title else ""
+
 
 # Feature modules add page factories here (title order = navigation order).
 PAGE_FACTORIES: list[Callable[[QWidget], Page]] = [DashboardPage, TasksPage, IndicatorsPage,
@@ -93,6 +110,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
 
         self._build_menus()
+        fit_columns(self)  # English labels are wider than the Chinese the widths were set for
         self.statusBar().showMessage(self.tr("数据库:{0}").format(database_location(db)))
         bus.changed.connect(self._on_changed)
         self.reload_plans()
@@ -103,7 +121,7 @@ class MainWindow(QMainWindow):
     def add_page(self, page: Page) -> None:
         self.pages.append(page)
         self.stack.addWidget(page)
-        QListWidgetItem(page.tr(page.title) if page.title else "", self.nav)
+        QListWidgetItem(navigation_title(page), self.nav)
 
     def page(self, cls: type[Page]) -> Page | None:
         return next((p for p in self.pages if isinstance(p, cls)), None)
@@ -131,6 +149,9 @@ class MainWindow(QMainWindow):
         about = QAction(self.tr("关于台账"), self)
         about.triggered.connect(self._about)
         self.help_menu.addAction(about)
+        from app.views.i18n import install_language_menu
+
+        self.language_actions = install_language_menu(self, self.help_menu)
 
     def _about(self) -> None:
         from app import __version__
@@ -159,8 +180,9 @@ class MainWindow(QMainWindow):
         self._plan_chosen()
 
     def select_period(self, key: str) -> None:
-        for i in range(self.period_combo.count()):
-            if self.period_combo.itemText(i) == period_label(key):
+        for p in self.plan.periods if self.plan else []:
+            i = self.period_combo.findData(p.id)
+            if p.key == key and i >= 0:
                 self.period_combo.setCurrentIndex(i)
                 return
 
@@ -171,7 +193,7 @@ class MainWindow(QMainWindow):
         self.period_combo.blockSignals(True)
         self.period_combo.clear()
         for p in self.plan.periods if self.plan else []:
-            self.period_combo.addItem(p.label, p.id)
+            self.period_combo.addItem(period_text(p.key), p.id)
         i = self.period_combo.findText(previous)
         if i < 0 and self.plan and self.plan.periods:
             i = self._default_period_index()

@@ -35,7 +35,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.vocab import FIELD_LABELS, STATUS_LABELS, STATUSES
+from app.views.i18n import vocab_tr
+from app.vocab import FIELD_LABELS, ROLE_LABELS, STATUS_LABELS, STATUSES
 
 TEXT_FIELDS = ("progress", "problems", "next_steps")
 LINE_FIELDS = ("responsible", "phone", "completed_on")
@@ -228,7 +229,7 @@ class TaskForm(QWidget):
         self.status = QComboBox()
         self.status.addItem(tr("— 请选择 —"), None)
         for code in STATUSES:
-            self.status.addItem(tr(STATUS_LABELS[code]), code)
+            self.status.addItem(vocab_tr(STATUS_LABELS[code]), code)
         self.status.setMinimumWidth(150)
         self.percent = PercentSpin()
         self.percent.setMinimumWidth(90)
@@ -294,7 +295,7 @@ class TaskForm(QWidget):
         people_layout.setVerticalSpacing(2)
         col = 0
         for i, f in enumerate(LINE_FIELDS):
-            cap = QLabel(tr(FIELD_LABELS[f]))
+            cap = QLabel(vocab_tr(FIELD_LABELS[f]))
             cap.setBuddy(self.lines[f])
             self.field_labels[f] = cap
             if i:
@@ -440,7 +441,7 @@ class TaskForm(QWidget):
         return button
 
     def _add_row(self, grid: QGridLayout, row: int, f: str, widget: QWidget) -> int:
-        label = QLabel(self.tr(FIELD_LABELS[f]).replace("(%)", ""))
+        label = QLabel(vocab_tr(FIELD_LABELS[f].replace("(%)", "")))
         label.setBuddy(self.inputs[f])
         label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         label.setContentsMargins(0, 6, 0, 0)
@@ -464,17 +465,18 @@ class TaskForm(QWidget):
         self.section_label.setText(section)
         self.text_label.setText(text)
         self.role_badge.setText(self.tr("本单位:{0}").format(role_text or "—"))
+        def caption(text: str) -> str:  # (lupdate reads no tr() inside f-strings)
+            return f"<span style='color:{MUTED}'>{e(text)}</span> "
+
         parts = []
         if lead:
-            parts.append(f"<span style='color:{MUTED}'>{e(self.tr('牵头'))}</span> "
-                         f"{e('、'.join(lead))}")
+            parts.append(caption(vocab_tr(ROLE_LABELS["lead"])) + e("、".join(lead)))
         if cooperating:
-            parts.append(f"<span style='color:{MUTED}'>{e(self.tr('配合'))}</span> "
-                         f"{e('、'.join(cooperating))}")
-        second = [f"<span style='color:{MUTED}'>{e(self.tr('完成时限'))}</span> "
-                  f"{e(deadline or self.tr('长期'))}"]
+            parts.append(caption(vocab_tr(ROLE_LABELS["cooperating"]))
+                         + e("、".join(cooperating)))
+        second = [caption(self.tr("完成时限")) + e(deadline or self.tr("长期"))]
         if target:
-            second.append(f"<span style='color:{MUTED}'>{e(self.tr('目标'))}</span> {e(target)}")
+            second.append(caption(self.tr("目标")) + e(target))
         gap = "&nbsp;&nbsp;&nbsp;&nbsp;"
         self.meta_label.setText(gap.join(parts) + "<br>" + gap.join(second))
 
@@ -489,7 +491,8 @@ class TaskForm(QWidget):
         for f, widget in self.inputs.items():
             widget.setEnabled(editable is None or f in editable)
         lines = [notice] if notice else []
-        lines += [f"退回意见 · {self.tr(FIELD_LABELS.get(f, f)).replace('(%)', '')}:{c}"
+        lines += [self.tr("退回意见 · {0}:{1}").format(
+                  vocab_tr(FIELD_LABELS.get(f, f).replace("(%)", "")), c)
                   for f, c in (comments or {}).items()]
         self.notice.setText("\n".join(lines))
         self.notice.setVisible(bool(lines))
@@ -508,17 +511,18 @@ class TaskForm(QWidget):
         finally:
             self._loading = False
         self._previous = dict(previous or {})
-        self.prev_header.setText(self.tr("上期") + (f"({previous_label})" if previous_label
-                                                     else ""))
+        self.prev_header.setText(self.tr("上期({0})").format(previous_label) if previous_label
+                                 else self.tr("上期"))
         none = self.tr("(无上期记录)") if previous is None else ""
         for f, label in self.prev.items():
             value = self._previous.get(f)
             if f == "status":
-                shown = STATUS_LABELS.get(value or "", "") or none
+                shown = vocab_tr(STATUS_LABELS.get(value or "", "")) or none
             elif f == "percent":
                 shown = "" if value is None else f"{_text(value)}%"
             elif f in LINE_FIELDS:
-                shown = f"{self.tr(FIELD_LABELS[f])}:{_text(value)}" if value else ""
+                shown = self.tr("{0}:{1}").format(vocab_tr(FIELD_LABELS[f]),
+                                                  _text(value)) if value else ""
             else:
                 shown = _text(value)
             label.set_full_text(shown)
@@ -668,7 +672,7 @@ class IndicatorForm(QWidget):
                "其他指标填写完成情况。").format(len(items)) if items
             else tr("本期下发包中没有需要本单位填报的指标。"))
         headers = [tr("序号"), tr("指标"), tr("指标值 / 目标值"),
-                   tr("上期") + (f"({previous_label})" if previous_label else ""),
+                   tr("上期({0})").format(previous_label) if previous_label else tr("上期"),
                    tr("本期数值"), tr("说明")]
         for col, text in enumerate(headers):
             h = QLabel(text)
@@ -691,9 +695,10 @@ class IndicatorForm(QWidget):
                              if ind.unit else ""))
             name.setWordWrap(True)
             name.setMinimumWidth(200)
+            target_caption = tr("目标")
             asked = QLabel(html.escape(ind.standard or "—") + "<br><span style='color:"
-                           f"{MUTED}'>{html.escape(tr('目标'))} {html.escape(ind.target or '—')}"
-                           f"{html.escape(' · ' + ind.attribute) if ind.attribute else ''}"
+                           f"{MUTED}'>{html.escape(target_caption)} {html.escape(ind.target or '—')}"
+                           f"{html.escape(' · ' + vocab_tr(ind.attribute)) if ind.attribute else ''}"
                            "</span>")
             asked.setWordWrap(True)
             asked.setMaximumWidth(260)
@@ -717,7 +722,7 @@ class IndicatorForm(QWidget):
             error.setStyleSheet(f"color: {ERROR_COLOUR};")
             error.hide()
             if ind.comments:
-                error.setText("退回意见:" + ";".join(ind.comments.values()))
+                error.setText(tr("退回意见:{0}").format(";".join(ind.comments.values())))
                 error.setStyleSheet("color: #1a4fa0;")
                 error.show()
             for col, widget in enumerate((code, name, asked, prev, value, note)):

@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     QPointF,
@@ -24,7 +25,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
+from app.views.i18n import vocab_tr
 from app.vocab import STATUS_LABELS
+
+translate = QCoreApplication.translate
 
 Index = QModelIndex | QPersistentModelIndex
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 20
@@ -73,12 +77,13 @@ class ListEntry:
 
     def state_label(self) -> str:
         if self.invalid:
-            return "填写有误,未保存"
-        text = STATUS_LABELS.get(self.status or "", "未填")
+            return translate("TaskList", "填写有误,未保存")
+        text = vocab_tr(STATUS_LABELS.get(self.status or "", "未填"))
         if self.percent is not None and self.status is not None:
             text += f" {self.percent:g}%"
         if self.missing and self.status is not None:
-            text += " · 待填:" + "、".join(self.missing)
+            text += (" · " + translate("TaskList", "待填:")
+                     + translate("TaskList", "、").join(self.missing))
         return text
 
 
@@ -314,14 +319,15 @@ class TaskItemDelegate(QStyledItemDelegate):
         sfm = painter.fontMetrics()
         flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         if entry.invalid:
-            parts = [(self._tr("填写有误,未保存"), STATE_COLOURS["invalid"])]
+            parts = [(translate("TaskList", "填写有误,未保存"), STATE_COLOURS["invalid"])]
         else:
-            status = self._tr(STATUS_LABELS.get(entry.status or "", "未填"))
+            status = vocab_tr(STATUS_LABELS.get(entry.status or "", "未填"))
             if entry.percent is not None and entry.status is not None:
                 status += f" {entry.percent:g}%"
             parts = [(status, STATE_COLOURS.get(entry.state, "#6b7280"))]
             if entry.missing and entry.status is not None:
-                parts.append((" · " + self._tr("待填:") + "、".join(entry.missing), TODO_COLOUR))
+                todo = translate("TaskList", "、").join(entry.missing)
+                parts.append((" · " + translate("TaskList", "待填:") + todo, TODO_COLOUR))
         left = second.left()
         for text, colour in parts:
             room = second.right() - left

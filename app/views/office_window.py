@@ -12,7 +12,20 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QDate,
+    QDateTime,
+    QItemSelectionModel,
+    QModelIndex,
+    QSettings,
+    Qt,
+    QTime,
+    QTimer,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -51,10 +64,10 @@ from app.services.office import (
     PreflightItem,
 )
 from app.services.packets.format import INPUT_HEADERS, FieldProblem
-from app.services.plans import period_label
 from app.services.progress import Reporter
 from app.views import dialogs
 from app.views.bus import Changes, bus
+from app.views.i18n import install_language_menu, period_text, vocab_tr
 from app.views.office_form import IndicatorForm, TaskForm
 from app.views.office_models import (
     STATE_COLOURS,
@@ -77,7 +90,7 @@ SEGMENT = (
 
 
 def field_label(name: str) -> str:
-    return INPUT_HEADERS.get(name, name).replace("(%)", "")
+    return vocab_tr(INPUT_HEADERS.get(name, name).replace("(%)", ""))
 
 
 def entry_for(task: OfficeTask, invalid: bool = False) -> ListEntry:
@@ -88,17 +101,18 @@ def entry_for(task: OfficeTask, invalid: bool = False) -> ListEntry:
 
 def due_text(due: dt.date, today: dt.date) -> tuple[str, str]:
     """'截止 7月5日(还有 3 天)' and the colour to show it in."""
+    translate = QCoreApplication.translate
     days = (due - today).days
-    when = f"截止 {due.month}月{due.day}日"
-    if due.year != today.year:
-        when = f"截止 {due.year}年{due.month}月{due.day}日"
-    if days > 3:
-        return f"{when}(还有 {days} 天)", "#374151"
+    # QDate formats: the English translations name the month ("MMM d")
+    pattern = (translate("DueDate", "M月d日") if due.year == today.year
+               else translate("DueDate", "yyyy年M月d日"))
+    when = QDate(due.year, due.month, due.day).toString(pattern)
     if days > 0:
-        return f"{when}(还有 {days} 天)", "#b45309"
+        text = translate("DueDate", "截止 {0}(还有 {1} 天)").format(when, days)
+        return text, "#374151" if days > 3 else "#b45309"
     if days == 0:
-        return f"{when}(今天截止)", "#b45309"
-    return f"{when}(已逾期 {-days} 天)", "#c62828"
+        return translate("DueDate", "截止 {0}(今天截止)").format(when), "#b45309"
+    return translate("DueDate", "截止 {0}(已逾期 {1} 天)").format(when, -days), "#c62828"
 
 
 class PreflightDialog(QDialog):
@@ -119,7 +133,7 @@ class PreflightDialog(QDialog):
         inds = len(grouped) - tasks
         what = self.tr("{0} 项任务").format(tasks) if tasks else ""
         if inds:
-            what += ("、" if what else "") + self.tr("{0} 项指标").format(inds)
+            what += (self.tr("、") if what else "") + self.tr("{0} 项指标").format(inds)
         head = QLabel(self.tr("还有 {0}没有填写完整(共 {1} 处)。点击一项可直接去填写。").format(
             what, len(items)))
         head.setWordWrap(True)
@@ -392,6 +406,7 @@ class OfficeWindow(QMainWindow):
                                         QKeySequence.StandardKey.Find)
         help_menu = self.menuBar().addMenu(tr("帮助(&H)"))
         self._action(help_menu, tr("快捷键"), self._show_keys)
+        self.language_actions = install_language_menu(self, help_menu)
 
     # ------------------------------------------------------------ loading
 
@@ -407,7 +422,7 @@ class OfficeWindow(QMainWindow):
         self.period_combo.blockSignals(True)
         self.period_combo.clear()
         for p in self.info.periods:
-            self.period_combo.addItem(p.label, p.key)
+            self.period_combo.addItem(period_text(p.key), p.key)
         i = self.period_combo.findData(current) if current else 0
         self.period_combo.setCurrentIndex(max(i, 0))
         self.period_combo.blockSignals(False)
@@ -433,15 +448,15 @@ class OfficeWindow(QMainWindow):
             return
         today = self.today or dt.date.today()
         text, colour = due_text(p.due, today)
-        self.period_label.setText(p.label)
-        self.due_label.setText(self.tr(text))
+        self.period_label.setText(period_text(p.key))
+        self.due_label.setText(text)
         self.due_label.setStyleSheet(f"color: {colour};")
         kind = self.tr("  · 退回修改包") if p.kind == "correction" else ""
         self.plan_label.setText(self.tr("{0}  ·  报送给 {1}{2}").format(
             p.plan_title, self.info.receiver if self.info else "", kind))
         self._update_export_state()
         self.setWindowTitle(self.tr("{0} · {1} · 台账").format(
-            self.info.unit if self.info else "", p.label))
+            self.info.unit if self.info else "", period_text(p.key)))
         tasks = office.list_tasks(self.db, p.key, p.plan_id)
         indicators = office.list_indicators(self.db, p.key, p.plan_id)
         self.tasks = {t.key: t for t in tasks}
@@ -449,7 +464,7 @@ class OfficeWindow(QMainWindow):
         self.indicators = {i.key: i for i in indicators}
         self.model.set_entries([entry_for(t) for t in tasks])
         self.proxy.set_pinned(None)
-        prev_label = next((period_label(i.previous_period) for i in indicators
+        prev_label = next((period_text(i.previous_period) for i in indicators
                            if i.previous_period), "")
         self.indicator_form.set_indicators(indicators, prev_label)
         self.tabs.setTabVisible(1, bool(indicators))
@@ -467,7 +482,9 @@ class OfficeWindow(QMainWindow):
         if p is None:
             return
         if p.last_revision:
-            when = p.last_exported_at.strftime("%m月%d日 %H:%M") if p.last_exported_at else ""
+            at = p.last_exported_at
+            when = QDateTime(QDate(at.year, at.month, at.day), QTime(at.hour, at.minute)
+                             ).toString(self.tr("M月d日 HH:mm")) if at else ""
             self.export_state.setText(self.tr("已导出第 {0} 版 {1}").format(p.last_revision, when))
         else:
             self.export_state.setText(self.tr("尚未导出"))
@@ -546,18 +563,20 @@ class OfficeWindow(QMainWindow):
         self.proxy.set_pinned(key)
         self.form.set_task(code=t.code, section=t.section, text=t.text, lead=t.lead,
                            cooperating=t.cooperating, deadline=t.deadline or None,
-                           target=t.target or None, role_text=t.role_text)
+                           target=t.target or None,
+                           role_text=self.tr("、").join(
+                               vocab_tr(r) for r in t.role_text.split("、") if r))
         notice = ""
         if t.overdue:
             notice = self.tr("此项已过完成时限({0}),请写明进展;未完成的请在“存在问题”中说明原因。"
                              ).format(t.deadline)
         self.form.set_values(t.values, t.previous,
-                             period_label(t.previous_period) if t.previous_period else "",
+                             period_text(t.previous_period) if t.previous_period else "",
                              editable=t.editable, comments=t.comments, notice=notice)
         draft = self._drafts.pop(key, None)
         if draft is not None:  # refused input typed earlier in this session: bring it back
             self.form.set_values(draft, t.previous,
-                                 period_label(t.previous_period) if t.previous_period else "",
+                                 period_text(t.previous_period) if t.previous_period else "",
                                  editable=t.editable, comments=t.comments, notice=notice)
             self._dirty = True
             self.save_pending()
@@ -696,7 +715,7 @@ class OfficeWindow(QMainWindow):
 
     def _set_saved_text(self, refused: list[Any] | None = None) -> None:
         if refused:
-            names = "、".join(dict.fromkeys(field_label(p.field) for p in refused))
+            names = self.tr("、").join(dict.fromkeys(field_label(p.field) for p in refused))
             self.form.saved_label.setStyleSheet("color: #c62828;")
             self.form.set_saved_text(self.tr("{0}填写有误,改正后自动保存").format(names))
             return
@@ -904,18 +923,20 @@ class OfficeWindow(QMainWindow):
 
 # ---------------------------------------------------------------- district-side entry
 
-DB_FILTER = "台账数据库 (*.db)"
+DB_FILTER = str(QT_TRANSLATE_NOOP("FileFilter", "台账数据库 (*.db)"))
 _open_windows: list[QMainWindow] = []  # office windows opened from another window
 
 
 def open_packet_as_office(parent: QWidget) -> OpHandle | None:
     """打开下发包(单位填报): load a packet into a new (or the unit's existing) office
     database chosen by the clerk, then open the office window on it."""
-    packet = dialogs.open_file(parent, parent.tr("打开下发包(单位填报)"))
+    translate = QCoreApplication.translate  # `parent.tr` would use the caller's class name
+    packet = dialogs.open_file(parent, translate("OfficeEntry", "打开下发包(单位填报)"))
     if not packet:
         return None
     suggested = Path(packet).with_name(Path(packet).stem + "_填报库.db")
-    target = dialogs.save_file(parent, parent.tr("本单位填报库保存到"), str(suggested), DB_FILTER)
+    target = dialogs.save_file(parent, translate("OfficeEntry", "本单位填报库保存到"),
+                               str(suggested), DB_FILTER)
     if not target:
         return None
     path = Path(target)
@@ -943,13 +964,14 @@ def open_packet_as_office(parent: QWidget) -> OpHandle | None:
         window.show()
         window.message_box = dialogs.show_info(window, result.summary())
 
-    return run_op(parent, work, on_success=opened, title=parent.tr("正在打开下发包…"))
+    return run_op(parent, work, on_success=opened, title=translate("OfficeEntry", "正在打开下发包…"))
 
 
 def install_office_entry(window: QMainWindow, menu: Any) -> QAction:
     """The district window's 文件 › 打开下发包(单位填报)… (before 退出)."""
-    action = QAction(window.tr("打开下发包(单位填报)…"), window)
-    action.setToolTip(window.tr("以单位身份填报:把区里下发的填报包载入本单位的填报库"))
+    action = QAction(QCoreApplication.translate("OfficeEntry", "打开下发包(单位填报)…"), window)
+    action.setToolTip(QCoreApplication.translate(
+        "OfficeEntry", "以单位身份填报:把区里下发的填报包载入本单位的填报库"))
     action.triggered.connect(lambda: open_packet_as_office(window))
     first = menu.actions()[0] if menu.actions() else None
     if first is not None:

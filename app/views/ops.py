@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from app.errors import UserFacingError
@@ -93,7 +93,8 @@ def run_op(
     handle = OpHandle(parent)
     sig = handle.signals
     if show_progress and parent is not None:
-        dlg = QProgressDialog(title, parent.tr("取消"), 0, 0, parent)
+        dlg = QProgressDialog(title, QCoreApplication.translate("Progress", "取消"), 0, 0,
+                              parent)
         dlg.setWindowTitle(title)
         dlg.setWindowModality(Qt.WindowModality.WindowModal)
         dlg.setMinimumDuration(300)

@@ -74,6 +74,7 @@ from app.services.plan_edit import (
 from app.services.plans import IndicatorInfo, PlanInfo, SectionInfo, TaskInfo
 from app.views import dialogs
 from app.views.bus import Changes, bus
+from app.views.i18n import vocab_tr
 from app.vocab import FREQUENCY_LABELS, KIND_LABELS, ROLE_LABELS, ROLES
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -390,7 +391,7 @@ class TaskDialog(EditDialog):
 
     def _tab_label(self, role: str, picker: UnitChecklist) -> str:
         n = len(picker.chosen())
-        return self.tr(ROLE_LABELS[role]) + (f" {n}" if n else "")
+        return vocab_tr(ROLE_LABELS[role]) + (f" {n}" if n else "")
 
     def fields(self) -> TaskFields:
         return TaskFields(self.code.text(), self.text.toPlainText(), self.section.currentData(),
@@ -441,7 +442,7 @@ class IndicatorDialog(EditDialog):
         self.standard.setPlaceholderText(self.tr("如 ≥20、≤0.5、100 或 制定实施"))
         self.attribute = QComboBox()
         for value in ("", "约束性", "参考性"):
-            self.attribute.addItem(value or self.tr("(未定)"), value or None)
+            self.attribute.addItem(vocab_tr(value) or self.tr("(未定)"), value or None)
         self.attribute.setCurrentIndex(max(self.attribute.findData(i.attribute if i else None),
                                            0))
         self.target = QLineEdit(i.target or "" if i else "")
@@ -485,7 +486,7 @@ class UnitDialog(EditDialog):
         self.name = QLineEdit(unit.name if unit else "")
         self.kind = QComboBox()
         for kind, label in KIND_LABELS.items():
-            self.kind.addItem(label, kind)
+            self.kind.addItem(vocab_tr(label), kind)
         self.kind.setCurrentIndex(max(self.kind.findData(unit.kind if unit else "department"),
                                       0))
         self.contact = QLineEdit(unit.contact if unit else "")
@@ -518,7 +519,7 @@ class AssignDialog(EditDialog):
         self.resize(460, 520)
         self.role = QComboBox()
         for role in ROLES:
-            self.role.addItem(self.tr(ROLE_LABELS[role]), role)
+            self.role.addItem(vocab_tr(ROLE_LABELS[role]), role)
         self.picker = UnitChecklist(units, ())
         self.replace = QCheckBox(self.tr("替换这些任务原有的该角色单位"))
         self.form.addRow(self.tr("角色"), self.role)
@@ -539,7 +540,7 @@ class PlanSettingsDialog(EditDialog):
         self.office = QLineEdit(s.office)
         self.frequency = QComboBox()
         for code, label in FREQUENCY_LABELS.items():
-            self.frequency.addItem(self.tr("每{0}").format(label), code)
+            self.frequency.addItem(self.tr("每{0}").format(vocab_tr(label)), code)
         self.frequency.setCurrentIndex(max(self.frequency.findData(s.frequency), 0))
         self.deadline_day = QSpinBox()
         self.deadline_day.setRange(1, 28)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -48,13 +49,14 @@ from app.services.plan_import import (
 from app.services.unit_match import NEW, UnitDecision
 from app.views import dialogs
 from app.views.bus import Changes, bus
+from app.views.i18n import fit_columns, vocab_tr
 from app.views.ops import run_op
 from app.views.table_model import Column, RecordFilterProxy, RecordTableModel
 from app.vocab import KIND_LABELS, ROLE_LABELS
 
 Index = QModelIndex | QPersistentModelIndex
 CHOICE_ROLE = Qt.ItemDataRole.UserRole + 20
-LEVEL_LABELS = {"error": "错误", "warning": "注意", "info": "提示"}
+LEVEL_LABELS = {"error": "错误", "warning": "注意", "info": "提示"}  # vocab_tr knows them
 LEVEL_COLOURS = {"error": "#FFD9D6", "warning": "#FFF1C2", "info": ""}
 
 
@@ -68,7 +70,11 @@ class UnitDecisionModel(QAbstractTableModel):
     choice_made = Signal(str, str)  # written name, target unit name (same name: new unit)
     kind_chosen = Signal(str, str)
 
-    HEADERS = ("单位名称(表中写法)", "处理", "类型", "出现位置", "说明")
+    HEADERS = tuple(str(h) for h in (QT_TRANSLATE_NOOP("UnitDecisionModel", "单位名称(表中写法)"),
+                                     QT_TRANSLATE_NOOP("UnitDecisionModel", "处理"),
+                                     QT_TRANSLATE_NOOP("UnitDecisionModel", "类型"),
+                                     QT_TRANSLATE_NOOP("UnitDecisionModel", "出现位置"),
+                                     QT_TRANSLATE_NOOP("UnitDecisionModel", "说明")))
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -131,7 +137,7 @@ class UnitDecisionModel(QAbstractTableModel):
             if col == 1:
                 return d.describe()
             if col == 2:
-                return KIND_LABELS.get(d.kind, d.kind)
+                return vocab_tr(KIND_LABELS.get(d.kind, d.kind))
             if col == 3:
                 cells = "、".join(c.split("!", 1)[-1] for c in d.cells[:4])
                 more = self.tr(" 等 {0} 处").format(len(d.cells)) if len(d.cells) > 4 else ""
@@ -185,7 +191,7 @@ class ChoiceDelegate(QStyledItemDelegate):
                 combo.addItem(label, target)
         else:
             for kind, label in KIND_LABELS.items():
-                combo.addItem(label, kind)
+                combo.addItem(vocab_tr(label), kind)
         combo.setMaxVisibleItems(20)
         return combo
 
@@ -315,10 +321,10 @@ class PlanImportDialog(QDialog):
             Column(tr("编号"), lambda t: t.code),
             Column(tr("领域"), lambda t: t.section, tooltip=lambda t: t.section),
             Column(tr("任务内容"), lambda t: t.text.replace("\n", " "), tooltip=lambda t: t.text),
-            Column(tr(ROLE_LABELS["lead"]), lambda t: t.lead, tooltip=lambda t: t.lead),
-            Column(tr(ROLE_LABELS["cooperating"]), lambda t: t.cooperating,
+            Column(vocab_tr(ROLE_LABELS["lead"]), lambda t: t.lead, tooltip=lambda t: t.lead),
+            Column(vocab_tr(ROLE_LABELS["cooperating"]), lambda t: t.cooperating,
                    tooltip=lambda t: t.cooperating),
-            Column(tr(ROLE_LABELS["implementing"]), lambda t: t.implementing,
+            Column(vocab_tr(ROLE_LABELS["implementing"]), lambda t: t.implementing,
                    tooltip=lambda t: t.implementing),
             Column(tr("完成时限"), lambda t: t.deadline),
             Column(tr("目标"), lambda t: t.target, tooltip=lambda t: t.target),
@@ -335,7 +341,7 @@ class PlanImportDialog(QDialog):
         self.indicator_table = _table(self.indicator_model, 1)
 
         self.problem_model: RecordTableModel[Problem] = RecordTableModel([
-            Column(tr("级别"), lambda p: LEVEL_LABELS[p.level],
+            Column(tr("级别"), lambda p: vocab_tr(LEVEL_LABELS[p.level]),
                    background=lambda p: LEVEL_COLOURS[p.level] or None),
             Column(tr("工作表"), lambda p: p.sheet), Column(tr("单元格"), lambda p: p.cell),
             Column(tr("说明"), lambda p: p.message, tooltip=lambda p: p.message)], self)
@@ -361,6 +367,7 @@ class PlanImportDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.buttons)
+        fit_columns(self)
 
     # ------------------------------------------------------------ steps
 

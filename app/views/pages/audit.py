@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.audit import AuditEntry, list_audit
+from app.views.i18n import vocab_tr
 from app.views.pages.base import Page
 from app.views.table_model import Column, RecordFilterProxy, RecordTableModel
 
@@ -30,7 +31,7 @@ def audit_columns(tr: Callable[[str], str]) -> list[Column[AuditEntry]]:
         Column(tr("单位"), lambda a: a.unit),
         Column(tr("周期"), lambda a: a.period),
         Column(tr("编号"), lambda a: a.code),
-        Column(tr("字段"), lambda a: a.field_label),
+        Column(tr("字段"), lambda a: vocab_tr(a.field_label)),
         Column(tr("原值"), lambda a: a.old_text, tooltip=lambda a: a.old_text or None),
         Column(tr("新值"), lambda a: a.new_text, tooltip=lambda a: a.new_text or None),
         Column(tr("报送包"), lambda a: a.packet_id or "", tooltip=lambda a: a.file_hash),

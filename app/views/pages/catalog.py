@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from app.services.plans import IndicatorInfo
+from app.views.i18n import vocab_tr
 from app.views.pages.base import Page
 from app.views.table_model import Column, RecordFilterProxy, RecordTableModel
 from app.vocab import KIND_LABELS
@@ -44,7 +45,7 @@ class UnitsPage(Page):
         tr = self.tr
         self.model: RecordTableModel[UnitRow] = RecordTableModel([
             Column(tr("单位名称"), lambda u: u.name),
-            Column(tr("类型"), lambda u: KIND_LABELS.get(u.kind, u.kind)),
+            Column(tr("类型"), lambda u: vocab_tr(KIND_LABELS.get(u.kind, u.kind))),
             Column(tr("牵头任务"), lambda u: u.lead, align_right=True),
             Column(tr("配合任务"), lambda u: u.cooperating, align_right=True),
             Column(tr("落实任务"), lambda u: u.implementing, align_right=True),
@@ -76,7 +77,7 @@ class UnitsPage(Page):
         self.model.set_records(rows)
         kinds = Counter(r.kind for r in rows)
         self.summary.setText(self.tr("共 {0} 个单位:").format(len(rows)) + "  ".join(
-            f"{KIND_LABELS[k]} {kinds[k]}" for k in KIND_LABELS if kinds[k]))
+            f"{vocab_tr(KIND_LABELS[k])} {kinds[k]}" for k in KIND_LABELS if kinds[k]))
 
 
 class IndicatorsPage(Page):
@@ -94,7 +95,7 @@ class IndicatorsPage(Page):
                    tooltip=lambda i: i.name),
             Column(tr("单位"), lambda i: i.unit or ""),
             Column(tr("指标值"), lambda i: i.standard or ""),
-            Column(tr("指标属性"), lambda i: i.attribute or ""),
+            Column(tr("指标属性"), lambda i: vocab_tr(i.attribute or "")),
             Column(tr("目标值"), lambda i: i.target or ""),
             Column(tr("牵头部门"), lambda i: "、".join(i.lead)),
         ], self)

@@ -21,6 +21,7 @@ from app.errors import UserFacingError
 from app.services.conflicts import ConflictInfo, list_conflicts, resolve_conflict
 from app.views import dialogs
 from app.views.bus import Changes, bus
+from app.views.i18n import vocab_tr
 from app.views.pages.base import Page
 from app.views.table_model import Column, RecordFilterProxy, RecordTableModel
 from app.vocab import CONFLICT_STATUS_LABELS
@@ -31,7 +32,7 @@ def conflict_columns(tr: Callable[[str], str]) -> list[Column[ConflictInfo]]:
         Column(tr("单位"), lambda c: c.unit),
         Column(tr("编号"), lambda c: c.code, tooltip=lambda c: c.title),
         Column(tr("事项"), lambda c: c.title, tooltip=lambda c: c.title),
-        Column(tr("字段"), lambda c: c.field_label),
+        Column(tr("字段"), lambda c: vocab_tr(c.field_label)),
         Column(tr("原值"), lambda c: c.shown("issued"),
                tooltip=lambda c: tr("下发时(或上次导入报送时)双方一致的值:") + c.shown("issued")),
         Column(tr("对方报送"), lambda c: c.shown("returned"), background=lambda c: "#FFF1C2",
@@ -39,7 +40,7 @@ def conflict_columns(tr: Callable[[str], str]) -> list[Column[ConflictInfo]]:
         Column(tr("本方当前"), lambda c: c.shown("now"), background=lambda c: "#DDEBFA",
                tooltip=lambda c: c.shown("now")),
         Column(tr("位置"), lambda c: f"[{c.sheet}]{c.cell}" if c.sheet else (c.cell or "")),
-        Column(tr("处理"), lambda c: CONFLICT_STATUS_LABELS.get(c.status, c.status)),
+        Column(tr("处理"), lambda c: vocab_tr(CONFLICT_STATUS_LABELS.get(c.status, c.status))),
     ]
 
 
@@ -128,7 +129,7 @@ class ConflictsPage(Page):
             self.detail.setPlainText(self.tr(
                 "{0} · {1} {2}\n字段:{3}   位置:{4}\n原值(下发或上次导入时):{5}\n对方报送:{6}\n"
                 "合并时本方:{7}\n本方当前:{8}").format(
-                c.unit, c.code, c.title, c.field_label, f"[{c.sheet}]{c.cell}",
+                c.unit, c.code, c.title, vocab_tr(c.field_label), f"[{c.sheet}]{c.cell}",
                 c.shown("issued"), c.shown("returned"), c.shown("current"), c.shown("now")))
         else:
             self.detail.setPlainText(self.tr("已选 {0} 项").format(len(chosen)) if chosen else "")

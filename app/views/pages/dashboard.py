@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from app.services.progress import Reporter
 from app.services.summary import PeriodSummary, period_summary
+from app.views.i18n import period_text, vocab_tr
 from app.views.pages.base import Page
 from app.views.table_model import Column, RecordFilterProxy, RecordTableModel
 from app.vocab import BEHIND_REASON_LABELS, STATUS_LABELS
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 log = logging.getLogger(__name__)
-PNG_FILTER = "PNG 图片 (*.png)"
+PNG_FILTER = str(QT_TRANSLATE_NOOP("FileFilter", "PNG 图片 (*.png)"))
 
 # chart name → (grid row, column, column span)
 LAYOUT = {
@@ -90,9 +91,10 @@ def behind_rows(summary: PeriodSummary) -> list[BehindRow]:
     rows = []
     for b in summary.behind:
         for e in b.entries:
-            state = BEHIND_REASON_LABELS[e.reason]
+            state = vocab_tr(BEHIND_REASON_LABELS[e.reason])
             if e.reason == "overdue" and b.deadline:
-                state += f"(时限 {b.deadline})"
+                state += QCoreApplication.translate("DashboardPage", "(时限 {0})").format(
+                    b.deadline)
             if e.percent is not None:
                 state += f" · {e.percent:g}%"
             rows.append(BehindRow(b.code, b.title, "、".join(b.lead), e.unit, state,
@@ -359,7 +361,7 @@ class DashboardPage(Page):
         self.behind_model.set_records(rows)
         self.behind_label.setText(self.tr("滞后及逾期未完成任务({0} 项任务,{1} 条)").format(
             len(s.behind), len(rows)))
-        self.status.setText(self.tr("{0} · 截止 {1}").format(s.period.label,
+        self.status.setText(self.tr("{0} · 截止 {1}").format(period_text(s.period.key),
                                                             s.period.due.isoformat()))
         self.updated.emit()
 
@@ -375,7 +377,7 @@ class DashboardPage(Page):
             "较上期 {0} 个百分点").format(f"{change:+.1f}"))
         self.tile_behind.setText(str(t.behind_tasks))
         self.tile_behind_detail.setText(self.tr("涉及 {0} 条填报 · 标为{1} {2} 条").format(
-            sum(len(b.entries) for b in s.behind), STATUS_LABELS["behind"],
+            sum(len(b.entries) for b in s.behind), vocab_tr(STATUS_LABELS["behind"]),
             t.tasks.count("behind")) + ("" if p is None else self.tr(" · 上期 {0} 项").format(
                 p.behind_tasks)))
         a = t.attainment

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.issue import IssueCandidate, IssueResult, issue_candidates, issue_packets
-from app.services.plans import period_label
 from app.services.progress import Reporter
 from app.views import dialogs
 from app.views.bus import Changes, bus
+from app.views.i18n import period_text, vocab_tr
 from app.views.ops import OpHandle, run_op
 from app.views.pages.base import Page
 from app.views.table_model import Column, RecordTableModel
@@ -85,7 +85,7 @@ class UnitChoiceModel(RecordTableModel[IssueCandidate]):
 def candidate_columns(tr: Any) -> list[Column[IssueCandidate]]:
     return [
         Column(tr("单位"), lambda c: c.name),
-        Column(tr("类型"), lambda c: KIND_LABELS.get(c.kind, c.kind)),
+        Column(tr("类型"), lambda c: vocab_tr(KIND_LABELS.get(c.kind, c.kind))),
         Column(tr("任务"), lambda c: c.tasks, align_right=True),
         Column(tr("指标"), lambda c: c.indicators, align_right=True),
         Column(tr("本期已下发"), lambda c: c.last_issued_at.strftime("%Y-%m-%d %H:%M")
@@ -155,7 +155,7 @@ class IssuePage(Page):
                                if ready and ctx and ctx.plan and ctx.period else [])
         if ready and ctx and ctx.plan and ctx.period:
             self.heading.setText(self.tr("为 {0} 生成下发包 · 报送截止 {1}").format(
-                period_label(ctx.period.key), f"{ctx.period.due:%Y-%m-%d}"))
+                period_text(ctx.period.key), f"{ctx.period.due:%Y-%m-%d}"))
             if not self.folder.text():
                 self.folder.setText(str(Path.home() / "台账下发包" / ctx.period.key))
         else:

@@ -36,9 +36,9 @@ from app.services.merge import (
     order_batch,
     plan_merge,
 )
-from app.services.plans import period_label
 from app.views import dialogs
 from app.views.bus import Changes, bus
+from app.views.i18n import period_text, vocab_tr
 from app.views.ops import run_op
 from app.views.pages.base import Page
 from app.views.table_model import Column, RecordFilterProxy, RecordTableModel
@@ -87,9 +87,9 @@ def merge_columns(tr: Callable[[str], str]) -> list[Column[MergeRow]]:
     return [
         Column(tr("文件"), lambda r: r.preview.path.name, tooltip=lambda r: str(r.preview.path)),
         Column(tr("单位"), lambda r: r.preview.unit or ""),
-        Column(tr("周期"), lambda r: period_label(r.preview.period) if r.preview.period else ""),
+        Column(tr("周期"), lambda r: period_text(r.preview.period) if r.preview.period else ""),
         Column(tr("版本"), lambda r: r.preview.revision, align_right=True),
-        Column(tr("结果"), lambda r: r.status_label,
+        Column(tr("结果"), lambda r: vocab_tr(r.status_label),
                background=lambda r: STATUS_COLOURS.get(r.status),
                tooltip=lambda r: r.reason or None),
         Column(tr("新增行"), lambda r: rows(r, r.preview.rows_new), align_right=True),
@@ -279,8 +279,7 @@ class MergePage(Page):
             self.add_paths(paths)
 
     def choose_files(self) -> None:
-        files = dialogs.open_files(self, self.tr("选择报送包"),
-                                   "Excel 工作簿 (*.xlsx *.xlsm *.xls *.et);;所有文件 (*)")
+        files = dialogs.open_files(self, self.tr("选择报送包"), dialogs.WORKBOOK_FILTER)
         if files:
             self.add_paths(files)
 
@@ -387,7 +386,7 @@ class MergePage(Page):
             period = self._period_key()
             self.summary.setText(
                 self.tr("合并到:{0}。先预览,确认无误后再应用;被拒收的文件不会写入任何数据。")
-                .format(period_label(period)) if period else self.tr("请先选择方案和填报周期。"))
+                .format(period_text(period)) if period else self.tr("请先选择方案和填报周期。"))
 
     def _show_summary(self) -> None:
         counts: dict[str, int] = {}
@@ -397,7 +396,7 @@ class MergePage(Page):
             if r.result is not None:
                 conflicts += r.result.conflicts
         text = self.tr("共 {0} 个文件:").format(len(self.model.records)) + "、".join(
-            f"{k} {v}" for k, v in counts.items())
+            f"{vocab_tr(k)} {v}" for k, v in counts.items())
         if conflicts:
             text += self.tr(";产生 {0} 处冲突,需人工决定。").format(conflicts)
         self.summary.setText(text)

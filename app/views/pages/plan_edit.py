@@ -25,6 +25,7 @@ from app.errors import UserFacingError
 from app.services.plan_edit import UnitRecord, list_units, next_task_code
 from app.services.plans import IndicatorInfo, PlanInfo, SectionInfo, TaskInfo
 from app.views import dialogs
+from app.views.i18n import vocab_tr
 from app.views.pages.base import Page
 from app.views.pages.tasks import code_key
 from app.views.plan_editing import (
@@ -99,14 +100,14 @@ class PlanEditPage(Page):
             Column(tr("指标名称"), lambda i: ("    " if i.parent_id else "") + i.name),
             Column(tr("单位"), lambda i: i.unit or ""),
             Column(tr("指标值"), lambda i: i.standard or ""),
-            Column(tr("属性"), lambda i: i.attribute or ""),
+            Column(tr("属性"), lambda i: vocab_tr(i.attribute or "")),
             Column(tr("目标值"), lambda i: i.target or ""),
             Column(tr("年份"), lambda i: i.target_year or ""),
             Column(tr("牵头部门"), lambda i: j(i.lead)),
         ], self)
         self.unit_model: RecordTableModel[UnitRecord] = RecordTableModel([
             Column(tr("单位名称"), lambda u: u.name),
-            Column(tr("类型"), lambda u: KIND_LABELS.get(u.kind, u.kind)),
+            Column(tr("类型"), lambda u: vocab_tr(KIND_LABELS.get(u.kind, u.kind))),
             Column(tr("本方案"), lambda u: tr("参与") if u.in_plan else "",
                    background=lambda u: None if u.in_plan else "#F2F2F2"),
             Column(tr("任务"), lambda u: u.tasks, align_right=True),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -20,6 +22,7 @@ from app.services.plans import period_label
 from app.services.receipts import ReceiptLedger, ReceiptRow, export_ledger, receipt_ledger
 from app.views import dialogs
 from app.views.correction_dialog import CorrectionDialog
+from app.views.i18n import period_text, vocab_tr
 from app.views.pages.base import Page
 from app.views.table_model import Column, RecordFilterProxy, RecordTableModel
 
@@ -31,30 +34,30 @@ def _when(value: object) -> str:
     return value.strftime("%m-%d %H:%M") if value is not None else ""  # type: ignore[attr-defined]
 
 
-def receipt_columns(tr: object) -> list[Column[ReceiptRow]]:
-    t = tr if callable(tr) else str
+def receipt_columns(tr: Callable[[str], str]) -> list[Column[ReceiptRow]]:
     return [
-        Column(t("单位"), lambda r: r.unit),
-        Column(t("类型"), lambda r: r.kind_label),
-        Column(t("状态"), lambda r: r.state_label, background=lambda r: STATE_COLOURS.get(r.state),
+        Column(tr("单位"), lambda r: r.unit),
+        Column(tr("类型"), lambda r: vocab_tr(r.kind_label)),
+        Column(tr("状态"), lambda r: vocab_tr(r.state_label),
+               background=lambda r: STATE_COLOURS.get(r.state),
                tooltip=lambda r: r.message or None),
-        Column(t("下发时间"), lambda r: _when(r.issued_at),
+        Column(tr("下发时间"), lambda r: _when(r.issued_at),
                sort_key=lambda r: r.issued_at.isoformat() if r.issued_at else ""),
-        Column(t("收到时间"), lambda r: _when(r.received_at),
+        Column(tr("收到时间"), lambda r: _when(r.received_at),
                sort_key=lambda r: r.received_at.isoformat() if r.received_at else ""),
-        Column(t("迟报/逾期天数"), lambda r: r.days_late or None, align_right=True),
-        Column(t("版本"), lambda r: r.revision if r.received_at else None, align_right=True),
-        Column(t("说明"), lambda r: r.message, tooltip=lambda r: r.message or None),
+        Column(tr("迟报/逾期天数"), lambda r: r.days_late or None, align_right=True),
+        Column(tr("版本"), lambda r: r.revision if r.received_at else None, align_right=True),
+        Column(tr("说明"), lambda r: r.message, tooltip=lambda r: r.message or None),
     ]
 
 
-def chase_columns(tr: object) -> list[Column[ReceiptRow]]:
-    t = tr if callable(tr) else str
+def chase_columns(tr: Callable[[str], str]) -> list[Column[ReceiptRow]]:
     return [
-        Column(t("单位"), lambda r: r.unit),
-        Column(t("状态"), lambda r: r.state_label, background=lambda r: STATE_COLOURS.get(r.state)),
-        Column(t("逾期天数"), lambda r: r.days_late or None, align_right=True),
-        Column(t("联系方式"), lambda r: r.contact),
+        Column(tr("单位"), lambda r: r.unit),
+        Column(tr("状态"), lambda r: vocab_tr(r.state_label),
+               background=lambda r: STATE_COLOURS.get(r.state)),
+        Column(tr("逾期天数"), lambda r: r.days_late or None, align_right=True),
+        Column(tr("联系方式"), lambda r: r.contact),
     ]
 
 
@@ -130,7 +133,7 @@ class ReceiptsPage(Page):
         else:
             lg = self.ledger
             self.summary.setText(self.tr("{0} · 截止 {1} · {2}").format(
-                period_label(lg.period), f"{lg.due:%Y-%m-%d}", lg.status_text()))
+                period_text(lg.period), f"{lg.due:%Y-%m-%d}", lg.status_text()))
             self.chase_label.setText(self.tr("催报名单({0} 个单位)").format(len(lg.chase())))
         self._update_status()
         self._selection_changed()

@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewWidget
 from PySide6.QtWidgets import (
@@ -32,26 +32,29 @@ from app.services.report_doc import Document, build_bulletin, build_reminder, bu
 from app.views.pages.base import Page
 from app.views.report_render import page_layout, render
 
-PDF_FILTER = "PDF 文件 (*.pdf)"
-XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
-KINDS = (("bulletin", "进展情况通报"), ("unit_report", "单位报告"), ("reminder", "催报通知"))
+PDF_FILTER = str(QT_TRANSLATE_NOOP("FileFilter", "PDF 文件 (*.pdf)"))
+XLSX_FILTER = str(QT_TRANSLATE_NOOP("FileFilter", "Excel 工作簿 (*.xlsx)"))
+KINDS = (("bulletin", str(QT_TRANSLATE_NOOP("ReportPage", "进展情况通报"))),
+         ("unit_report", str(QT_TRANSLATE_NOOP("ReportPage", "单位报告"))),
+         ("reminder", str(QT_TRANSLATE_NOOP("ReportPage", "催报通知"))))
 
 
 def build_document(db: Any, kind: str, plan_id: int, period: str, unit: str | None,
                    date: dt.date, charts: bool, reporter: Reporter | None = None) -> Document:
     """The chosen document with its chart images (runs on a worker thread)."""
     reporter = reporter or Reporter()
-    reporter.step(0, 2, "统计本期数据")
+    reporter.step(0, 2, QCoreApplication.translate("ReportPage", "统计本期数据"))
     if kind == "unit_report":
         if not unit:
             from app.errors import UserFacingError
 
-            raise UserFacingError("请选择要生成报告的单位。")
+            raise UserFacingError(QCoreApplication.translate("ReportPage",
+                                                             "请选择要生成报告的单位。"))
         doc = build_unit_report(db, period, unit, plan_id, date=date)
     elif kind == "reminder":
         doc = build_reminder(db, period, plan_id, date=date)
     else:
-        reporter.step(1, 2, "绘制图表")
+        reporter.step(1, 2, QCoreApplication.translate("ReportPage", "绘制图表"))
         doc = build_bulletin(db, period, plan_id, date=date, charts=charts)
     reporter.step(2, 2, "")
     return doc
@@ -85,7 +88,7 @@ class ReportPage(Page):
         self.unit.currentIndexChanged.connect(self._options_changed)
         self.date = QDateEdit(QDate.currentDate())
         self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("yyyy年M月d日")
+        self.date.setDisplayFormat(self.tr("yyyy年M月d日"))  # English: "MMM d, yyyy"
         self.date.dateChanged.connect(self._options_changed)
         self.charts = QCheckBox(self.tr("附图表(横向附页)"))
         self.charts.setChecked(True)
@@ -334,15 +337,16 @@ def install_report_menu(window: Any) -> None:
         if found is not None:
             window.show_page(found)
 
-    for text, slot in ((window.tr("看板"), dashboard),
-                       (window.tr("进展情况通报…"), lambda: go("bulletin")),
-                       (window.tr("单位报告…"), lambda: go("unit_report")),
-                       (window.tr("催报通知…"), lambda: go("reminder"))):
+    translate = QCoreApplication.translate  # `window.tr` would use the window's class name
+    for text, slot in ((translate("ReportMenu", "看板"), dashboard),
+                       (translate("ReportMenu", "进展情况通报…"), lambda: go("bulletin")),
+                       (translate("ReportMenu", "单位报告…"), lambda: go("unit_report")),
+                       (translate("ReportMenu", "催报通知…"), lambda: go("reminder"))):
         action = QAction(text, window)
         action.triggered.connect(slot)
         menu.addAction(action)
     menu.addSeparator()
-    xlsx = QAction(window.tr("导出汇总表…"), window)
+    xlsx = QAction(translate("ReportMenu", "导出汇总表…"), window)
     def export_xlsx() -> None:
         p = page()
         if p is not None:

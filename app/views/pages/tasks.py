@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.plans import TaskInfo
+from app.views.i18n import vocab_tr
 from app.views.pages.base import Page
 from app.views.table_model import Column, RecordFilterProxy, RecordTableModel
 from app.vocab import ROLE_LABELS
@@ -47,15 +48,18 @@ def task_columns(tr: Callable[[str], str]) -> list[Column[TaskInfo]]:
 def task_detail_html(task: TaskInfo) -> str:
     e = html.escape
     rows = "".join(
-        f"<tr><td style='color:#555;padding-right:8px'>{label}</td><td>{e('、'.join(units))}</td></tr>"
+        f"<tr><td style='color:#555;padding-right:8px'>{e(vocab_tr(label))}</td>"
+        f"<td>{e('、'.join(units))}</td></tr>"
         for label, units in ((ROLE_LABELS["lead"], task.lead),
                              (ROLE_LABELS["cooperating"], task.cooperating),
                              (ROLE_LABELS["implementing"], task.implementing)) if units)
     extra = ""
     if task.deadline:
-        extra += f"<p><b>完成时限</b>:{e(task.deadline)}</p>"
+        label = QCoreApplication.translate("TasksPage", "完成时限")
+        extra += f"<p><b>{e(label)}</b>:{e(task.deadline)}</p>"
     if task.target:
-        extra += f"<p><b>目标</b>:{e(task.target)}</p>"
+        label = QCoreApplication.translate("TasksPage", "目标")
+        extra += f"<p><b>{e(label)}</b>:{e(task.target)}</p>"
     return (f"<h3>{e(task.code)}  {e(task.title)}</h3>"
             f"<p style='color:#666'>{e(task.section)}</p>"
             f"<p style='line-height:150%'>{e(task.text)}</p>"
@@ -99,7 +103,7 @@ class TasksPage(Page):
         self.role_filter = QComboBox()
         self.role_filter.addItem(self.tr("任意角色"), None)
         for role, label in ROLE_LABELS.items():
-            self.role_filter.addItem(label, role)
+            self.role_filter.addItem(vocab_tr(label), role)
         self.role_filter.currentIndexChanged.connect(self._apply_filter)
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("搜索任务内容、编号、单位…"))
