@@ -316,6 +316,8 @@ EN: dict[str, str] = {
         "Mark the fields of the selected unit's return that need correcting and write a "
         "correction packet",
     "{0} · 截止 {1} · {2}": "{0} · due {1} · {2}",
+    "{0}尚未下发": "{0} not issued yet",
+    "已收 {0}/{1} · 迟报 {2} · 未报 {3}": "Received {0}/{1} · late {2} · missing {3}",
     "催报名单({0} 个单位)": "Reminder list ({0} units)",
     "{0}进展报送截止 {1},以下单位尚未报送(或需重新报送):":
         "Progress returns for {0} were due {1}; these units have not returned yet (or must "

@@ -1809,6 +1809,14 @@ They are lost if you close; everything else is saved.</translation>
         <translation>Reminder list ({0} units)</translation>
     </message>
     <message>
+        <source>{0}尚未下发</source>
+        <translation>{0} not issued yet</translation>
+    </message>
+    <message>
+        <source>已收 {0}/{1} · 迟报 {2} · 未报 {3}</source>
+        <translation>Received {0}/{1} · late {2} · missing {3}</translation>
+    </message>
+    <message>
         <source>{0}进展报送截止 {1},以下单位尚未报送(或需重新报送):</source>
         <translation>Progress returns for {0} were due {1}; these units have not returned yet (or must return again):</translation>
     </message>

@@ -133,7 +133,7 @@ class ReceiptsPage(Page):
         else:
             lg = self.ledger
             self.summary.setText(self.tr("{0} · 截止 {1} · {2}").format(
-                period_text(lg.period), f"{lg.due:%Y-%m-%d}", lg.status_text()))
+                period_text(lg.period), f"{lg.due:%Y-%m-%d}", self.status_text()))
             self.chase_label.setText(self.tr("催报名单({0} 个单位)").format(len(lg.chase())))
         self._update_status()
         self._selection_changed()
@@ -159,7 +159,17 @@ class ReceiptsPage(Page):
     def _update_status(self) -> None:
         window = self.window()
         if hasattr(window, "set_status"):
-            window.set_status(self.ledger.status_text() if self.ledger else "")
+            window.set_status(self.status_text() if self.ledger else "")
+
+    def status_text(self) -> str:
+        """The ledger's one-line summary (as ``ReceiptLedger.status_text``, translated)."""
+        lg = self.ledger
+        if lg is None:
+            return ""
+        if not lg.issued:
+            return self.tr("{0}尚未下发").format(period_text(lg.period))
+        return self.tr("已收 {0}/{1} · 迟报 {2} · 未报 {3}").format(
+            lg.received, len(lg.issued), lg.late, lg.missing)
 
     def chase_text(self) -> str:
         """The 催报 list as plain text to paste into a message or chat group."""
