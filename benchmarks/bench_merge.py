@@ -2,10 +2,12 @@
 
     .venv/bin/python benchmarks/bench_merge.py [--n 100] [--rows 200] [--keep DIR]
 
-Setup (not timed): a plan with `rows` task items and N units that each implement all of
-them, one issued packet per unit (``issue_packets``), and each packet returned filled in
-every row (status, percent, three texts, person, phone) the way the office app exports
-it (same writer, direction "returned", revision 1).
+Setup (not timed): a plan with `rows` task items implemented by 20 units (so each task
+names 20 units, like a real plan's 落实 list), one packet per unit and month
+(``issue_packets``) over as many months as N needs, each returned filled in every row
+(status, percent, three texts, person, phone) the way the office app exports it (same
+writer, direction "returned", revision 1). Merged without a period context (each packet
+into its own month).
 
 Timed, each on the same files:
 * baseline: python-calamine opening each file and reading its task sheet and manifest;
@@ -41,32 +43,46 @@ from app.services.plans import insert_plan
 TEXT = "持续开展重点行业专项整治,结合化工整治目标完成VOCs治理,巡查发现问题{0}处并已整改到位。"
 
 
-def build(folder: Path, n: int, rows: int) -> tuple[Path, list[Path]]:
+def _month(i: int) -> str:
+    y, m = divmod(2021 * 12 + i, 12)
+    return f"{y}-{m + 1:02d}"
+
+
+def build(folder: Path, n: int, rows: int, units_per_period: int = 20
+          ) -> tuple[Path, list[Path]]:
+    """N packets: `units_per_period` units (each implementing every task, so a task names
+    that many units, as real plans do) over as many monthly periods as needed."""
     db_path = folder / "district.db"
     engine = open_database(db_path)
-    units = [f"第{i:04d}街道" for i in range(n)]
+    n_units = min(n, units_per_period)
+    n_periods = -(-n // n_units)
+    units = [f"第{i:02d}街道" for i in range(n_units)]
     spec = {
         "title": "合并基准方案", "frequency": "month", "deadline_day": 5,
-        "first_period": "2021-06", "last_period": "2021-06",
+        "first_period": _month(0), "last_period": _month(n_periods - 1),
         "units": [{"name": u, "kind": "street"} for u in units],
         "sections": [{"code": "1", "title": "生态安全"}],
         "tasks": [{"code": f"1.{i + 1}", "section": "1", "text": TEXT.format(i) * 2,
                    "lead": [], "cooperating": [], "implementing": units,
-                   "deadline": "2022-12"} for i in range(rows)],
+                   "deadline": "2025-12"} for i in range(rows)],
     }
     from sqlalchemy.orm import Session
 
     with Session(engine) as s, s.begin():
         plan_id = insert_plan(s, spec)
     t = time.perf_counter()
-    issued = issue_packets(engine, "2021-06", folder / "issued", plan_id=plan_id)
-    print(f"issued {len(issued.packets)} packets in {time.perf_counter() - t:.1f} s",
-          file=sys.stderr)
+    issued = []
+    for p in range(n_periods):
+        left = n - len(issued)
+        result = issue_packets(engine, _month(p), folder / "issued" / _month(p),
+                               plan_id=plan_id, units=units[:left])
+        issued += [(_month(p), pk) for pk in result.packets]
+    print(f"issued {len(issued)} packets in {time.perf_counter() - t:.1f} s", file=sys.stderr)
     engine.dispose()
     returned = []
     out = folder / "returned"
     out.mkdir()
-    for i, p in enumerate(issued.packets):
+    for i, (period, p) in enumerate(issued):
         pf = read_packet(p.path)
         for j, row in enumerate(pf.rows):
             row.values = {"status": ("in_progress", "completed", "behind")[j % 3],
@@ -75,7 +91,8 @@ def build(folder: Path, n: int, rows: int) -> tuple[Path, list[Path]]:
                           "next_steps": "继续推进,按月调度", "responsible": "王敏",
                           "phone": "0519-85160000", "completed_on": None}
         manifest = replace(pf.manifest, direction="returned", revision=1)
-        path = out / p.path.name
+        path = out / period / p.path.name
+        path.parent.mkdir(exist_ok=True)
         path.write_bytes(packet_bytes(manifest, pf.rows))
         returned.append(path)
     return db_path, returned
@@ -125,22 +142,22 @@ def main() -> int:
         engine = open_database(work)
         previews: list = []
         dry = timed("plan_merge (dry run)", lambda: previews.extend(
-            plan_merge(engine, files, period="2021-06")))
+            plan_merge(engine, files, period=None)))
         assert all(p.status == "new" for p in previews), {p.status for p in previews}
         results: list = []
         apply = timed("apply_merge (writes)", lambda: results.extend(
-            apply_merge(engine, previews, period="2021-06")))
+            apply_merge(engine, previews, period=None)))
         assert all(r.status == "applied" for r in results)
         again: list = []
         repeat = timed("merge again (unchanged)", lambda: again.extend(
-            apply_merge(engine, files, period="2021-06")))
+            apply_merge(engine, files, period=None)))
         assert all(r.status == "unchanged" for r in again)
         engine.dispose()
 
         fresh = copy_db(template, folder / "fresh.db")
         engine = open_database(fresh)
         both = timed("apply_merge from paths (read + write)", lambda: apply_merge(
-            engine, files, period="2021-06"))
+            engine, files, period=None))
         engine.dispose()
         with sqlite3.connect(fresh) as con:
             entries = con.execute("SELECT count(*) FROM progress_entry").fetchone()[0]

@@ -296,6 +296,8 @@ class MergePage(Page):
     def add_paths(self, paths: Sequence[str | Path]) -> None:
         """Check the files (dry run, in the background) and list them."""
         ctx = self.context
+        if self._busy:
+            return  # one check or import at a time; the progress dialog shows it
         if ctx is None or ctx.plan is None or ctx.period is None:
             dialogs.show_info(self, self.tr("请先在上方选择方案和填报周期。"))
             return
