@@ -146,6 +146,9 @@ class MainWindow(QMainWindow):
         from app.views.plan_editing import install_plan_actions
 
         self.plan_actions = install_plan_actions(self, self.plan_menu)
+        from app.views.pages.merge import install_merge_actions
+
+        self.merge_actions = install_merge_actions(self, self.report_menu)
         about = QAction(self.tr("关于台账"), self)
         about.triggered.connect(self._about)
         self.help_menu.addAction(about)

@@ -127,6 +127,21 @@ def test_choose_files_and_apply_selected(qtbot: QtBot, tianning: Database, inbox
     assert page.model.rowCount() == 4
 
 
+def test_menu_imports_a_folder(qtbot: QtBot, tianning: Database, inbox: Path,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    window, page = open_window(qtbot, tianning)
+    window.nav.setCurrentRow(0)
+    monkeypatch.setattr(dialogs, "choose_directory", lambda *a, **k: str(inbox))
+    folder_action = next(a for a in window.merge_actions if "文件夹" in a.text())
+    with qtbot.waitSignal(page.previews_ready, timeout=20000):
+        folder_action.trigger()
+    assert window.stack.currentWidget() is page
+    assert page.model.rowCount() == 4
+    receipts_action = next(a for a in window.merge_actions if a.text() == "收件登记")
+    receipts_action.trigger()
+    assert window.stack.currentWidget() is window.page(ReceiptsPage)
+
+
 def test_changing_the_period_clears_the_previews(qtbot: QtBot, tianning: Database,
                                                  inbox: Path) -> None:
     window, page = open_window(qtbot, tianning)

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtGui import QAction, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QSplitter,
     QTableView,
@@ -423,3 +424,41 @@ class MergePage(Page):
         page = getattr(window, "page", lambda _cls: None)(ConflictsPage)
         if page is not None:
             window.show_page(page)  # type: ignore[attr-defined]
+
+
+def install_merge_actions(window: QWidget, menu: QMenu) -> list[QAction]:
+    """填报 menu: 导入报送包… / 导入文件夹… open the 汇总 page's dialogs; 收件登记 and 冲突
+    jump to their pages."""
+    from app.views.pages.conflicts import ConflictsPage
+    from app.views.pages.receipts import ReceiptsPage
+
+    def page_of(cls: type) -> QWidget | None:
+        find = getattr(window, "page", None)
+        return find(cls) if find else None
+
+    def show(cls: type) -> QWidget | None:
+        page = page_of(cls)
+        if page is not None:
+            window.show_page(page)  # type: ignore[attr-defined]
+        return page
+
+    def choose(folder: bool) -> None:
+        page = show(MergePage)
+        if isinstance(page, MergePage) and folder:
+            page.choose_folder()
+        elif isinstance(page, MergePage):
+            page.choose_files()
+
+    actions = []
+    for text, shortcut, slot in (
+            (window.tr("导入报送包…"), "Ctrl+I", lambda: choose(False)),
+            (window.tr("导入文件夹中的报送包…"), "Ctrl+Shift+I", lambda: choose(True)),
+            (window.tr("收件登记"), "", lambda: show(ReceiptsPage)),
+            (window.tr("冲突"), "", lambda: show(ConflictsPage))):
+        action = QAction(text, window)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        actions.append(action)
+    return actions
