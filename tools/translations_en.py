@@ -48,7 +48,7 @@ EN: dict[str, str] = {
     "如 2021-06-30": "e.g. 2021-06-30",
     "本期做了什么、完成了多少(可写数量、名称、时间)":
         "What was done this period and how much (quantities, names, dates)",
-    "没有可不填;状态为“滞后”时必填": "Leave empty if none; required when the status is “Behind”",
+    "没有可不填;状态为“滞后”时必填": "Leave empty if none; required when the status is \"Behind\"",
     "下一步打算怎么做、何时完成": "What comes next, and when it will be done",
     "本期填报": "This period",
     "上期": "Last period",
@@ -155,8 +155,8 @@ EN: dict[str, str] = {
     "撤销:{0}": "Undo: {0}",
     "重做:{0}": "Redo: {0}",
     "还没有方案。请用“方案 → 新建方案…”新建,或“方案 → 导入方案…”导入已有的任务分解表和指标表。":
-        "No plan yet. Create one with “Plan → New plan…”, or import an existing task "
-        "breakdown and indicator table with “Plan → Import plan…”.",
+        "No plan yet. Create one with \"Plan → New plan…\", or import an existing task "
+        "breakdown and indicator table with \"Plan → Import plan…\".",
     "状态": "Status",
     "下发时间": "Issued",
     "收到时间": "Received",
@@ -183,9 +183,9 @@ EN: dict[str, str] = {
         "{4} of them new; {5} aliases will be remembered.",
     "有 {0} 个单位名称与已有单位相近,已标黄,请在“处理”列确认。":
         "{0} unit names are close to existing units (marked yellow): please confirm them in "
-        "the “Action” column.",
+        "the \"Action\" column.",
     "工作簿有 {0} 处错误(见“问题”),修改后才能导入。":
-        "The workbook has {0} errors (see “Problems”); correct them before importing.",
+        "The workbook has {0} errors (see \"Problems\"); correct them before importing.",
     # ------------------------------------------------------------ application
     "台账": "Taizhang",
     "取消": "Cancel",
@@ -271,6 +271,8 @@ EN: dict[str, str] = {
     # 汇总
     "把单位报送的填报包(.xlsx 文件或整个文件夹)拖到这里":
         "Drop the units' return packets here (.xlsx files or a whole folder)",
+    "导入报送包…": "Import return packets…",
+    "导入文件夹中的报送包…": "Import return packets from a folder…",
     "选择文件…": "Choose files…",
     "清空列表": "Clear list",
     "选中一个文件查看它的问题(工作表、单元格、说明)。":
@@ -336,9 +338,9 @@ EN: dict[str, str] = {
     "生成退回修改包…": "Write correction packet…",
     "选中需要单位修改的字段,写明意见后点“标记需修改”。生成的退回修改包中只有这些单元格可以填写(黄色),"
     "意见显示在批注和“退回意见”列中;单位报送回来后,导入时只采用这些单元格,标记随之关闭。":
-        "Select the fields the unit must correct, write a note and click “Mark for "
-        "correction”. In the correction packet only these cells can be filled in (yellow); "
-        "the notes appear as cell comments and in the “Correction note” column. When the "
+        "Select the fields the unit must correct, write a note and click \"Mark for "
+        "correction\". In the correction packet only these cells can be filled in (yellow); "
+        "the notes appear as cell comments and in the \"Correction note\" column. When the "
         "unit returns it, merging takes only these cells and closes the marks.",
     "已标记 {0} 个字段": "{0} fields marked",
     "尚未标记需要修改的字段": "No fields marked for correction yet",
@@ -378,7 +380,7 @@ EN: dict[str, str] = {
     "导出方案工作簿": "Export plan workbook",
     "已导出到 {0}\n任务 {1} 项,指标 {2} 项,单位 {3} 个。可在 Excel/WPS 中修改后用“导入方案…”导回(导入为新方案)。":
         "Exported to {0}\n{1} tasks, {2} indicators, {3} units. Edit it in Excel/WPS and "
-        "bring it back with “Import plan…” (as a new plan).",
+        "bring it back with \"Import plan…\" (as a new plan).",
     "导出方案": "Export plan",
     "请先新建或导入方案。": "First create or import a plan.",
     "任务 {0} · 领域 {1} · 指标 {2} · 本方案单位 {3}":
@@ -443,8 +445,8 @@ EN: dict[str, str] = {
     "修改单位": "Edit unit",
     "新增单位": "Add unit",
     "其他写法,用“、”分隔(导入时据此识别)":
-        "Other spellings, separated by “、” (used to recognise the unit when importing)",
-    "加入当前方案“{0}”": "Add to the current plan “{0}”",
+        "Other spellings, separated by \"、\" (used to recognise the unit when importing)",
+    "加入当前方案“{0}”": "Add to the current plan \"{0}\"",
     "加入当前方案": "Add to the current plan",
     # ------------------------------------------------------------ plan import
     "导入方案工作簿": "Import plan workbook",
@@ -456,16 +458,16 @@ EN: dict[str, str] = {
     "无法导入:": "Cannot import: ",
     "导入方案": "Import plan",
     "已导入方案“{0}”:任务 {1} 项,指标 {2} 项,单位 {3} 个(新建 {4} 个)。":
-        "Imported plan “{0}”: {1} tasks, {2} indicators, {3} units ({4} new).",
+        "Imported plan \"{0}\": {1} tasks, {2} indicators, {3} units ({4} new).",
     "单位名称(表中写法)": "Unit name (as written)",
     "出现位置": "Found in",
     "新建单位": "New unit",
     "(本次新建)": "(new in this import)",
-    "归入“{0}”": "Merge into “{0}”",
+    "归入“{0}”": "Merge into \"{0}\"",
     " 等 {0} 处": " … {0} in all",
     "名称相近(相似度 {0:.0%}),请确认": "Similar name ({0:.0%} alike), please confirm",
     "最接近的已有单位:{0}": "Closest existing unit: {0}",
-    "导入后记为“{0}”的别名": "Will be remembered as an alias of “{0}”",
+    "导入后记为“{0}”的别名": "Will be remembered as an alias of \"{0}\"",
     # ------------------------------------------------------------ opening a packet as a unit
     "打开下发包(单位填报)": "Open outbound packet (unit reporting)",
     "本单位填报库保存到": "Save the unit's office database as",
@@ -500,7 +502,7 @@ EN: dict[str, str] = {
     "没有找到匹配的任务。": "No matching tasks.",
     "此项已过完成时限({0}),请写明进展;未完成的请在“存在问题”中说明原因。":
         "This item is past its deadline ({0}): describe the progress, and if it is not "
-        "completed explain why under “Problems”.",
+        "completed explain why under \"Problems\".",
     "输入的内容会自动保存": "What you type is saved automatically",
     "正在输入…": "Typing…",
     "指标已自动保存 {0}": "Indicators saved automatically {0}",
@@ -513,7 +515,7 @@ EN: dict[str, str] = {
         "All other tasks already have a person responsible and a phone number.",
     "填写联系人": "Fill in contact",
     "把责任人“{0}”、联系电话“{1}”填到其余 {2} 项还没有填写的任务?\n已经填写的不会改动。":
-        "Enter “{0}” as person responsible and “{1}” as phone number on the other {2} tasks "
+        "Enter \"{0}\" as person responsible and \"{1}\" as phone number on the other {2} tasks "
         "without them?\nTasks already filled in are not changed.",
     "填写": "Fill in",
     "正在填写联系人…": "Filling in contacts…",

@@ -100,7 +100,7 @@ def test_every_message_is_finished_with_matching_placeholders() -> None:
             problems.append(f"[{context}] {source!r} → {text!r}: placeholders differ")
         if source.count("&") - 2 * source.count("&&") != text.count("&") - 2 * text.count("&&"):
             problems.append(f"[{context}] {source!r} → {text!r}: accelerator differs")
-        if CJK.search(text) and not re.search(r"制定实施|“、”|年5月底前", text):
+        if CJK.search(text) and not re.search(r'制定实施|"、"|年5月底前', text):
             problems.append(f"[{context}] {source!r} → {text!r}: Chinese left in English")
     assert not problems, "\n".join(problems)
 

@@ -45,7 +45,7 @@
     </message>
     <message>
         <source>没有可不填;状态为“滞后”时必填</source>
-        <translation>Leave empty if none; required when the status is “Behind”</translation>
+        <translation>Leave empty if none; required when the status is &quot;Behind&quot;</translation>
     </message>
     <message>
         <source>下一步打算怎么做、何时完成</source>
@@ -433,7 +433,7 @@
     </message>
     <message>
         <source>还没有方案。请用“方案 → 新建方案…”新建,或“方案 → 导入方案…”导入已有的任务分解表和指标表。</source>
-        <translation>No plan yet. Create one with “Plan → New plan…”, or import an existing task breakdown and indicator table with “Plan → Import plan…”.</translation>
+        <translation>No plan yet. Create one with &quot;Plan → New plan…&quot;, or import an existing task breakdown and indicator table with &quot;Plan → Import plan…&quot;.</translation>
     </message>
     <message>
         <source>状态</source>
@@ -525,11 +525,11 @@
     </message>
     <message>
         <source>有 {0} 个单位名称与已有单位相近,已标黄,请在“处理”列确认。</source>
-        <translation>{0} unit names are close to existing units (marked yellow): please confirm them in the “Action” column.</translation>
+        <translation>{0} unit names are close to existing units (marked yellow): please confirm them in the &quot;Action&quot; column.</translation>
     </message>
     <message>
         <source>工作簿有 {0} 处错误(见“问题”),修改后才能导入。</source>
-        <translation>The workbook has {0} errors (see “Problems”); correct them before importing.</translation>
+        <translation>The workbook has {0} errors (see &quot;Problems&quot;); correct them before importing.</translation>
     </message>
 </context>
 <context>
@@ -674,7 +674,7 @@ Ours now: {8}</translation>
     </message>
     <message>
         <source>选中需要单位修改的字段,写明意见后点“标记需修改”。生成的退回修改包中只有这些单元格可以填写(黄色),意见显示在批注和“退回意见”列中;单位报送回来后,导入时只采用这些单元格,标记随之关闭。</source>
-        <translation>Select the fields the unit must correct, write a note and click “Mark for correction”. In the correction packet only these cells can be filled in (yellow); the notes appear as cell comments and in the “Correction note” column. When the unit returns it, merging takes only these cells and closes the marks.</translation>
+        <translation>Select the fields the unit must correct, write a note and click &quot;Mark for correction&quot;. In the correction packet only these cells can be filled in (yellow); the notes appear as cell comments and in the &quot;Correction note&quot; column. When the unit returns it, merging takes only these cells and closes the marks.</translation>
     </message>
     <message>
         <source>已标记 {0} 个字段</source>
@@ -1339,7 +1339,7 @@ Offline task progress reporting and merging</translation>
     </message>
     <message>
         <source>此项已过完成时限({0}),请写明进展;未完成的请在“存在问题”中说明原因。</source>
-        <translation>This item is past its deadline ({0}): describe the progress, and if it is not completed explain why under “Problems”.</translation>
+        <translation>This item is past its deadline ({0}): describe the progress, and if it is not completed explain why under &quot;Problems&quot;.</translation>
     </message>
     <message>
         <source>输入的内容会自动保存</source>
@@ -1380,7 +1380,7 @@ Offline task progress reporting and merging</translation>
     <message>
         <source>把责任人“{0}”、联系电话“{1}”填到其余 {2} 项还没有填写的任务?
 已经填写的不会改动。</source>
-        <translation>Enter “{0}” as person responsible and “{1}” as phone number on the other {2} tasks without them?
+        <translation>Enter &quot;{0}&quot; as person responsible and &quot;{1}&quot; as phone number on the other {2} tasks without them?
 Tasks already filled in are not changed.</translation>
     </message>
     <message>
@@ -1533,7 +1533,7 @@ They are lost if you close; everything else is saved.</translation>
         <source>已导出到 {0}
 任务 {1} 项,指标 {2} 项,单位 {3} 个。可在 Excel/WPS 中修改后用“导入方案…”导回(导入为新方案)。</source>
         <translation>Exported to {0}
-{1} tasks, {2} indicators, {3} units. Edit it in Excel/WPS and bring it back with “Import plan…” (as a new plan).</translation>
+{1} tasks, {2} indicators, {3} units. Edit it in Excel/WPS and bring it back with &quot;Import plan…&quot; (as a new plan).</translation>
     </message>
     <message>
         <source>导出方案</source>
@@ -1650,7 +1650,7 @@ They are lost if you close; everything else is saved.</translation>
     </message>
     <message>
         <source>已导入方案“{0}”:任务 {1} 项,指标 {2} 项,单位 {3} 个(新建 {4} 个)。</source>
-        <translation>Imported plan “{0}”: {1} tasks, {2} indicators, {3} units ({4} new).</translation>
+        <translation>Imported plan &quot;{0}&quot;: {1} tasks, {2} indicators, {3} units ({4} new).</translation>
     </message>
 </context>
 <context>
@@ -1948,6 +1948,25 @@ Tasks behind: {5}</translation>
     </message>
 </context>
 <context>
+    <name>ReturnsMenu</name>
+    <message>
+        <source>导入报送包…</source>
+        <translation>Import return packets…</translation>
+    </message>
+    <message>
+        <source>导入文件夹中的报送包…</source>
+        <translation>Import return packets from a folder…</translation>
+    </message>
+    <message>
+        <source>收件登记</source>
+        <translation>Receipts</translation>
+    </message>
+    <message>
+        <source>冲突</source>
+        <translation>Conflicts</translation>
+    </message>
+</context>
+<context>
     <name>SectionDialog</name>
     <message>
         <source>修改领域</source>
@@ -2165,7 +2184,7 @@ Tasks behind: {5}</translation>
     </message>
     <message>
         <source>归入“{0}”</source>
-        <translation>Merge into “{0}”</translation>
+        <translation>Merge into &quot;{0}&quot;</translation>
     </message>
     <message>
         <source> 等 {0} 处</source>
@@ -2181,7 +2200,7 @@ Tasks behind: {5}</translation>
     </message>
     <message>
         <source>导入后记为“{0}”的别名</source>
-        <translation>Will be remembered as an alias of “{0}”</translation>
+        <translation>Will be remembered as an alias of &quot;{0}&quot;</translation>
     </message>
 </context>
 <context>
@@ -2196,11 +2215,11 @@ Tasks behind: {5}</translation>
     </message>
     <message>
         <source>其他写法,用“、”分隔(导入时据此识别)</source>
-        <translation>Other spellings, separated by “、” (used to recognise the unit when importing)</translation>
+        <translation>Other spellings, separated by &quot;、&quot; (used to recognise the unit when importing)</translation>
     </message>
     <message>
         <source>加入当前方案“{0}”</source>
-        <translation>Add to the current plan “{0}”</translation>
+        <translation>Add to the current plan &quot;{0}&quot;</translation>
     </message>
     <message>
         <source>加入当前方案</source>

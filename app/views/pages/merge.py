@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -450,11 +450,13 @@ def install_merge_actions(window: QWidget, menu: QMenu) -> list[QAction]:
             page.choose_files()
 
     actions = []
+    translate = QCoreApplication.translate  # `window.tr` would use the window's class name
     for text, shortcut, slot in (
-            (window.tr("导入报送包…"), "Ctrl+I", lambda: choose(False)),
-            (window.tr("导入文件夹中的报送包…"), "Ctrl+Shift+I", lambda: choose(True)),
-            (window.tr("收件登记"), "", lambda: show(ReceiptsPage)),
-            (window.tr("冲突"), "", lambda: show(ConflictsPage))):
+            (translate("ReturnsMenu", "导入报送包…"), "Ctrl+I", lambda: choose(False)),
+            (translate("ReturnsMenu", "导入文件夹中的报送包…"), "Ctrl+Shift+I",
+             lambda: choose(True)),
+            (translate("ReturnsMenu", "收件登记"), "", lambda: show(ReceiptsPage)),
+            (translate("ReturnsMenu", "冲突"), "", lambda: show(ConflictsPage))):
         action = QAction(text, window)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
