@@ -122,6 +122,13 @@ def test_ts_holds_every_message_of_the_sources(tmp_path: Path) -> None:
     assert sorted(shipped - found) == []
 
 
+def test_no_message_is_filed_under_a_variable_name() -> None:
+    """``window.tr("…")`` is extracted under the context "window" but looked up at run time
+    under the window's class: such calls must use QCoreApplication.translate("Ctx", "…")."""
+    contexts = {context for context, _, _ in ts_messages()}
+    assert sorted(c for c in contexts if c and not c[0].isupper()) == []
+
+
 def test_qm_is_built_from_the_ts(tmp_path: Path) -> None:
     lrelease = qt_tool("lrelease")
     if lrelease is None:
