@@ -94,3 +94,47 @@ def test_every_released_schema_upgrades_to_head_keeping_every_row(
 def test_the_stored_schemas_include_head() -> None:
     assert (SCHEMAS / f"{head_revision()}.db").is_file(), \
         "run tools/make_schema_snapshot.py after adding a migration"
+
+
+def test_an_older_file_is_backed_up_then_upgraded(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The upgrade path with a real next revision (test-only, in a copy of the scripts)."""
+    import app.services.db as dbmod
+
+    scripts = tmp_path / "migrations"
+    shutil.copytree(dbmod.MIGRATIONS, scripts)
+    head = head_revision()
+    (scripts / "versions" / "9001_test_only.py").write_text(f'''
+from alembic import op
+import sqlalchemy as sa
+
+revision = "9001"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("unit") as batch:
+        batch.add_column(sa.Column("short_name", sa.Text(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("unit") as batch:
+        batch.drop_column("short_name")
+''', "utf-8")
+    path = tmp_path / "office.db"
+    shutil.copy(SCHEMAS / f"{head}.db", path)
+    before = table_rows(path)
+    monkeypatch.setattr(dbmod, "MIGRATIONS", scripts)
+    open_database(path).dispose()
+
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "9001"
+    assert "short_name" in [r[1] for r in con.execute("PRAGMA table_info(unit)")]
+    assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+    con.close()
+    after = table_rows(path)
+    assert {t: len(r) for t, r in after.items()} == {t: len(r) for t, r in before.items()}
+    backups = list(tmp_path.glob(f"office.schema-{head}.*.bak.db"))
+    assert len(backups) == 1
+    assert table_rows(backups[0]) == before
