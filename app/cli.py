@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -21,11 +22,31 @@ class UsageError(Exception):
     pass
 
 
+# argparse's messages, in Chinese for the people who run these commands.
+_ARGPARSE_ZH = [
+    (re.compile(r"^unrecognized arguments: (.*)$"), "无法识别的参数:{0}"),
+    (re.compile(r"^the following arguments are required: (.*)$"), "缺少必需的参数:{0}"),
+    (re.compile(r"^argument (\S+): expected one argument$"), "参数 {0} 后面需要一个值"),
+    (re.compile(r"^argument (\S+): invalid choice: (.*?) \(choose from (.*)\)$"),
+     "参数 {0} 的值 {1} 无效(可选:{2})"),
+    (re.compile(r"^argument (\S+): invalid (\w+) value: (.*)$"), "参数 {0} 的值 {2} 无效"),
+    (re.compile(r"^argument (\S+): expected at least one argument$"), "参数 {0} 后面至少需要一个值"),
+]
+
+
+def _zh(message: str) -> str:
+    for pattern, text in _ARGPARSE_ZH:
+        m = pattern.match(message)
+        if m:
+            return text.format(*m.groups())
+    return message
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports a usage error in one line and exit status 2."""
+    """argparse that reports a usage error in one line (in Chinese) and exit status 2."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(message)
+        raise UsageError(_zh(message))
 
 
 def _existing_db(path: str) -> Path:

@@ -63,3 +63,12 @@ def test_usage_errors_are_one_line_and_exit_2(tmp_path: Path, args: tuple[str, .
     assert len(result.stderr.strip().splitlines()) == 1
     if "nosuch" in args:
         assert not (tmp_path / "x.db").exists()
+
+
+def test_argparse_messages_are_chinese(tmp_path: Path) -> None:
+    result = run("plan", "show", "--json")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "taizhang: 错误:缺少必需的参数:--db"
+    result = run("plan", "show", "--db", str(tmp_path / "x.db"), "--plan", "x")
+    assert result.returncode == 2
+    assert "参数 --plan 的值 'x' 无效" in result.stderr
