@@ -152,31 +152,19 @@ def build_parser() -> _Parser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_progress)
 
-    for register in EXTRA_COMMANDS:
-        register(sub, plan_sub)
+    # imported here: the feature modules take their helpers from this module
+    from app import cli_merge, cli_packets, cli_plans, cli_reports
+
+    for feature in (cli_packets, cli_merge, cli_plans, cli_reports):
+        feature.register(sub, plan_sub)
     return parser
 
 
-# Feature modules append a function (subparsers, plan_subparsers) -> None here.
-EXTRA_COMMANDS: list[Callable[[Any, Any], None]] = []
-
-
-def _load_extra_commands() -> None:
-    """Import the command modules of the features (each registers itself)."""
-    import importlib
-
-    for name in ("app.cli_packets", "app.cli_merge", "app.cli_plans", "app.cli_reports"):
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    _load_extra_commands()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

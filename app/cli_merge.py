@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.cli import EXTRA_COMMANDS, UsageError, _existing_db, _print_json
+from app.cli import UsageError, _existing_db, _print_json
 
 _PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]|H[12]))?$")
 
@@ -88,5 +88,3 @@ def register(sub: Any, _plan_sub: Any) -> None:
     p.add_argument("packets", nargs="+", metavar="PACKET", help="报送包文件或文件夹")
     p.set_defaults(func=cmd_merge)
 
-
-EXTRA_COMMANDS.append(register)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.cli import EXTRA_COMMANDS, UsageError, _existing_db, _Parser
+from app.cli import UsageError, _existing_db, _Parser
 
 _PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4]|-H[12])?$")
 
@@ -101,5 +101,3 @@ def register(sub: Any, _plan_sub: Any) -> None:
     p.add_argument("--plan", type=int)
     p.set_defaults(func=cmd_office_export)
 
-
-EXTRA_COMMANDS.append(register)

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.cli import EXTRA_COMMANDS, UsageError, _existing_db, _print_json
+from app.cli import UsageError, _existing_db, _print_json
 
 
 def _unit_map(items: list[str] | None) -> dict[str, str]:
@@ -143,5 +143,3 @@ def register(_sub: Any, plan_sub: Any) -> None:
     p.add_argument("--last", help="结束月份 YYYY-MM")
     p.set_defaults(func=cmd_plan_new)
 
-
-EXTRA_COMMANDS.append(register)

@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from app.cli import EXTRA_COMMANDS, UsageError, _existing_db, _print_json
+from app.cli import UsageError, _existing_db, _print_json
 
 _PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]|H[12]))?$")
 
@@ -122,5 +122,3 @@ def register(sub: Any, _plan_sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="输出汇总数据 JSON")
     p.set_defaults(func=cmd_report)
 
-
-EXTRA_COMMANDS.append(register)
