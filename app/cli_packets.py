@@ -10,6 +10,8 @@ from typing import Any
 
 from app.cli import UsageError, _existing_db, _Parser
 
+PREFLIGHT_SHOWN = 20  # lines of the pre-flight list printed by `office export`
+
 _PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4]|-H[12])?$")
 
 
@@ -74,7 +76,11 @@ def cmd_office_export(args: argparse.Namespace) -> int:
     print(f"已导出报送包(第 {result.revision} 版):{result.path}")
     if result.preflight:
         print(f"提醒:还有 {len(result.preflight)} 处未填或需核对:", file=sys.stderr)
-        print(preflight_text(result.preflight), file=sys.stderr)
+        shown = result.preflight[:PREFLIGHT_SHOWN]
+        print(preflight_text(shown), file=sys.stderr)
+        if len(result.preflight) > len(shown):
+            print(f"……另有 {len(result.preflight) - len(shown)} 处(在台账的填报窗口中可逐项查看)",
+                  file=sys.stderr)
     return 0
 
 
