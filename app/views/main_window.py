@@ -114,7 +114,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("数据库:{0}").format(database_location(db)))
         bus.changed.connect(self._on_changed)
         self.reload_plans()
-        self.nav.setCurrentRow(0)
+        # Nothing issued or reported yet (a new plan): the task list says more than empty charts.
+        idle = self.plan is None or latest_active_period(db, self.plan.plan.id) is None
+        tasks = self.page(TasksPage)
+        self.nav.setCurrentRow(self.pages.index(tasks) if idle and tasks else 0)
 
     # ------------------------------------------------------------ structure
 

@@ -63,3 +63,9 @@ def test_task_model_passes_qtmodeltester(qtmodeltester, tianning: Database) -> N
     model: RecordTableModel = RecordTableModel(task_columns(str))
     model.set_records(get_plan(tianning, 1).tasks)
     qtmodeltester.check(model)
+
+
+def test_a_plan_without_activity_opens_on_the_task_list(qtbot: QtBot, tianning: Database) -> None:
+    window = MainWindow(tianning)
+    qtbot.addWidget(window)
+    assert window.stack.currentWidget() is window.page(TasksPage)
