@@ -18,6 +18,11 @@ tampered with or invalid), the refusal is recorded in the packet ledger (directi
 "returned", outcome "rejected") and, while the unit has no accepted return for the
 period, its receipt shows 已拒收. A packet refused only because it belongs to another
 plan or period (last month's file) records nothing.
+
+Ledger rows written here: "<packet id>:returned:<revision>:<hash>" (outcome "applied",
+``rows`` = the values taken from the file, the base of the next merge of that packet) and
+"<packet id>:rejected:<revision>:<hash>" (outcome "rejected", ``message`` = the problems).
+The file hash in the id lets two hand-filled files of the same revision both be recorded.
 """
 
 from __future__ import annotations
