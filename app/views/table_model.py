@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QHeaderView, QTableView
 
 T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex
@@ -124,3 +125,29 @@ class RecordFilterProxy(QSortFilterProxyModel):
 
     def record(self, proxy_row: int) -> Any:
         return self.data(self.index(proxy_row, 0), RECORD_ROLE)
+
+
+def record_view(model: QSortFilterProxyModel, *, stretch: int | None = None,
+                widths: Sequence[tuple[int, int]] = (), service_order: bool = False
+                ) -> QTableView:
+    """The read-only, row-selecting, sortable table every page uses.
+
+    `service_order` keeps the order the service returned (problems first, newest first…)
+    until the user clicks a header; otherwise the first column sorts ascending.
+    """
+    table = QTableView()
+    table.setModel(model)
+    header = table.horizontalHeader()
+    if service_order:
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    table.setSortingEnabled(True)
+    if not service_order:
+        table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    table.verticalHeader().setVisible(False)
+    table.setWordWrap(False)
+    if stretch is not None:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    for column, width in widths:
+        table.setColumnWidth(column, width)
+    return table

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -19,7 +16,7 @@ from PySide6.QtWidgets import (
 from app.services.audit import AuditEntry, list_audit
 from app.views.i18n import vocab_tr
 from app.views.pages.base import Page
-from app.views.table_model import Column, RecordFilterProxy, RecordTableModel
+from app.views.table_model import Column, RecordFilterProxy, RecordTableModel, record_view
 
 LIMIT = 5000
 
@@ -60,17 +57,8 @@ class AuditPage(Page):
         self.model: RecordTableModel[AuditEntry] = RecordTableModel(audit_columns(self.tr), self)
         self.proxy = RecordFilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        # keep the service's order (problems first, newest first…) until a header is clicked
-        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(False)
-        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((0, 140), (1, 110), (2, 70), (3, 60), (4, 90), (5, 200), (7, 150)):
-            self.table.setColumnWidth(col, width)
+        self.table = record_view(self.proxy, stretch=6, service_order=True, widths=(
+            (0, 140), (1, 110), (2, 70), (3, 60), (4, 90), (5, 200), (7, 150)))
 
         filters = QHBoxLayout()
         filters.addWidget(QLabel(self.tr("单位")))

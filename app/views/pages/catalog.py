@@ -6,24 +6,13 @@ from collections import Counter
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app.services.plans import IndicatorInfo
 from app.views.i18n import vocab_tr
 from app.views.pages.base import Page
-from app.views.table_model import Column, RecordFilterProxy, RecordTableModel
+from app.views.table_model import Column, RecordFilterProxy, RecordTableModel, record_view
 from app.vocab import KIND_LABELS
-
-
-def make_table(model: RecordTableModel, proxy: RecordFilterProxy) -> QTableView:
-    proxy.setSourceModel(model)
-    table = QTableView()
-    table.setModel(proxy)
-    table.setSortingEnabled(True)
-    table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-    table.verticalHeader().setVisible(False)
-    table.setWordWrap(False)
-    return table
 
 
 @dataclass(frozen=True)
@@ -53,9 +42,8 @@ class UnitsPage(Page):
             Column(tr("别名"), lambda u: u.aliases),
         ], self)
         self.proxy = RecordFilterProxy(self)
-        self.table = make_table(self.model, self.proxy)
-        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(0, 200)
+        self.proxy.setSourceModel(self.model)
+        self.table = record_view(self.proxy, stretch=6, widths=((0, 200),), service_order=True)
         self.summary = QLabel()
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
@@ -100,11 +88,9 @@ class IndicatorsPage(Page):
             Column(tr("牵头部门"), lambda i: "、".join(i.lead)),
         ], self)
         self.proxy = RecordFilterProxy(self)
-        self.table = make_table(self.model, self.proxy)
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((0, 50), (1, 80), (2, 150), (4, 70), (5, 120), (6, 70), (7, 120),
-                           (8, 150)):
-            self.table.setColumnWidth(col, width)
+        self.proxy.setSourceModel(self.model)
+        self.table = record_view(self.proxy, stretch=3, widths=(
+            (0, 50), (1, 80), (2, 150), (4, 70), (5, 120), (6, 70), (7, 120), (8, 150)))
         self.search = QLineEdit()
         self.search.setPlaceholderText(tr("搜索指标名称、牵头部门…"))
         self.search.setClearButtonEnabled(True)

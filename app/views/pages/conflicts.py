@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -23,7 +20,7 @@ from app.views import dialogs
 from app.views.bus import Changes, bus
 from app.views.i18n import vocab_tr
 from app.views.pages.base import Page
-from app.views.table_model import Column, RecordFilterProxy, RecordTableModel
+from app.views.table_model import Column, RecordFilterProxy, RecordTableModel, record_view
 from app.vocab import CONFLICT_STATUS_LABELS
 
 
@@ -53,19 +50,8 @@ class ConflictsPage(Page):
             conflict_columns(self.tr), self)
         self.proxy = RecordFilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        # keep the service's order (problems first, newest first…) until a header is clicked
-        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((0, 110), (1, 60), (3, 90), (4, 150), (5, 150), (6, 150), (7, 90),
-                           (8, 70)):
-            self.table.setColumnWidth(col, width)
+        self.table = record_view(self.proxy, stretch=2, service_order=True, widths=(
+            (0, 110), (1, 60), (3, 90), (4, 150), (5, 150), (6, 150), (7, 90), (8, 70)))
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
         self.summary = QLabel()

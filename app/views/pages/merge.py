@@ -42,7 +42,7 @@ from app.views.bus import Changes, bus
 from app.views.i18n import period_text, vocab_tr
 from app.views.ops import run_op
 from app.views.pages.base import Page
-from app.views.table_model import Column, RecordFilterProxy, RecordTableModel
+from app.views.table_model import Column, RecordFilterProxy, RecordTableModel, record_view
 
 STATUS_COLOURS = {"new": "#DDEBFA", "applied": "#DDF3DD", "unchanged": "#EEEEEE",
                   "superseded": "#FFF1C2", "rejected": "#FFD9D6", "cancelled": "#EEEEEE"}
@@ -180,18 +180,9 @@ class MergePage(Page):
         self.model: RecordTableModel[MergeRow] = RecordTableModel(merge_columns(self.tr), self)
         self.proxy = RecordFilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        # keep the service's order (problems first, newest first…) until a header is clicked
-        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(False)
-        self.table.horizontalHeader().setSectionResizeMode(11, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((0, 230), (1, 110), (2, 80), (3, 40), (4, 100), (5, 52), (6, 52),
-                           (7, 64), (8, 40), (9, 40), (10, 40)):
-            self.table.setColumnWidth(col, width)
+        self.table = record_view(self.proxy, stretch=11, service_order=True, widths=(
+            (0, 230), (1, 110), (2, 80), (3, 40), (4, 100), (5, 52), (6, 52), (7, 64), (8, 40),
+            (9, 40), (10, 40)))
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
         self.problem_model: RecordTableModel[Problem] = RecordTableModel(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -12,7 +11,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -24,7 +22,7 @@ from app.views import dialogs
 from app.views.correction_dialog import CorrectionDialog
 from app.views.i18n import period_text, vocab_tr
 from app.views.pages.base import Page
-from app.views.table_model import Column, RecordFilterProxy, RecordTableModel
+from app.views.table_model import Column, RecordFilterProxy, RecordTableModel, record_view
 
 STATE_COLOURS = {"late": "#FFF1C2", "not_returned": "#FFD9D6", "rejected": "#FFD9D6",
                  "returned_for_fix": "#E5DAF5", "received": "#DDF3DD"}
@@ -72,7 +70,7 @@ class ReceiptsPage(Page):
         self.model: RecordTableModel[ReceiptRow] = RecordTableModel(receipt_columns(self.tr), self)
         self.proxy = RecordFilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.table = _table(self.proxy)
+        self.table = record_view(self.proxy, service_order=True)
         self.table.horizontalHeader().setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
         for col, width in ((0, 170), (1, 60), (2, 80), (3, 100), (4, 100), (5, 100), (6, 50)):
             self.table.setColumnWidth(col, width)
@@ -81,7 +79,7 @@ class ReceiptsPage(Page):
             chase_columns(self.tr), self)
         self.chase_proxy = RecordFilterProxy(self)
         self.chase_proxy.setSourceModel(self.chase_model)
-        self.chase_table = _table(self.chase_proxy)
+        self.chase_table = record_view(self.chase_proxy, service_order=True)
         self.chase_table.horizontalHeader().setSectionResizeMode(
             3, QHeaderView.ResizeMode.Stretch)
         self.chase_table.setColumnWidth(0, 150)
@@ -200,14 +198,3 @@ class ReceiptsPage(Page):
             return
         dialogs.show_info(self, self.tr("已导出:{0}").format(path))
 
-
-def _table(model: RecordFilterProxy) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    # keep the service's order (problems first, newest first…) until a header is clicked
-    table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-    table.setSortingEnabled(True)
-    table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-    table.verticalHeader().setVisible(False)
-    table.setWordWrap(False)
-    return table
