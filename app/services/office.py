@@ -23,7 +23,7 @@ import json
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
@@ -576,6 +576,21 @@ def _load(s: Session, period_key: str, plan_id: int | None
     return unit, period, _issued(s, unit.id, period)
 
 
+_Reported = TypeVar("_Reported", ProgressEntry, IndicatorValue)
+
+
+def _latest_earlier(s: Session, model: type[_Reported], id_field: str, unit_id: int,
+                    per: Period) -> dict[int, tuple[str, _Reported]]:
+    """Task/indicator id → (period key, row) of the unit's latest report before `per`."""
+    out: dict[int, tuple[str, _Reported]] = {}
+    for row, key in s.execute(
+            select(model, Period.key).join(Period, Period.id == model.period_id)
+            .where(model.unit_id == unit_id, Period.plan_id == per.plan_id,
+                   Period.start < per.start).order_by(Period.start)):
+        out[getattr(row, id_field)] = (key, row)
+    return out
+
+
 def list_tasks(db: Engine, period: str, plan_id: int | None = None) -> list[OfficeTask]:
     """The unit's task items of `period` in packet order, with this and last period's values."""
     with Session(db) as s:
@@ -585,12 +600,7 @@ def list_tasks(db: Engine, period: str, plan_id: int | None = None) -> list[Offi
             Task.uid.in_([r["key"][2:] for r in rows])))}
         entries = {e.task_id: e for e in s.scalars(select(ProgressEntry).where(
             ProgressEntry.unit_id == unit.id, ProgressEntry.period_id == per.id))}
-        previous: dict[int, tuple[str, ProgressEntry]] = {}
-        for e, key in s.execute(
-                select(ProgressEntry, Period.key).join(Period, Period.id == ProgressEntry.period_id)
-                .where(ProgressEntry.unit_id == unit.id, Period.plan_id == per.plan_id,
-                       Period.start < per.start).order_by(Period.start)):
-            previous[e.task_id] = (key, e)
+        previous = _latest_earlier(s, ProgressEntry, "task_id", unit.id, per)
         out = []
         for r in rows:
             t = tasks.get(r["key"][2:])
@@ -620,13 +630,7 @@ def list_indicators(db: Engine, period: str, plan_id: int | None = None
             Indicator.uid.in_([r["key"][2:] for r in rows])))}
         values = {v.indicator_id: v for v in s.scalars(select(IndicatorValue).where(
             IndicatorValue.unit_id == unit.id, IndicatorValue.period_id == per.id))}
-        previous: dict[int, tuple[str, IndicatorValue]] = {}
-        for v, key in s.execute(
-                select(IndicatorValue, Period.key)
-                .join(Period, Period.id == IndicatorValue.period_id)
-                .where(IndicatorValue.unit_id == unit.id, Period.plan_id == per.plan_id,
-                       Period.start < per.start).order_by(Period.start)):
-            previous[v.indicator_id] = (key, v)
+        previous = _latest_earlier(s, IndicatorValue, "indicator_id", unit.id, per)
         out = []
         for r in rows:
             ind = inds.get(r["key"][2:])
