@@ -52,7 +52,6 @@ from app.models import (
     Receipt,
     Task,
     Unit,
-    utcnow,
 )
 from app.services.corrections import flagged_cells
 from app.services.db import get_setting
@@ -627,6 +626,16 @@ def order_batch(previews: list[PacketPreview]) -> None:
 
 # ---------------------------------------------------------------- applying
 
+def received_now() -> dt.datetime:
+    """Local wall-clock time of receipt (naive), as Receipt.received_at stores it.
+
+    Deadlines are local dates ("7月5日"), so lateness and the times shown in 收件登记 and
+    the 通报 must be local too: a UTC stamp made a return at 07:30 Beijing time on the 6th
+    count as received on the 5th.
+    """
+    return dt.datetime.now().replace(microsecond=0)
+
+
 def apply_merge(db: Engine, items: Sequence[PacketPreview | str | Path], *,
                 period: str | None = None, plan_id: int | None = None,
                 reporter: Reporter | None = None, received_at: dt.datetime | None = None,
@@ -655,7 +664,7 @@ def apply_merge(db: Engine, items: Sequence[PacketPreview | str | Path], *,
             results.extend(_cancelled(p) for p in previews[i:])
             return results
         results.append(_apply_one(db, preview, period, plan_id, caches,
-                                  received_at or utcnow(), actor))
+                                  received_at or received_now(), actor))
     reporter.step(total, total, "导入完成")
     return results
 

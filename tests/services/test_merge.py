@@ -676,3 +676,20 @@ def test_superseded_exits_1(issued_set: IssuedSet, tmp_path: Path,
     assert cli_main(["merge", "--db", str(db_path), "--json", str(r1)]) == 1
     out = capsys.readouterr().out
     assert '"superseded"' in out
+
+
+def test_receipt_time_is_local_wall_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deadlines are local dates: 07:30 in Beijing on the 6th is late for a due date of the 5th."""
+    import time
+
+    from app.models import utcnow
+    from app.services.merge import received_now
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        offset = received_now() - utcnow()
+        assert abs(offset.total_seconds() - 8 * 3600) < 60
+    finally:
+        monkeypatch.undo()
+        time.tzset()
