@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from merge_helpers import issue, office_return, row_keys
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,13 +22,6 @@ from app.views.table_model import RecordTableModel
 
 PERIOD = "2021-06"
 
-
-@pytest.fixture(autouse=True)
-def _background_work_ends_first(qtbot: QtBot) -> Iterator[None]:
-    """Let every page's background job (e.g. the 看板's charts) finish before the window
-    is torn down, so no worker emits into a deleted handle."""
-    yield
-    QThreadPool.globalInstance().waitForDone(30000)
 
 
 def _set(db: Database, unit: str, key: str, **values: object) -> None:

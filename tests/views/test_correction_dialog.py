@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
 from merge_helpers import fill_by_hand, issue, row_keys
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.services.corrections import list_flags, reported_fields
@@ -24,11 +23,6 @@ from app.views.table_model import RecordTableModel
 PERIOD = "2021-06"
 UNIT = "茶山街道"
 
-
-@pytest.fixture(autouse=True)
-def _background_work_ends_first(qtbot: QtBot) -> Iterator[None]:
-    yield
-    QThreadPool.globalInstance().waitForDone(30000)
 
 
 @pytest.fixture

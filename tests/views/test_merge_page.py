@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from merge_helpers import TOWNS, fill_by_hand, issue, row_keys, table_dump
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QThreadPool, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from pytestqt.qtbot import QtBot
 
@@ -21,13 +20,6 @@ from app.views.table_model import RecordTableModel
 
 PERIOD = "2021-06"
 
-
-@pytest.fixture(autouse=True)
-def _background_work_ends_first(qtbot: QtBot) -> Iterator[None]:
-    """Let every page's background job (e.g. the 看板's charts) finish before the window
-    is torn down, so no worker emits into a deleted handle."""
-    yield
-    QThreadPool.globalInstance().waitForDone(30000)
 
 
 @pytest.fixture

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-from PySide6.QtCore import QThreadPool
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,13 +19,6 @@ from app.views.plan_editing import (
     TaskDialog,
     UnitDialog,
 )
-
-
-@pytest.fixture(autouse=True)
-def _no_worker_left_behind(qtbot: QtBot) -> Iterator[None]:
-    yield
-    QThreadPool.globalInstance().waitForDone(30000)
-    qtbot.wait(50)
 
 
 def open_page(qtbot: QtBot, db: Database) -> tuple[MainWindow, PlanEditPage]:

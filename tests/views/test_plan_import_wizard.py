@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QStyleOptionViewItem, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -21,13 +20,6 @@ from app.views.plan_import_wizard import ChoiceDelegate, PlanImportDialog, UnitD
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "plans"
 
-
-@pytest.fixture(autouse=True)
-def _no_worker_left_behind(qtbot: QtBot) -> Iterator[None]:
-    """Background work (the import, pages refreshing) ends before the window goes."""
-    yield
-    QThreadPool.globalInstance().waitForDone(30000)
-    qtbot.wait(50)
 
 
 def open_wizard(qtbot: QtBot, db: Database, monkeypatch: pytest.MonkeyPatch,

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
 from merge_helpers import TOWNS, fill_by_hand, issue, row_keys
-from PySide6.QtCore import QThreadPool
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
@@ -24,13 +22,6 @@ from app.views.table_model import RecordTableModel
 
 PERIOD = "2021-06"
 
-
-@pytest.fixture(autouse=True)
-def _background_work_ends_first(qtbot: QtBot) -> Iterator[None]:
-    """Let every page's background job (e.g. the 看板's charts) finish before the window
-    is torn down, so no worker emits into a deleted handle."""
-    yield
-    QThreadPool.globalInstance().waitForDone(30000)
 
 
 @pytest.fixture
