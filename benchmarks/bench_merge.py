@@ -33,12 +33,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import python_calamine
 
 from app.services.db import open_database
-from app.services.issue import issue_packets
-from app.services.merge import apply_merge, plan_merge
+from app.services.district.issue import issue_packets
+from app.services.district.merge import apply_merge, plan_merge
 from app.services.packets.format import SHEET_MANIFEST, SHEET_TASKS
 from app.services.packets.reader import read_packet
 from app.services.packets.writer import packet_bytes
-from app.services.plans import insert_plan
+from app.services.plans.query import insert_plan
 
 TEXT = "持续开展重点行业专项整治,结合化工整治目标完成VOCs治理,巡查发现问题{0}处并已整改到位。"
 

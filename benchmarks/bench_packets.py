@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 import python_calamine
 from packet_helpers import sample_manifest, sample_rows, sealed
 
+from app.core.vocab import STATUS_LABELS
 from app.services.packets.format import (
     FIRST_DATA_ROW,
     INPUT_HEADERS,
@@ -38,7 +39,6 @@ from app.services.packets.format import (
 )
 from app.services.packets.reader import read_packet
 from app.services.packets.writer import packet_bytes
-from app.vocab import STATUS_LABELS
 
 
 def median_ms(fn: Callable[[], object], runs: int) -> float:

@@ -42,8 +42,8 @@ from sqlalchemy.orm import Session
 
 from app.models import IndicatorValue, Period, ProgressEntry, Receipt, Task, Unit
 from app.services.db import open_database
-from app.services.plans import insert_plan
-from app.services.summary import period_summary
+from app.services.plans.query import insert_plan
+from app.services.reports.summary import period_summary
 
 PROBLEMS = ("资金未到位,项目推进缓慢。", "涉及企业搬迁,协调难度大。", "施工许可手续尚在办理。",
             "第三方单位人员不足,进度滞后。")
@@ -181,12 +181,12 @@ def main() -> int:
     results.append((f"period_summary(unit={one!r})",
                     median_ms(lambda: period_summary(engine, key, unit=one), args.runs), "A+B"))
     summary = period_summary(engine, key)
-    from app.services.charts import CHARTS, build_figure, figure_png
+    from app.services.reports.charts import CHARTS, build_figure, figure_png
 
     figure_png(build_figure("trend", summary), 100)  # import matplotlib outside the timing
     results.append(("5 chart figures built and drawn to PNG (100 dpi)", median_ms(
         lambda: [figure_png(build_figure(n, summary), 100) for n in CHARTS], 3), "A"))
-    from app.services.report_xlsx import write_summary_workbook
+    from app.services.reports.workbook import write_summary_workbook
 
     out = folder / "h.xlsx"
     results.append(("汇总表 written (30,000 task rows)", median_ms(

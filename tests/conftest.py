@@ -20,7 +20,7 @@ import sys  # noqa: E402
 import pytest  # noqa: E402
 
 from app.services.db import Database, open_database  # noqa: E402
-from app.services.examples import load_example  # noqa: E402
+from app.services.plans.examples import load_example  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -36,7 +36,7 @@ def copy_sqlite(src: Path, dest: Path) -> None:
 
 
 # Collect garbage only between tests, on the main thread (as the app does with
-# app.views.gc_guard): a collection triggered inside a worker thread would finalise Qt
+# app.views.widgets.gc_guard): a collection triggered inside a worker thread would finalise Qt
 # objects left over from earlier tests off the GUI thread.
 gc.disable()
 

@@ -17,8 +17,8 @@ from typing import Any
 import openpyxl
 
 from app.services.db import Database, open_database
-from app.services.issue import issue_packets
-from app.services.office import export_packet, open_packet, save_indicator, save_task
+from app.services.district.issue import issue_packets
+from app.services.office.forms import export_packet, open_packet, save_indicator, save_task
 from app.services.packets.format import (
     INPUT_HEADERS,
     KEY_HEADER,
@@ -56,7 +56,7 @@ def table_dump(db: Database | Path, skip: Iterable[str] = ()) -> dict[str, list[
 # ---------------------------------------------------------------- by hand (Excel-like)
 
 def _cell_text(field: str, value: Any) -> Any:
-    from app.vocab import STATUS_LABELS
+    from app.core.vocab import STATUS_LABELS
 
     if field == "status" and value in STATUS_LABELS:
         return STATUS_LABELS[value]

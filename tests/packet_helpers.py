@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from app.services.db import Database
 from app.services.packets.format import Manifest, PacketRow, PlanMeta, indicator_key, task_key
 from app.services.packets.seal import compute_seal
-from app.services.plans import insert_plan
+from app.services.plans.query import insert_plan
 
 SECRET = "s3cret-of-the-district"
 

@@ -118,8 +118,8 @@ def seed_progress(engine: Engine, plan_id: int = 1, periods: tuple[str, ...] = P
                   seed: int = 7) -> Seeded:
     """Write entries, receipts and indicator values for `periods` of the tianning plan."""
     from app.models import Indicator, IndicatorValue, Packet, Period, ProgressEntry, Receipt
-    from app.services.plans import load_plan
-    from app.services.progress_query import reporting_units
+    from app.services.district.progress import reporting_units
+    from app.services.plans.query import load_plan
 
     rng = random.Random(seed)
     out = Seeded(periods, MISSING, LATE, BEHIND, OVERDUE)

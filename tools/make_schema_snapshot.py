@@ -27,7 +27,7 @@ from app.models import (  # noqa: E402
     Setting,
 )
 from app.services.db import head_revision, open_database  # noqa: E402
-from app.services.plans import insert_plan  # noqa: E402
+from app.services.plans.query import insert_plan  # noqa: E402
 
 SPEC = {
     "title": "常州市天宁区生态文明建设示范区创建实施方案(2020-2023年)",

@@ -19,10 +19,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PySide6.QtCore import QTimer
 
-from app.services import office
 from app.services.db import open_database
-from app.services.examples import load_example
-from app.services.issue import issue_packets
+from app.services.district.issue import issue_packets
+from app.services.office import forms as office
+from app.services.plans.examples import load_example
 from app.views.app import make_application
 
 UNIT = "青龙街道"
@@ -89,7 +89,7 @@ def main() -> int:
     app = make_application()
     tmp = tempfile.TemporaryDirectory()
     path = Path(args.db) if args.db else build(Path(tmp.name))
-    from app.views.office_window import OfficeWindow
+    from app.views.office.window import OfficeWindow
 
     window = OfficeWindow(open_database(path, create=False), today=dt.date(2021, 7, 2))
     w, h = (int(x) for x in args.size.split("x"))

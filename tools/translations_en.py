@@ -572,7 +572,7 @@ EN: dict[str, str] = {
     "yyyy年M月": "MMM yyyy",
     "{0}年{1}": "{1} {0}",
     "{0}年": "{0}",
-    # ------------------------------------------------------------ vocabulary (app/vocab.py)
+    # ------------------------------------------------------------ vocabulary (app/core/vocab.py)
     "未启动": "Not started",
     "推进中": "In progress",
     "已完成": "Completed",

@@ -18,8 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.vocab import FREQUENCIES, ROLES, UNIT_KINDS
 from app.models.base import Base
-from app.vocab import FREQUENCIES, ROLES, UNIT_KINDS
 
 __all__ = ["FREQUENCIES", "ROLES", "UNIT_KINDS"]
 

@@ -19,9 +19,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.vocab import INDICATOR_FIELDS, PROGRESS_FIELDS, STATUS_LABELS, STATUSES
 from app.models.base import Base
 from app.models.plan import utcnow
-from app.vocab import INDICATOR_FIELDS, PROGRESS_FIELDS, STATUS_LABELS, STATUSES
 
 __all__ = ["INDICATOR_FIELDS", "PROGRESS_FIELDS", "STATUSES", "STATUS_LABELS"]
 

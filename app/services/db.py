@@ -20,7 +20,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect, select
 from sqlalchemy.orm import Session
 
-from app.errors import UserFacingError
+from app.core.errors import UserFacingError
 from app.models import Base, Setting
 
 log = logging.getLogger(__name__)

@@ -12,12 +12,12 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QSettings, QTranslato
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
-from app.errors import UserFacingError
-from app.services import fonts
+from app.core.errors import UserFacingError
 from app.services.db import Database, open_database
-from app.services.examples import load_example
+from app.services.plans.examples import load_example
+from app.services.reports import fonts
 from app.views import ops
-from app.views.gc_guard import GuiThreadCollector
+from app.views.widgets.gc_guard import GuiThreadCollector
 
 log = logging.getLogger(__name__)
 APP_NAME = "Taizhang"
@@ -108,10 +108,10 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 def main_window_for(db: Database) -> QMainWindow:
     """District window, or the office clerk's window for an office database."""
-    from app.services.office import database_role
+    from app.services.office.forms import database_role
 
     if database_role(db) == "office":
-        from app.views.office_window import OfficeWindow
+        from app.views.office.window import OfficeWindow
 
         return OfficeWindow(db)
     from app.views.main_window import MainWindow

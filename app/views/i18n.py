@@ -25,12 +25,12 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QHeaderView, QMenu, QMessageBox, QTableView, QWidget
 
-from app.services.plans import period_label
+from app.services.plans.query import period_label
 
 LANGUAGES = (("zh", "中文"), ("en", "English"))
 QM_NAME = "taizhang_en.qm"
 
-# Every label of app/vocab.py that views show (tests/views/test_i18n.py keeps this complete),
+# Every label of app/core/vocab.py that views show (tests/views/test_i18n.py keeps this complete),
 # and a few data values shown as they are stored (indicator attributes, problem levels).
 VOCAB = (
     # statuses, roles, unit kinds, frequencies
@@ -79,7 +79,7 @@ _HALVES = tuple(str(h) for h in (QT_TRANSLATE_NOOP("Period", "上半年"),
 
 
 def vocab_tr(label: str) -> str:
-    """A vocabulary label (app.vocab) in the interface language; unknown text unchanged."""
+    """A vocabulary label (app.core.vocab) in the interface language; unknown text unchanged."""
     return QCoreApplication.translate("Vocab", label) if label else label
 
 

@@ -21,21 +21,21 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.db import Database, database_location
-from app.services.plans import PlanInfo, get_plan, list_plans
-from app.services.progress_query import latest_active_period
+from app.services.district.progress import latest_active_period
+from app.services.plans.query import PlanInfo, get_plan, list_plans
 from app.views.bus import Changes, bus
+from app.views.district.audit_page import AuditPage
+from app.views.district.conflicts_page import ConflictsPage
+from app.views.district.issue_page import IssuePage
+from app.views.district.merge_page import MergePage
+from app.views.district.receipts_page import ReceiptsPage
 from app.views.i18n import fit_columns, period_text
-from app.views.pages.audit import AuditPage
-from app.views.pages.base import Context, Page
-from app.views.pages.catalog import IndicatorsPage, UnitsPage
-from app.views.pages.conflicts import ConflictsPage
-from app.views.pages.dashboard import DashboardPage
-from app.views.pages.issue import IssuePage
-from app.views.pages.merge import MergePage
-from app.views.pages.plan_edit import PlanEditPage
-from app.views.pages.receipts import ReceiptsPage
-from app.views.pages.report import ReportPage, install_report_menu
-from app.views.pages.tasks import TasksPage
+from app.views.plans.catalog_page import IndicatorsPage, UnitsPage
+from app.views.plans.edit_page import PlanEditPage
+from app.views.plans.tasks_page import TasksPage
+from app.views.reports.dashboard_page import DashboardPage
+from app.views.reports.report_page import ReportPage, install_report_menu
+from app.views.widgets.page import Context, Page
 
 # Page titles are class attributes, shown through the "Navigation" context: a new page's
 # title goes into this list too (tests/views/test_i18n.py checks that every page has one).
@@ -142,14 +142,14 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         self.file_menu.addAction(quit_action)
-        from app.views.office_window import install_office_entry
+        from app.views.office.window import install_office_entry
 
         self.office_entry = install_office_entry(self, self.file_menu)
         install_report_menu(self)
-        from app.views.plan_editing import install_plan_actions
+        from app.views.plans.edit_page import install_plan_actions
 
         self.plan_actions = install_plan_actions(self, self.plan_menu)
-        from app.views.pages.merge import install_merge_actions
+        from app.views.district.merge_page import install_merge_actions
 
         self.merge_actions = install_merge_actions(self, self.report_menu)
         about = QAction(self.tr("关于台账"), self)
@@ -161,7 +161,7 @@ class MainWindow(QMainWindow):
 
     def _about(self) -> None:
         from app import __version__
-        from app.views.dialogs import show_info
+        from app.views.widgets.dialogs import show_info
 
         show_info(self, self.tr("台账 {0}\n任务进展离线填报与汇总").format(__version__))
 

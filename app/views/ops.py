@@ -14,8 +14,8 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from app.errors import UserFacingError
-from app.services.progress import Cancelled, Reporter
+from app.core.errors import UserFacingError
+from app.core.jobs import Cancelled, Reporter
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +117,7 @@ def run_op(
     if on_failure is not None:
         sig.failed.connect(on_failure)
     elif parent is not None:
-        from app.views.dialogs import show_error
+        from app.views.widgets.dialogs import show_error
 
         sig.failed.connect(lambda exc: show_error(parent, exc))
     if on_cancel is not None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
-from app.errors import UserFacingError
+from app.core.errors import UserFacingError
 from app.models import Base
 from app.services.db import head_revision, open_database
 

@@ -17,11 +17,11 @@ from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, QTranslator
 from PySide6.QtWidgets import QAbstractButton, QApplication, QMenu, QMessageBox, QTableView
 from pytestqt.qtbot import QtBot
 
-import app.vocab as vocab
-from app.services import office
+import app.core.vocab as vocab
 from app.services.db import Database, open_database
-from app.services.issue import issue_packets
-from app.services.plans import period_label
+from app.services.district.issue import issue_packets
+from app.services.office import forms as office
+from app.services.plans.query import period_label
 from app.views.i18n import (
     choose_language,
     install_translator,
@@ -30,8 +30,8 @@ from app.views.i18n import (
     vocab_tr,
 )
 from app.views.main_window import PAGE_FACTORIES, MainWindow
-from app.views.office_window import OfficeWindow, due_text
-from app.views.pages.tasks import TasksPage
+from app.views.office.window import OfficeWindow, due_text
+from app.views.plans.tasks_page import TasksPage
 
 ROOT = Path(__file__).resolve().parents[2]
 TS = ROOT / "app" / "resources" / "translations" / "taizhang_en.ts"

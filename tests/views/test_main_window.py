@@ -3,11 +3,11 @@ from __future__ import annotations
 from pytestqt.qtbot import QtBot
 
 from app.services.db import Database
-from app.services.plans import get_plan
+from app.services.plans.query import get_plan
 from app.views.main_window import MainWindow
-from app.views.pages.catalog import IndicatorsPage, UnitsPage
-from app.views.pages.tasks import TasksPage, task_columns
-from app.views.table_model import RecordTableModel
+from app.views.plans.catalog_page import IndicatorsPage, UnitsPage
+from app.views.plans.tasks_page import TasksPage, task_columns
+from app.views.widgets.table_model import RecordTableModel
 
 
 def test_window_shows_the_plan_and_filters_tasks(qtbot: QtBot, tianning: Database) -> None:

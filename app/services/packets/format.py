@@ -5,7 +5,7 @@ lives here; docs/packet-format.md describes the same thing for people.
 
 Values travel as JSON-friendly Python values in both directions (``PacketRow.values``):
 
-* task rows ("T:<task uid>"): ``status`` (code from ``app.vocab.STATUSES`` or None),
+* task rows ("T:<task uid>"): ``status`` (code from ``app.core.vocab.STATUSES`` or None),
   ``percent`` (float 0–100 or None), ``progress``/``problems``/``next_steps``/
   ``responsible``/``phone`` (str, "" when empty), ``completed_on`` (ISO "YYYY-MM-DD" or None);
 * indicator rows ("I:<indicator uid>"): ``value`` (str as reported, numbers normalised:
@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.vocab import FIELD_LABELS, ROLE_LABELS, STATUS_BY_LABEL, STATUS_LABELS, STATUSES
+from app.core.vocab import FIELD_LABELS, ROLE_LABELS, STATUS_BY_LABEL, STATUS_LABELS, STATUSES
 
 FORMAT_NAME = "taizhang-packet"
 FORMAT_VERSION = 1

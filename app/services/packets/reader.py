@@ -32,7 +32,7 @@ from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from app.errors import UserFacingError
+from app.core.errors import UserFacingError
 from app.services.packets.format import (
     COMMENT_HEADER,
     FORMAT_NAME,

@@ -25,7 +25,8 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from app.errors import UserFacingError
+from app.core.errors import UserFacingError
+from app.core.vocab import STATUS_LABELS
 from app.services.packets.format import (
     COMMENT_HEADER,
     DATE_MAX,
@@ -50,8 +51,7 @@ from app.services.packets.format import (
     PacketRow,
 )
 from app.services.packets.seal import canonical, fixed_hash
-from app.services.plans import period_label
-from app.vocab import STATUS_LABELS
+from app.services.plans.query import period_label
 
 FONT = "宋体"
 TASK_WIDTHS = {"code": 6, "section": 12, "text": 40, "role": 8, "deadline": 9, "target": 14,

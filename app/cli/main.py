@@ -1,0 +1,92 @@
+"""Command line: the GUI by default, batch subcommands for headless work (see BRIEF.md)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from app.cli import district, office, plans, reports
+from app.cli.common import USAGE_ERROR, Parser, UsageError
+from app.core.errors import UserFacingError
+
+log = logging.getLogger("taizhang")
+
+# ---------------------------------------------------------------- commands
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from app.services.db import open_database
+    from app.services.plans.examples import example_spec, load_example
+
+    path = Path(args.db)
+    if path.exists() and path.stat().st_size > 0:
+        raise UsageError(f"文件已存在,不会覆盖:{path}")
+    if args.example:
+        example_spec(args.example)  # unknown name: fail before creating the file
+    engine = open_database(path)
+    if args.example:
+        plan_id = load_example(engine, args.example)
+        print(f"已创建 {path},示例方案 {args.example}(方案编号 {plan_id})")
+    else:
+        print(f"已创建 {path}")
+    return 0
+
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="taizhang", description="台账:任务进展离线填报与汇总")
+    parser.add_argument("--db", help="数据库文件")
+    parser.add_argument("--lang", choices=("zh", "en"),
+                        help="界面语言(只用于图形界面;默认用上次在“帮助 › 语言”中的选择)")
+    sub = parser.add_subparsers(dest="command", parser_class=Parser)
+
+    p = sub.add_parser("init", help="新建数据库")
+    p.add_argument("--db", required=True)
+    p.add_argument("--example", help="载入内置示例方案(tianning、zhonglou)")
+    p.set_defaults(func=cmd_init)
+
+    plan = sub.add_parser("plan", help="方案")
+    plan_sub = plan.add_subparsers(dest="plan_command", parser_class=Parser, required=True)
+
+    for feature in (district, office, plans, reports):
+        feature.register(sub, plan_sub)
+    return parser
+
+
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    """Parse the command line; raises UsageError (in Chinese) on a bad one."""
+    return build_parser().parse_args(list(argv))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run one parsed subcommand; a user's mistake is one Chinese line, never a traceback."""
+    try:
+        result: int = args.func(args)
+        return result
+    except UsageError as exc:
+        return usage_error(exc)
+    except UserFacingError as exc:
+        print(f"taizhang: {exc}", file=sys.stderr)
+        return 1
+
+
+def usage_error(exc: UsageError) -> int:
+    print(f"taizhang: 错误:{exc}", file=sys.stderr)
+    return USAGE_ERROR
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The headless entry point: every subcommand, no window."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        args = parse(argv)
+    except UsageError as exc:
+        return usage_error(exc)
+    if args.command is None:
+        return usage_error(UsageError("缺少子命令(图形界面请运行 main.py 或 taizhang)"))
+    return run(args)

@@ -1,0 +1,357 @@
+"""Issuing packets at the district: one workbook per unit for a plan and period.
+
+Each file is written atomically (temporary file, then replace) and only then recorded in
+the ledger (``Packet``, direction "issued"), one small transaction per packet, so a
+cancel leaves no partial file and the ledger lists exactly the packets written. The
+ledger row's ``rows`` holds the input values written into the packet (the carry-forward):
+the district merge uses them as the base of its three-way merge.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from app.core.errors import UserFacingError
+from app.core.jobs import Reporter
+from app.core.vocab import ROLES
+from app.models import (
+    IndicatorValue,
+    Packet,
+    Period,
+    Plan,
+    ProgressEntry,
+    Receipt,
+    Unit,
+    UnitAlias,
+)
+from app.services.district.progress import reporting_units, resolve_plan_period
+from app.services.packets.format import (
+    Manifest,
+    PacketRow,
+    PlanMeta,
+    empty_indicator_values,
+    empty_task_values,
+    indicator_key,
+    role_text,
+    task_key,
+)
+from app.services.packets.seal import compute_seal
+from app.services.packets.writer import WrittenFile, apply_corrections, atomic_write, packet_bytes
+from app.services.plans.query import PeriodInfo, PlanInfo, load_plan
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+CARRIED_FIELDS = ("status", "percent", "responsible", "phone")
+
+
+def _app_version() -> str:
+    from app import __version__
+
+    return str(__version__)
+
+
+@dataclass(frozen=True)
+class IssueCandidate:
+    """A unit that can get a packet: how many task items/indicators it would carry."""
+
+    unit_id: int
+    name: str
+    kind: str
+    tasks: int
+    indicators: int
+    last_issued_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class IssuedPacket:
+    unit: str
+    path: Path
+    packet_id: str  # the ledger id "<packet uid>:issued:0"
+    packet_uid: str
+    tasks: int
+    indicators: int
+    sha256: str
+
+
+@dataclass
+class IssueResult:
+    plan_id: int
+    period: str
+    folder: Path
+    packets: list[IssuedPacket] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # unit, reason
+
+
+def packet_file_name(period: str, unit: str, plan_title: str) -> str:
+    """期间_单位_方案.xlsx, safe on Windows (no \\ / : * ? " < > |), plan title shortened."""
+    title = re.sub(r"[((].*?[))]", "", plan_title).strip() or plan_title
+    parts = [_UNSAFE.sub("-", p).strip(" .") for p in (period, unit, title[:30])]
+    return "_".join(p for p in parts if p) + ".xlsx"
+
+
+def _deadline_end(deadline: str | None) -> dt.date | None:
+    if not deadline:
+        return None
+    m = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", deadline.strip())
+    if not m:
+        return None
+    y, mo = int(m.group(1)), int(m.group(2))
+    if not 1 <= mo <= 12:
+        return None
+    if m.group(3):
+        try:
+            return dt.date(y, mo, int(m.group(3)))
+        except ValueError:
+            return None
+    nxt = dt.date(y + mo // 12, mo % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def entry_values(e: ProgressEntry) -> dict[str, Any]:
+    """A progress entry as packet values (JSON-friendly)."""
+    return {"status": e.status, "percent": e.percent, "progress": e.progress or "",
+            "problems": e.problems or "", "next_steps": e.next_steps or "",
+            "responsible": e.responsible or "", "phone": e.phone or "",
+            "completed_on": e.completed_on.isoformat() if e.completed_on else None}
+
+
+class _History:
+    """What the district holds for a plan up to a period, loaded once for all units."""
+
+    def __init__(self, session: Session, plan_id: int, period: PeriodInfo) -> None:
+        self.current: dict[tuple[int, int], dict[str, Any]] = {}
+        self.previous: dict[tuple[int, int], dict[str, Any]] = {}
+        self.ind_current: dict[tuple[int, int], dict[str, Any]] = {}
+        self.ind_previous: dict[tuple[int, int], dict[str, Any]] = {}
+        for e, pid in session.execute(
+                select(ProgressEntry, Period.id).join(Period, Period.id == ProgressEntry.period_id)
+                .where(Period.plan_id == plan_id, Period.start <= period.start)
+                .order_by(Period.start)):
+            target = self.current if pid == period.id else self.previous
+            target[(e.unit_id, e.task_id)] = entry_values(e)
+        for v, pid in session.execute(
+                select(IndicatorValue, Period.id)
+                .join(Period, Period.id == IndicatorValue.period_id)
+                .where(Period.plan_id == plan_id, Period.start <= period.start)
+                .order_by(Period.start)):
+            target = self.ind_current if pid == period.id else self.ind_previous
+            if v.value or v.note or pid == period.id:
+                target[(v.unit_id, v.indicator_id)] = {"value": v.value or "", "note": v.note or ""}
+
+
+def build_rows(plan: PlanInfo, period: PeriodInfo, unit_id: int, unit: str, history: _History,
+               *, current_values: bool = False) -> list[PacketRow]:
+    """The unit's rows: its task items (any role) then the indicators it leads.
+
+    Normal packets carry forward (see docs/packet-format.md); `current_values` (correction
+    packets) pre-fills every field with what the district holds for this period.
+    """
+    rows: list[PacketRow] = []
+    for t in plan.tasks:
+        roles = [r for r in ROLES if unit in getattr(t, r)]
+        if not roles:
+            continue
+        now = history.current.get((unit_id, t.id))
+        if current_values or now is not None:
+            values = dict(now) if now is not None else empty_task_values()
+        else:
+            values = empty_task_values()
+            before = history.previous.get((unit_id, t.id))
+            if before is not None:
+                for f in CARRIED_FIELDS:
+                    values[f] = before[f]
+                if before["status"] == "completed":
+                    values["completed_on"] = before["completed_on"]
+        end = _deadline_end(t.deadline)
+        overdue = bool(end and end < period.end
+                       and values.get("status") not in ("completed", "ongoing"))
+        fixed = {"code": t.code, "section": t.section, "text": t.text,
+                 "role": role_text(roles), "roles": roles, "lead": list(t.lead),
+                 "cooperating": list(t.cooperating), "implementing": list(t.implementing),
+                 "deadline": t.deadline or "", "target": t.target or "", "overdue": overdue}
+        rows.append(PacketRow(task_key(t.uid), fixed, values))
+    parents = {i.parent_id for i in plan.indicators if i.parent_id is not None}
+    names = {i.id: i.name for i in plan.indicators}
+    for ind in plan.indicators:
+        if unit not in ind.lead or ind.id in parents:
+            continue  # a group heading (e.g. 7 环境空气质量) is reported through its children
+        prev = history.ind_previous.get((unit_id, ind.id))
+        now = history.ind_current.get((unit_id, ind.id))
+        values = dict(now) if now is not None else empty_indicator_values()
+        fixed = {"code": ind.code, "name": ind.name, "unit": ind.unit or "",
+                 "standard": ind.standard or "", "attribute": ind.attribute or "",
+                 "target": ind.target or "", "previous": prev["value"] if prev else "",
+                 "numeric": ind.threshold is not None,
+                 "group": names.get(ind.parent_id, "") if ind.parent_id else "",
+                 "domain": ind.domain, "category": ind.category, "target_year": ind.target_year}
+        rows.append(PacketRow(indicator_key(ind.uid), fixed, values))
+    return rows
+
+
+def _manifest(plan: Plan, period: PeriodInfo, unit: Unit, kind: str,
+              packet_uid: str) -> Manifest:
+    return Manifest(
+        packet_id=packet_uid,
+        plan=PlanMeta(uid=plan.uid, title=plan.title, issuer=plan.issuer, office=plan.office,
+                      frequency=plan.frequency, deadline_day=plan.deadline_day),
+        unit=unit.name, unit_kind=unit.kind, period=period.key, period_start=period.start,
+        period_end=period.end, period_due=period.due, direction="issued", kind=kind,
+        revision=0, app_version=_app_version())
+
+
+def _record(session: Session, manifest: Manifest, plan_id: int, unit_id: int, period_id: int,
+            rows: list[PacketRow], written: WrittenFile) -> str:
+    packet_id = f"{manifest.packet_id}:issued:0"
+    session.add(Packet(id=packet_id, packet_uid=manifest.packet_id, plan_id=plan_id,
+                       unit_id=unit_id, period_id=period_id, direction="issued",
+                       kind=manifest.kind, revision=0, file_name=written.path.name,
+                       file_hash=written.sha256, outcome="issued",
+                       rows={r.key: r.values for r in rows}))
+    if manifest.kind == "correction":
+        # 收件登记 derives "issued" from this ledger; a correction reopens an accepted return
+        receipt = session.scalar(select(Receipt).where(Receipt.unit_id == unit_id,
+                                                       Receipt.period_id == period_id))
+        if receipt is not None:
+            receipt.state = "returned_for_fix"
+    return packet_id
+
+
+def _write_and_record(engine: Engine, plan: Plan, period: PeriodInfo, unit: Unit, rows: list[PacketRow], path: Path, kind: str) -> IssuedPacket:
+    packet_uid = uuid.uuid4().hex
+    manifest = _manifest(plan, period, unit, kind, packet_uid)
+    manifest = replace(manifest, seal=compute_seal(plan.secret, manifest, rows))
+    written = atomic_write(path, packet_bytes(manifest, rows))
+    try:
+        with Session(engine) as s, s.begin():
+            packet_id = _record(s, manifest, plan.id, unit.id, period.id, rows, written)
+    except BaseException:
+        written.path.unlink(missing_ok=True)  # the ledger lists only packets that exist
+        raise
+    return IssuedPacket(unit.name, written.path, packet_id, packet_uid,
+                        sum(r.is_task for r in rows), sum(not r.is_task for r in rows),
+                        written.sha256)
+
+
+def _find_unit(session: Session, name: str) -> Unit:
+    unit = session.scalar(select(Unit).where(Unit.name == name.strip()))
+    if unit is None:
+        unit = session.scalar(select(Unit).join(UnitAlias, UnitAlias.unit_id == Unit.id)
+                              .where(UnitAlias.alias == name.strip()))
+    if unit is None:
+        raise UserFacingError(f"没有名为“{name}”的单位。")
+    return unit
+
+
+def issue_candidates(engine: Engine, plan_id: int, period_id: int | None = None
+                     ) -> list[IssueCandidate]:
+    """Units expected to report (task assignments or indicator leads), in plan order, with
+    when each was last issued a packet (for `period_id` if given; local time)."""
+    with Session(engine) as s:
+        info = load_plan(s, plan_id)
+        query = select(Packet.unit_id, func.max(Packet.created_at)).where(
+            Packet.plan_id == plan_id, Packet.direction == "issued")
+        if period_id is not None:
+            query = query.where(Packet.period_id == period_id)
+        last = {unit_id: _local(at) for unit_id, at in s.execute(query.group_by(Packet.unit_id))}
+        out = []
+        parents = {i.parent_id for i in info.indicators if i.parent_id is not None}
+        for u in reporting_units(s, plan_id):
+            n_tasks = sum(u.name in t.units() for t in info.tasks)
+            n_inds = sum(u.name in i.lead and i.id not in parents for i in info.indicators)
+            out.append(IssueCandidate(u.id, u.name, u.kind, n_tasks, n_inds, last.get(u.id)))
+        return out
+
+
+def _local(utc: dt.datetime) -> dt.datetime:
+    """The database keeps naive UTC; people read local time."""
+    return utc.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
+
+
+def issue_packets(engine: Engine, period_key: str, out_dir: Path | str, *,
+                  plan_id: int | None = None, units: list[str] | None = None,
+                  reporter: Reporter | None = None) -> IssueResult:
+    """Write one packet per unit (default: every unit expected to report) into `out_dir`.
+
+    Raises Cancelled (through `reporter`) between packets; what was written before stays
+    written and recorded.
+    """
+    reporter = reporter or Reporter()
+    folder = Path(out_dir)
+    with Session(engine) as s:
+        period_row = resolve_plan_period(s, period_key, plan_id)
+        plan = s.get(Plan, period_row.plan_id)
+        assert plan is not None
+        s.expunge(plan)
+        info = load_plan(s, plan.id)
+        period = next(p for p in info.periods if p.id == period_row.id)
+        if units:
+            chosen = []
+            for name in units:
+                unit = _find_unit(s, name)
+                if unit not in chosen:
+                    chosen.append(unit)
+        else:
+            chosen = reporting_units(s, plan.id)
+        history = _History(s, plan.id, period)
+        for u in chosen:
+            s.expunge(u)
+    if not chosen:
+        raise UserFacingError("此方案没有需要填报的单位(没有任务分配或指标牵头)。")
+    result = IssueResult(plan.id, period.key, folder)
+    total = len(chosen)
+    for i, unit in enumerate(chosen):
+        reporter.step(i, total, f"正在生成 {unit.name} 的下发包({i + 1}/{total})")
+        rows = build_rows(info, period, unit.id, unit.name, history)
+        if not rows:
+            result.skipped.append((unit.name, "没有分配给该单位的任务或指标"))
+            continue
+        path = folder / packet_file_name(period.key, unit.name, plan.title)
+        result.packets.append(_write_and_record(engine, plan, period, unit, rows, path,
+                                                "normal"))
+    reporter.step(total, total, f"已生成 {len(result.packets)} 个下发包")
+    return result
+
+
+def issue_correction(engine: Engine, plan_id: int, period_key: str, unit_name: str,
+                     out_path: Path | str, editable: dict[str, set[str]],
+                     comments: dict[str, dict[str, str]] | None = None) -> IssuedPacket:
+    """A correction packet (退回修改): the period's current values, only `editable` cells
+    unlocked and highlighted, `comments` (row key → field → 退回意见) shown beside them.
+
+    Recorded in the ledger like any issued packet (kind "correction"); its ``rows`` are the
+    values written, i.e. the base for merging the corrected return.
+    """
+    with Session(engine) as s:
+        period_row = resolve_plan_period(s, period_key, plan_id)
+        plan = s.get(Plan, period_row.plan_id)
+        assert plan is not None
+        s.expunge(plan)
+        info = load_plan(s, plan.id)
+        period = next(p for p in info.periods if p.id == period_row.id)
+        unit = _find_unit(s, unit_name)
+        s.expunge(unit)
+        history = _History(s, plan.id, period)
+    rows = build_rows(info, period, unit.id, unit.name, history, current_values=True)
+    if not rows:
+        raise UserFacingError(f"没有分配给“{unit.name}”的任务或指标。")
+    keys = {r.key for r in rows}
+    unknown = set(editable) - keys
+    if unknown:
+        raise UserFacingError(f"退回修改的行不属于“{unit.name}”:{'、'.join(sorted(unknown))}")
+    rows = apply_corrections(rows, editable, comments or {})
+    return _write_and_record(engine, plan, period, unit, rows, Path(out_path),
+                             "correction")
+
+
+def issue_summary(result: IssueResult) -> str:
+    text = f"已生成 {len(result.packets)} 个下发包({result.period}),保存在 {result.folder}"
+    if result.skipped:
+        text += ";跳过:" + "、".join(f"{u}({why})" for u, why in result.skipped)
+    return text

@@ -1,0 +1,149 @@
+"""What the database holds for a period: the `progress --json` view, read-only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from app.core.errors import UserFacingError
+from app.models import (
+    Assignment,
+    Indicator,
+    IndicatorLead,
+    IndicatorValue,
+    Packet,
+    Period,
+    Plan,
+    PlanUnit,
+    ProgressEntry,
+    Receipt,
+    Task,
+    Unit,
+)
+
+
+@dataclass(frozen=True)
+class TaskProgress:
+    code: str
+    status: str | None
+    percent: float | None
+    progress: str
+    problems: str
+    next_steps: str
+    responsible: str = ""
+    phone: str = ""
+    completed_on: dt.date | None = None
+
+
+@dataclass
+class UnitProgress:
+    name: str
+    kind: str
+    returned: bool
+    late: bool
+    received_at: dt.datetime | None
+    tasks: list[TaskProgress] = field(default_factory=list)
+    indicators: list[tuple[str, str, str]] = field(default_factory=list)  # code, value, note
+
+
+@dataclass
+class PeriodProgress:
+    plan_id: int
+    period: str
+    due: dt.date
+    units: list[UnitProgress]
+
+
+def resolve_plan_period(session: Session, period_key: str, plan_id: int | None) -> Period:
+    """The period `period_key` of `plan_id`, or of the only plan that has it."""
+    query = select(Period).where(Period.key == period_key)
+    if plan_id is not None:
+        if session.get(Plan, plan_id) is None:
+            raise UserFacingError(f"方案 {plan_id} 不存在。")
+        query = query.where(Period.plan_id == plan_id)
+    periods = list(session.scalars(query))
+    if not periods:
+        raise UserFacingError(f"没有填报周期 {period_key}。")
+    if len(periods) > 1:
+        raise UserFacingError(f"多个方案都有周期 {period_key},请用 --plan 指定方案。")
+    return periods[0]
+
+
+def reporting_units(session: Session, plan_id: int) -> list[Unit]:
+    """Units expected to report in a plan: any task assignment or indicator lead, in plan order."""
+    with_tasks = select(Assignment.unit_id).join(Task).where(Task.plan_id == plan_id)
+    with_inds = select(IndicatorLead.unit_id).join(Indicator).where(Indicator.plan_id == plan_id)
+    ids = set(session.scalars(with_tasks)) | set(session.scalars(with_inds))
+    ordered = session.scalars(select(Unit).join(PlanUnit, PlanUnit.unit_id == Unit.id)
+                              .where(PlanUnit.plan_id == plan_id)
+                              .order_by(PlanUnit.position))
+    return [u for u in ordered if u.id in ids and u.kind != "district_office"]
+
+
+def latest_active_period(engine: Engine, plan_id: int) -> str | None:
+    """Key of the latest period with any issued packet, return or progress entry."""
+    with Session(engine) as s:
+        ids = set(s.scalars(select(ProgressEntry.period_id).distinct()))
+        ids |= set(s.scalars(select(Receipt.period_id).distinct()))
+        ids |= set(s.scalars(select(Packet.period_id).where(Packet.plan_id == plan_id)
+                             .distinct()))
+        if not ids:
+            return None
+        return s.scalar(select(Period.key).where(Period.plan_id == plan_id, Period.id.in_(ids))
+                        .order_by(Period.start.desc()).limit(1))
+
+
+def period_progress(engine: Engine, period_key: str, plan_id: int | None = None
+                    ) -> PeriodProgress:
+    with Session(engine) as s:
+        period = resolve_plan_period(s, period_key, plan_id)
+        units = reporting_units(s, period.plan_id)
+        receipts = {r.unit_id: r for r in s.scalars(
+            select(Receipt).where(Receipt.period_id == period.id))}
+        entries: dict[int, list[TaskProgress]] = {}
+        for unit_id, code, e in s.execute(
+                select(ProgressEntry.unit_id, Task.code, ProgressEntry)
+                .join(Task, Task.id == ProgressEntry.task_id)
+                .where(ProgressEntry.period_id == period.id)
+                .order_by(Task.position, Task.id)):
+            entries.setdefault(unit_id, []).append(TaskProgress(
+                code, e.status, e.percent, e.progress, e.problems, e.next_steps, e.responsible,
+                e.phone, e.completed_on))
+        values: dict[int, list[tuple[str, str, str]]] = {}
+        for unit_id, code, value, note in s.execute(
+                select(IndicatorValue.unit_id, Indicator.code, IndicatorValue.value,
+                       IndicatorValue.note)
+                .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
+                .where(IndicatorValue.period_id == period.id)
+                .order_by(Indicator.position, Indicator.id)):
+            values.setdefault(unit_id, []).append((code, value, note))
+        out = []
+        for u in units:
+            r = receipts.get(u.id)
+            returned = r is not None and r.state == "accepted"
+            late = bool(returned and r and r.received_at and r.received_at.date() > period.due)
+            out.append(UnitProgress(u.name, u.kind, returned, late,
+                                    r.received_at if r else None, entries.get(u.id, []),
+                                    values.get(u.id, [])))
+        return PeriodProgress(period.plan_id, period.key, period.due, out)
+
+
+def progress_json(data: PeriodProgress) -> dict[str, Any]:
+    """The `progress --json` shape of the brief."""
+    return {
+        "plan": data.plan_id,
+        "period": data.period,
+        "units": [{
+            "name": u.name,
+            "returned": u.returned,
+            "late": u.late,
+            "tasks": [{"code": t.code, "status": t.status, "percent": t.percent,
+                       "progress": t.progress, "problems": t.problems,
+                       "next_steps": t.next_steps} for t in u.tasks],
+            "indicators": [{"code": code, "value": value} for code, value, _ in u.indicators],
+        } for u in data.units],
+    }

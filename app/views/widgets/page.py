@@ -1,0 +1,36 @@
+"""What every page of the district window shares: the current database, plan and period."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QWidget
+
+from app.services.db import Database
+from app.services.plans.query import PeriodInfo, PlanInfo
+
+
+@dataclass
+class Context:
+    """The selection the top bar makes; pages read it, never change it."""
+
+    db: Database
+    plan: PlanInfo | None
+    period: PeriodInfo | None
+
+
+class Page(QWidget):
+    """A page of the navigation; `title` is shown in the list on the left."""
+
+    title = ""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context: Context | None = None
+
+    def set_context(self, context: Context) -> None:
+        self.context = context
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload what the page shows from the services."""

@@ -1,0 +1,205 @@
+"""Issuing packets: files, ledger, carry-forward, cancel, corrections, command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from packet_helpers import add_small_plan
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.cli.main import main
+from app.core.errors import UserFacingError
+from app.core.jobs import Cancelled, Reporter
+from app.models import Packet, Period, Plan, ProgressEntry, Receipt, Task, Unit
+from app.services.db import Database
+from app.services.district.issue import (
+    issue_candidates,
+    issue_correction,
+    issue_packets,
+    packet_file_name,
+)
+from app.services.packets import read_packet, verify_seal
+
+
+def _ids(db: Database, unit: str, code: str, period: str) -> tuple[int, int, int]:
+    with Session(db) as s:
+        u = s.scalar(select(Unit.id).where(Unit.name == unit))
+        t = s.scalar(select(Task.id).where(Task.code == code))
+        p = s.scalar(select(Period.id).where(Period.key == period))
+        assert u and t and p
+        return u, t, p
+
+
+def test_file_name_is_safe() -> None:
+    assert packet_file_name("2021-06", "区农业农村局(水利局)", "天宁区示范区创建实施方案(2020-2023年)") \
+        == "2021-06_区农业农村局(水利局)_天宁区示范区创建实施方案.xlsx"
+    assert packet_file_name("2021-06", 'a/b:c*"d', "x?y") == "2021-06_a-b-c-d_x-y.xlsx"
+
+
+def test_issue_tianning_writes_one_packet_per_unit(tianning: Database, tmp_path: Path) -> None:
+    result = issue_packets(tianning, "2021-06", tmp_path / "out")
+    candidates = issue_candidates(tianning, 1)
+    assert len(result.packets) == len(candidates) > 20
+    assert {p.unit for p in result.packets} == {c.name for c in candidates}
+    assert "区创建办" not in {p.unit for p in result.packets}
+    files = sorted((tmp_path / "out").iterdir())
+    assert len(files) == len(result.packets)
+    assert all(f.name.startswith("2021-06_") and f.suffix == ".xlsx" for f in files)
+    qinglong = next(p for p in result.packets if p.unit == "青龙街道")
+    assert qinglong.tasks == 50
+    with Session(tianning) as s:
+        ledger = list(s.scalars(select(Packet)))
+        secret = s.scalar(select(Plan.secret))
+    assert len(ledger) == len(result.packets)
+    assert {p.id for p in ledger} == {p.packet_id for p in result.packets}
+    assert all(p.direction == "issued" and p.revision == 0 and p.kind == "normal"
+               for p in ledger)
+    pf = read_packet(qinglong.path)
+    assert pf.problems == []
+    assert pf.manifest.unit == "青龙街道" and pf.manifest.period == "2021-06"
+    assert pf.manifest.period_due == dt.date(2021, 7, 5)
+    assert verify_seal(secret, pf.manifest, pf.rows)
+    row = next(p for p in ledger if p.id == qinglong.packet_id)
+    assert row.rows == pf.values()  # the ledger's base is exactly what the packet carried
+    assert row.file_hash == pf.file_hash
+    assert pf.rows[0].fixed["role"] == "落实"
+    env = next(p for p in result.packets if p.unit == "天宁生态环境局")
+    pf_env = read_packet(env.path)
+    assert env.indicators == sum(not r.is_task for r in pf_env.rows) > 0
+    assert all(r.fixed["name"] != "环境空气质量" for r in pf_env.rows if not r.is_task)
+
+
+def test_reissue_creates_new_packet_ids(tianning: Database, tmp_path: Path) -> None:
+    a = issue_packets(tianning, "2021-06", tmp_path, units=["青龙街道"])
+    b = issue_packets(tianning, "2021-06", tmp_path, units=["青龙街道办事处"])  # an alias
+    assert a.packets[0].path == b.packets[0].path
+    assert a.packets[0].packet_uid != b.packets[0].packet_uid
+    with Session(tianning) as s:
+        assert len(list(s.scalars(select(Packet)))) == 2
+    assert read_packet(b.packets[0].path).manifest.packet_id == b.packets[0].packet_uid
+
+
+def test_carry_forward_takes_last_accepted_values(db: Database, tmp_path: Path) -> None:
+    add_small_plan(db)
+    u, t, may = _ids(db, "青龙街道", "1", "2021-05")
+    _, _, april = _ids(db, "青龙街道", "1", "2021-04")
+    with Session(db) as s, s.begin():
+        s.add(ProgressEntry(unit_id=u, task_id=t, period_id=april, status="not_started",
+                            percent=0, responsible="旧人", progress="四月"))
+        s.add(ProgressEntry(unit_id=u, task_id=t, period_id=may, status="in_progress",
+                            percent=60, progress="五月完成 7 家", problems="资金", responsible="张三",
+                            phone="0519-86661234", next_steps="六月完成"))
+    result = issue_packets(db, "2021-06", tmp_path, units=["青龙街道"])
+    pf = read_packet(result.packets[0].path)
+    first = pf.rows[0]
+    assert first.fixed["code"] == "1"
+    assert first.values == {"status": "in_progress", "percent": 60.0, "progress": "",
+                            "problems": "", "next_steps": "", "responsible": "张三",
+                            "phone": "0519-86661234", "completed_on": None}
+    # deadline 2021-03 passed and not completed: highlighted as overdue
+    assert first.fixed["overdue"] is True
+    assert pf.rows[1].fixed["overdue"] is False  # 2022-12
+    # indicators: group heading skipped, numeric flag, previous value shown
+    inds = [r for r in pf.rows if not r.is_task]
+    assert [r.fixed["code"] for r in inds] == ["7.1", "8"]
+    assert inds[0].fixed["numeric"] is True and inds[1].fixed["numeric"] is False
+
+
+def test_reissue_in_the_same_period_shows_current_values(db: Database, tmp_path: Path) -> None:
+    add_small_plan(db)
+    u, t, june = _ids(db, "青龙街道", "1", "2021-06")
+    with Session(db) as s, s.begin():
+        s.add(ProgressEntry(unit_id=u, task_id=t, period_id=june, status="completed",
+                            percent=100, progress="全部完成", completed_on=dt.date(2021, 6, 20)))
+    pf = read_packet(issue_packets(db, "2021-06", tmp_path, units=["青龙街道"]).packets[0].path)
+    assert pf.rows[0].values["progress"] == "全部完成"
+    assert pf.rows[0].values["completed_on"] == "2021-06-20"
+    assert pf.rows[0].fixed["overdue"] is False
+
+
+def test_cancel_leaves_only_whole_recorded_packets(tianning: Database, tmp_path: Path) -> None:
+    class StopAfter(Reporter):
+        def step(self, done: int, total: int, text: str = "") -> None:
+            if done == 3:
+                self.cancel()
+            super().step(done, total, text)
+
+    out = tmp_path / "out"
+    with pytest.raises(Cancelled):
+        issue_packets(tianning, "2021-06", out, reporter=StopAfter())
+    files = list(out.iterdir())
+    assert len(files) == 3 and all(f.suffix == ".xlsx" for f in files)
+    with Session(tianning) as s:
+        assert sorted(p.file_name for p in s.scalars(select(Packet))) == sorted(
+            f.name for f in files)
+
+
+def test_failed_ledger_write_removes_the_file(db: Database, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.services.district import issue
+
+    add_small_plan(db)
+
+    def boom(*_a: object, **_k: object) -> str:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(issue, "_record", boom)
+    with pytest.raises(RuntimeError):
+        issue_packets(db, "2021-06", tmp_path / "out", units=["青龙街道"])
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_unknown_unit_and_period(db: Database, tmp_path: Path) -> None:
+    add_small_plan(db)
+    with pytest.raises(UserFacingError, match="没有名为“火星街道”的单位"):
+        issue_packets(db, "2021-06", tmp_path, units=["火星街道"])
+    with pytest.raises(UserFacingError, match="没有填报周期 2030-01"):
+        issue_packets(db, "2030-01", tmp_path)
+    result = issue_packets(db, "2021-06", tmp_path, units=["区创建办"])
+    assert result.packets == [] and result.skipped[0][0] == "区创建办"
+
+
+def test_correction_packet(db: Database, tmp_path: Path) -> None:
+    add_small_plan(db)
+    u, t, june = _ids(db, "青龙街道", "2", "2021-06")
+    with Session(db) as s, s.begin():
+        s.add(ProgressEntry(unit_id=u, task_id=t, period_id=june, status="behind", percent=30,
+                            progress="推进缓慢"))
+        s.add(Receipt(unit_id=u, period_id=june, state="accepted", revision=1))
+        key = "T:" + s.scalar(select(Task.uid).where(Task.id == t))
+    done = issue_correction(db, None, "2021-06", "青龙街道", tmp_path / "fix.xlsx",
+                            {key: {"problems"}}, {key: {"problems": "滞后须写明原因"}})
+    pf = read_packet(done.path)
+    assert pf.manifest.kind == "correction"
+    row = pf.row(key)
+    assert row is not None
+    assert row.values["status"] == "behind" and row.values["progress"] == "推进缓慢"
+    assert row.editable == frozenset({"problems"})
+    assert row.comments == {"problems": "滞后须写明原因"}
+    assert all(r.editable == frozenset() for r in pf.rows if r.key != key)
+    with Session(db) as s:
+        assert s.scalar(select(Receipt.state)) == "returned_for_fix"
+        assert s.scalar(select(Packet.kind)) == "correction"
+    with pytest.raises(UserFacingError, match="不属于"):
+        issue_correction(db, None, "2021-06", "青龙街道", tmp_path / "x.xlsx",
+                         {"T:nope": {"progress"}})
+
+
+def test_cli_issue(tianning_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / "out"
+    assert main(["issue", "--db", str(tianning_path), "--period", "2021-06", "--out", str(out),
+                 "--unit", "青龙街道", "茶山街道"]) == 0
+    assert len(list(out.iterdir())) == 2
+    assert "已生成 2 个下发包" in capsys.readouterr().out
+    assert main(["issue", "--db", str(tianning_path), "--period", "六月", "--out",
+                 str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "周期格式不对" in err
+    assert main(["issue", "--db", str(tmp_path / "none.db"), "--period", "2021-06",
+                 "--out", str(out)]) == 2
+    assert main(["issue", "--db", str(tianning_path), "--period", "2021-06"]) == 2
+    assert main(["issue", "--db", str(tianning_path), "--period", "2030-01", "--out",
+                 str(out)]) == 1

@@ -1,0 +1,695 @@
+"""Merging returned packets: the tianning batch, repeats and old revisions, three-way
+merge and conflicts, every kind of refused file (and that it changed no data)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from conftest import copy_sqlite
+from merge_helpers import (
+    TOWNS,
+    Values,
+    cell_of,
+    fill_by_hand,
+    issue,
+    libreoffice_resave,
+    office_return,
+    patch_zip,
+    row_keys,
+    soffice,
+    table_dump,
+    zip_with_extra,
+)
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.cli.main import main as cli_main
+from app.core.jobs import Cancelled, Reporter
+from app.models import AuditLog, Conflict, Packet, ProgressEntry, Receipt, Task, Unit
+from app.services.db import Database, open_database
+from app.services.district.conflicts import list_conflicts, resolve_conflict
+from app.services.district.merge import apply_merge, collect_files, merge_json, plan_merge
+from app.services.district.progress import period_progress, progress_json
+from app.services.packets.format import SHEET_MANIFEST, SHEET_TASKS
+
+PERIOD = "2021-06"
+ENV = "天宁生态环境局"  # a department that also leads indicators
+# tables a refused packet may touch: the packet ledger and the receipt (收件登记) record
+# the refusal of a packet this database issued; every other table must stay identical
+LEDGER_TABLES = ("packet", "receipt")
+ON_TIME = dt.datetime(2021, 7, 2, 9, 30)  # 2021-06 is due on 2021-07-05
+
+
+@dataclass
+class IssuedSet:
+    db: Path
+    packets: dict[tuple[str, str], Path]  # (period, unit) -> issued file
+
+    def path(self, unit: str, period: str = PERIOD) -> Path:
+        return self.packets[(period, unit)]
+
+
+@pytest.fixture(scope="session")
+def issued_set(tmp_path_factory: pytest.TempPathFactory, tianning_template: Path) -> IssuedSet:
+    """2021-05 and 2021-06 packets issued to the eight towns/streets and one department."""
+    folder = tmp_path_factory.mktemp("issued")
+    path = folder / "district.db"
+    copy_sqlite(tianning_template, path)
+    engine = open_database(path)
+    packets: dict[tuple[str, str], Path] = {}
+    for period in ("2021-05", PERIOD):
+        for unit, p in issue(engine, period, [*TOWNS, ENV], folder).items():
+            packets[(period, unit)] = p
+    engine.dispose()
+    return IssuedSet(path, packets)
+
+
+@pytest.fixture
+def mdb(issued_set: IssuedSet, tmp_path: Path) -> Iterator[Database]:
+    """A district database (copy) in which the packets of `issued_set` were issued."""
+    path = tmp_path / "district.db"
+    copy_sqlite(issued_set.db, path)
+    engine = open_database(path)
+    yield engine
+    engine.dispose()
+
+
+def values_for(unit: str, keys: list[str]) -> Values:
+    """What a unit reports: a handful of its rows, different per unit."""
+    n = TOWNS.index(unit) + 1 if unit in TOWNS else 9
+    tasks = [k for k in keys if k.startswith("T:")]
+    out: Values = {
+        tasks[0]: {"status": "in_progress", "percent": 10.0 * n,
+                   "progress": f"{unit}:完成{n}家企业VOCs治理,\n第二行写法", "problems": "",
+                   "next_steps": "继续推进", "responsible": "张三", "phone": "0519-8888000" + str(n)},
+        tasks[n]: {"status": "completed", "percent": 100.0, "progress": f"{unit}已完成",
+                   "completed_on": f"2021-06-{10 + n:02d}"},
+        tasks[n + 10]: {"status": "behind", "percent": 35.5,
+                        "progress": "=以等号开头的文字", "problems": f"{unit}资金未到位"},
+    }
+    inds = [k for k in keys if k.startswith("I:")]
+    if inds:
+        out[inds[0]] = {"value": "96.5", "note": "监测站数据"}
+        out[inds[1]] = {"value": "制定实施", "note": ""}
+    return out
+
+
+def expected_tasks(keys: list[str], values: Values, codes: dict[str, str]
+                   ) -> list[dict[str, Any]]:
+    """progress --json's task list for the reported rows, in plan order."""
+    out = []
+    for key in keys:
+        if key in values and key.startswith("T:"):
+            v = values[key]
+            out.append({"code": codes[key], "status": v.get("status"),
+                        "percent": v.get("percent"), "progress": v.get("progress", ""),
+                        "problems": v.get("problems", ""), "next_steps": v.get("next_steps", "")})
+    return out
+
+
+def task_codes(db: Database) -> dict[str, str]:
+    with Session(db) as s:
+        return {f"T:{uid}": code for uid, code in s.execute(select(Task.uid, Task.code))}
+
+
+def ledger(db: Database) -> list[Packet]:
+    with Session(db) as s:
+        return list(s.scalars(select(Packet).where(Packet.direction == "returned")))
+
+
+def assert_refused_without_data_change(db: Database, files: list[Path], message: str,
+                                       period: str | None = PERIOD) -> dict[str, Any]:
+    """Dry run and apply both refuse `files` with `message`; data tables are identical."""
+    before_all = table_dump(db)
+    previews = plan_merge(db, files, period=period)
+    assert table_dump(db) == before_all  # a dry run writes nothing at all
+    assert [p.status for p in previews] == ["rejected"] * len(files)
+    results = apply_merge(db, previews, period=period)
+    assert [r.status for r in results] == ["rejected"] * len(files)
+    text = " ".join(e.message for r in results for e in r.errors)
+    assert message in text, text
+    after = table_dump(db)
+    for table in before_all:
+        if table not in LEDGER_TABLES:
+            assert after[table] == before_all[table], table
+    return merge_json(results)["packets"][0]
+
+
+# ---------------------------------------------------------------- the tianning batch
+
+@pytest.fixture(scope="session")
+def lo_returns(issued_set: IssuedSet, tmp_path_factory: pytest.TempPathFactory
+               ) -> dict[str, Path]:
+    """Two hand-filled packets re-saved by LibreOffice (slow: done once)."""
+    if soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    folder = tmp_path_factory.mktemp("lo")
+    out = {}
+    for unit in TOWNS[6:]:
+        src = issued_set.path(unit)
+        hand = fill_by_hand(src, folder / "hand" / f"{unit}.xlsx",
+                            values_for(unit, row_keys(src)))
+        out[unit] = libreoffice_resave(hand, folder / "resaved")
+    return out
+
+
+def test_the_eight_towns_merge_in_one_batch(mdb: Database, issued_set: IssuedSet,
+                                            lo_returns: dict[str, Path], tmp_path: Path
+                                            ) -> None:
+    files: list[Path] = []
+    entered: dict[str, Values] = {}
+    for i, unit in enumerate(TOWNS):
+        src = issued_set.path(unit)
+        values = values_for(unit, row_keys(src))
+        entered[unit] = values
+        if i < 3:
+            files.append(office_return(src, tmp_path / "office" / f"{unit}.xlsx", values,
+                                       PERIOD))
+        elif i < 6:
+            files.append(fill_by_hand(src, tmp_path / "hand" / f"{unit}.xlsx", values))
+        else:
+            files.append(lo_returns[unit])
+
+    previews = plan_merge(mdb, files, period=PERIOD)
+    assert [(p.unit, p.status) for p in previews] == [(u, "new") for u in TOWNS], [p.errors for p in previews]
+    assert all(p.rows_new == 3 and p.rows_changed == 0 and not p.errors for p in previews)
+    assert all(p.rows_unchanged == 47 for p in previews)
+
+    results = apply_merge(mdb, previews, period=PERIOD, received_at=ON_TIME)
+    assert [r.status for r in results] == ["applied"] * 8, [r.errors for r in results]
+    assert [r.rows_applied for r in results] == [3] * 8
+
+    data = progress_json(period_progress(mdb, PERIOD, 1))
+    codes = task_codes(mdb)
+    by_unit = {u["name"]: u for u in data["units"]}
+    for unit in TOWNS:
+        keys = row_keys(issued_set.path(unit))
+        assert by_unit[unit]["returned"] is True
+        assert by_unit[unit]["late"] is False
+        assert by_unit[unit]["tasks"] == expected_tasks(keys, entered[unit], codes), unit
+    assert by_unit[ENV]["returned"] is False and by_unit[ENV]["tasks"] == []
+
+    # every stored field is in the audit log with packet, file hash, sheet and cell
+    with Session(mdb) as s:
+        audit = list(s.scalars(select(AuditLog)))
+        returned = {p.id: p for p in s.scalars(select(Packet).where(
+            Packet.direction == "returned"))}
+    assert len(audit) == sum(1 for vals in entered.values() for v in vals.values()
+                             for x in v.values() if x not in ("", None))
+    for a in audit:
+        assert a.packet_id in returned and a.file_hash == returned[a.packet_id].file_hash
+        assert a.sheet == SHEET_TASKS and a.cell and a.old is None
+
+    # the whole batch again: nothing changes
+    before = table_dump(mdb)
+    again = apply_merge(mdb, files, period=PERIOD)
+    assert [r.status for r in again] == ["unchanged"] * 8
+    assert table_dump(mdb) == before
+
+
+def test_indicator_values_and_text_that_looks_like_a_formula(mdb: Database,
+                                                             issued_set: IssuedSet,
+                                                             tmp_path: Path) -> None:
+    src = issued_set.path(ENV)
+    keys = row_keys(src)
+    values = values_for(ENV, keys)
+    hand = fill_by_hand(src, tmp_path / "env.xlsx", values)
+    [result] = apply_merge(mdb, [hand], period=PERIOD)
+    assert result.status == "applied", result.errors
+    data = progress_json(period_progress(mdb, PERIOD, 1))
+    env = next(u for u in data["units"] if u["name"] == ENV)
+    inds = [k for k in keys if k.startswith("I:")]
+    assert [i["value"] for i in env["indicators"]] == ["96.5", "制定实施"]
+    assert len(env["indicators"]) == len([k for k in inds if k in values])
+    assert any(t["progress"] == "=以等号开头的文字" for t in env["tasks"])
+
+
+def test_wrong_cached_dimensions_like_wps(mdb: Database, issued_set: IssuedSet,
+                                          tmp_path: Path) -> None:
+    """WPS may write a sheet dimension of one cell; every row is still read."""
+    src = issued_set.path("茶山街道")
+    keys = row_keys(src)
+    values = values_for("茶山街道", keys)
+    hand = fill_by_hand(src, tmp_path / "wps.xlsx", values)
+    patch_zip(hand, {'<dimension ref="A1:O52"/>': '<dimension ref="A1"/>',
+                     '<dimension ref="A1:O52" />': '<dimension ref="A1" />'})
+    with zipfile.ZipFile(hand) as z:
+        assert any(b'<dimension ref="A1"' in z.read(n) for n in z.namelist()
+                   if n.startswith("xl/worksheets/"))
+    [result] = apply_merge(mdb, [hand], period=PERIOD, received_at=ON_TIME)
+    assert result.status == "applied" and result.rows_applied == 3, result.errors
+    data = progress_json(period_progress(mdb, PERIOD, 1))
+    unit = next(u for u in data["units"] if u["name"] == "茶山街道")
+    assert unit["tasks"] == expected_tasks(keys, values, task_codes(mdb))
+
+
+# ---------------------------------------------------------------- repeats and order
+
+def test_same_file_twice_is_unchanged(mdb: Database, issued_set: IssuedSet,
+                                      tmp_path: Path) -> None:
+    src = issued_set.path("青龙街道")
+    hand = fill_by_hand(src, tmp_path / "a.xlsx", values_for("青龙街道", row_keys(src)))
+    copy = tmp_path / "resent" / "a (1).xlsx"
+    copy.parent.mkdir()
+    shutil.copy(hand, copy)
+    assert apply_merge(mdb, [hand], period=PERIOD)[0].status == "applied"
+    before = table_dump(mdb)
+    [again] = apply_merge(mdb, [copy], period=PERIOD)
+    assert again.status == "unchanged" and again.rows_applied == 0
+    assert table_dump(mdb) == before
+    # and twice inside one batch: counted once
+    results = apply_merge(mdb, [hand, copy], period=PERIOD)
+    assert [r.status for r in results] == ["unchanged", "unchanged"]
+
+
+def test_older_revision_after_newer_is_superseded(mdb: Database, issued_set: IssuedSet,
+                                                  tmp_path: Path) -> None:
+    src = issued_set.path("茶山街道")
+    keys = row_keys(src)
+    first = {keys[0]: {"status": "in_progress", "percent": 20.0, "progress": "第一次"}}
+    second = {keys[0]: {"status": "in_progress", "percent": 40.0, "progress": "第二次"}}
+    rev1 = office_return(src, tmp_path / "r1" / "茶山.xlsx", first, PERIOD, times=1)
+    rev2 = office_return(src, tmp_path / "r2" / "茶山.xlsx", second, PERIOD, times=2)
+    assert [r.status for r in apply_merge(mdb, [rev2], period=PERIOD)] == ["applied"]
+    before = table_dump(mdb)
+    [old] = apply_merge(mdb, [rev1], period=PERIOD)
+    assert old.status == "superseded" and "第 2 版" in old.reason
+    assert table_dump(mdb) == before
+    # a hand-filled copy of the issued packet (revision 0) is older still
+    hand = fill_by_hand(src, tmp_path / "hand.xlsx", first)
+    assert apply_merge(mdb, [hand], period=PERIOD)[0].status == "superseded"
+    with Session(mdb) as s:
+        e = s.scalar(select(ProgressEntry).join(Unit).where(Unit.name == "茶山街道"))
+        assert e is not None and e.percent == 40 and e.progress == "第二次"
+
+
+def test_in_one_batch_the_newest_revision_wins(mdb: Database, issued_set: IssuedSet,
+                                               tmp_path: Path) -> None:
+    src = issued_set.path("红梅街道")
+    keys = row_keys(src)
+    rev1 = office_return(src, tmp_path / "r1" / "x.xlsx", {keys[0]: {"percent": 20.0}},
+                         PERIOD, times=1)
+    rev3 = office_return(src, tmp_path / "r3" / "x.xlsx", {keys[0]: {"percent": 60.0}},
+                         PERIOD, times=3)
+    previews = plan_merge(mdb, [rev3, rev1], period=PERIOD)
+    assert [p.status for p in previews] == ["new", "superseded"]
+    results = apply_merge(mdb, previews, period=PERIOD)
+    assert [r.status for r in results] == ["applied", "superseded"]
+    data = progress_json(period_progress(mdb, PERIOD, 1))
+    unit = next(u for u in data["units"] if u["name"] == "红梅街道")
+    assert [t["percent"] for t in unit["tasks"]] == [60.0]
+
+
+# ---------------------------------------------------------------- three-way merge
+
+def _district_edits(db: Database, unit: str, key: str, **values: Any) -> int:
+    """The district corrects a stored entry (what its own form would do)."""
+    with Session(db) as s, s.begin():
+        uid = key[2:]
+        entry = s.scalar(select(ProgressEntry).join(Task).join(Unit, Unit.id ==
+                                                               ProgressEntry.unit_id)
+                         .where(Unit.name == unit, Task.uid == uid))
+        assert entry is not None
+        for f, v in values.items():
+            setattr(entry, f, v)
+        return entry.id
+
+
+def test_three_way_merge_takes_theirs_keeps_ours_and_queues_conflicts(
+        mdb: Database, issued_set: IssuedSet, tmp_path: Path) -> None:
+    unit = "天宁街道"
+    src = issued_set.path(unit)
+    keys = row_keys(src)
+    key = keys[0]
+    v1 = {key: {"status": "in_progress", "percent": 30.0, "progress": "一月进展",
+                "problems": "", "responsible": "李四"}}
+    r1 = office_return(src, tmp_path / "o" / "t.xlsx", v1, PERIOD, times=1)
+    assert apply_merge(mdb, [r1], period=PERIOD)[0].status == "applied"
+    # the district corrects percent and responsible after merging
+    entry_id = _district_edits(mdb, unit, key, percent=35.0, responsible="李四(区核)")
+    # the office, unaware, sends revision 2: new progress text (only theirs changed),
+    # same responsible (only ours changed), a different percent (both changed)
+    v2 = {key: {**v1[key], "percent": 50.0, "progress": "二月进展"}}
+    r2 = office_return(src, tmp_path / "o2" / "t.xlsx", v2, PERIOD, times=2)
+    [preview] = plan_merge(mdb, [r2], period=PERIOD)
+    assert preview.status == "new" and preview.conflicts == 1
+    actions = {c.field: c.action for c in preview.changes}
+    assert actions == {"progress": "take", "percent": "conflict"}
+    [result] = apply_merge(mdb, [preview], period=PERIOD)
+    assert result.status == "applied" and result.conflicts == 1
+    [warning] = result.as_json()["warnings"]
+    assert warning["cell"] == cell_of(src, key, "percent")[1]
+    assert "区里已改为“35”" in warning["message"] and "冲突" in warning["message"]
+    with Session(mdb) as s:
+        e = s.get(ProgressEntry, entry_id)
+        assert e is not None
+        assert (e.progress, e.percent, e.responsible) == ("二月进展", 35.0, "李四(区核)")
+    [conflict] = list_conflicts(mdb)
+    assert (conflict.field, conflict.issued, conflict.returned, conflict.current) == (
+        "percent", "30", "50", "35")
+    assert conflict.unit == unit and conflict.sheet == SHEET_TASKS
+    assert conflict.cell == cell_of(src, key, "percent")[1]
+
+    taken = resolve_conflict(mdb, conflict.id, "take")
+    assert taken.status == "taken" and taken.now == "50"
+    with Session(mdb) as s:
+        assert s.get(ProgressEntry, entry_id).percent == 50.0  # type: ignore[union-attr]
+        last = s.scalars(select(AuditLog).order_by(AuditLog.id.desc())).first()
+        assert last is not None and (last.field, last.old, last.new) == ("percent", "35", "50")
+    assert list_conflicts(mdb) == []
+    with pytest.raises(Exception, match="已处理"):
+        resolve_conflict(mdb, conflict.id, "keep")
+
+
+def test_conflict_kept_leaves_the_district_value(mdb: Database, issued_set: IssuedSet,
+                                                 tmp_path: Path) -> None:
+    unit = "兰陵街道"
+    src = issued_set.path(unit)
+    key = row_keys(src)[0]
+    r1 = office_return(src, tmp_path / "a" / "x.xlsx", {key: {"status": "in_progress"}},
+                       PERIOD, times=1)
+    apply_merge(mdb, [r1], period=PERIOD)
+    entry_id = _district_edits(mdb, unit, key, status="behind")
+    r2 = office_return(src, tmp_path / "b" / "x.xlsx", {key: {"status": "completed",
+                                                             "percent": 100.0,
+                                                             "completed_on": "2021-06-30"}},
+                       PERIOD, times=2)
+    [result] = apply_merge(mdb, [r2], period=PERIOD)
+    assert result.conflicts == 1
+    [c] = list_conflicts(mdb)
+    kept = resolve_conflict(mdb, c.id, "keep")
+    assert kept.status == "kept"
+    with Session(mdb) as s:
+        e = s.get(ProgressEntry, entry_id)
+        assert e is not None and e.status == "behind" and e.percent == 100.0
+        assert e.completed_on == dt.date(2021, 6, 30)
+        assert s.scalar(select(Conflict.status)) == "kept"
+    # the same return again does not raise the conflict again
+    before = table_dump(mdb)
+    assert apply_merge(mdb, [r2], period=PERIOD)[0].status == "unchanged"
+    assert table_dump(mdb) == before
+
+
+def test_a_newer_return_replaces_an_undecided_conflict(mdb: Database, issued_set: IssuedSet,
+                                                       tmp_path: Path) -> None:
+    unit = "红梅街道"
+    src = issued_set.path(unit)
+    key = row_keys(src)[0]
+    r1 = office_return(src, tmp_path / "1" / "x.xlsx", {key: {"percent": 10.0}}, PERIOD, 1)
+    apply_merge(mdb, [r1], period=PERIOD)
+    _district_edits(mdb, unit, key, percent=15.0)
+    r2 = office_return(src, tmp_path / "2" / "x.xlsx", {key: {"percent": 20.0}}, PERIOD, 2)
+    r3 = office_return(src, tmp_path / "3" / "x.xlsx", {key: {"percent": 30.0}}, PERIOD, 3)
+    assert apply_merge(mdb, [r2], period=PERIOD)[0].conflicts == 1
+    assert apply_merge(mdb, [r3], period=PERIOD)[0].conflicts == 1
+    [old] = list_conflicts(mdb, status="replaced")
+    [new] = list_conflicts(mdb)
+    assert (old.returned, new.returned, new.now) == ("20", "30", "15")
+
+
+# ---------------------------------------------------------------- refused files
+
+def test_last_months_packet_is_refused_naming_both_periods(mdb: Database,
+                                                           issued_set: IssuedSet,
+                                                           tmp_path: Path) -> None:
+    src = issued_set.path("郑陆镇", "2021-05")
+    hand = fill_by_hand(src, tmp_path / "may.xlsx", values_for("郑陆镇", row_keys(src)))
+    out = assert_refused_without_data_change(mdb, [hand], "2021年5月")
+    assert "2021年6月" in out["errors"][0]["message"]
+    assert ledger(mdb) == []  # a good packet of another month is not "refused" in the ledger
+    # merged in its own period it is fine
+    assert apply_merge(mdb, [hand], period="2021-05")[0].status == "applied"
+
+
+def test_tampered_seal_is_refused_and_recorded(mdb: Database, issued_set: IssuedSet,
+                                               tmp_path: Path) -> None:
+    src = issued_set.path("雕庄街道")
+    hand = fill_by_hand(src, tmp_path / "t.xlsx", values_for("雕庄街道", row_keys(src)))
+    wb = openpyxl.load_workbook(hand)
+    ws = wb[SHEET_MANIFEST]
+    seal_row = next(r for r in range(1, 30) if ws.cell(r, 1).value == "seal")
+    ws.cell(seal_row, 2).value = "0" * 64
+    wb.save(hand)
+    assert_refused_without_data_change(mdb, [hand], "防伪校验")
+    [row] = ledger(mdb)
+    assert row.outcome == "rejected" and "防伪校验" in row.message
+    with Session(mdb) as s:
+        r = s.scalar(select(Receipt).join(Unit).where(Unit.name == "雕庄街道",
+                                                       Receipt.period_id == row.period_id))
+        assert r is not None and r.state == "rejected"
+
+
+def test_manifest_of_another_unit_is_refused(mdb: Database, issued_set: IssuedSet,
+                                             tmp_path: Path) -> None:
+    """青龙街道's filled workbook with 茶山街道's manifest sheet copied in."""
+    mine = issued_set.path("青龙街道")
+    theirs = issued_set.path("茶山街道")
+    hand = fill_by_hand(mine, tmp_path / "q.xlsx", values_for("青龙街道", row_keys(mine)))
+    src_ws = openpyxl.load_workbook(theirs)[SHEET_MANIFEST]
+    wb = openpyxl.load_workbook(hand)
+    ws = wb[SHEET_MANIFEST]
+    for row in src_ws.iter_rows():
+        for c in row:
+            ws[c.coordinate] = c.value
+    wb.save(hand)
+    out = assert_refused_without_data_change(mdb, [hand], "混用了其他单位")
+    assert out["errors"][0]["sheet"] == SHEET_TASKS and out["errors"][0]["cell"] == "A1"
+
+    # and with only the unit name changed in the manifest: the seal catches it
+    hand2 = fill_by_hand(mine, tmp_path / "q2.xlsx", values_for("青龙街道", row_keys(mine)))
+    wb = openpyxl.load_workbook(hand2)
+    ws = wb[SHEET_MANIFEST]
+    unit_row = next(r for r in range(1, 30) if ws.cell(r, 1).value == "unit")
+    ws.cell(unit_row, 2).value = "茶山街道"
+    wb.save(hand2)
+    assert_refused_without_data_change(mdb, [hand2], "防伪校验")
+
+
+def test_corrupted_zip_xlsm_and_renamed_xls_are_refused(mdb: Database,
+                                                        issued_set: IssuedSet,
+                                                        tmp_path: Path) -> None:
+    src = issued_set.path("开发区")
+    data = fill_by_hand(src, tmp_path / "ok.xlsx",
+                        values_for("开发区", row_keys(src))).read_bytes()
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(data[: len(data) // 2])
+    assert_refused_without_data_change(mdb, [broken], "损坏")
+    macro = tmp_path / "filled.xlsm"
+    macro.write_bytes(data)
+    assert_refused_without_data_change(mdb, [macro], "宏")
+    xls = tmp_path / "old.xlsx"
+    xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4000)
+    assert_refused_without_data_change(mdb, [xls], ".xls")
+    assert ledger(mdb) == []  # unidentifiable files leave no trace at all
+
+
+def test_zip_bombs_are_refused_before_parsing(mdb: Database, issued_set: IssuedSet,
+                                              tmp_path: Path) -> None:
+    src = issued_set.path("开发区")
+    hand = fill_by_hand(src, tmp_path / "ok.xlsx", values_for("开发区", row_keys(src)))
+    huge = zip_with_extra(hand, tmp_path / "huge.xlsx",
+                          {"xl/media/pad.bin": b"\0" * (120 * 1024 * 1024)})
+    assert huge.stat().st_size < 2 * 1024 * 1024
+    assert_refused_without_data_change(mdb, [huge], "压缩炸弹")
+    many = zip_with_extra(hand, tmp_path / "many.xlsx",
+                          {f"xl/media/p{i}.bin": b"x" for i in range(1200)})
+    assert_refused_without_data_change(mdb, [many], "条目过多")
+
+
+@pytest.mark.parametrize(("field", "raw", "message"), [
+    ("percent", 150, "0–100"),
+    ("completed_on", "2021-13-45", "不是日期"),
+    ("progress", "正常文字\x07响铃", "控制字符"),
+    ("percent", "=50+10", "公式"),
+])
+def test_invalid_input_refuses_the_whole_packet(mdb: Database, issued_set: IssuedSet,
+                                                tmp_path: Path, field: str, raw: Any,
+                                                message: str) -> None:
+    src = issued_set.path("青龙街道")
+    keys = row_keys(src)
+    sheet, ref = cell_of(src, keys[4], field)
+    hand = fill_by_hand(src, tmp_path / "bad.xlsx", values_for("青龙街道", keys),
+                        raw={(sheet, ref): raw})
+    out = assert_refused_without_data_change(mdb, [hand], message)
+    assert {"sheet": sheet, "cell": ref} == {k: out["errors"][0][k] for k in ("sheet", "cell")}
+    [row] = ledger(mdb)
+    assert row.outcome == "rejected"
+
+
+def test_unknown_row_key_refuses_the_packet(mdb: Database, issued_set: IssuedSet,
+                                            tmp_path: Path) -> None:
+    src = issued_set.path("青龙街道")
+    keys = row_keys(src)
+    wb = openpyxl.load_workbook(src)
+    ws = wb[SHEET_TASKS]
+    key_col = next(c.column for c in ws[2] if c.value == "行标识")
+    ws.cell(3, key_col).value = "T:" + "f" * 32
+    hand = tmp_path / "key.xlsx"
+    wb.save(hand)
+    fill_by_hand(hand, hand, {keys[1]: {"status": "in_progress"}})
+    assert_refused_without_data_change(mdb, [hand], "不是本包下发的行")
+
+
+def test_edited_fixed_cell_is_a_warning_and_ignored(mdb: Database, issued_set: IssuedSet,
+                                                    tmp_path: Path) -> None:
+    src = issued_set.path("青龙街道")
+    keys = row_keys(src)
+    values = values_for("青龙街道", keys)
+    hand = fill_by_hand(src, tmp_path / "f.xlsx", values,
+                        raw={(SHEET_TASKS, "C3"): "我把任务内容改了"})
+    [result] = apply_merge(mdb, [hand], period=PERIOD)
+    assert result.status == "applied"
+    assert any(w.cell == "C3" and "固定内容被修改" in w.message for w in result.warnings)
+    with Session(mdb) as s:
+        assert "我把" not in (s.scalar(select(Task.text).where(Task.uid == keys[0][2:])) or "")
+
+
+def test_issued_file_itself_is_not_a_return(mdb: Database, issued_set: IssuedSet) -> None:
+    out = assert_refused_without_data_change(mdb, [issued_set.path("青龙街道")], "原始文件")
+    assert out["status"] == "rejected"
+    assert ledger(mdb) == []
+
+
+def test_packet_of_another_database_is_refused(mdb: Database, issued_set: IssuedSet,
+                                               tmp_path: Path, tianning_template: Path) -> None:
+    other_path = tmp_path / "other.db"
+    copy_sqlite(tianning_template, other_path)
+    other = open_database(other_path)
+    [foreign] = issue(other, PERIOD, ["青龙街道"], tmp_path / "other").values()
+    other.dispose()
+    hand = fill_by_hand(foreign, tmp_path / "foreign.xlsx", values_for("青龙街道",
+                                                                      row_keys(foreign)))
+    assert_refused_without_data_change(mdb, [hand], "不是本数据库下发的")
+
+
+# ---------------------------------------------------------------- batch mechanics
+
+def test_dry_run_writes_nothing_and_folders_are_collected(mdb: Database,
+                                                          issued_set: IssuedSet,
+                                                          tmp_path: Path) -> None:
+    folder = tmp_path / "inbox"
+    for unit in TOWNS[:3]:
+        src = issued_set.path(unit)
+        fill_by_hand(src, folder / unit / "返回.xlsx", values_for(unit, row_keys(src)))
+    (folder / "说明.txt").write_text("not a packet", "utf-8")
+    (folder / "~$返回.xlsx").write_bytes(b"lock")
+    (folder / "旧.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    files = collect_files([folder])
+    assert sorted(f.name for f in files) == ["旧.xls", "返回.xlsx", "返回.xlsx", "返回.xlsx"]
+    before = table_dump(mdb)
+    previews = plan_merge(mdb, files, period=PERIOD)
+    assert sorted(p.status for p in previews) == ["new", "new", "new", "rejected"]
+    assert table_dump(mdb) == before
+
+
+def test_cancel_stops_between_packets(mdb: Database, issued_set: IssuedSet,
+                                      tmp_path: Path) -> None:
+    files = []
+    for unit in TOWNS[:4]:
+        src = issued_set.path(unit)
+        files.append(fill_by_hand(src, tmp_path / f"{unit}.xlsx",
+                                  values_for(unit, row_keys(src))))
+    previews = plan_merge(mdb, files, period=PERIOD)
+    reporter = Reporter()
+    steps = []
+
+    def on_step(done: int, total: int, text: str) -> None:
+        steps.append(done)
+        if done == 1:  # while the second packet is being merged, the user cancels
+            reporter.cancel()
+
+    reporter._callback = on_step
+    results = apply_merge(mdb, previews, period=PERIOD, reporter=reporter)
+    assert [r.status for r in results] == ["applied", "applied", "cancelled", "cancelled"]
+    data = progress_json(period_progress(mdb, PERIOD, 1))
+    assert sum(u["returned"] for u in data["units"]) == 2
+    with pytest.raises(Cancelled):
+        cancelled = Reporter()
+        cancelled.cancel()
+        plan_merge(mdb, files, period=PERIOD, reporter=cancelled)
+
+
+def test_late_return_and_receipt(mdb: Database, issued_set: IssuedSet, tmp_path: Path) -> None:
+    src = issued_set.path("郑陆镇")
+    hand = fill_by_hand(src, tmp_path / "z.xlsx", values_for("郑陆镇", row_keys(src)))
+    late = dt.datetime(2021, 7, 9, 10, 0)  # due 2021-07-05
+    [r] = apply_merge(mdb, [hand], period=PERIOD, received_at=late)
+    assert r.status == "applied"
+    data = progress_json(period_progress(mdb, PERIOD, 1))
+    unit = next(u for u in data["units"] if u["name"] == "郑陆镇")
+    assert unit["returned"] and unit["late"]
+
+
+# ---------------------------------------------------------------- command line
+
+def test_cli_json_and_exit_status(issued_set: IssuedSet, tmp_path: Path,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    db_path = tmp_path / "cli.db"
+    copy_sqlite(issued_set.db, db_path)
+    src = issued_set.path("青龙街道")
+    good = fill_by_hand(src, tmp_path / "good.xlsx", values_for("青龙街道", row_keys(src)))
+    bad = tmp_path / "bad.xlsm"
+    bad.write_bytes(good.read_bytes())
+    before = table_dump(db_path)
+
+    assert cli_main(["merge", "--db", str(db_path), "--dry-run", "--json", str(good)]) == 0
+    dry = json.loads(capsys.readouterr().out)
+    assert dry == {"packets": [{"file": str(good), "status": "applied", "unit": "青龙街道",
+                                "period": PERIOD, "rows_applied": 3, "errors": []}]}
+    assert table_dump(db_path) == before
+
+    assert cli_main(["merge", "--db", str(db_path), "--json", "--period", PERIOD,
+                     str(good), str(bad)]) == 1
+    out = json.loads(capsys.readouterr().out)["packets"]
+    assert [p["status"] for p in out] == ["applied", "rejected"]
+    assert set(out[1]) >= {"file", "status", "unit", "period", "rows_applied", "errors"}
+    assert set(out[1]["errors"][0]) == {"sheet", "cell", "message"}
+
+    assert cli_main(["merge", "--db", str(db_path), "--json", str(good)]) == 0
+    assert json.loads(capsys.readouterr().out)["packets"][0]["status"] == "unchanged"
+
+    assert cli_main(["merge", "--db", str(db_path)]) == 2
+    assert cli_main(["merge", "--db", str(db_path), str(tmp_path / "nope.xlsx")]) == 2
+    assert cli_main(["merge", "--db", str(tmp_path / "none.db"), str(good)]) == 2
+    assert cli_main(["merge", "--db", str(db_path), "--period", "June", str(good)]) == 2
+    capsys.readouterr()
+
+
+def test_superseded_exits_1(issued_set: IssuedSet, tmp_path: Path,
+                            capsys: pytest.CaptureFixture[str]) -> None:
+    db_path = tmp_path / "cli.db"
+    copy_sqlite(issued_set.db, db_path)
+    src = issued_set.path("茶山街道")
+    key = row_keys(src)[0]
+    r2 = office_return(src, tmp_path / "b" / "x.xlsx", {key: {"percent": 5.0}}, PERIOD, times=2)
+    r1 = fill_by_hand(src, tmp_path / "a.xlsx", {key: {"percent": 1.0}})
+    assert cli_main(["merge", "--db", str(db_path), "--json", str(r2)]) == 0
+    assert cli_main(["merge", "--db", str(db_path), "--json", str(r1)]) == 1
+    out = capsys.readouterr().out
+    assert '"superseded"' in out
+
+
+def test_receipt_time_is_local_wall_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deadlines are local dates: 07:30 in Beijing on the 6th is late for a due date of the 5th."""
+    import time
+
+    from app.models import utcnow
+    from app.services.district.merge import received_now
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        offset = received_now() - utcnow()
+        assert abs(offset.total_seconds() - 8 * 3600) < 60
+    finally:
+        monkeypatch.undo()
+        time.tzset()

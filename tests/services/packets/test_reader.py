@@ -1,0 +1,194 @@
+"""The reader refuses what is not a plain packet, and reads what LibreOffice saved."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from packet_helpers import SECRET, sample_manifest, sample_rows, sealed, zip_bytes
+
+from app.core.errors import UserFacingError
+from app.services.packets import read_packet, verify_seal, write_packet
+from app.services.packets.format import SHEET_TASKS
+from app.services.packets.writer import packet_bytes
+
+
+def _packet(tmp_path: Path) -> Path:
+    rows = sample_rows(3)
+    rows[1].values.update(progress="=本月完成 3 家", percent=55.5, completed_on="2021-06-15")
+    rows[-2].values = {"value": "21.5", "note": "市监测站数据"}
+    return write_packet(tmp_path / "p.xlsx", sealed(sample_manifest(), rows), rows).path
+
+
+def test_not_a_zip(tmp_path: Path) -> None:
+    bad = tmp_path / "p.xlsx"
+    bad.write_text("这不是表格", "utf-8")
+    with pytest.raises(UserFacingError, match="不是 Excel 工作簿"):
+        read_packet(bad)
+
+
+def test_old_xls_or_encrypted(tmp_path: Path) -> None:
+    bad = tmp_path / "p.xls"
+    bad.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    with pytest.raises(UserFacingError, match=r"旧版 \.xls 或设了打开密码"):
+        read_packet(bad)
+
+
+def test_truncated_zip(tmp_path: Path) -> None:
+    data = _packet(tmp_path).read_bytes()
+    bad = tmp_path / "cut.xlsx"
+    bad.write_bytes(data[: len(data) // 2])
+    with pytest.raises(UserFacingError, match="损坏"):
+        read_packet(bad)
+
+
+def test_xlsm_name_and_macro_parts_are_refused(tmp_path: Path) -> None:
+    data = _packet(tmp_path).read_bytes()
+    with pytest.raises(UserFacingError, match="带宏"):
+        read_packet(data, name="进展.xlsm")
+    with zipfile.ZipFile(tmp_path / "p.xlsx") as zf:
+        entries = {n: zf.read(n) for n in zf.namelist()}
+    with pytest.raises(UserFacingError, match="宏"):
+        read_packet(zip_bytes({**entries, "xl/vbaProject.bin": b"\0" * 64}), name="a.xlsx")
+    ct = entries["[Content_Types].xml"].replace(
+        b"sheet.main+xml", b"sheet.macroEnabled.main+xml")
+    with pytest.raises(UserFacingError, match="带宏"):
+        read_packet(zip_bytes({**entries, "[Content_Types].xml": ct}), name="a.xlsx")
+
+
+def test_zip_bomb_and_too_many_entries(tmp_path: Path) -> None:
+    bomb = zip_bytes({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>",
+                      "xl/media/big.bin": b"\0" * (3 * 1024 * 1024)})
+    with pytest.raises(UserFacingError, match="压缩炸弹"):
+        read_packet(bomb, name="bomb.xlsx")
+    many = zip_bytes({f"x/{i}.xml": b"<a/>" for i in range(1001)})
+    with pytest.raises(UserFacingError, match="条目过多"):
+        read_packet(many, name="many.xlsx")
+
+
+def test_oversized_file_is_refused_before_reading(tmp_path: Path, monkeypatch) -> None:
+    from app.services.packets import reader
+
+    path = _packet(tmp_path)
+    monkeypatch.setattr(reader, "MAX_FILE_BYTES", 1000)
+    with pytest.raises(UserFacingError, match="过大"):
+        read_packet(path)
+
+
+def test_entity_expansion_xml_is_refused(tmp_path: Path) -> None:
+    with zipfile.ZipFile(_packet(tmp_path)) as zf:
+        entries = {n: zf.read(n) for n in zf.namelist()}
+    evil = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+            b'<!ENTITY lol2 "&lol;&lol;&lol;">]>' + entries["xl/workbook.xml"].split(b"?>", 1)[1])
+    with pytest.raises(UserFacingError, match="不安全"):
+        read_packet(zip_bytes({**entries, "xl/workbook.xml": evil}), name="evil.xlsx")
+
+
+def test_missing_file_and_folder(tmp_path: Path) -> None:
+    with pytest.raises(UserFacingError, match="不存在"):
+        read_packet(tmp_path / "nope.xlsx")
+    with pytest.raises(UserFacingError, match="文件夹"):
+        read_packet(tmp_path)
+
+
+def test_wrong_sheet_dimension_is_harmless(tmp_path: Path) -> None:
+    """WPS may write <dimension ref="A1"/>: calamine reads past it."""
+    with zipfile.ZipFile(_packet(tmp_path)) as zf:
+        entries = {n: zf.read(n) for n in zf.namelist()}
+    sheet = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1"/>',
+                   entries["xl/worksheets/sheet2.xml"])
+    pf = read_packet(zip_bytes({**entries, "xl/worksheets/sheet2.xml": sheet}), name="w.xlsx")
+    assert pf.rows[1].values["progress"] == "=本月完成 3 家"
+    assert pf.problems == []
+
+
+def test_bytes_and_path_read_the_same(tmp_path: Path) -> None:
+    path = _packet(tmp_path)
+    a, b = read_packet(path), read_packet(path.read_bytes(), name=path.name)
+    assert a.values() == b.values() and a.file_hash == b.file_hash
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_libreoffice_save_keeps_validation_protection_and_manifest(tmp_path: Path) -> None:
+    src = _packet(tmp_path)
+    out = tmp_path / "lo"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+                    "--headless", "--convert-to", "xlsx", "--outdir", str(out), str(src)],
+                   check=True, capture_output=True, timeout=180)
+    saved = out / "p.xlsx"
+    with zipfile.ZipFile(saved) as zf:
+        wb = zf.read("xl/workbook.xml").decode("utf-8")
+        names = dict(re.findall(r'<sheet name="([^"]+)" sheetId="\d+" state="(\w+)"', wb))
+        tasks = zf.read("xl/worksheets/sheet2.xml").decode("utf-8")
+        styles = zf.read("xl/styles.xml").decode("utf-8")
+    assert names["_taizhang"] in ("hidden", "veryHidden")
+    assert names["下拉选项"] == "hidden"
+    assert re.search(r'<definedName[^>]*name="TZ_STATUS"[^>]*>下拉选项!\$A\$1:\$A\$5', wb)
+    assert re.search(r'<sheetProtection sheet="true"', tasks)
+    assert re.search(r'<dataValidation [^>]*sqref="G3:G5" type="list"', tasks)
+    assert re.search(r'<dataValidation [^>]*sqref="H3:H5" type="decimal"', tasks)
+    assert re.search(r'<dataValidation [^>]*sqref="N3:N5" type="date"', tasks)
+    xfs = re.findall(r"<xf [^>]*?(?:/>|>.*?</xf>)", styles.split("<cellXfs")[1], re.S)
+    style = dict(re.findall(r'<c r="([A-Z]+3)" s="(\d+)"', tasks))
+    assert 'locked="false"' in xfs[int(style["I3"])]
+    assert 'locked="false"' not in xfs[int(style["C3"])]
+    pf = read_packet(saved)
+    original = read_packet(src)
+    assert pf.problems == []
+    assert pf.values() == original.values()
+    assert pf.rows[1].values["progress"] == "=本月完成 3 家"
+    assert pf.rows[1].values["completed_on"] == "2021-06-15"
+    assert verify_seal(SECRET, pf.manifest, pf.rows)
+    assert pf.sheet_states[SHEET_TASKS] == "visible"
+
+
+def test_packet_size_is_reasonable() -> None:
+    rows = sample_rows(200)
+    data = packet_bytes(sealed(sample_manifest(), rows), rows)
+    assert len(data) < 200_000
+
+
+def _uno_python() -> str | None:
+    for exe in ("/usr/bin/python3",):
+        if Path(exe).exists() and shutil.which("soffice") and subprocess.run(
+                [exe, "-c", "import uno"], capture_output=True).returncode == 0:
+            return exe
+    return None
+
+
+@pytest.mark.skipif(_uno_python() is None, reason="LibreOffice with Python UNO not installed")
+def test_opened_in_libreoffice_inputs_are_unlocked_with_dropdowns(tmp_path: Path) -> None:
+    import json
+
+    path = _packet(tmp_path)
+    tool = Path(__file__).resolve().parents[3] / "tools" / "check_packet_lo.py"
+    filled = tmp_path / "filled.xlsx"
+    run = subprocess.run([_uno_python(), str(tool), str(path), "--fill", str(filled)],
+                         capture_output=True, text=True, timeout=300, check=True)
+    report = json.loads(run.stdout)
+    tasks = report["sheets"][SHEET_TASKS]
+    assert tasks["protected"] and tasks["input_cell_typed"]
+    cells = tasks["row3"]
+    assert all(cells[h]["locked"] for h in ("序号", "领域", "任务内容", "牵头/配合", "完成时限",
+                                            "目标", "行标识"))
+    assert cells["进展状态"] == {"locked": False, "validation": "LIST", "source": "TZ_STATUS",
+                               "dropdown": True}
+    assert not cells["完成进度(%)"]["locked"] and cells["完成进度(%)"]["validation"] == "DECIMAL"
+    assert not cells["完成日期"]["locked"] and cells["完成日期"]["validation"] == "DATE"
+    assert all(not cells[h]["locked"] for h in ("本期进展", "存在问题", "下步计划", "责任人",
+                                                "联系电话"))
+    assert "TZ_STATUS" in report["named_ranges"]
+    assert not report["sheets"]["_taizhang"]["visible"]
+    assert report["sheets"]["指标填报"]["row3"]["本期数值"]["validation"] == "DECIMAL"
+    # typed and saved in LibreOffice, read back by the district's reader
+    pf = read_packet(filled)
+    assert pf.problems == []
+    assert pf.rows[0].values == {
+        "status": "in_progress", "percent": 55.0, "progress": "在 LibreOffice 里填写:完成 3 家",
+        "problems": "=资金未到位", "next_steps": "", "responsible": "",
+        "phone": "13800000000", "completed_on": "2021-06-30"}
+    assert verify_seal(SECRET, pf.manifest, pf.rows)

@@ -1,0 +1,459 @@
+"""Importing plan workbooks laid out by people (fixtures from the seeds) and broken files."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import opencc
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.core.errors import UserFacingError
+from app.models import AuditLog, Plan, Unit, UnitAlias
+from app.services.db import Database
+from app.services.plans.importing import (
+    apply_import,
+    import_plan_workbook,
+    parse_deadline,
+    parse_roles,
+    parse_standard_text,
+    preview_import,
+    read_plan_workbook,
+    trailing_roles,
+)
+from app.services.plans.query import get_plan, plans_json
+
+ROOT = Path(__file__).resolve().parents[3]
+FIXTURES = ROOT / "tests" / "fixtures" / "plans"
+SEEDS = ROOT.parent / "shared" / "seeds"
+EXAMPLES = ROOT / "app" / "resources" / "examples"
+needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="seed documents not found")
+T2S = opencc.OpenCC("t2s").convert
+
+
+def seed(prefix: str) -> str:
+    return next(SEEDS.glob(f"{prefix}_*.txt")).read_bytes().decode("utf-8", errors="replace")
+
+
+def counts(db: Database) -> tuple[int, int, int]:
+    with Session(db) as s:
+        return (s.scalar(select(func.count()).select_from(Plan)) or 0,
+                s.scalar(select(func.count()).select_from(Unit)) or 0,
+                s.scalar(select(func.count()).select_from(UnitAlias)) or 0)
+
+
+# ---------------------------------------------------------------- 002 唐山, traditional
+
+
+@needs_seeds
+def test_tangshan_traditional_workbook(db: Database) -> None:
+    """38 numbered tasks in 6 systems; leads read from "(牽頭單位:…)" in the seed itself."""
+    text = seed("002")
+    body = text[text.index("三、主要任務"):text.index("四、保障措施")]
+    expected: dict[str, list[str]] = {}
+    number = ""
+    for line in body.split("\n"):
+        m = re.match(r"^(\d+)、", line)
+        if m:
+            number = m.group(1)
+        for leads in re.findall(r"\(牽頭單位:(.*?)\)", line):
+            for name in T2S(leads).replace("按职责牵头", "").split("、"):
+                if name not in expected.setdefault(number, []):
+                    expected[number].append(name)
+    systems = re.findall(r"^\([一二三四五六]\)", body, re.M)
+    assert (len(expected), len(systems)) == (38, 6)
+    # the seed spells five units two ways; a person reads them as one unit each
+    same = {"市发展改革委": "市发改委", "市交通运输局": "市交通局", "市住房和城乡建设局": "市住建局",
+            "市城市管理综合行政执法局": "市城管执法局", "市工业和信息化局": "市工信局"}
+    units = {same.get(n, n) for names in expected.values() for n in names}
+    assert len(units) == 20
+
+    result = import_plan_workbook(db, FIXTURES / "tangshan_2022.xlsx")
+    info = get_plan(db, result.plan_id)
+    assert (result.tasks, result.sections, result.indicators, result.units) == (38, 6, 0, 20)
+    assert info.plan.title == "唐山市创建国家生态文明建设示范市2022年度工作方案"  # simplified
+    assert {u.name for u in info.units} == units
+    for task in info.tasks:
+        assert list(task.lead) == list(dict.fromkeys(same.get(n, n) for n in expected[task.code]))
+        assert "牵头单位" not in task.text and task.deadline == "2022-12"
+    first = info.tasks[0]
+    assert first.text.startswith("强化政府目标责任制。") and first.target == "≥20%"
+    assert info.tasks[1].text.count("\n") == 2  # three paragraphs under one merged 序號
+    assert info.sections[0].title == "建立健全监管制度,构建生态制度体系"
+    assert [p.key for p in info.periods][:2] == ["2022-01", "2022-02"]
+    with Session(db) as s:
+        aliases = {a: n for a, n in s.execute(select(UnitAlias.alias, Unit.name).join(Unit))}
+    assert aliases == same
+
+
+# ---------------------------------------------------------------- 003 无锡 整改方案
+
+
+def test_wuxi_rectification_two_row_header(db: Database) -> None:
+    sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
+    from make_plan_workbooks import WUXI_UNITS  # the units this fixture assigns
+
+    preview = preview_import(db, FIXTURES / "wuxi_rectification.xlsx")
+    sheet = preview.parsed.sheets[0]
+    assert (sheet.kind, sheet.header_row) == ("tasks", 5)
+    assert sheet.columns["lead"] == "F" and sheet.columns["cooperating"] == "G"
+    collective = [p for p in preview.problems if "不是具体单位" in p.message]
+    assert [p.where for p in collective] == ["整改任务清单!G10", "整改任务清单!G22"]
+    result = apply_import(db, preview)
+    info = get_plan(db, result.plan_id)
+    assert (result.tasks, result.sections) == (22, 6)
+    assert [len([t for t in info.tasks if t.section_id == s.id]) for s in info.sections] == [
+        4, 2, 6, 5, 4, 1]
+    same = {"市发展改革委": "市发改委", "市工信局": "市工业和信息化局", "市住房和城乡建设局": "市住建局"}
+    for task, key in zip(info.tasks, sorted(WUXI_UNITS), strict=True):
+        lead, coop, _, target = WUXI_UNITS[key]
+        assert task.code == f"{key[0]}.{key[1]}"
+
+        def names(cell: str) -> list[str]:
+            out = []
+            for n in re.split(r"[、,,]", cell.replace("按职责分别牵头", "").replace("等", "")):
+                if n and not n.startswith("各市"):
+                    out.append(same.get(n, n))
+            return out
+
+        assert list(task.lead) == names(lead)
+        assert list(task.cooperating) == names(coop)
+        assert task.target == (target or None)
+    assert result.units == 21
+    assert info.tasks[0].deadline is None  # 长期坚持
+    assert info.tasks[8].deadline == "2019-06"  # 2019年6月底前
+
+
+# ---------------------------------------------------------------- 004 钟楼, by department
+
+
+@needs_seeds
+def test_zhonglou_by_department(db: Database) -> None:
+    text = seed("004")
+    text = text[text.index("目标任务明确如下"):text.index("【打印本页】")]
+    departments: list[tuple[str, int]] = []
+    for line in text.split("\n"):
+        m = re.match(r"^[一二三四五六七八九十]+、(.+)$", line.strip())
+        if m:
+            departments.append((m.group(1), 0))
+        elif re.match(r"^\d+\. ", line.strip()):
+            name, n = departments[-1]
+            departments[-1] = (name, n + 1)
+    assert (len(departments), sum(n for _, n in departments)) == (16, 123)
+
+    result = import_plan_workbook(db, FIXTURES / "zhonglou_departments.xlsx")
+    info = get_plan(db, result.plan_id)
+    assert (result.tasks, result.units) == (123, 16)
+    assert {u.name for u in info.units} == {name for name, _ in departments}
+    i = 0
+    for g, (name, n) in enumerate(departments, 1):
+        for k in range(1, n + 1):
+            task = info.tasks[i]
+            assert task.code == f"{g}.{k}"  # numbering restarts per department
+            assert task.lead == (name,)
+            i += 1
+    by_code = {t.code: t for t in info.tasks}
+    assert by_code["3.3"].deadline == "2021-10"  # "4月底前、10月底前" in a 2021 plan
+    assert by_code["5.5"].cooperating == ("区教育局", "区卫健局", "区机关事务管理中心")
+
+
+# ---------------------------------------------------------------- 000 天宁 附件2 + 附件3
+
+
+def test_tianning_annexes_match_the_example_plan(tianning: Database) -> None:
+    """Imported into the database holding the tianning example, every unit is recognised
+    (names, stored aliases, 资规/区市场监管局 spellings) and the plan equals the example."""
+    before_units = counts(tianning)[1]
+    preview = preview_import(tianning, FIXTURES / "tianning_annex.xlsx")
+    assert {d.action for d in preview.units} == {"existing"}
+    assert [p.message for p in preview.problems if p.level == "warning"] == [
+        "“各相关部门”不是具体单位,未导入。", "“镇”不是具体单位,未导入。", "“各街道”不是具体单位,未导入。"]
+    result = apply_import(tianning, preview)
+    assert counts(tianning)[1] == before_units
+    example = json.loads((EXAMPLES / "tianning.json").read_text("utf-8"))
+    got = plans_json(tianning, result.plan_id)["plans"][0]
+    want = plans_json(tianning, 1)["plans"][0]
+    assert (len(got["tasks"]), len(got["indicators"])) == (50, 51)
+    assert len([i for i in got["indicators"] if i["parent"] is None]) == len(
+        example["indicators"]) == 34
+    for key in ("sections", "tasks", "indicators"):
+        assert got[key] == want[key], key
+
+
+def test_indicator_standards_are_parsed(tianning: Database) -> None:
+    result = import_plan_workbook(tianning, FIXTURES / "tianning_annex.xlsx")
+    info = get_plan(tianning, result.plan_id)
+    by = {i.code: i for i in info.indicators}
+    assert (by["3"].standard, by["3"].comparator, by["3"].threshold) == ("≥20", ">=", 20.0)
+    assert (by["9"].standard, by["9"].comparator, by["9"].threshold) == ("≥60", ">=", 60.0)  # ≧
+    assert (by["5"].comparator, by["5"].threshold) == (">=", 100.0)
+    assert (by["1"].standard, by["1"].comparator) == ("制定实施", None)
+    assert (by["7"].parent_id, by["7.1"].parent_id) == (None, by["7"].id)
+    assert by["7.1"].target_year == 2022 and by["7"].target_year is None
+
+
+# ---------------------------------------------------------------- small parsers
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2021年3月底前", ("2021-03", True)), ("2022年底前", ("2022-12", True)),
+    ("2022-05", ("2022-05", True)), ("2022-05-31", ("2022-05-31", True)),
+    ("2021年6月30日", ("2021-06-30", True)), ("2022年上半年", ("2022-06", True)),
+    ("2018年底前,2020年底前全面完成", ("2020-12", True)), ("长期坚持", (None, True)),
+    ("4月底前", ("2021-04", True)), ("尽快", (None, False)), ("", (None, True)),
+])
+def test_parse_deadline(text: str, expected: tuple[str | None, bool]) -> None:
+    assert parse_deadline(text, 2021) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("≥20", (">=", 20.0)), ("≧95", (">=", 95.0)), ("≤0.5", ("<=", 0.5)), ("100", (">=", 100.0)),
+    ("95%", (">=", 95.0)), ("不低于95%", (">=", 95.0)), ("80%以上", (">=", 80.0)),
+    ("不超过0.5", ("<=", 0.5)), ("制定实施", (None, None)), ("全面实施", (None, None)),
+])
+def test_parse_standard_text(text: str, expected: tuple[str | None, float | None]) -> None:
+    assert parse_standard_text(text) == expected
+
+
+def test_roles_in_words() -> None:
+    assert parse_roles("天宁生态环境局牵头,区工信局、区发改局等配合", None) == {
+        "lead": ["天宁生态环境局"], "cooperating": ["区工信局", "区发改局"]}
+    assert parse_roles("区农业农村局(水利局)牵头、区住建局、区城管局等配合", None) == {
+        "lead": ["区农业农村局(水利局)"], "cooperating": ["区住建局", "区城管局"]}
+    assert parse_roles("区商务局、区市场监管局按职责分别牵头", None) == {
+        "lead": ["区商务局", "区市场监管局"]}
+    assert parse_roles("牽頭單位:市水利局、市生態環境局", None) == {"lead": ["市水利局", "市生态环境局"]}
+    assert parse_roles("区发改局、区工信局", "cooperating") == {
+        "cooperating": ["区发改局", "区工信局"]}
+    assert parse_roles("试行", None) is None
+    assert trailing_roles("全面推行河长制。") is None
+    assert trailing_roles("按照《办法(试行)》执行。") is None
+    text, roles = trailing_roles("严格秸秆禁烧管控。(天宁生态环境局牵头)") or ("", {})
+    assert (text, roles) == ("严格秸秆禁烧管控。", {"lead": ["天宁生态环境局"]})
+
+
+# ---------------------------------------------------------------- layouts built here
+
+Rows = list[list[Any]]
+
+
+def workbook(tmp_path: Path, rows: Rows, merges: tuple[str, ...] = (), name: str = "plan.xlsx",
+             edit: Callable[[Workbook], None] | None = None) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "任务"
+    for row in rows:
+        ws.append(row)
+    for m in merges:
+        ws.merge_cells(m)
+    if edit is not None:
+        edit(wb)
+    path = tmp_path / name
+    wb.save(path)
+    return path
+
+
+def test_header_synonyms_and_notes(tmp_path: Path, db: Database) -> None:
+    path = workbook(tmp_path, [
+        ["2023年重点工作任务清单"],
+        [],
+        ["编号", "类别", "工作内容", "责任单位", "协办单位", "落实单位", "时间节点", "目标值", "备注"],
+        ["1、", "大气", "推进VOCs治理。", "区生态环境局", "区工信局", "各街道", "2023年6月", "30家", "x"],
+        [None, None, "编号空着的任务。", "区住建局", None, None, "长期坚持", None, None],
+        [],
+        ["编号", "类别", "工作内容", "责任单位", "协办单位", "落实单位", "时间节点", "目标值", "备注"],
+        ["2、", "水", "整治黑臭水体。", "区水利局、区住建局", None, "郑陆镇", "年底前", None, None],
+        ["注:1.本表由区创建办汇总。"],
+        ["3", "水", "注释行以下的内容不再读取。", "区水利局", None, None, None, None, None],
+    ], merges=("A1:I1", "A9:I9"))
+    preview = preview_import(db, path)
+    spec = preview.resolved_spec()
+    assert spec["title"] == "2023年重点工作任务清单"
+    assert [t["code"] for t in spec["tasks"]] == ["1.1", "1.2", "2.2"]
+    assert [t["lead"] for t in spec["tasks"]] == [["区生态环境局"], ["区住建局"],
+                                                  ["区水利局", "区住建局"]]
+    assert spec["tasks"][0]["cooperating"] == ["区工信局"]
+    assert spec["tasks"][0]["implementing"] == []  # 各街道 is a group
+    assert spec["tasks"][2]["implementing"] == ["郑陆镇"]
+    assert [t["deadline"] for t in spec["tasks"]] == ["2023-06", None, "2023-12"]
+    assert spec["tasks"][0]["target"] == "30家"
+    assert [s["title"] for s in spec["sections"]] == ["大气", "水"]
+    where = {p.where: p.message for p in preview.problems}
+    assert "“各街道”不是具体单位" in where["任务!F4"]
+    assert "没有序号" in where["任务!第5行"]
+
+
+def test_section_heading_rows_and_merged_numbers(tmp_path: Path, db: Database) -> None:
+    path = workbook(tmp_path, [
+        ["序号", "任务内容", "牵头单位", "配合单位"],
+        ["一、健全制度"],
+        ["(一)考核评价"],
+        ["1", "第一段。", "区考核办", None],
+        [None, "第二段。", "区审计局", "区财政局"],
+        ["2", "另一项。", "区委组织部", None],
+        ["(二)信息公开"],
+        ["1", "公开信息。", None, None],
+        ["二、生态安全"],
+        ["1", "治理大气。(天宁生态环境局牵头,区工信局配合)", None, None],
+    ], merges=("A2:D2", "A3:D3", "A4:A5", "A7:D7", "A9:D9"))
+    spec = preview_import(db, path).resolved_spec()
+    assert [(s["code"], s["title"], [c["title"] for c in s["children"]])
+            for s in spec["sections"]] == [("1", "健全制度", ["考核评价", "信息公开"]),
+                                           ("2", "生态安全", [])]
+    tasks = {t["code"]: t for t in spec["tasks"]}
+    assert list(tasks) == ["1.1.1", "1.1.2", "1.2.1", "2.1"]
+    assert tasks["1.1.1"]["text"] == "第一段。\n第二段。"
+    assert tasks["1.1.1"]["lead"] == ["区考核办", "区审计局"]
+    assert tasks["1.1.1"]["cooperating"] == ["区财政局"]
+    assert tasks["2.1"]["text"] == "治理大气。"
+    assert (tasks["2.1"]["lead"], tasks["2.1"]["cooperating"]) == (["天宁生态环境局"], ["区工信局"])
+
+
+def test_indicator_table_by_code_prefix(tmp_path: Path, db: Database) -> None:
+    def fmt(wb: Workbook) -> None:
+        wb.active["E4"].number_format = "0%"
+
+    path = workbook(tmp_path, [
+        ["指标表"],
+        ["序号", "指标名称", "计量单位", "指标值", "目标", "指标属性", "牵头部门"],
+        ["1", "空气质量", None, None, None, "约束性", "区生态环境局"],
+        ["1.1", "优良天数比例", "%", "不低于80%", 0.85, None, "区生态环境局"],
+        ["2", "绿色建筑比例", "%", "≧50", "100", "参考性", "区住建局等"],
+    ], edit=fmt)
+    preview = preview_import(db, path)
+    inds = preview.resolved_spec()["indicators"]
+    assert [(i["code"], [c["code"] for c in i["children"]]) for i in inds] == [
+        ("1", ["1.1"]), ("2", [])]
+    child = inds[0]["children"][0]
+    assert (child["standard"], child["target"], child["unit"]) == ("不低于80%", "85%", "%")
+    assert inds[1]["standard"] == "≥50" and inds[1]["lead"] == ["区住建局"]
+    plan_id = apply_import(db, preview).plan_id
+    info = get_plan(db, plan_id)
+    sub = next(i for i in info.indicators if i.code == "1.1")
+    assert (sub.comparator, sub.threshold, sub.target_value) == (">=", 80.0, 85.0)
+
+
+def test_unit_choices_are_remembered(tmp_path: Path, db: Database) -> None:
+    rows: Rows = [["序号", "任务内容", "牵头单位"], ["1", "甲任务。", "区住房和城乡建设局"]]
+    import_plan_workbook(db, workbook(tmp_path, rows, name="a.xlsx"))
+    rows = [["序号", "任务内容", "牵头单位"], ["1", "乙任务。", "区住建局"],
+            ["2", "丙任务。", "区住建管理局"]]
+    path = workbook(tmp_path, rows, name="b.xlsx")
+    preview = preview_import(db, path)
+    by = {d.name: d for d in preview.units}
+    assert (by["区住建局"].action, by["区住建局"].target) == ("alias", "区住房和城乡建设局")
+    assert by["区住建管理局"].target == "区住房和城乡建设局" and not by["区住建管理局"].confident
+    # the user says 区住建管理局 is a unit of its own
+    preview = preview_import(db, path, {"区住建管理局": "区住建管理局"})
+    apply_import(db, preview)
+    again = preview_import(db, path)
+    assert {d.name: d.action for d in again.units} == {"区住建局": "existing",
+                                                       "区住建管理局": "existing"}
+
+
+# ---------------------------------------------------------------- refused files
+
+
+def _ole(tmp_path: Path, body: bytes) -> Path:
+    path = tmp_path / "old.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + body)
+    return path
+
+
+BROKEN: dict[str, tuple[Callable[[Path], Path], str]] = {
+    "encrypted": (lambda p: FIXTURES / "encrypted.xlsx", "设置了打开密码"),
+    "xls": (lambda p: _ole(p, b"\x00" * 600 + "Workbook".encode("utf-16-le")), "97-2003"),
+    "text": (lambda p: (p / "x.xlsx").write_text("序号,任务内容\n1,测试", "utf-8") and p / "x.xlsx",
+             "不是 Excel 工作簿"),
+    "zero": (lambda p: (p / "z.xlsx").write_bytes(b"") is not None and p / "z.xlsx", "文件是空的"),
+    "docx": (lambda p: _zip(p, {"word/document.xml": "<w/>"}), "其中没有工作表"),
+    "corrupt": (lambda p: _zip(p, {"xl/workbook.xml": "<not xml"}), "无法读取工作簿"),
+    "empty": (lambda p: workbook(p, []), "工作簿是空的"),
+    "no header": (lambda p: workbook(p, [["会议纪要"], ["一、参会人员"], ["张三、李四"]]),
+                  "没有找到任务表或指标表的表头"),
+    "header only": (lambda p: workbook(p, [["序号", "任务内容", "牵头单位"], []]),
+                    "没有读到任何任务或指标"),
+    "missing": (lambda p: p / "nope.xlsx", "文件不存在"),
+}
+
+
+def _zip(tmp_path: Path, members: dict[str, str]) -> Path:
+    path = tmp_path / "z.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_broken_files_are_refused_in_chinese_and_create_nothing(case: str, tmp_path: Path,
+                                                                db: Database) -> None:
+    make, message = BROKEN[case]
+    path = make(tmp_path)
+    with pytest.raises(UserFacingError, match=message) as info:
+        import_plan_workbook(db, path)
+    assert re.search(r"[\u4e00-\u9fff]", str(info.value))
+    assert counts(db) == (0, 0, 0)
+
+
+def test_import_is_one_transaction(tmp_path: Path, db: Database,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failure after the units were written leaves no unit, alias or plan behind."""
+    import app.services.plans.importing as module
+
+    def broken(session: Any, spec: dict[str, Any]) -> int:
+        session.flush()
+        raise RuntimeError("disk full")
+
+    path = workbook(tmp_path, [["序号", "任务内容", "牵头单位"], ["1", "甲。", "区发改局、区发改委"]])
+    monkeypatch.setattr(module, "insert_plan", broken)
+    with pytest.raises(RuntimeError):
+        import_plan_workbook(db, path)
+    assert counts(db) == (0, 0, 0)
+
+
+def test_import_writes_an_audit_row(tmp_path: Path, db: Database) -> None:
+    path = workbook(tmp_path, [["序号", "任务内容", "牵头单位"], ["1", "甲。", "区发改局"]])
+    result = import_plan_workbook(db, path)
+    with Session(db) as s:
+        row = s.scalars(select(AuditLog)).one()
+    assert (row.entity, row.entity_id, row.field, row.new) == ("plan", result.plan_id,
+                                                               "imported", "plan.xlsx")
+    assert row.file_hash and len(row.file_hash) == 64
+
+
+def test_read_is_pure(tmp_path: Path) -> None:
+    """Reading needs no database: the spec carries the names as written."""
+    path = workbook(tmp_path, [["序号", "任务内容", "牵头单位"], ["1", "甲。", "区农业农村局（水利局）"]])
+    parsed = read_plan_workbook(path)
+    assert parsed.spec["tasks"][0]["lead"] == ["区农业农村局(水利局)"]
+    assert parsed.unit_cells == {"区农业农村局(水利局)": ["任务!C2"]}
+
+
+@needs_seeds
+def test_fixture_workbooks_are_up_to_date(tmp_path: Path) -> None:
+    """The committed fixtures are what make_plan_workbooks.py writes from the seeds."""
+    from openpyxl import load_workbook
+
+    script = ROOT / "tests" / "fixtures" / "make_plan_workbooks.py"
+    result = subprocess.run([sys.executable, str(script), "--out", str(tmp_path)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    for name in ("tangshan_2022", "wuxi_rectification", "zhonglou_departments",
+                 "tianning_annex"):
+        fresh = load_workbook(tmp_path / f"{name}.xlsx")
+        kept = load_workbook(FIXTURES / f"{name}.xlsx")
+        assert fresh.sheetnames == kept.sheetnames, name
+        for a, b in zip(fresh.worksheets, kept.worksheets, strict=True):
+            assert sorted(map(str, a.merged_cells.ranges)) == sorted(map(str, b.merged_cells.ranges))
+            assert [[c.value for c in row] for row in a.iter_rows()] == [
+                [c.value for c in row] for row in b.iter_rows()], (name, a.title)

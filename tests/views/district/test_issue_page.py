@@ -1,0 +1,76 @@
+"""下发 page: choose units and folder, issue off the GUI thread, folder opened at the end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.services.db import Database
+from app.services.district.issue import issue_candidates
+from app.services.packets import read_packet
+from app.views.district import issue_page
+from app.views.district.issue_page import IssuePage, UnitChoiceModel, candidate_columns
+from app.views.main_window import MainWindow
+
+
+def _page(qtbot: QtBot, db: Database) -> tuple[MainWindow, IssuePage]:
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.select_period("2021-06")
+    page = window.page(IssuePage)
+    assert isinstance(page, IssuePage)
+    window.show_page(page)
+    return window, page
+
+
+def test_issue_chosen_units_and_open_the_folder(qtbot: QtBot, tianning: Database,
+                                                tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[Path] = []
+    monkeypatch.setattr(issue_page, "open_folder", opened.append)
+    _window, page = _page(qtbot, tianning)
+    assert page.model.rowCount() == len(issue_candidates(tianning, 1))
+    assert "2021年6月" in page.heading.text()
+    page.none_button.click()
+    assert not page.issue_button.isEnabled()
+    names = [page.model.record(r).name for r in range(page.model.rowCount())]
+    for name in ("青龙街道", "区住建局"):
+        idx = page.model.index(names.index(name), 0)
+        assert page.model.setData(idx, 2, 10)  # Qt.CheckStateRole, Checked
+    assert "已选 2/" in page.count.text()
+    page.folder.setText(str(tmp_path / "下发"))
+    assert page.issue_button.isEnabled()
+    page.issue_button.click()
+    qtbot.waitUntil(lambda: page.last_result is not None, timeout=20000)
+    result = page.last_result
+    assert result is not None and {p.unit for p in result.packets} == {"青龙街道", "区住建局"}
+    assert opened == [tmp_path / "下发"]
+    assert "已生成 2 个下发包" in page.result_label.text()
+    files = sorted((tmp_path / "下发").iterdir())
+    assert len(files) == 2 and read_packet(files[0]).manifest.period == "2021-06"
+    qtbot.waitUntil(lambda: page.op is None)
+    # the ledger shows in the table after the bus refresh
+    qtbot.waitUntil(lambda: any(page.model.record(r).last_issued_at is not None
+                                for r in range(page.model.rowCount())))
+
+
+def test_choose_folder_through_the_dialog(qtbot: QtBot, tianning: Database, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.views.widgets import dialogs
+
+    monkeypatch.setattr(dialogs, "choose_directory", lambda *_a: str(tmp_path))
+    _window, page = _page(qtbot, tianning)
+    page.folder_button.click()
+    assert page.folder.text() == str(tmp_path)
+
+
+def test_unit_choice_model(qtmodeltester, tianning: Database) -> None:  # type: ignore[no-untyped-def]
+    model = UnitChoiceModel(candidate_columns(str))
+    model.set_records(issue_candidates(tianning, 1))
+    qtmodeltester.check(model)
+    model.set_all(False)
+    assert model.chosen() == []
+    model.set_all(True)
+    assert len(model.chosen()) == model.rowCount()

@@ -1,0 +1,168 @@
+"""汇总 page: drop files or a folder, preview without writing, apply, see problems."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from merge_helpers import TOWNS, fill_by_hand, issue, row_keys, table_dump
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from pytestqt.qtbot import QtBot
+
+from app.services.db import Database
+from app.views.district.conflicts_page import ConflictsPage
+from app.views.district.merge_page import MergePage, MergeRow, merge_columns, problem_columns
+from app.views.district.receipts_page import ReceiptsPage
+from app.views.main_window import MainWindow
+from app.views.widgets import dialogs
+from app.views.widgets.table_model import RecordTableModel
+
+PERIOD = "2021-06"
+
+
+
+@pytest.fixture
+def inbox(tianning: Database, tmp_path: Path) -> Path:
+    """Returned files of four towns, one of them with a percent of 150."""
+    packets = issue(tianning, PERIOD, TOWNS, tmp_path / "issued")
+    folder = tmp_path / "inbox"
+    for i, unit in enumerate(TOWNS[:4]):
+        src = packets[unit]
+        keys = row_keys(src)
+        pct = 150 if i == 3 else 20.0 * (i + 1)
+        fill_by_hand(src, folder / f"{unit}.xlsx",
+                     {keys[0]: {"status": "in_progress", "percent": pct, "progress": unit}})
+    return folder
+
+
+def open_window(qtbot: QtBot, db: Database) -> tuple[MainWindow, MergePage]:
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.show()
+    window.select_period(PERIOD)
+    page = window.page(MergePage)
+    assert isinstance(page, MergePage)
+    window.show_page(page)
+    return window, page
+
+
+def drop(page: MergePage, paths: list[Path]) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    enter = QDragEnterEvent(QPoint(page.rect().center()), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    page.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    event = QDropEvent(QPointF(page.rect().center()), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    page.dropEvent(event)
+
+
+def test_drop_folder_preview_then_apply(qtbot: QtBot, tianning: Database, inbox: Path) -> None:
+    window, page = open_window(qtbot, tianning)
+    before = table_dump(tianning)
+    with qtbot.waitSignal(page.previews_ready, timeout=20000):
+        drop(page, [inbox])
+    rows: list[MergeRow] = page.model.records
+    assert sorted((r.preview.unit, r.status) for r in rows) == sorted(
+        [(u, "new") for u in TOWNS[:3]] + [(TOWNS[3], "rejected")])
+    assert table_dump(tianning) == before  # the preview wrote nothing
+    assert page.apply_all_button.isEnabled()
+
+    # the refused file's problems: sheet, cell, message
+    bad = next(i for i, r in enumerate(rows) if r.status == "rejected")
+    page.table.selectRow(page.proxy.mapFromSource(page.model.index(bad, 0)).row())
+    problem = page.problem_model.records[0]
+    assert problem.sheet == "任务进展" and problem.cell.startswith("H")
+    assert "0–100" in problem.message
+    assert page.problem_proxy.rowCount() == 1
+
+    with qtbot.waitSignal(page.applied, timeout=20000):
+        qtbot.mouseClick(page.apply_all_button, Qt.MouseButton.LeftButton)
+    assert sorted(r.status for r in page.model.records) == ["applied"] * 3 + ["rejected"]
+    assert not page.apply_all_button.isEnabled()
+    assert "已导入 3" in page.summary.text()
+    receipts = window.page(ReceiptsPage)
+    assert isinstance(receipts, ReceiptsPage)
+    states = {r.unit: r.state_label for r in receipts.model.records}
+    assert states[TOWNS[3]] == "已拒收" and states[TOWNS[0]] in ("已收", "迟报")
+    assert window.status_label.text().startswith("已收 3/8")
+
+    # dropping the same folder again: the listed files are not added twice
+    page.clear()
+    with qtbot.waitSignal(page.previews_ready, timeout=20000):
+        drop(page, [inbox])
+    assert sorted(r.status for r in page.model.records) == ["rejected", "unchanged",
+                                                             "unchanged", "unchanged"]
+
+
+def test_choose_files_and_apply_selected(qtbot: QtBot, tianning: Database, inbox: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    _window, page = open_window(qtbot, tianning)
+    files = sorted(str(p) for p in inbox.glob("*.xlsx"))[:2]
+    monkeypatch.setattr(dialogs, "open_files", lambda *a, **k: files)
+    with qtbot.waitSignal(page.previews_ready, timeout=20000):
+        qtbot.mouseClick(page.files_button, Qt.MouseButton.LeftButton)
+    assert page.model.rowCount() == 2
+    page.table.selectRow(0)
+    chosen = page.proxy.record(0)
+    with qtbot.waitSignal(page.applied, timeout=20000):
+        qtbot.mouseClick(page.apply_selected_button, Qt.MouseButton.LeftButton)
+    statuses = {r.preview.path.name: r.status for r in page.model.records}
+    assert statuses[chosen.preview.path.name] == "applied"
+    assert sorted(statuses.values()) == ["applied", "new"]
+
+    monkeypatch.setattr(dialogs, "choose_directory", lambda *a, **k: str(inbox))
+    with qtbot.waitSignal(page.previews_ready, timeout=20000):
+        qtbot.mouseClick(page.folder_button, Qt.MouseButton.LeftButton)
+    assert page.model.rowCount() == 4
+
+
+def test_menu_imports_a_folder(qtbot: QtBot, tianning: Database, inbox: Path,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    window, page = open_window(qtbot, tianning)
+    window.nav.setCurrentRow(0)
+    monkeypatch.setattr(dialogs, "choose_directory", lambda *a, **k: str(inbox))
+    folder_action = next(a for a in window.merge_actions if "文件夹" in a.text())
+    with qtbot.waitSignal(page.previews_ready, timeout=20000):
+        folder_action.trigger()
+    assert window.stack.currentWidget() is page
+    assert page.model.rowCount() == 4
+    receipts_action = next(a for a in window.merge_actions if a.text() == "收件登记")
+    receipts_action.trigger()
+    assert window.stack.currentWidget() is window.page(ReceiptsPage)
+
+
+def test_changing_the_period_clears_the_previews(qtbot: QtBot, tianning: Database,
+                                                 inbox: Path) -> None:
+    window, page = open_window(qtbot, tianning)
+    with qtbot.waitSignal(page.previews_ready, timeout=20000):
+        page.add_paths([inbox])
+    assert page.model.rowCount() == 4
+    window.select_period("2021-05")
+    assert page.model.rowCount() == 0
+    with qtbot.waitSignal(page.previews_ready, timeout=20000):
+        page.add_paths([inbox])
+    assert {r.status for r in page.model.records} == {"rejected"}
+    assert "2021年6月" in page.model.records[0].reason
+    assert not page.apply_all_button.isEnabled()
+
+
+def test_conflicts_button_leads_to_the_conflicts_page(qtbot: QtBot, tianning: Database,
+                                                      inbox: Path) -> None:
+    window, page = open_window(qtbot, tianning)
+    page.go_to_conflicts()
+    assert window.stack.currentWidget() is window.page(ConflictsPage)
+
+
+def test_models_pass_qtmodeltester(qtmodeltester, tianning: Database, inbox: Path) -> None:  # type: ignore[no-untyped-def]
+    from app.services.district.merge import plan_merge
+
+    previews = plan_merge(tianning, sorted(inbox.glob("*.xlsx")), period=PERIOD)
+    model: RecordTableModel[MergeRow] = RecordTableModel(merge_columns(str))
+    model.set_records([MergeRow(p) for p in previews])
+    qtmodeltester.check(model)
+    problems: RecordTableModel = RecordTableModel(problem_columns(str))
+    problems.set_records([p for pv in previews for p in pv.problems])
+    qtmodeltester.check(problems)
