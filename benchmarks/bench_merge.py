@@ -20,6 +20,7 @@ Timed, each on the same files:
 from __future__ import annotations
 
 import argparse
+import hashlib
 import shutil
 import sqlite3
 import sys
@@ -28,14 +29,16 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import python_calamine
+from harness import ROOT, Measure, benchmark, log, once_ms, peak_rss_mb, reset_peak_rss
 
+from app.core.vocab import STATUS_LABELS
 from app.services.db import open_database
 from app.services.district.issue import issue_packets
 from app.services.district.merge import apply_merge, plan_merge
-from app.services.packets.format import SHEET_MANIFEST, SHEET_TASKS
+from app.services.packets.format import SHEET_MANIFEST, SHEET_TASKS, task_key
 from app.services.packets.reader import read_packet
 from app.services.packets.writer import packet_bytes
 from app.services.plans.query import insert_plan
@@ -123,6 +126,94 @@ def timed(label: str, fn) -> float:  # type: ignore[no-untyped-def]
     print(f"{label}: {elapsed:.2f} s", file=sys.stderr)
     del result
     return elapsed
+
+
+CACHE = Path(tempfile.gettempdir()) / "taizhang-bench-cache"
+
+
+def cached_build(n: int, rows: int) -> tuple[Path, list[Path]]:
+    """`build` once per code version: the packets and the template database are kept in the
+    temp folder under a key that changes with the packet format, the schema or this file."""
+    digest = hashlib.sha256(f"{n}x{rows}".encode())
+    for folder in ("app/services/packets", "app/services/district", "app/models",
+                   "app/migrations/versions"):
+        for f in sorted((ROOT / folder).glob("*.py")):
+            digest.update(f.name.encode() + f.read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    folder = CACHE / f"merge-{n}x{rows}-{digest.hexdigest()[:12]}"
+    done = folder / "files.txt"
+    if done.exists():
+        return folder / "district.db", [Path(x) for x in done.read_text().splitlines()]
+    shutil.rmtree(folder, ignore_errors=True)
+    for old in CACHE.glob(f"merge-{n}x{rows}-*"):
+        shutil.rmtree(old, ignore_errors=True)
+    folder.mkdir(parents=True)
+    db, files = build(folder, n, rows)
+    done.write_text("\n".join(str(f) for f in files))
+    return db, files
+
+
+def sqlite_floor(db: Path, files: list[Path]) -> None:
+    """The floor of a merge: calamine reads each file (manifest + task sheet), then plain
+    sqlite3 inserts its rows with executemany, one transaction per packet, with the app's
+    connection settings (WAL, synchronous=FULL, foreign keys)."""
+    con = sqlite3.connect(db, isolation_level=None)
+    for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=FULL"):
+        con.execute(f"PRAGMA {pragma}")
+    tasks = {task_key(uid): tid for tid, uid in con.execute("SELECT id, uid FROM task")}
+    units = dict(con.execute("SELECT name, id FROM unit"))
+    periods = dict(con.execute("SELECT key, id FROM period"))
+    codes = {v: k for k, v in STATUS_LABELS.items()}
+    sql = ("INSERT INTO progress_entry (unit_id, task_id, period_id, status, percent, progress,"
+           " problems, next_steps, responsible, phone, updated_at) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)")
+    for f in files:
+        wb = python_calamine.CalamineWorkbook.from_path(str(f))
+        manifest = dict((r[0], r[1]) for r in wb.get_sheet_by_name(SHEET_MANIFEST).to_python()
+                        if len(r) > 1 and r[0])
+        sheet = wb.get_sheet_by_name(SHEET_TASKS).to_python()
+        wb.close()
+        unit, period = units[manifest["unit"]], periods[manifest["period"]]
+        params = [(unit, tasks[r[-1]], period, codes.get(r[6]), r[7] if r[7] != "" else None,
+                   r[8], r[9], r[10], r[11], r[12]) for r in sheet[2:] if r[-1] in tasks]
+        con.execute("BEGIN")
+        con.executemany(sql, params)
+        con.execute("COMMIT")
+    con.close()
+
+
+@benchmark("merge", small={"n": 100, "rows": 200}, large={"n": 1000, "rows": 200})
+def measure(n: int, rows: int) -> list[Measure]:
+    """Merging N returned packets from files against calamine + plain sqlite3."""
+    template, files = cached_build(n, rows)
+    work = Path(tempfile.mkdtemp(prefix="bench-merge-"))
+    try:
+        calamine_read(files[:3])  # page cache and imports
+        cal = once_ms(lambda: calamine_read(files))
+        log(f"calamine read {cal / 1000:.1f} s")
+        floor = once_ms(lambda: sqlite_floor(copy_db(template, work / "floor.db"), files))
+        log(f"floor {floor / 1000:.1f} s")
+        engine = open_database(copy_db(template, work / "dry.db"))
+        dry = once_ms(lambda: plan_merge(engine, files, period=None))
+        engine.dispose()
+        log(f"dry run {dry / 1000:.1f} s")
+        engine = open_database(copy_db(template, work / "fresh.db"))
+        results: list = []
+        reset_peak_rss()
+        merge = once_ms(lambda: results.extend(apply_merge(engine, files, period=None)))
+        rss = peak_rss_mb()
+        engine.dispose()
+        assert all(r.status == "applied" for r in results), {r.status for r in results}
+        log(f"merge {merge / 1000:.1f} s, peak {rss:.0f} MB")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    cal_l = "python-calamine reads the files (task sheet + manifest)"
+    floor_l = "floor: calamine read + sqlite3 executemany, one transaction per packet"
+    return [Measure(cal_l, cal), Measure(floor_l, floor, base=cal_l),
+            Measure("`plan_merge` (the CLI's --dry-run: read, check, compare)", dry, base=cal_l),
+            Measure("`apply_merge` from the files (read, check, write)", merge, base=floor_l,
+                    target=2.0 if n >= 1000 else 2.5),
+            Measure("peak RSS while merging", rss, unit="MB", target=300)]
 
 
 def main() -> int:

@@ -25,6 +25,7 @@ Timed, medians of `runs`, each against the last period:
 from __future__ import annotations
 
 import argparse
+import hashlib
 import random
 import sqlite3
 import statistics
@@ -35,8 +36,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from harness import ROOT, Measure, benchmark, log
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
@@ -131,6 +133,66 @@ def median_ms(fn: Callable[[], object], runs: int) -> float:
         fn()
         times.append((time.perf_counter() - t) * 1000)
     return statistics.median(times)
+
+
+def cached_db(units: int, tasks: int, periods: int) -> Path:
+    """`build` once per schema/code version (kept in the temp folder)."""
+    digest = hashlib.sha256(f"{units}x{tasks}x{periods}".encode())
+    for folder in ("app/models", "app/migrations/versions"):
+        for f in sorted((ROOT / folder).glob("*.py")):
+            digest.update(f.name.encode() + f.read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    cache = Path(tempfile.gettempdir()) / "taizhang-bench-cache"
+    path = cache / f"summary-{units}x{tasks}x{periods}-{digest.hexdigest()[:12]}.db"
+    if not path.exists():
+        for old in cache.glob(f"summary-{units}x{tasks}x{periods}-*"):
+            old.unlink()
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        for leftover in cache.glob(tmp.name + "*"):
+            leftover.unlink()
+        t = time.perf_counter()
+        build(tmp, units, tasks, periods)
+        tmp.rename(path)
+        log(f"setup {time.perf_counter() - t:.0f} s")
+    return path
+
+
+@benchmark("dashboard", small={"units": 20, "tasks": 50, "periods": 12, "runs": 5},
+           large={"units": 100, "tasks": 300, "periods": 36, "runs": 7})
+def measure(units: int, tasks: int, periods: int, runs: int) -> list[Measure]:
+    """The dashboard's summary call against raw sqlite3 reading the same facts."""
+    path = cached_db(units, tasks, periods)
+    engine = open_database(path, create=False)
+    with Session(engine) as s:
+        keys = list(s.scalars(select(Period.key).order_by(Period.start)))
+        key = keys[periods - 1]
+        pid = s.scalar(select(Period.id).where(Period.key == key))
+    raw = sqlite3.connect(path)
+
+    def baseline() -> object:
+        a = raw.execute("SELECT unit_id, task_id, status, percent, problems "
+                        "FROM progress_entry WHERE period_id = ?", (pid,)).fetchall()
+        b = raw.execute("SELECT period_id, avg(percent), count(status) FROM progress_entry "
+                        "GROUP BY period_id").fetchall()
+        return a, b
+
+    period_summary(engine, key)  # warm the caches the way a second look would
+    base = median_ms(baseline, runs)
+    dash = median_ms(lambda: period_summary(engine, key), runs)
+    summary = period_summary(engine, key)
+    from app.services.reports.charts import CHARTS, build_figure, figure_png
+
+    figure_png(build_figure("trend", summary), 100)  # import matplotlib outside the timing
+    charts = median_ms(lambda: [figure_png(build_figure(n, summary), 100) for n in CHARTS], 3)
+    raw.close()
+    engine.dispose()
+    base_l = ("raw sqlite3: the period's entries + GROUP BY period over all entries "
+              f"({units * tasks:,} rows a period)")
+    return [Measure(base_l, base),
+            Measure("`period_summary()`: the dashboard's refresh (trend of 12 periods)", dash,
+                    base=base_l, target=1.5 if units * tasks * periods >= 1_000_000 else None),
+            Measure("the 5 chart figures built and drawn to PNG (100 dpi)", charts, base=base_l)]
 
 
 def main() -> int:
