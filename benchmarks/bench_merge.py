@@ -37,7 +37,7 @@ from harness import ROOT, Measure, benchmark, log, once_ms, peak_rss_mb, reset_p
 from app.core.vocab import STATUS_LABELS
 from app.services.db import open_database
 from app.services.district.issue import issue_packets
-from app.services.district.merge import apply_merge, plan_merge
+from app.services.district.check import apply_merge, plan_merge
 from app.services.packets.format import SHEET_MANIFEST, SHEET_TASKS, task_key
 from app.services.packets.reader import read_packet
 from app.services.packets.writer import packet_bytes

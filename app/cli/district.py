@@ -54,7 +54,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
 
 def cmd_merge(args: argparse.Namespace) -> int:
     from app.services.db import open_database
-    from app.services.district.merge import (
+    from app.services.district.check import (
         apply_merge,
         collect_files,
         merge_json,

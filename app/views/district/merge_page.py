@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.district.merge import (
+from app.services.district.check import (
     PacketPreview,
     PacketResult,
     Problem,

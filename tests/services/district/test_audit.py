@@ -8,7 +8,7 @@ from merge_helpers import fill_by_hand, issue, row_keys
 
 from app.services.db import Database
 from app.services.district.audit import list_audit
-from app.services.district.merge import apply_merge
+from app.services.district.check import apply_merge
 
 PERIOD = "2021-06"
 

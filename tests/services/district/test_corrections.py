@@ -22,7 +22,7 @@ from app.services.district.corrections import (
     remove_flag,
     reported_fields,
 )
-from app.services.district.merge import apply_merge
+from app.services.district.check import apply_merge
 from app.services.district.receipts import receipt_ledger
 from app.services.packets.format import SHEET_TASKS
 from app.services.packets.reader import read_packet

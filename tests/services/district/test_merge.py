@@ -37,7 +37,7 @@ from app.core.jobs import Cancelled, Reporter
 from app.models import AuditLog, Conflict, Packet, ProgressEntry, Receipt, Task, Unit
 from app.services.db import Database, open_database
 from app.services.district.conflicts import list_conflicts, resolve_conflict
-from app.services.district.merge import apply_merge, collect_files, merge_json, plan_merge
+from app.services.district.check import apply_merge, collect_files, merge_json, plan_merge
 from app.services.district.progress import period_progress, progress_json
 from app.services.packets.format import SHEET_MANIFEST, SHEET_TASKS
 
@@ -683,7 +683,7 @@ def test_receipt_time_is_local_wall_clock(monkeypatch: pytest.MonkeyPatch) -> No
     import time
 
     from app.models import utcnow
-    from app.services.district.merge import received_now
+    from app.services.district.check import received_now
 
     monkeypatch.setenv("TZ", "Asia/Shanghai")
     time.tzset()

@@ -9,7 +9,7 @@ import openpyxl
 from merge_helpers import TOWNS, fill_by_hand, issue, row_keys
 
 from app.services.db import Database
-from app.services.district.merge import apply_merge
+from app.services.district.check import apply_merge
 from app.services.district.receipts import export_ledger, receipt_ledger
 
 PERIOD = "2021-06"  # due 2021-07-05

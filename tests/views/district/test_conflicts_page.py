@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.models import ProgressEntry, Task, Unit
 from app.services.db import Database
 from app.services.district.conflicts import list_conflicts
-from app.services.district.merge import apply_merge
+from app.services.district.check import apply_merge
 from app.views.district.audit_page import AuditPage
 from app.views.district.conflicts_page import ConflictsPage, conflict_columns
 from app.views.main_window import MainWindow

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from app.services.db import Database
 from app.services.district.corrections import list_flags, reported_fields
-from app.services.district.merge import apply_merge
+from app.services.district.check import apply_merge
 from app.services.packets.reader import read_packet
 from app.views.district.correction_dialog import CorrectionDialog, field_columns
 from app.views.district.receipts_page import ReceiptsPage

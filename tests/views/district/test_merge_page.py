@@ -157,7 +157,7 @@ def test_conflicts_button_leads_to_the_conflicts_page(qtbot: QtBot, tianning: Da
 
 
 def test_models_pass_qtmodeltester(qtmodeltester, tianning: Database, inbox: Path) -> None:  # type: ignore[no-untyped-def]
-    from app.services.district.merge import plan_merge
+    from app.services.district.check import plan_merge
 
     previews = plan_merge(tianning, sorted(inbox.glob("*.xlsx")), period=PERIOD)
     model: RecordTableModel[MergeRow] = RecordTableModel(merge_columns(str))

@@ -12,7 +12,7 @@ from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from app.services.db import Database
-from app.services.district.merge import apply_merge
+from app.services.district.check import apply_merge
 from app.services.district.receipts import receipt_ledger
 from app.views.district.audit_page import AuditPage, audit_columns
 from app.views.district.receipts_page import ReceiptsPage, chase_columns, receipt_columns
