@@ -11,8 +11,8 @@ into its own month).
 
 Timed, each on the same files:
 * baseline: python-calamine opening each file and reading its task sheet and manifest;
-* ``plan_merge`` (the dry run: container checks, reader, seal, three-way compare);
-* ``apply_merge`` of those previews into a fresh copy of the database (one transaction per
+* ``check_packets`` (the dry run: container checks, reader, seal, three-way compare);
+* ``apply_packets`` of those previews into a fresh copy of the database (one transaction per
   packet: Core executemany of 200 entries, ~1,400 audit rows, ledger and receipt);
 * merging the same files again (all `unchanged`).
 """
@@ -36,8 +36,9 @@ from harness import ROOT, Measure, benchmark, log, once_ms, peak_rss_mb, reset_p
 
 from app.core.vocab import STATUS_LABELS
 from app.services.db import open_database
+from app.services.district.check import check_packets
 from app.services.district.issue import issue_packets
-from app.services.district.check import apply_merge, plan_merge
+from app.services.district.merge import apply_packets
 from app.services.packets.format import SHEET_MANIFEST, SHEET_TASKS, task_key
 from app.services.packets.reader import read_packet
 from app.services.packets.writer import packet_bytes
@@ -194,13 +195,13 @@ def measure(n: int, rows: int) -> list[Measure]:
         floor = once_ms(lambda: sqlite_floor(copy_db(template, work / "floor.db"), files))
         log(f"floor {floor / 1000:.1f} s")
         engine = open_database(copy_db(template, work / "dry.db"))
-        dry = once_ms(lambda: plan_merge(engine, files, period=None))
+        dry = once_ms(lambda: check_packets(engine, files, period=None))
         engine.dispose()
         log(f"dry run {dry / 1000:.1f} s")
         engine = open_database(copy_db(template, work / "fresh.db"))
         results: list = []
         reset_peak_rss()
-        merge = once_ms(lambda: results.extend(apply_merge(engine, files, period=None)))
+        merge = once_ms(lambda: results.extend(apply_packets(engine, files, period=None)))
         rss = peak_rss_mb()
         engine.dispose()
         assert all(r.status == "applied" for r in results), {r.status for r in results}
@@ -210,8 +211,8 @@ def measure(n: int, rows: int) -> list[Measure]:
     cal_l = "python-calamine reads the files (task sheet + manifest)"
     floor_l = "floor: calamine read + sqlite3 executemany, one transaction per packet"
     return [Measure(cal_l, cal), Measure(floor_l, floor, base=cal_l),
-            Measure("`plan_merge` (the CLI's --dry-run: read, check, compare)", dry, base=cal_l),
-            Measure("`apply_merge` from the files (read, check, write)", merge, base=floor_l,
+            Measure("`check_packets` (the CLI's --dry-run: read, check, compare)", dry, base=cal_l),
+            Measure("`apply_packets` from the files (read, check, write)", merge, base=floor_l,
                     target=2.0 if n >= 1000 else 2.5),
             Measure("peak RSS while merging", rss, unit="MB", target=300)]
 
@@ -232,22 +233,22 @@ def main() -> int:
         work = copy_db(template, folder / "work.db")
         engine = open_database(work)
         previews: list = []
-        dry = timed("plan_merge (dry run)", lambda: previews.extend(
-            plan_merge(engine, files, period=None)))
+        dry = timed("check_packets (dry run)", lambda: previews.extend(
+            check_packets(engine, files, period=None)))
         assert all(p.status == "new" for p in previews), {p.status for p in previews}
         results: list = []
-        apply = timed("apply_merge (writes)", lambda: results.extend(
-            apply_merge(engine, previews, period=None)))
+        apply = timed("apply_packets (writes)", lambda: results.extend(
+            apply_packets(engine, previews, period=None)))
         assert all(r.status == "applied" for r in results)
         again: list = []
         repeat = timed("merge again (unchanged)", lambda: again.extend(
-            apply_merge(engine, files, period=None)))
+            apply_packets(engine, files, period=None)))
         assert all(r.status == "unchanged" for r in again)
         engine.dispose()
 
         fresh = copy_db(template, folder / "fresh.db")
         engine = open_database(fresh)
-        both = timed("apply_merge from paths (read + write)", lambda: apply_merge(
+        both = timed("apply_packets from paths (read + write)", lambda: apply_packets(
             engine, files, period=None))
         engine.dispose()
         with sqlite3.connect(fresh) as con:
@@ -259,9 +260,9 @@ def main() -> int:
         print("| operation | total s | ms / packet | ratio |")
         print("| --- | ---: | ---: | ---: |")
         for label, secs in (("python-calamine: read task sheet + manifest (baseline)", base),
-                            ("`plan_merge`: read, check, compare (dry run)", dry),
-                            ("`apply_merge` of the previews (writes only)", apply),
-                            ("`apply_merge` from paths (read + check + write)", both),
+                            ("`check_packets`: read, check, compare (dry run)", dry),
+                            ("`apply_packets` of the previews (writes only)", apply),
+                            ("`apply_packets` from paths (read + check + write)", both),
                             ("same files again (all unchanged)", repeat)):
             print(f"| {label} | {secs:.2f} | {1000 * secs / n:.1f} | {secs / base:.1f} |")
     finally:

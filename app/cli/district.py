@@ -54,13 +54,8 @@ def cmd_progress(args: argparse.Namespace) -> int:
 
 def cmd_merge(args: argparse.Namespace) -> int:
     from app.services.db import open_database
-    from app.services.district.check import (
-        apply_merge,
-        collect_files,
-        merge_json,
-        plan_merge,
-        preview_result,
-    )
+    from app.services.district.check import check_packets, collect_files
+    from app.services.district.merge import apply_packets, merge_json, preview_result
 
     db_path = existing_db(args.db)
     if args.period is not None:
@@ -75,9 +70,9 @@ def cmd_merge(args: argparse.Namespace) -> int:
     try:
         if args.dry_run:
             results = [preview_result(p) for p in
-                       plan_merge(engine, files, period=args.period, plan_id=args.plan)]
+                       check_packets(engine, files, period=args.period, plan_id=args.plan)]
         else:
-            results = apply_merge(engine, files, period=args.period, plan_id=args.plan)
+            results = apply_packets(engine, files, period=args.period, plan_id=args.plan)
     finally:
         engine.dispose()
     if args.json:

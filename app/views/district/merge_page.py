@@ -1,7 +1,7 @@
 """汇总: drop returned packets here, see what merging each would do, then apply.
 
-Nothing is written until 应用: adding files runs the dry run (``plan_merge``) in the
-background; 应用全部有效 / 应用所选 hands those previews to ``apply_merge`` (one
+Nothing is written until 应用: adding files runs the dry run (``check_packets``) in the
+background; 应用全部有效 / 应用所选 hands those previews to ``apply_packets`` (one
 transaction per packet; refusals of packets this database issued are recorded so 收件登记
 shows them). Results replace the previews in the same table.
 """
@@ -30,13 +30,12 @@ from PySide6.QtWidgets import (
 
 from app.services.district.check import (
     PacketPreview,
-    PacketResult,
     Problem,
-    apply_merge,
+    check_packets,
     collect_files,
     order_batch,
-    plan_merge,
 )
+from app.services.district.merge import PacketResult, apply_packets
 from app.views.bus import Changes, bus
 from app.views.i18n import period_text, vocab_tr
 from app.views.ops import run_op
@@ -309,7 +308,7 @@ class MergePage(Page):
         self._set_busy(True)
         _spare_the_collector()
         handle = run_op(
-            self, lambda reporter: plan_merge(db, files, period=period, plan_id=plan_id,
+            self, lambda reporter: check_packets(db, files, period=period, plan_id=plan_id,
                                               reporter=reporter),
             on_success=self._previews_checked, on_failure=self._failed,
             on_cancel=lambda: self._set_busy(False), title=self.tr("正在检查报送包…"))
@@ -362,7 +361,7 @@ class MergePage(Page):
                                      extra=frozenset({"conflicts", "receipts"})))
 
         handle = run_op(
-            self, lambda reporter: apply_merge(db, previews, period=period, plan_id=plan_id,
+            self, lambda reporter: apply_packets(db, previews, period=period, plan_id=plan_id,
                                                reporter=reporter),
             on_success=done, on_failure=self._failed, on_cancel=lambda: self._set_busy(False),
             title=self.tr("正在导入报送包…"))

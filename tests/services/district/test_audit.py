@@ -8,7 +8,7 @@ from merge_helpers import fill_by_hand, issue, row_keys
 
 from app.services.db import Database
 from app.services.district.audit import list_audit
-from app.services.district.check import apply_merge
+from app.services.district.merge import apply_packets
 
 PERIOD = "2021-06"
 
@@ -21,7 +21,7 @@ def test_audit_filters(tianning: Database, tmp_path: Path) -> None:
         hand = fill_by_hand(src, tmp_path / f"{unit}.xlsx", {
             keys[0]: {"status": "in_progress", "percent": 30.0},
             keys[3]: {"progress": f"{unit}的进展"}})
-        [results[unit]] = apply_merge(tianning, [hand], period=PERIOD)
+        [results[unit]] = apply_packets(tianning, [hand], period=PERIOD)
     everything = list_audit(tianning, plan_id=1)
     assert len(everything) == 6
     mine = list_audit(tianning, plan_id=1, unit="青龙街道")

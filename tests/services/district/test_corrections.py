@@ -22,7 +22,7 @@ from app.services.district.corrections import (
     remove_flag,
     reported_fields,
 )
-from app.services.district.check import apply_merge
+from app.services.district.merge import apply_packets
 from app.services.district.receipts import receipt_ledger
 from app.services.packets.format import SHEET_TASKS
 from app.services.packets.reader import read_packet
@@ -41,7 +41,7 @@ def merged(tianning: Database, tmp_path: Path) -> Iterator[tuple[Database, Path,
                         "completed_on": "2021-06-20"},
               keys[2]: {"status": "behind", "percent": 10.0, "progress": "滞后"}}
     hand = fill_by_hand(src, tmp_path / "return.xlsx", values)
-    assert apply_merge(tianning, [hand], period=PERIOD)[0].status == "applied"
+    assert apply_packets(tianning, [hand], period=PERIOD)[0].status == "applied"
     yield tianning, src, keys
 
 
@@ -93,7 +93,7 @@ def test_correction_packet_round_trip(merged: tuple[Database, Path, list[str]],
     fixed = fill_by_hand(out.path, tmp_path / "fixed.xlsx", {
         keys[0]: {"percent": 60.0, "status": "completed"},
         keys[2]: {"problems": "资金未到位"}})
-    [result] = apply_merge(db, [fixed], period=PERIOD)
+    [result] = apply_packets(db, [fixed], period=PERIOD)
     assert result.status == "applied" and result.rows_applied == 2
     assert any("未要求修改" in w.message and w.cell == row0.cells["status"]
                for w in result.warnings)
@@ -109,7 +109,7 @@ def test_correction_packet_round_trip(merged: tuple[Database, Path, list[str]],
     assert list_flags(db, 1, PERIOD, UNIT) == []
     assert len(list_flags(db, 1, PERIOD, UNIT, status="closed")) == 2
     before = table_dump(db)
-    assert apply_merge(db, [fixed], period=PERIOD)[0].status == "unchanged"
+    assert apply_packets(db, [fixed], period=PERIOD)[0].status == "unchanged"
     assert table_dump(db) == before
 
 
@@ -120,7 +120,7 @@ def test_correction_filled_in_the_office_app(merged: tuple[Database, Path, list[
     out = issue_correction_packet(db, 1, PERIOD, UNIT, tmp_path / "fix.xlsx")
     ret = office_return(out.path, tmp_path / "office" / "fix.xlsx",
                         {keys[1]: {"completed_on": "2021-06-25"}}, PERIOD)
-    [result] = apply_merge(db, [ret], period=PERIOD)
+    [result] = apply_packets(db, [ret], period=PERIOD)
     assert result.status == "applied" and result.rows_applied == 1, result.errors
     with Session(db) as s:
         e = s.scalar(select(ProgressEntry).join(Task).where(Task.uid == keys[1][2:]))

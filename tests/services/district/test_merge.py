@@ -36,8 +36,9 @@ from app.cli.main import main as cli_main
 from app.core.jobs import Cancelled, Reporter
 from app.models import AuditLog, Conflict, Packet, ProgressEntry, Receipt, Task, Unit
 from app.services.db import Database, open_database
+from app.services.district.check import check_packets, collect_files
 from app.services.district.conflicts import list_conflicts, resolve_conflict
-from app.services.district.check import apply_merge, collect_files, merge_json, plan_merge
+from app.services.district.merge import apply_packets, merge_json
 from app.services.district.progress import period_progress, progress_json
 from app.services.packets.format import SHEET_MANIFEST, SHEET_TASKS
 
@@ -130,10 +131,10 @@ def assert_refused_without_data_change(db: Database, files: list[Path], message:
                                        period: str | None = PERIOD) -> dict[str, Any]:
     """Dry run and apply both refuse `files` with `message`; data tables are identical."""
     before_all = table_dump(db)
-    previews = plan_merge(db, files, period=period)
+    previews = check_packets(db, files, period=period)
     assert table_dump(db) == before_all  # a dry run writes nothing at all
     assert [p.status for p in previews] == ["rejected"] * len(files)
-    results = apply_merge(db, previews, period=period)
+    results = apply_packets(db, previews, period=period)
     assert [r.status for r in results] == ["rejected"] * len(files)
     text = " ".join(e.message for r in results for e in r.errors)
     assert message in text, text
@@ -179,12 +180,12 @@ def test_the_eight_towns_merge_in_one_batch(mdb: Database, issued_set: IssuedSet
         else:
             files.append(lo_returns[unit])
 
-    previews = plan_merge(mdb, files, period=PERIOD)
+    previews = check_packets(mdb, files, period=PERIOD)
     assert [(p.unit, p.status) for p in previews] == [(u, "new") for u in TOWNS], [p.errors for p in previews]
     assert all(p.rows_new == 3 and p.rows_changed == 0 and not p.errors for p in previews)
     assert all(p.rows_unchanged == 47 for p in previews)
 
-    results = apply_merge(mdb, previews, period=PERIOD, received_at=ON_TIME)
+    results = apply_packets(mdb, previews, period=PERIOD, received_at=ON_TIME)
     assert [r.status for r in results] == ["applied"] * 8, [r.errors for r in results]
     assert [r.rows_applied for r in results] == [3] * 8
 
@@ -211,7 +212,7 @@ def test_the_eight_towns_merge_in_one_batch(mdb: Database, issued_set: IssuedSet
 
     # the whole batch again: nothing changes
     before = table_dump(mdb)
-    again = apply_merge(mdb, files, period=PERIOD)
+    again = apply_packets(mdb, files, period=PERIOD)
     assert [r.status for r in again] == ["unchanged"] * 8
     assert table_dump(mdb) == before
 
@@ -223,7 +224,7 @@ def test_indicator_values_and_text_that_looks_like_a_formula(mdb: Database,
     keys = row_keys(src)
     values = values_for(ENV, keys)
     hand = fill_by_hand(src, tmp_path / "env.xlsx", values)
-    [result] = apply_merge(mdb, [hand], period=PERIOD)
+    [result] = apply_packets(mdb, [hand], period=PERIOD)
     assert result.status == "applied", result.errors
     data = progress_json(period_progress(mdb, PERIOD, 1))
     env = next(u for u in data["units"] if u["name"] == ENV)
@@ -245,7 +246,7 @@ def test_wrong_cached_dimensions_like_wps(mdb: Database, issued_set: IssuedSet,
     with zipfile.ZipFile(hand) as z:
         assert any(b'<dimension ref="A1"' in z.read(n) for n in z.namelist()
                    if n.startswith("xl/worksheets/"))
-    [result] = apply_merge(mdb, [hand], period=PERIOD, received_at=ON_TIME)
+    [result] = apply_packets(mdb, [hand], period=PERIOD, received_at=ON_TIME)
     assert result.status == "applied" and result.rows_applied == 3, result.errors
     data = progress_json(period_progress(mdb, PERIOD, 1))
     unit = next(u for u in data["units"] if u["name"] == "茶山街道")
@@ -261,13 +262,13 @@ def test_same_file_twice_is_unchanged(mdb: Database, issued_set: IssuedSet,
     copy = tmp_path / "resent" / "a (1).xlsx"
     copy.parent.mkdir()
     shutil.copy(hand, copy)
-    assert apply_merge(mdb, [hand], period=PERIOD)[0].status == "applied"
+    assert apply_packets(mdb, [hand], period=PERIOD)[0].status == "applied"
     before = table_dump(mdb)
-    [again] = apply_merge(mdb, [copy], period=PERIOD)
+    [again] = apply_packets(mdb, [copy], period=PERIOD)
     assert again.status == "unchanged" and again.rows_applied == 0
     assert table_dump(mdb) == before
     # and twice inside one batch: counted once
-    results = apply_merge(mdb, [hand, copy], period=PERIOD)
+    results = apply_packets(mdb, [hand, copy], period=PERIOD)
     assert [r.status for r in results] == ["unchanged", "unchanged"]
 
 
@@ -279,14 +280,14 @@ def test_older_revision_after_newer_is_superseded(mdb: Database, issued_set: Iss
     second = {keys[0]: {"status": "in_progress", "percent": 40.0, "progress": "第二次"}}
     rev1 = office_return(src, tmp_path / "r1" / "茶山.xlsx", first, PERIOD, times=1)
     rev2 = office_return(src, tmp_path / "r2" / "茶山.xlsx", second, PERIOD, times=2)
-    assert [r.status for r in apply_merge(mdb, [rev2], period=PERIOD)] == ["applied"]
+    assert [r.status for r in apply_packets(mdb, [rev2], period=PERIOD)] == ["applied"]
     before = table_dump(mdb)
-    [old] = apply_merge(mdb, [rev1], period=PERIOD)
+    [old] = apply_packets(mdb, [rev1], period=PERIOD)
     assert old.status == "superseded" and "第 2 版" in old.reason
     assert table_dump(mdb) == before
     # a hand-filled copy of the issued packet (revision 0) is older still
     hand = fill_by_hand(src, tmp_path / "hand.xlsx", first)
-    assert apply_merge(mdb, [hand], period=PERIOD)[0].status == "superseded"
+    assert apply_packets(mdb, [hand], period=PERIOD)[0].status == "superseded"
     with Session(mdb) as s:
         e = s.scalar(select(ProgressEntry).join(Unit).where(Unit.name == "茶山街道"))
         assert e is not None and e.percent == 40 and e.progress == "第二次"
@@ -300,9 +301,9 @@ def test_in_one_batch_the_newest_revision_wins(mdb: Database, issued_set: Issued
                          PERIOD, times=1)
     rev3 = office_return(src, tmp_path / "r3" / "x.xlsx", {keys[0]: {"percent": 60.0}},
                          PERIOD, times=3)
-    previews = plan_merge(mdb, [rev3, rev1], period=PERIOD)
+    previews = check_packets(mdb, [rev3, rev1], period=PERIOD)
     assert [p.status for p in previews] == ["new", "superseded"]
-    results = apply_merge(mdb, previews, period=PERIOD)
+    results = apply_packets(mdb, previews, period=PERIOD)
     assert [r.status for r in results] == ["applied", "superseded"]
     data = progress_json(period_progress(mdb, PERIOD, 1))
     unit = next(u for u in data["units"] if u["name"] == "红梅街道")
@@ -333,18 +334,18 @@ def test_three_way_merge_takes_theirs_keeps_ours_and_queues_conflicts(
     v1 = {key: {"status": "in_progress", "percent": 30.0, "progress": "一月进展",
                 "problems": "", "responsible": "李四"}}
     r1 = office_return(src, tmp_path / "o" / "t.xlsx", v1, PERIOD, times=1)
-    assert apply_merge(mdb, [r1], period=PERIOD)[0].status == "applied"
+    assert apply_packets(mdb, [r1], period=PERIOD)[0].status == "applied"
     # the district corrects percent and responsible after merging
     entry_id = _district_edits(mdb, unit, key, percent=35.0, responsible="李四(区核)")
     # the office, unaware, sends revision 2: new progress text (only theirs changed),
     # same responsible (only ours changed), a different percent (both changed)
     v2 = {key: {**v1[key], "percent": 50.0, "progress": "二月进展"}}
     r2 = office_return(src, tmp_path / "o2" / "t.xlsx", v2, PERIOD, times=2)
-    [preview] = plan_merge(mdb, [r2], period=PERIOD)
+    [preview] = check_packets(mdb, [r2], period=PERIOD)
     assert preview.status == "new" and preview.conflicts == 1
     actions = {c.field: c.action for c in preview.changes}
     assert actions == {"progress": "take", "percent": "conflict"}
-    [result] = apply_merge(mdb, [preview], period=PERIOD)
+    [result] = apply_packets(mdb, [preview], period=PERIOD)
     assert result.status == "applied" and result.conflicts == 1
     [warning] = result.as_json()["warnings"]
     assert warning["cell"] == cell_of(src, key, "percent")[1]
@@ -377,13 +378,13 @@ def test_conflict_kept_leaves_the_district_value(mdb: Database, issued_set: Issu
     key = row_keys(src)[0]
     r1 = office_return(src, tmp_path / "a" / "x.xlsx", {key: {"status": "in_progress"}},
                        PERIOD, times=1)
-    apply_merge(mdb, [r1], period=PERIOD)
+    apply_packets(mdb, [r1], period=PERIOD)
     entry_id = _district_edits(mdb, unit, key, status="behind")
     r2 = office_return(src, tmp_path / "b" / "x.xlsx", {key: {"status": "completed",
                                                              "percent": 100.0,
                                                              "completed_on": "2021-06-30"}},
                        PERIOD, times=2)
-    [result] = apply_merge(mdb, [r2], period=PERIOD)
+    [result] = apply_packets(mdb, [r2], period=PERIOD)
     assert result.conflicts == 1
     [c] = list_conflicts(mdb)
     kept = resolve_conflict(mdb, c.id, "keep")
@@ -395,7 +396,7 @@ def test_conflict_kept_leaves_the_district_value(mdb: Database, issued_set: Issu
         assert s.scalar(select(Conflict.status)) == "kept"
     # the same return again does not raise the conflict again
     before = table_dump(mdb)
-    assert apply_merge(mdb, [r2], period=PERIOD)[0].status == "unchanged"
+    assert apply_packets(mdb, [r2], period=PERIOD)[0].status == "unchanged"
     assert table_dump(mdb) == before
 
 
@@ -405,12 +406,12 @@ def test_a_newer_return_replaces_an_undecided_conflict(mdb: Database, issued_set
     src = issued_set.path(unit)
     key = row_keys(src)[0]
     r1 = office_return(src, tmp_path / "1" / "x.xlsx", {key: {"percent": 10.0}}, PERIOD, 1)
-    apply_merge(mdb, [r1], period=PERIOD)
+    apply_packets(mdb, [r1], period=PERIOD)
     _district_edits(mdb, unit, key, percent=15.0)
     r2 = office_return(src, tmp_path / "2" / "x.xlsx", {key: {"percent": 20.0}}, PERIOD, 2)
     r3 = office_return(src, tmp_path / "3" / "x.xlsx", {key: {"percent": 30.0}}, PERIOD, 3)
-    assert apply_merge(mdb, [r2], period=PERIOD)[0].conflicts == 1
-    assert apply_merge(mdb, [r3], period=PERIOD)[0].conflicts == 1
+    assert apply_packets(mdb, [r2], period=PERIOD)[0].conflicts == 1
+    assert apply_packets(mdb, [r3], period=PERIOD)[0].conflicts == 1
     [old] = list_conflicts(mdb, status="replaced")
     [new] = list_conflicts(mdb)
     assert (old.returned, new.returned, new.now) == ("20", "30", "15")
@@ -427,7 +428,7 @@ def test_last_months_packet_is_refused_naming_both_periods(mdb: Database,
     assert "2021年6月" in out["errors"][0]["message"]
     assert ledger(mdb) == []  # a good packet of another month is not "refused" in the ledger
     # merged in its own period it is fine
-    assert apply_merge(mdb, [hand], period="2021-05")[0].status == "applied"
+    assert apply_packets(mdb, [hand], period="2021-05")[0].status == "applied"
 
 
 def test_tampered_seal_is_refused_and_recorded(mdb: Database, issued_set: IssuedSet,
@@ -546,7 +547,7 @@ def test_edited_fixed_cell_is_a_warning_and_ignored(mdb: Database, issued_set: I
     values = values_for("青龙街道", keys)
     hand = fill_by_hand(src, tmp_path / "f.xlsx", values,
                         raw={(SHEET_TASKS, "C3"): "我把任务内容改了"})
-    [result] = apply_merge(mdb, [hand], period=PERIOD)
+    [result] = apply_packets(mdb, [hand], period=PERIOD)
     assert result.status == "applied"
     assert any(w.cell == "C3" and "固定内容被修改" in w.message for w in result.warnings)
     with Session(mdb) as s:
@@ -586,7 +587,7 @@ def test_dry_run_writes_nothing_and_folders_are_collected(mdb: Database,
     files = collect_files([folder])
     assert sorted(f.name for f in files) == ["旧.xls", "返回.xlsx", "返回.xlsx", "返回.xlsx"]
     before = table_dump(mdb)
-    previews = plan_merge(mdb, files, period=PERIOD)
+    previews = check_packets(mdb, files, period=PERIOD)
     assert sorted(p.status for p in previews) == ["new", "new", "new", "rejected"]
     assert table_dump(mdb) == before
 
@@ -598,7 +599,7 @@ def test_cancel_stops_between_packets(mdb: Database, issued_set: IssuedSet,
         src = issued_set.path(unit)
         files.append(fill_by_hand(src, tmp_path / f"{unit}.xlsx",
                                   values_for(unit, row_keys(src))))
-    previews = plan_merge(mdb, files, period=PERIOD)
+    previews = check_packets(mdb, files, period=PERIOD)
     reporter = Reporter()
     steps = []
 
@@ -608,21 +609,21 @@ def test_cancel_stops_between_packets(mdb: Database, issued_set: IssuedSet,
             reporter.cancel()
 
     reporter._callback = on_step
-    results = apply_merge(mdb, previews, period=PERIOD, reporter=reporter)
+    results = apply_packets(mdb, previews, period=PERIOD, reporter=reporter)
     assert [r.status for r in results] == ["applied", "applied", "cancelled", "cancelled"]
     data = progress_json(period_progress(mdb, PERIOD, 1))
     assert sum(u["returned"] for u in data["units"]) == 2
     with pytest.raises(Cancelled):
         cancelled = Reporter()
         cancelled.cancel()
-        plan_merge(mdb, files, period=PERIOD, reporter=cancelled)
+        check_packets(mdb, files, period=PERIOD, reporter=cancelled)
 
 
 def test_late_return_and_receipt(mdb: Database, issued_set: IssuedSet, tmp_path: Path) -> None:
     src = issued_set.path("郑陆镇")
     hand = fill_by_hand(src, tmp_path / "z.xlsx", values_for("郑陆镇", row_keys(src)))
     late = dt.datetime(2021, 7, 9, 10, 0)  # due 2021-07-05
-    [r] = apply_merge(mdb, [hand], period=PERIOD, received_at=late)
+    [r] = apply_packets(mdb, [hand], period=PERIOD, received_at=late)
     assert r.status == "applied"
     data = progress_json(period_progress(mdb, PERIOD, 1))
     unit = next(u for u in data["units"] if u["name"] == "郑陆镇")
@@ -683,7 +684,7 @@ def test_receipt_time_is_local_wall_clock(monkeypatch: pytest.MonkeyPatch) -> No
     import time
 
     from app.models import utcnow
-    from app.services.district.check import received_now
+    from app.services.district.merge import received_now
 
     monkeypatch.setenv("TZ", "Asia/Shanghai")
     time.tzset()

@@ -9,7 +9,7 @@ import openpyxl
 from merge_helpers import TOWNS, fill_by_hand, issue, row_keys
 
 from app.services.db import Database
-from app.services.district.check import apply_merge
+from app.services.district.merge import apply_packets
 from app.services.district.receipts import export_ledger, receipt_ledger
 
 PERIOD = "2021-06"  # due 2021-07-05
@@ -25,12 +25,12 @@ def test_ledger_states_days_late_and_chase_list(tianning: Database, tmp_path: Pa
         key = row_keys(src)[0]
         files[unit] = fill_by_hand(src, tmp_path / "ret" / f"{unit}.xlsx",
                                    {key: {"status": "in_progress", "percent": 50.0}})
-    apply_merge(tianning, [files[u] for u in TOWNS[:5]], period=PERIOD, received_at=on_time)
-    apply_merge(tianning, [files["天宁街道"]], period=PERIOD, received_at=late)
+    apply_packets(tianning, [files[u] for u in TOWNS[:5]], period=PERIOD, received_at=on_time)
+    apply_packets(tianning, [files["天宁街道"]], period=PERIOD, received_at=late)
     broken = tmp_path / "broken.xlsx"
     bad = fill_by_hand(packets["红梅街道"], broken, {row_keys(packets["红梅街道"])[0]: {
         "percent": 150}})
-    [r] = apply_merge(tianning, [bad], period=PERIOD, received_at=on_time)
+    [r] = apply_packets(tianning, [bad], period=PERIOD, received_at=on_time)
     assert r.status == "rejected"
     # 兰陵街道 sends nothing
 
@@ -52,7 +52,7 @@ def test_ledger_states_days_late_and_chase_list(tianning: Database, tmp_path: Pa
     # a good resend after the refusal: accepted, late against the deadline
     good = fill_by_hand(packets["红梅街道"], tmp_path / "ok.xlsx",
                         {row_keys(packets["红梅街道"])[0]: {"percent": 15.0}})
-    [r] = apply_merge(tianning, [good], period=PERIOD, received_at=late)
+    [r] = apply_packets(tianning, [good], period=PERIOD, received_at=late)
     assert r.status == "applied"
     rows = {r.unit: r for r in receipt_ledger(tianning, 1, PERIOD).rows}
     assert rows["红梅街道"].state == "late" and rows["红梅街道"].days_late == 3

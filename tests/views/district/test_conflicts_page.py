@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.models import ProgressEntry, Task, Unit
 from app.services.db import Database
 from app.services.district.conflicts import list_conflicts
-from app.services.district.check import apply_merge
+from app.services.district.merge import apply_packets
 from app.views.district.audit_page import AuditPage
 from app.views.district.conflicts_page import ConflictsPage, conflict_columns
 from app.views.main_window import MainWindow
@@ -49,12 +49,12 @@ def two_conflicts(tianning: Database, tmp_path: Path) -> tuple[Database, list[st
     keys = row_keys(src)
     first = {keys[0]: {"status": "in_progress", "percent": 30.0, "progress": "第一版"}}
     r1 = office_return(src, tmp_path / "1" / "q.xlsx", first, PERIOD, times=1)
-    assert apply_merge(tianning, [r1], period=PERIOD)[0].status == "applied"
+    assert apply_packets(tianning, [r1], period=PERIOD)[0].status == "applied"
     _set(tianning, "青龙街道", keys[0], percent=35.0, progress="第一版(区里改)")
     second = {keys[0]: {"status": "in_progress", "percent": 55.0, "progress": "第二版"}}
     r2 = office_return(src, tmp_path / "2" / "q.xlsx",
                        second, PERIOD, times=2)
-    [result] = apply_merge(tianning, [r2], period=PERIOD)
+    [result] = apply_packets(tianning, [r2], period=PERIOD)
     assert result.status == "applied" and result.conflicts == 2
     return tianning, keys
 

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from app.services.db import Database
 from app.services.district.corrections import list_flags, reported_fields
-from app.services.district.check import apply_merge
+from app.services.district.merge import apply_packets
 from app.services.packets.reader import read_packet
 from app.views.district.correction_dialog import CorrectionDialog, field_columns
 from app.views.district.receipts_page import ReceiptsPage
@@ -32,7 +32,7 @@ def merged(tianning: Database, tmp_path: Path) -> Database:
     hand = fill_by_hand(src, tmp_path / "r.xlsx", {
         keys[0]: {"status": "in_progress", "percent": 90.0, "progress": "刚开始"},
         keys[1]: {"status": "completed", "percent": 100.0}})
-    assert apply_merge(tianning, [hand], period=PERIOD)[0].status == "applied"
+    assert apply_packets(tianning, [hand], period=PERIOD)[0].status == "applied"
     return tianning
 
 

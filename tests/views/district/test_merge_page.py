@@ -157,9 +157,9 @@ def test_conflicts_button_leads_to_the_conflicts_page(qtbot: QtBot, tianning: Da
 
 
 def test_models_pass_qtmodeltester(qtmodeltester, tianning: Database, inbox: Path) -> None:  # type: ignore[no-untyped-def]
-    from app.services.district.check import plan_merge
+    from app.services.district.check import check_packets
 
-    previews = plan_merge(tianning, sorted(inbox.glob("*.xlsx")), period=PERIOD)
+    previews = check_packets(tianning, sorted(inbox.glob("*.xlsx")), period=PERIOD)
     model: RecordTableModel[MergeRow] = RecordTableModel(merge_columns(str))
     model.set_records([MergeRow(p) for p in previews])
     qtmodeltester.check(model)

@@ -12,7 +12,7 @@ from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from app.services.db import Database
-from app.services.district.check import apply_merge
+from app.services.district.merge import apply_packets
 from app.services.district.receipts import receipt_ledger
 from app.views.district.audit_page import AuditPage, audit_columns
 from app.views.district.receipts_page import ReceiptsPage, chase_columns, receipt_columns
@@ -32,7 +32,7 @@ def returned(tianning: Database, tmp_path: Path) -> Database:
         hand = fill_by_hand(src, tmp_path / f"{unit}.xlsx",
                             {row_keys(src)[0]: {"status": "in_progress", "progress": unit}})
         when = dt.datetime(2021, 7, 9 if i == 4 else 3, 10)
-        assert apply_merge(tianning, [hand], period=PERIOD, received_at=when)[0].status == \
+        assert apply_packets(tianning, [hand], period=PERIOD, received_at=when)[0].status == \
             "applied"
     return tianning
 

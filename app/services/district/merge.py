@@ -1,0 +1,343 @@
+"""汇总, step 2: applying checked packets to the district database.
+
+``apply_packets`` writes each acceptable packet (a preview from ``check.check_packets``,
+or a path checked here first) in its own transaction, checking it again against the
+database inside that transaction.
+
+What a rejected packet leaves behind: nothing in the reported data or the plan. When
+the packet could be identified as one this database issued (it is ours, but broken,
+tampered with or invalid), the refusal is recorded in the packet ledger (direction
+"returned", outcome "rejected") and, while the unit has no accepted return for the
+period, its receipt shows 已拒收. A packet refused only because it belongs to another
+plan or period (last month's file) records nothing.
+
+Ledger rows written here: "<packet id>:returned:<revision>:<hash>" (outcome "applied",
+``rows`` = the values taken from the file, the base of the next merge of that packet) and
+"<packet id>:rejected:<revision>:<hash>" (outcome "rejected", ``message`` = the problems).
+The file hash in the id lets two hand-filled files of the same revision both be recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from app.core.jobs import Cancelled, Reporter
+from app.core.vocab import MERGE_STATUS_LABELS
+from app.models import (
+    AuditLog,
+    Conflict,
+    Flag,
+    IndicatorValue,
+    Packet,
+    ProgressEntry,
+    Receipt,
+)
+from app.services.db import get_setting
+from app.services.district.check import (
+    PacketPreview,
+    PlanCache,
+    Problem,
+    Target,
+    Writes,
+    check_packets,
+    evaluate,
+    table_of,
+)
+from app.services.packets.format import INDICATOR_PREFIX, TASK_PREFIX
+from app.services.packets.reader import PacketFile
+from app.services.packets.values import to_text
+
+
+@dataclass
+class PacketResult:
+    """What merging did with one file (the entries of `merge --json`)."""
+
+    path: Path
+    file: str
+    status: str  # applied / unchanged / superseded / rejected / cancelled
+    unit: str | None
+    period: str | None
+    revision: int | None
+    rows_applied: int = 0
+    conflicts: int = 0
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    packet_id: str | None = None  # the ledger row written, if any
+    reason: str = ""
+
+    @property
+    def status_label(self) -> str:
+        return MERGE_STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.errors + self.warnings
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "file": self.file, "status": self.status, "unit": self.unit,
+            "period": self.period, "rows_applied": self.rows_applied,
+            "errors": [p.as_json() for p in self.errors]}
+        if self.warnings:  # the one extra key (conflicts are listed here too)
+            out["warnings"] = [p.as_json() for p in self.warnings]
+        return out
+
+
+def merge_json(results: Iterable[PacketResult]) -> dict[str, Any]:
+    return {"packets": [r.as_json() for r in results]}
+
+
+def preview_result(p: PacketPreview) -> PacketResult:
+    """A dry-run preview in the shape of a result (for `merge --dry-run --json`): `new`
+    shows as `applied`, the status it would get."""
+    status = "applied" if p.status == "new" else p.status
+    applied = status == "applied"
+    return PacketResult(p.path, p.file, status, p.unit, p.period, p.revision,
+                        p.rows_applied if applied else 0, p.conflicts if applied else 0,
+                        list(p.errors), list(p.warnings), None, p.reason)
+
+
+# ---------------------------------------------------------------- applying
+
+def received_now() -> dt.datetime:
+    """Local wall-clock time of receipt (naive), as Receipt.received_at stores it.
+
+    Deadlines are local dates ("7月5日"), so lateness and the times shown in 收件登记 and
+    the 通报 must be local too: a UTC stamp made a return at 07:30 Beijing time on the 6th
+    count as received on the 5th.
+    """
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def apply_packets(db: Engine, items: Sequence[PacketPreview | str | Path], *,
+                period: str | None = None, plan_id: int | None = None,
+                reporter: Reporter | None = None, received_at: dt.datetime | None = None,
+                actor: str | None = None) -> list[PacketResult]:
+    """Merge each acceptable packet in its own transaction; record refusals.
+
+    `items` are previews from ``check_packets`` (files are not read again) or paths (checked
+    first, as one batch). Previews that are not `new` write nothing except a refusal of a
+    packet identified as ours. Cancelling stops between packets: those merged stay merged,
+    the rest come back as `cancelled`.
+    """
+    reporter = reporter or Reporter()
+    paths = [i for i in items if not isinstance(i, PacketPreview)]
+    # files: read and identify now (batch order needs it), compare inside each transaction
+    planned = iter(check_packets(db, paths, period=period, plan_id=plan_id, compare=False,
+                              reporter=reporter)
+                   if paths else [])
+    previews = [i if isinstance(i, PacketPreview) else next(planned) for i in items]
+    caches: dict[int, PlanCache] = {}
+    results: list[PacketResult] = []
+    total = len(previews)
+    for i, preview in enumerate(previews):
+        try:
+            reporter.step(i, total, f"正在导入 {preview.path.name}({i + 1}/{total})")
+        except Cancelled:
+            results.extend(_cancelled(p) for p in previews[i:])
+            return results
+        results.append(_apply_one(db, preview, period, plan_id, caches,
+                                  received_at or received_now(), actor))
+    reporter.step(total, total, "导入完成")
+    return results
+
+
+def _cancelled(p: PacketPreview) -> PacketResult:
+    return PacketResult(p.path, p.file, "cancelled", p.unit, p.period, p.revision,
+                        reason="已取消,未导入。")
+
+
+def _apply_one(db: Engine, preview: PacketPreview, period: str | None, plan_id: int | None,
+               caches: dict[int, PlanCache], now: dt.datetime, actor: str | None
+               ) -> PacketResult:
+    if preview.status == "new" and preview.packet is not None:
+        with Session(db) as s, s.begin():
+            done = evaluate(s, preview.packet, preview, period, plan_id, caches)
+            if done is not None:
+                target, plan = done
+                packet_id = _write(s, target, preview.packet, preview, plan, now,
+                                   actor if actor is not None else get_setting(s, "actor"))
+                result = _result(preview, "applied")
+                result.packet_id = packet_id
+                return result
+    result = _result(preview, preview.status)
+    if preview.status == "rejected" and preview.record_rejection:
+        result.packet_id = _record_rejection(db, preview, now)
+    return result
+
+
+def _result(p: PacketPreview, status: str) -> PacketResult:
+    rows = p.rows_applied if status == "applied" else 0
+    return PacketResult(p.path, p.file, status, p.unit, p.period, p.revision, rows,
+                        p.conflicts if status == "applied" else 0, list(p.errors),
+                        list(p.warnings), None, p.reason)
+
+
+def _ledger_id(uid: str, tag: str, revision: int, file_hash: str) -> str:
+    return f"{uid[:32]}:{tag}:{revision}:{file_hash[:12]}"[:64]
+
+
+def _write(s: Session, target: Target, packet: PacketFile, preview: PacketPreview,
+           plan: Writes, now: dt.datetime, actor: str) -> str:
+    m = packet.manifest
+    packet_id = _ledger_id(m.packet_id, "returned", m.revision, packet.file_hash)
+    s.add(Packet(id=packet_id, packet_uid=m.packet_id, plan_id=target.plan.plan_id,
+                 unit_id=target.unit.id, period_id=target.period.id, direction="returned",
+                 kind=target.issued.kind, revision=m.revision, file_name=preview.path.name,
+                 file_hash=packet.file_hash, created_at=now, outcome="applied",
+                 message=_summary(preview), rows=plan.returned_rows))
+    s.flush()
+    conn = s.connection()  # Core executemany from here (the brief: ~4x faster than the ORM)
+    unit_id, period_id = target.unit.id, target.period.id
+    if plan.new_entries:
+        for r in plan.new_entries:
+            r.update(packet_id=packet_id, updated_at=now)
+        conn.execute(insert(table_of(ProgressEntry)), plan.new_entries)
+    if plan.new_values:
+        for r in plan.new_values:
+            r.update(packet_id=packet_id, updated_at=now)
+        conn.execute(insert(table_of(IndicatorValue)), plan.new_values)
+    _bulk_update(s, ProgressEntry, plan.entry_updates, packet_id, now)
+    _bulk_update(s, IndicatorValue, plan.value_updates, packet_id, now)
+
+    ids: dict[tuple[str, int], int] = {}
+    if plan.new_audit:
+        ids.update({("progress", tid): eid for tid, eid in s.execute(
+            select(ProgressEntry.task_id, ProgressEntry.id).where(
+                ProgressEntry.unit_id == unit_id, ProgressEntry.period_id == period_id))})
+        ids.update({("indicator_value", iid): vid for iid, vid in s.execute(
+            select(IndicatorValue.indicator_id, IndicatorValue.id).where(
+                IndicatorValue.unit_id == unit_id, IndicatorValue.period_id == period_id))})
+    entry_by_key, value_by_key = _current_ids(s, target, packet)
+    audit: list[dict[str, Any]] = []
+    conflicts: list[dict[str, Any]] = []
+    common = {"at": now, "actor": actor, "actor_unit": target.unit.name, "packet_id": packet_id,
+              "file_hash": packet.file_hash}
+    for entity, target_id, f, sheet, cell, value in plan.new_audit:
+        audit.append({**common, "entity": entity, "entity_id": ids[(entity, target_id)],
+                      "field": f, "old": None, "new": to_text(value), "sheet": sheet,
+                      "cell": cell})
+    for ch in preview.changes:  # fields of rows that existed: taken or conflicting
+        entity_id = (entry_by_key if ch.entity == "progress" else value_by_key)[ch.key]
+        if ch.action == "take":
+            audit.append({**common, "entity": ch.entity, "entity_id": entity_id,
+                          "field": ch.field, "old": to_text(ch.current),
+                          "new": to_text(ch.returned), "sheet": ch.sheet, "cell": ch.cell})
+        else:
+            conflicts.append({"packet_id": packet_id, "entity": ch.entity,
+                              "entity_id": entity_id, "field": ch.field,
+                              "issued": to_text(ch.base), "returned": to_text(ch.returned),
+                              "current": to_text(ch.current), "sheet": ch.sheet,
+                              "cell": ch.cell, "status": "open"})
+    if conflicts:
+        # a newer return replaces an undecided older conflict on the same field
+        for c in conflicts:
+            s.execute(update(Conflict).where(
+                Conflict.entity == c["entity"], Conflict.entity_id == c["entity_id"],
+                Conflict.field == c["field"], Conflict.status == "open"
+            ).values(status="replaced", resolved_at=now))
+        conn.execute(insert(table_of(Conflict)), conflicts)
+    if audit:
+        conn.execute(insert(table_of(AuditLog)), audit)
+    _accept_receipt(s, target, m.revision, packet_id, now)
+    if target.issued.kind == "correction":
+        s.execute(update(Flag).where(Flag.packet_id == m.packet_id, Flag.status == "open")
+                  .values(status="closed", closed_at=now))
+    return packet_id
+
+
+def _current_ids(s: Session, target: Target, packet: PacketFile
+                 ) -> tuple[dict[str, int], dict[str, int]]:
+    """Row key → id of the entry / indicator value of this unit and period."""
+    task_key = {tid: TASK_PREFIX + uid for uid, (tid, _c) in target.plan.tasks.items()}
+    ind_key = {iid: INDICATOR_PREFIX + uid for uid, (iid, _c) in target.plan.indicators.items()}
+    entries = {task_key[tid]: eid for tid, eid in s.execute(
+        select(ProgressEntry.task_id, ProgressEntry.id).where(
+            ProgressEntry.unit_id == target.unit.id,
+            ProgressEntry.period_id == target.period.id)) if tid in task_key}
+    values = {ind_key[iid]: vid for iid, vid in s.execute(
+        select(IndicatorValue.indicator_id, IndicatorValue.id).where(
+            IndicatorValue.unit_id == target.unit.id,
+            IndicatorValue.period_id == target.period.id)) if iid in ind_key}
+    return entries, values
+
+
+def _bulk_update(s: Session, model: type[ProgressEntry] | type[IndicatorValue],
+                 updates: dict[int, dict[str, Any]], packet_id: str, now: dt.datetime) -> None:
+    """Core executemany, one statement per set of changed columns."""
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    for row_id, values in updates.items():
+        cols = tuple(sorted(values))
+        by_columns[cols].append({"_id": row_id, **{f"_{c}": v for c, v in values.items()}})
+    table = table_of(model)
+    for cols, params in by_columns.items():
+        stmt = (update(table).where(table.c.id == bindparam("_id"))
+                .values({**{c: bindparam(f"_{c}") for c in cols}, "packet_id": packet_id,
+                         "updated_at": now}))
+        s.connection().execute(stmt, params)
+
+
+def _accept_receipt(s: Session, target: Target, revision: int, packet_id: str,
+                    now: dt.datetime) -> None:
+    receipt = s.scalar(select(Receipt).where(Receipt.unit_id == target.unit.id,
+                                             Receipt.period_id == target.period.id))
+    if receipt is None:
+        s.add(Receipt(unit_id=target.unit.id, period_id=target.period.id, received_at=now,
+                      state="accepted", revision=revision, packet_id=packet_id))
+        return
+    first = receipt.state not in ("accepted", "returned_for_fix") or receipt.received_at is None
+    if first:
+        receipt.received_at = now  # lateness counts from the first accepted return
+    receipt.state = "accepted"
+    receipt.revision = revision
+    receipt.packet_id = packet_id
+
+
+def _record_rejection(db: Engine, preview: PacketPreview, now: dt.datetime) -> str | None:
+    """Ledger row (and receipt state) for a refused packet of ours; None if not ours."""
+    packet = preview.packet
+    if packet is None:
+        return None
+    with Session(db) as s, s.begin():
+        issued = s.scalar(select(Packet).where(Packet.packet_uid == packet.manifest.packet_id,
+                                               Packet.direction == "issued"))
+        if issued is None:
+            return None
+        packet_id = _ledger_id(issued.packet_uid, "rejected", packet.manifest.revision,
+                               packet.file_hash)
+        if s.get(Packet, packet_id) is None:
+            s.add(Packet(id=packet_id, packet_uid=issued.packet_uid, plan_id=issued.plan_id,
+                         unit_id=issued.unit_id, period_id=issued.period_id,
+                         direction="returned", kind=issued.kind,
+                         revision=packet.manifest.revision, file_name=preview.path.name,
+                         file_hash=packet.file_hash, created_at=now, outcome="rejected",
+                         message=_summary(preview), rows={}))
+        receipt = s.scalar(select(Receipt).where(Receipt.unit_id == issued.unit_id,
+                                                 Receipt.period_id == issued.period_id))
+        if receipt is None:
+            s.add(Receipt(unit_id=issued.unit_id, period_id=issued.period_id,
+                          received_at=now, state="rejected", revision=packet.manifest.revision,
+                          packet_id=packet_id))
+        elif receipt.state in ("issued", "rejected"):
+            receipt.state = "rejected"
+            receipt.received_at = now
+            receipt.packet_id = packet_id
+        return packet_id
+
+
+def _summary(p: PacketPreview) -> str:
+    """The ledger's one-line message: the reason, then the first problems."""
+    lines = [f"{q.where} {q.message}".strip() for q in p.errors[:20]]
+    if p.reason and not p.errors:
+        lines.append(p.reason)
+    if len(p.errors) > 20:
+        lines.append(f"……共 {len(p.errors)} 处错误")
+    return "\n".join(lines)
