@@ -42,6 +42,9 @@ def build_parser() -> Parser:
     parser.add_argument("--db", help="数据库文件")
     parser.add_argument("--lang", choices=("zh", "en"),
                         help="界面语言(只用于图形界面;默认用上次在“帮助 › 语言”中的选择)")
+    parser.add_argument("--version", action="store_true", help="显示版本号后退出")
+    parser.add_argument("--self-test", action="store_true",
+                        help="在临时文件夹中走一遍下发、填报、导入、通报的全过程,检查安装是否完好")
     sub = parser.add_subparsers(dest="command", parser_class=Parser)
 
     p = sub.add_parser("init", help="新建数据库")
@@ -74,6 +77,12 @@ def run(args: argparse.Namespace) -> int:
         return 1
 
 
+def version_text() -> str:
+    from app import __version__
+
+    return f"taizhang {__version__}"
+
+
 def usage_error(exc: UsageError) -> int:
     print(f"taizhang: 错误:{exc}", file=sys.stderr)
     return USAGE_ERROR
@@ -87,6 +96,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parse(argv)
     except UsageError as exc:
         return usage_error(exc)
+    if args.version:
+        print(version_text())
+        return 0
+    if args.self_test:
+        from app.cli.selftest import run_self_test
+
+        return run_self_test()
     if args.command is None:
         return usage_error(UsageError("缺少子命令(图形界面请运行 main.py 或 taizhang)"))
     return run(args)
