@@ -80,3 +80,17 @@ def tianning(tianning_path: Path) -> Iterator[Database]:
     engine = open_database(tianning_path)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def beijing_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Run the test with the machine's local zone set to Asia/Shanghai (UTC+8, no DST)."""
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        yield
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -117,6 +117,7 @@ class Seeded:
 def seed_progress(engine: Engine, plan_id: int = 1, periods: tuple[str, ...] = PERIODS,
                   seed: int = 7) -> Seeded:
     """Write entries, receipts and indicator values for `periods` of the tianning plan."""
+    from app.core import clock
     from app.models import Indicator, IndicatorValue, Packet, Period, ProgressEntry, Receipt
     from app.services.district.progress import reporting_units
     from app.services.plans.query import load_plan
@@ -143,8 +144,9 @@ def seed_progress(engine: Engine, plan_id: int = 1, periods: tuple[str, ...] = P
             for name in out.units:  # every unit was issued its packet the day after the period
                 s.add(Packet(id=f"seed-{key}-{uid[name]}-issued", packet_uid=f"seed{k}{uid[name]:04d}",
                              plan_id=plan_id, unit_id=uid[name], period_id=period.id,
-                             direction="issued", created_at=dt.datetime.combine(
-                                 period.end + dt.timedelta(days=1), dt.time(9, 0))))
+                             direction="issued", created_at=clock.from_local(
+                                 dt.datetime.combine(period.end + dt.timedelta(days=1),
+                                                     dt.time(9, 0)))))
             for name in out.units:
                 if name in MISSING.get(key, []):
                     continue
@@ -153,7 +155,7 @@ def seed_progress(engine: Engine, plan_id: int = 1, periods: tuple[str, ...] = P
                     period.due + dt.timedelta(days=late) if late else
                     period.due - dt.timedelta(days=rng.randint(0, 4)), dt.time(9 + k, 30))
                 s.add(Receipt(unit_id=uid[name], period_id=period.id, state="accepted",
-                              received_at=received, revision=1,
+                              received_at=clock.from_local(received), revision=1,
                               packet_id=f"seed-{key}-{uid[name]}-issued"))
             for u, t, _role in assigned:
                 if u in MISSING.get(key, []):

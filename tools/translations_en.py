@@ -96,7 +96,7 @@ EN: dict[str, str] = {
     "查找任务": "Find task",
     "帮助(&H)": "&Help",
     "快捷键": "Keyboard shortcuts",
-    "时间(UTC)": "Time (UTC)",
+    "时间": "Time",
     "单位": "Unit",
     "周期": "Period",
     "原值": "Old value",

@@ -18,7 +18,6 @@ from app.models.plan import (
     Unit,
     UnitAlias,
     new_uid,
-    utcnow,
 )
 from app.models.reporting import (
     INDICATOR_FIELDS,
@@ -39,5 +38,5 @@ __all__ = [
     "FREQUENCIES", "INDICATOR_FIELDS", "PROGRESS_FIELDS", "ROLES", "STATUSES", "STATUS_LABELS",
     "UNIT_KINDS", "Assignment", "AuditLog", "Base", "Conflict", "Flag", "Indicator",
     "IndicatorLead", "IndicatorValue", "Packet", "Period", "Plan", "PlanUnit", "ProgressEntry",
-    "Receipt", "Section", "Setting", "Task", "Unit", "UnitAlias", "new_uid", "utcnow",
+    "Receipt", "Section", "Setting", "Task", "Unit", "UnitAlias", "new_uid",
 ]

@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.clock import now
 from app.core.vocab import FREQUENCIES, ROLES, UNIT_KINDS
 from app.models.base import Base
 
@@ -27,10 +28,6 @@ __all__ = ["FREQUENCIES", "ROLES", "UNIT_KINDS"]
 def new_uid() -> str:
     """Stable identifier that travels in packets between databases."""
     return uuid.uuid4().hex
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class Plan(Base):
@@ -47,7 +44,7 @@ class Plan(Base):
     frequency: Mapped[str] = mapped_column(String(16), default="month")
     deadline_day: Mapped[int] = mapped_column(Integer, default=5)
     secret: Mapped[str] = mapped_column(String(64), default=lambda: uuid.uuid4().hex + uuid.uuid4().hex)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
 
     sections: Mapped[list[Section]] = relationship(back_populates="plan", cascade="all, delete-orphan")
     tasks: Mapped[list[Task]] = relationship(back_populates="plan", cascade="all, delete-orphan")

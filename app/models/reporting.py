@@ -19,9 +19,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.clock import now
 from app.core.vocab import INDICATOR_FIELDS, PROGRESS_FIELDS, STATUS_LABELS, STATUSES
 from app.models.base import Base
-from app.models.plan import utcnow
 
 __all__ = ["INDICATOR_FIELDS", "PROGRESS_FIELDS", "STATUSES", "STATUS_LABELS"]
 
@@ -50,7 +50,7 @@ class ProgressEntry(Base):
     responsible: Mapped[str] = mapped_column(Text, default="")
     phone: Mapped[str] = mapped_column(Text, default="")
     completed_on: Mapped[dt.date | None] = mapped_column(Date)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now, onupdate=now)
     packet_id: Mapped[str | None] = mapped_column(ForeignKey("packet.id", ondelete="SET NULL"))
 
 
@@ -65,7 +65,7 @@ class IndicatorValue(Base):
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id", ondelete="CASCADE"), index=True)
     value: Mapped[str] = mapped_column(Text, default="")  # as reported; numeric where the standard is
     note: Mapped[str] = mapped_column(Text, default="")
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now, onupdate=now)
     packet_id: Mapped[str | None] = mapped_column(ForeignKey("packet.id", ondelete="SET NULL"))
 
 
@@ -87,7 +87,7 @@ class Packet(Base):
     revision: Mapped[int] = mapped_column(Integer, default=0)
     file_name: Mapped[str] = mapped_column(Text, default="")
     file_hash: Mapped[str] = mapped_column(String(64), default="")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
     outcome: Mapped[str] = mapped_column(String(12), default="issued")
     message: Mapped[str] = mapped_column(Text, default="")
     rows: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # row key -> issued values
@@ -97,7 +97,7 @@ class AuditLog(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=now, index=True)
     actor: Mapped[str] = mapped_column(Text, default="")
     actor_unit: Mapped[str] = mapped_column(Text, default="")
     entity: Mapped[str] = mapped_column(String(32))  # progress / indicator_value / task / ...
@@ -144,7 +144,7 @@ class Flag(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(10), default="open")  # open / closed
     packet_id: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
@@ -166,7 +166,7 @@ class Receipt(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id", ondelete="CASCADE"), index=True)
-    received_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # local time, see merge
+    received_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # naive UTC (app.core.clock)
     state: Mapped[str] = mapped_column(String(12), default="issued")  # issued/accepted/rejected/returned_for_fix
     revision: Mapped[int] = mapped_column(Integer, default=0)
     packet_id: Mapped[str | None] = mapped_column(String(64))

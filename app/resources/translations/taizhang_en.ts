@@ -204,8 +204,8 @@
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <source>时间(UTC)</source>
-        <translation>Time (UTC)</translation>
+        <source>时间</source>
+        <translation>Time</translation>
     </message>
     <message>
         <source>单位</source>

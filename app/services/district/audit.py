@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.core import clock
 from app.models import AuditLog, Indicator, IndicatorValue, Period, ProgressEntry, Task, Unit
 from app.services.packets.values import display, label
 
@@ -15,7 +16,7 @@ from app.services.packets.values import display, label
 @dataclass(frozen=True)
 class AuditEntry:
     id: int
-    at: dt.datetime
+    at: dt.datetime  # local time
     actor: str
     unit: str
     period: str
@@ -81,7 +82,7 @@ def list_audit(db: Engine, *, plan_id: int | None = None, period_id: int | None 
             query = query.where(AuditLog.packet_id.startswith(packet, autoescape=True))
         out = []
         for a, unit_name, period_key, task_code, ind_code in s.execute(query):
-            out.append(AuditEntry(a.id, a.at, a.actor, unit_name or a.actor_unit,
+            out.append(AuditEntry(a.id, clock.to_local(a.at), a.actor, unit_name or a.actor_unit,
                                   period_key or "", a.entity, task_code or ind_code or "",
                                   a.field, a.old, a.new, a.packet_id, a.file_hash, a.sheet,
                                   a.cell))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from app.core import clock
 from app.core.errors import UserFacingError
 from app.models import (
     AuditLog,
@@ -24,7 +25,6 @@ from app.models import (
     ProgressEntry,
     Task,
     Unit,
-    utcnow,
 )
 from app.services.packets.values import display, from_text, label, to_text
 from app.services.plans.query import short_title
@@ -120,7 +120,7 @@ def resolve_conflict(db: Engine, conflict_id: int, choice: str, actor: str = ""
             new = c.returned
         else:
             new = old
-        now = utcnow()
+        now = clock.now()
         c.status = "taken" if choice == "take" else "kept"
         c.resolved_at = now
         s.add(AuditLog(

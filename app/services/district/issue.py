@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from app.core import clock
 from app.core.errors import UserFacingError
 from app.core.jobs import Reporter
 from app.core.vocab import ROLES
@@ -96,24 +97,6 @@ def packet_file_name(period: str, unit: str, plan_title: str) -> str:
     return "_".join(p for p in parts if p) + ".xlsx"
 
 
-def _deadline_end(deadline: str | None) -> dt.date | None:
-    if not deadline:
-        return None
-    m = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", deadline.strip())
-    if not m:
-        return None
-    y, mo = int(m.group(1)), int(m.group(2))
-    if not 1 <= mo <= 12:
-        return None
-    if m.group(3):
-        try:
-            return dt.date(y, mo, int(m.group(3)))
-        except ValueError:
-            return None
-    nxt = dt.date(y + mo // 12, mo % 12 + 1, 1)
-    return nxt - dt.timedelta(days=1)
-
-
 def entry_values(e: ProgressEntry) -> dict[str, Any]:
     """A progress entry as packet values (JSON-friendly)."""
     return {"status": e.status, "percent": e.percent, "progress": e.progress or "",
@@ -169,7 +152,7 @@ def build_rows(plan: PlanInfo, period: PeriodInfo, unit_id: int, unit: str, hist
                     values[f] = before[f]
                 if before["status"] == "completed":
                     values["completed_on"] = before["completed_on"]
-        end = _deadline_end(t.deadline)
+        end = clock.deadline_end(t.deadline)
         overdue = bool(end and end < period.end
                        and values.get("status") not in ("completed", "ongoing"))
         fixed = {"code": t.code, "section": t.section, "text": t.text,
@@ -259,7 +242,7 @@ def issue_candidates(engine: Engine, plan_id: int, period_id: int | None = None
             Packet.plan_id == plan_id, Packet.direction == "issued")
         if period_id is not None:
             query = query.where(Packet.period_id == period_id)
-        last = {unit_id: _local(at) for unit_id, at in s.execute(query.group_by(Packet.unit_id))}
+        last = {unit_id: clock.to_local(at) for unit_id, at in s.execute(query.group_by(Packet.unit_id))}
         out = []
         parents = {i.parent_id for i in info.indicators if i.parent_id is not None}
         for u in reporting_units(s, plan_id):
@@ -267,11 +250,6 @@ def issue_candidates(engine: Engine, plan_id: int, period_id: int | None = None
             n_inds = sum(u.name in i.lead and i.id not in parents for i in info.indicators)
             out.append(IssueCandidate(u.id, u.name, u.kind, n_tasks, n_inds, last.get(u.id)))
         return out
-
-
-def _local(utc: dt.datetime) -> dt.datetime:
-    """The database keeps naive UTC; people read local time."""
-    return utc.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
 
 
 def issue_packets(engine: Engine, period_key: str, out_dir: Path | str, *,

@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import Engine, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from app.core import clock
 from app.core.jobs import Cancelled, Reporter
 from app.core.vocab import MERGE_STATUS_LABELS
 from app.models import (
@@ -107,16 +108,6 @@ def preview_result(p: PacketPreview) -> PacketResult:
 
 # ---------------------------------------------------------------- applying
 
-def received_now() -> dt.datetime:
-    """Local wall-clock time of receipt (naive), as Receipt.received_at stores it.
-
-    Deadlines are local dates ("7月5日"), so lateness and the times shown in 收件登记 and
-    the 通报 must be local too: a UTC stamp made a return at 07:30 Beijing time on the 6th
-    count as received on the 5th.
-    """
-    return dt.datetime.now().replace(microsecond=0)
-
-
 def apply_packets(db: Engine, items: Sequence[PacketPreview | str | Path], *,
                 period: str | None = None, plan_id: int | None = None,
                 reporter: Reporter | None = None, received_at: dt.datetime | None = None,
@@ -126,7 +117,8 @@ def apply_packets(db: Engine, items: Sequence[PacketPreview | str | Path], *,
     `items` are previews from ``check_packets`` (files are not read again) or paths (checked
     first, as one batch). Previews that are not `new` write nothing except a refusal of a
     packet identified as ours. Cancelling stops between packets: those merged stay merged,
-    the rest come back as `cancelled`.
+    the rest come back as `cancelled`. Every stamp is `clock.now()` (naive UTC) unless
+    `received_at` says when the files arrived (naive UTC, or aware).
     """
     reporter = reporter or Reporter()
     paths = [i for i in items if not isinstance(i, PacketPreview)]
@@ -145,7 +137,8 @@ def apply_packets(db: Engine, items: Sequence[PacketPreview | str | Path], *,
             results.extend(_cancelled(p) for p in previews[i:])
             return results
         results.append(_apply_one(db, preview, period, plan_id, caches,
-                                  received_at or received_now(), actor))
+                                  clock.stored(received_at) if received_at else clock.now(),
+                                  actor))
     reporter.step(total, total, "导入完成")
     return results
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from app.core import clock
 from app.core.errors import UserFacingError
 from app.models import (
     Assignment,
@@ -45,7 +46,7 @@ class UnitProgress:
     kind: str
     returned: bool
     late: bool
-    received_at: dt.datetime | None
+    received_at: dt.datetime | None  # local time
     tasks: list[TaskProgress] = field(default_factory=list)
     indicators: list[tuple[str, str, str]] = field(default_factory=list)  # code, value, note
 
@@ -125,9 +126,10 @@ def period_progress(engine: Engine, period_key: str, plan_id: int | None = None
         for u in units:
             r = receipts.get(u.id)
             returned = r is not None and r.state == "accepted"
-            late = bool(returned and r and r.received_at and r.received_at.date() > period.due)
+            at = r.received_at if r else None
+            late = bool(returned and at and clock.days_late(at, period.due))
             out.append(UnitProgress(u.name, u.kind, returned, late,
-                                    r.received_at if r else None, entries.get(u.id, []),
+                                    clock.to_local(at) if at else None, entries.get(u.id, []),
                                     values.get(u.id, [])))
         return PeriodProgress(period.plan_id, period.key, period.due, out)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from app.core import clock
 from app.core.vocab import KIND_LABELS, RECEIPT_STATE_LABELS
 from app.models import Packet, Period, PlanUnit, Receipt, Unit
 from app.services.district.progress import reporting_units, resolve_plan_period
@@ -29,8 +30,8 @@ class ReceiptRow:
     kind: str
     contact: str
     state: str  # a key of RECEIPT_STATE_LABELS
-    issued_at: dt.datetime | None
-    received_at: dt.datetime | None
+    issued_at: dt.datetime | None  # local time
+    received_at: dt.datetime | None  # local time
     days_late: int | None  # late return: days after the deadline; missing: days overdue
     revision: int | None
     packet_id: str | None
@@ -82,11 +83,6 @@ class ReceiptLedger:
         return f"已收 {self.received}/{len(self.issued)} · 迟报 {self.late} · 未报 {self.missing}"
 
 
-def days_late(received_at: dt.datetime, due: dt.date) -> int:
-    """Whole days after the deadline (0 when on time); same date rule as `progress --json`."""
-    return max(0, (received_at.date() - due).days)
-
-
 def _period(session: Session, plan_id: int, period: str | int) -> Period:
     if isinstance(period, int):
         row = session.get(Period, period)
@@ -101,7 +97,7 @@ def _period(session: Session, plan_id: int, period: str | int) -> Period:
 def receipt_ledger(db: Engine, plan_id: int, period: str | int,
                    today: dt.date | None = None) -> ReceiptLedger:
     """Every unit of the plan with its state for `period` (key like 2021-06, or its id)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     with Session(db) as s:
         p = _period(s, plan_id, period)
         issued: dict[int, Packet] = {}
@@ -136,17 +132,18 @@ def _row(u: Unit, issued: Packet | None, receipt: Receipt | None, rejected: Pack
          due: dt.date, today: dt.date) -> ReceiptRow:
     def make(state: str, late: int | None = None, message: str = "") -> ReceiptRow:
         return ReceiptRow(u.id, u.name, u.kind, u.contact, state,
-                          issued.created_at if issued else None,
-                          receipt.received_at if receipt else None, late,
+                          clock.to_local(issued.created_at) if issued else None,
+                          clock.to_local(receipt.received_at)
+                          if receipt and receipt.received_at else None, late,
                           receipt.revision if receipt else None,
                           receipt.packet_id if receipt else None, message)
 
-    overdue = max(0, (today - due).days)
+    overdue = clock.days_overdue(due, today)
     if receipt is not None and receipt.state == "returned_for_fix":
-        late = days_late(receipt.received_at, due) if receipt.received_at else overdue
+        late = clock.days_late(receipt.received_at, due) if receipt.received_at else overdue
         return make("returned_for_fix", late, "已发出退回修改包,待重新报送")
     if receipt is not None and receipt.state == "accepted" and receipt.received_at:
-        late = days_late(receipt.received_at, due)
+        late = clock.days_late(receipt.received_at, due)
         return make("late" if late else "received", late)
     if issued is None:
         return make("not_issued")

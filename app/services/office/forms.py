@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
+from app.core import clock
 from app.core.errors import UserFacingError
 from app.core.jobs import Reporter
 from app.core.vocab import STATUS_LABELS
@@ -46,7 +47,6 @@ from app.models import (
     Section,
     Task,
     Unit,
-    utcnow,
 )
 from app.services.db import get_setting, set_setting
 from app.services.packets.format import (
@@ -441,7 +441,7 @@ def open_packet(db: Engine, path: Path | str, *, reporter: Reporter | None = Non
         packet = Packet(id=ledger_id, packet_uid=m.packet_id, plan_id=plan.id, unit_id=unit_id,
                         period_id=period.id, direction="issued", kind=m.kind, revision=0,
                         file_name=Path(path).name, file_hash=pf.file_hash,
-                        created_at=_to_utc(m.issued_at), outcome="opened",
+                        created_at=clock.from_local(m.issued_at), outcome="opened",
                         rows={r.key: r.values for r in pf.rows},
                         message=json.dumps({"manifest": manifest_to_dict(m),
                                             "rows": _stored_rows(pf)}, ensure_ascii=False))
@@ -465,7 +465,7 @@ def open_packet(db: Engine, path: Path | str, *, reporter: Reporter | None = Non
                                      value=vals["value"] or "", note=vals["note"] or ""))
                 prefilled += 1
         # a newer packet for the period replaces what earlier correction packets asked for
-        now = utcnow()
+        now = clock.now()
         for flag in s.scalars(select(Flag).where(Flag.unit_id == unit_id,
                                                  Flag.period_id == period.id,
                                                  Flag.status == "open")):
@@ -671,7 +671,7 @@ def office_info(db: Engine) -> OfficeInfo:
             periods.append(OfficePeriod(
                 plan.id, plan.title, per.key, per.start, per.end, per.due, issued.packet.kind,
                 issued.packet.id, issued.manifest.issued_at, last.revision if last else 0,
-                _to_local(last.created_at) if last else None, last.file_name if last else ""))
+                clock.to_local(last.created_at) if last else None, last.file_name if last else ""))
         return OfficeInfo(unit.name, unit.kind, receiver or "区创建办", periods)
 
 
@@ -901,7 +901,7 @@ def export_packet(db: Engine, period: str, out_path: Path | str, *, plan_id: int
             rows.append(PacketRow(key, r["fixed"], vals, _editable(r),
                                   dict(r.get("comments") or {})))
         manifest = replace(issued.manifest, direction="returned", revision=last + 1,
-                           exported_at=dt.datetime.now(),
+                           exported_at=clock.local_now(),
                            app_version=_version())
         packet_uid, plan_db_id, unit_id, period_id = (issued.packet.packet_uid,
                                                       issued.packet.plan_id, unit.id, per.id)
@@ -918,15 +918,6 @@ def export_packet(db: Engine, period: str, out_path: Path | str, *, plan_id: int
     return ExportResult(written.path, ledger_id, packet_uid, manifest.revision,
                         sum(r.is_task for r in rows), sum(not r.is_task for r in rows),
                         written.sha256, items)
-
-
-def _to_utc(local: dt.datetime) -> dt.datetime:
-    """A naive local time (as written in manifests) as the naive UTC the database keeps."""
-    return local.astimezone(dt.UTC).replace(tzinfo=None)
-
-
-def _to_local(utc: dt.datetime) -> dt.datetime:
-    return utc.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
 
 
 def _version() -> str:

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.core import clock
 from app.core.vocab import FIELD_LABELS, ROLE_LABELS, STATUS_BY_LABEL, STATUS_LABELS, STATUSES
 
 FORMAT_NAME = "taizhang-packet"
@@ -131,7 +132,7 @@ class Manifest:
     direction: str = "issued"
     kind: str = "normal"
     revision: int = 0
-    issued_at: dt.datetime = field(default_factory=dt.datetime.now)  # microseconds order re-issues
+    issued_at: dt.datetime = field(default_factory=clock.local_now)  # microseconds order re-issues
     exported_at: dt.datetime | None = None
     seal: str = ""
     format_version: int = FORMAT_VERSION

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
+from app.core import clock
 from app.core.errors import UserFacingError
 from app.models import (
     Assignment,
@@ -64,17 +65,6 @@ def guess_kind(name: str) -> str:
 
 # ---------------------------------------------------------------- periods
 
-def _month_end(year: int, month: int) -> dt.date:
-    nxt = dt.date(year + month // 12, month % 12 + 1, 1)
-    return nxt - dt.timedelta(days=1)
-
-
-def _due(end: dt.date, day: int) -> dt.date:
-    nxt = end + dt.timedelta(days=1)
-    last = _month_end(nxt.year, nxt.month).day
-    return dt.date(nxt.year, nxt.month, min(day, last))
-
-
 def make_periods(frequency: str, first: str, last: str, deadline_day: int
                  ) -> list[tuple[str, dt.date, dt.date, dt.date]]:
     """Periods between the months `first` and `last` (YYYY-MM), each due on `deadline_day`
@@ -92,7 +82,7 @@ def make_periods(frequency: str, first: str, last: str, deadline_day: int
         m += 1
         start = dt.date(y, m, 1)
         ey, em = divmod(m0 + step - 1, 12)
-        end = _month_end(ey, em + 1)
+        end = clock.month_end(ey, em + 1)
         if step == 1:
             key = f"{y}-{m:02d}"
         elif step == 3:
@@ -101,7 +91,7 @@ def make_periods(frequency: str, first: str, last: str, deadline_day: int
             key = f"{y}-H{(m - 1) // 6 + 1}"
         else:
             key = f"{y}"
-        out.append((key, start, end, _due(end, deadline_day)))
+        out.append((key, start, end, clock.due_date(end, deadline_day)))
         m0 += step
     return out
 

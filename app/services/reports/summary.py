@@ -24,7 +24,6 @@ values) plus one grouped query for the trend, then aggregation in Python.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections import defaultdict
@@ -35,6 +34,7 @@ from typing import Any
 from sqlalchemy import Engine, case, func, literal, select
 from sqlalchemy.orm import Session
 
+from app.core import clock
 from app.core.errors import UserFacingError
 from app.core.vocab import STATUSES, UNREPORTED
 from app.models import IndicatorValue, ProgressEntry, Receipt
@@ -78,7 +78,7 @@ class UnitSummary:
     name: str
     kind: str
     state: str  # on_time / late / missing (app.core.vocab.RETURN_STATES)
-    received_at: dt.datetime | None
+    received_at: dt.datetime | None  # local time
     days_late: int
     tasks: Breakdown
     previous_state: str | None = None  # None when there is no previous period
@@ -243,30 +243,12 @@ def completion(status: str | None, percent: float | None) -> float | None:
     return 100.0 if status == "completed" else None
 
 
-def deadline_end(deadline: str | None) -> dt.date | None:
-    """'2022-12' → 2022-12-31; '2022-12-15' → that day; anything else → None."""
-    if not deadline:
-        return None
-    m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*", deadline)
-    if not m:
-        return None
-    year, month = int(m.group(1)), int(m.group(2))
-    if not 1 <= month <= 12:
-        return None
-    try:
-        if m.group(3):
-            return dt.date(year, month, int(m.group(3)))
-        return dt.date(year, month, calendar.monthrange(year, month)[1])
-    except ValueError:
-        return None
-
-
 def behind_reason(status: str | None, deadline: str | None, period_end: dt.date) -> str | None:
     """'behind' for 滞后, 'overdue' when the deadline ended before the period and the task is
     neither completed nor a continuous duty; else None."""
     if status == "behind":
         return "behind"
-    end = deadline_end(deadline)
+    end = clock.deadline_end(deadline)
     if end is not None and end < period_end and status not in ("completed", "ongoing"):
         return "overdue"
     return None
@@ -374,10 +356,8 @@ def return_state(receipt: tuple[str, dt.datetime | None] | None, due: dt.date
     """(on_time / late / missing, days late) — the rule of ``progress --json``."""
     if receipt is None or receipt[0] != "accepted":
         return "missing", 0
-    at = receipt[1]
-    if at is not None and at.date() > due:
-        return "late", (at.date() - due).days
-    return "on_time", 0
+    late = clock.days_late(receipt[1], due) if receipt[1] is not None else 0
+    return ("late", late) if late else ("on_time", 0)
 
 
 # ---------------------------------------------------------------- aggregation
@@ -452,7 +432,7 @@ class _Scope:
         self.task_by_id = {t.id: t for t in self.tasks}
         self.section_of: dict[int, int | None] = {t.id: t.section_id for t in self.tasks}
         self.deadline_end = {t.id: end for t in self.tasks
-                             if (end := deadline_end(t.deadline)) is not None}
+                             if (end := clock.deadline_end(t.deadline)) is not None}
         self.sections = [s for s in plan.sections if allowed is None or s.id in allowed]
         # (unit id, task id) → role, for the units in scope
         self.expected: dict[tuple[int, int], str] = {}
@@ -538,7 +518,7 @@ class _Scope:
         for uid in self.unit_ids:
             receipt = raw.receipts.get(uid)
             state, late = return_state(receipt, raw.period.due)
-            states[uid] = (state, late, receipt[1] if receipt else None)
+            states[uid] = (state, late, clock.to_local(receipt[1]) if receipt and receipt[1] else None)
 
         values_of: dict[int, list[tuple[int, str]]] = defaultdict(list)
         for (uid, iid), v in raw.values.items():
@@ -597,7 +577,7 @@ def _trend(s: Session, scope: _Scope, periods: list[PeriodInfo]) -> list[TrendPo
             .where(Receipt.period_id.in_(ids), Receipt.state == "accepted")):
         if uid in scope.unit_ids:
             returned[pid] += 1
-            if at is not None and at.date() > due[pid]:
+            if at is not None and clock.days_late(at, due[pid]):
                 late[pid] += 1
     out: list[TrendPoint] = []
     for p in periods:
@@ -637,7 +617,7 @@ def period_summary(engine: Engine, period_key: str, plan_id: int | None = None, 
     """Everything the dashboard and the 通报 show for one period, optionally for one unit
     and/or one section (with its sub-sections). The trend covers the last `trend_window`
     periods up to this one (all of them with None)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     with Session(engine) as s:
         period_row = resolve_plan_period(s, period_key, plan_id)
         plan = load_plan(s, period_row.plan_id)

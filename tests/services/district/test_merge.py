@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
@@ -36,10 +38,12 @@ from app.cli.main import main as cli_main
 from app.core.jobs import Cancelled, Reporter
 from app.models import AuditLog, Conflict, Packet, ProgressEntry, Receipt, Task, Unit
 from app.services.db import Database, open_database
+from app.services.district.audit import list_audit
 from app.services.district.check import check_packets, collect_files
 from app.services.district.conflicts import list_conflicts, resolve_conflict
 from app.services.district.merge import apply_packets, merge_json
 from app.services.district.progress import period_progress, progress_json
+from app.services.district.receipts import receipt_ledger
 from app.services.packets.format import SHEET_MANIFEST, SHEET_TASKS
 
 PERIOD = "2021-06"
@@ -679,18 +683,51 @@ def test_superseded_exits_1(issued_set: IssuedSet, tmp_path: Path,
     assert '"superseded"' in out
 
 
-def test_receipt_time_is_local_wall_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Deadlines are local dates: 07:30 in Beijing on the 6th is late for a due date of the 5th."""
-    import time
+def test_a_0730_beijing_return_on_the_6th_is_late(mdb: Database, issued_set: IssuedSet,
+                                                   tmp_path: Path, beijing_time: None) -> None:
+    """Deadlines are local dates: 07:30 in Beijing on the 6th is late for a due date of the 5th,
+    although it is still the 5th in UTC (the stored convention)."""
+    src = issued_set.path("雕庄街道")
+    hand = fill_by_hand(src, tmp_path / "d.xlsx", values_for("雕庄街道", row_keys(src)))
+    at = dt.datetime(2021, 7, 6, 7, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    [r] = apply_packets(mdb, [hand], period=PERIOD, received_at=at)
+    assert r.status == "applied"
+    with Session(mdb) as s:
+        stored = s.scalar(select(Receipt.received_at).join(Unit, Unit.id == Receipt.unit_id)
+                          .where(Unit.name == "雕庄街道"))
+    assert stored == dt.datetime(2021, 7, 5, 23, 30)  # naive UTC
+    data = period_progress(mdb, PERIOD, 1)
+    unit = next(u for u in data.units if u.name == "雕庄街道")
+    assert unit.late and unit.received_at == dt.datetime(2021, 7, 6, 7, 30)  # shown local
+    row = next(r for r in receipt_ledger(mdb, 1, PERIOD, today=dt.date(2021, 7, 20)).rows
+               if r.unit == "雕庄街道")
+    assert (row.state, row.days_late) == ("late", 1)
+    assert row.received_at == dt.datetime(2021, 7, 6, 7, 30)
 
-    from app.models import utcnow
-    from app.services.district.merge import received_now
 
-    monkeypatch.setenv("TZ", "Asia/Shanghai")
-    time.tzset()
-    try:
-        offset = received_now() - utcnow()
-        assert abs(offset.total_seconds() - 8 * 3600) < 60
-    finally:
-        monkeypatch.undo()
-        time.tzset()
+def test_issue_and_merge_in_the_same_second_stamp_the_same_time(
+        tianning: Database, tmp_path: Path, beijing_time: None) -> None:
+    """Every stored stamp comes from one clock: under UTC+8 an issued packet and its return
+    merged at once are not 8 hours apart, and the 日志 shows the local wall-clock time."""
+    src = issue(tianning, PERIOD, ["青龙街道"], tmp_path)["青龙街道"]
+    hand = fill_by_hand(src, tmp_path / "q.xlsx", values_for("青龙街道", row_keys(src)))
+    while time.time() % 1 > 0.2:  # start early in a second: both stamps then fall inside it
+        time.sleep(0.02)
+    before, wall_before = time.time(), dt.datetime.now()
+    again = issue(tianning, PERIOD, ["茶山街道"], tmp_path / "again")["茶山街道"]
+    [r] = apply_packets(tianning, [hand], period=PERIOD)
+    after = time.time()
+    assert again.is_file() and r.status == "applied"
+    with Session(tianning) as s:
+        issued = s.scalar(select(Packet.created_at).where(Packet.direction == "issued")
+                          .order_by(Packet.created_at.desc()).limit(1))
+        returned = s.scalar(select(Packet.created_at).where(Packet.direction == "returned"))
+        received = s.scalar(select(Receipt.received_at))
+        audit = set(s.scalars(select(AuditLog.at).where(AuditLog.packet_id.is_not(None))))
+    assert issued is not None and returned is not None
+    assert dt.timedelta(0) <= returned - issued <= dt.timedelta(seconds=after - before)
+    if int(before) == int(after):  # the same second: equal to the second
+        assert returned.replace(microsecond=0) == issued.replace(microsecond=0)
+    assert received == returned and audit == {returned}
+    [entry, *_] = list_audit(tianning, plan_id=1)
+    assert abs(entry.at - wall_before) <= dt.timedelta(seconds=after - before + 1)

@@ -25,7 +25,6 @@ from app.services.plans.query import insert_plan
 from app.services.reports.summary import (
     behind_reason,
     combine,
-    deadline_end,
     judge_value,
     period_summary,
 )
@@ -223,10 +222,6 @@ def test_bad_filters_and_periods_are_user_errors(small: Database) -> None:
 
 
 def test_rules() -> None:
-    assert deadline_end("2022-12") == dt.date(2022, 12, 31)
-    assert deadline_end("2024-02") == dt.date(2024, 2, 29)
-    assert deadline_end("2022-06-15") == dt.date(2022, 6, 15)
-    assert deadline_end("年底") is None and deadline_end("2022-13") is None
     end = dt.date(2023, 1, 31)
     assert behind_reason("behind", None, end) == "behind"
     assert behind_reason("in_progress", "2022-12", end) == "overdue"
