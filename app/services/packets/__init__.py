@@ -6,6 +6,7 @@ Public API (see docs/packet-format.md):
   sheet/column constants, ``normalise_value`` (the shared value rules), ``task_key``/
   ``indicator_key``;
 * ``writer``: ``write_packet`` (atomic), ``packet_bytes``, ``atomic_write``, ``WrittenFile``;
+* ``container``: ``check_container``, ``scan_sheet`` (bounds every workbook opened);
 * ``reader``: ``read_packet`` → ``PacketFile``, ``check_container``;
 * ``seal``: ``compute_seal``, ``verify_seal``, ``fixed_hash``.
 """

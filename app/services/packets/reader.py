@@ -18,21 +18,28 @@ import datetime as dt
 import hashlib
 import io
 import json
-import posixpath
 import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import Element
 
 import python_calamine
-from defusedxml import ElementTree as SafeET
-from defusedxml.common import DefusedXmlException
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from app.core.errors import UserFacingError
+from app.services.packets.container import (
+    Limits,
+    local_name,
+    parse_xml,
+    read_member,
+    scan_sheet,
+    sheet_parts,
+)
+from app.services.packets.container import (
+    check_container as _check_container,
+)
 from app.services.packets.format import (
     COMMENT_HEADER,
     FORMAT_NAME,
@@ -57,13 +64,12 @@ from app.services.packets.format import (
 from app.services.packets.seal import fixed_hash
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_ENTRIES = 1000
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
-MAX_ENTRY_BYTES = 100 * 1024 * 1024
-MAX_RATIO = 200  # unpacked / packed for any entry above 1 MB
+# The manifest sheet before anything is known about the packet: its rows are the issued
+# rows plus about 20 lines of packet information, in seven columns.
+MANIFEST_LIMITS = Limits(max_row=20_000, max_col=26, max_cells=200_000)
+ROW_MARGIN = 200  # rows a clerk may insert below or between the issued ones
+COLUMN_MARGIN = 26  # columns a clerk may add after the known ones (notes, sums)
 _FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 @dataclass
@@ -104,118 +110,25 @@ class PacketFile:
 
 # ---------------------------------------------------------------- the container
 
+def check_container(data: bytes, name: str = "") -> zipfile.ZipFile:
+    """The zip archive inside a packet after every safety check, or a UserFacingError."""
+    return _check_container(data, name, what="填报包", max_bytes=MAX_FILE_BYTES)
+
+
 def _refuse(message: str) -> UserFacingError:
     return UserFacingError(message)
-
-
-def check_container(data: bytes, name: str = "") -> zipfile.ZipFile:
-    """The zip archive inside an .xlsx after every safety check, or a UserFacingError."""
-    label = f"“{name}”" if name else "文件"
-    suffix = Path(name).suffix.lower() if name else ""
-    if suffix in (".xlsm", ".xltm", ".xlam"):
-        raise _refuse(f"{label}是带宏的工作簿,为安全起见不予读取。请另存为 .xlsx 后再发送。")
-    if suffix == ".xlsb":
-        raise _refuse(f"{label}是二进制工作簿(.xlsb),请另存为 .xlsx 后再发送。")
-    if len(data) > MAX_FILE_BYTES:
-        raise _refuse(f"{label}过大({len(data) // 1024 // 1024} MB),"
-                      f"填报包不应超过 {MAX_FILE_BYTES // 1024 // 1024} MB。")
-    if data[:8] == _OLE_MAGIC:
-        raise _refuse(f"{label}是旧版 .xls 或设了打开密码的工作簿,无法读取。"
-                      "请用 Excel/WPS 另存为 .xlsx(不设密码)后再发送。")
-    if data[:4] != _ZIP_MAGIC:
-        raise _refuse(f"{label}不是 Excel 工作簿(.xlsx),可能已损坏或是其他类型的文件。")
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise _refuse(f"{label}已损坏,无法作为 Excel 工作簿打开。") from exc
-    if len(infos) > MAX_ENTRIES:
-        raise _refuse(f"{label}内部条目过多({len(infos)} 个),不像正常的填报包,已拒绝。")
-    total = 0
-    for info in infos:
-        if info.flag_bits & 0x1:
-            raise _refuse(f"{label}已加密,无法读取。请取消密码后再发送。")
-        total += info.file_size
-        if info.file_size > MAX_ENTRY_BYTES or total > MAX_UNPACKED_BYTES:
-            raise _refuse(f"{label}解压后过大,可能是恶意文件(压缩炸弹),已拒绝。")
-        if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(
-                info.compress_size, 1):
-            raise _refuse(f"{label}压缩比异常,可能是恶意文件(压缩炸弹),已拒绝。")
-        base = info.filename.rsplit("/", 1)[-1].lower()
-        if base in ("vbaproject.bin", "vbaprojectsignature.bin"):
-            raise _refuse(f"{label}包含宏代码,为安全起见不予读取。请另存为 .xlsx 后再发送。")
-    names = {i.filename for i in infos}
-    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
-        raise _refuse(f"{label}不是 Excel 工作簿(.xlsx)。")
-    content_types = _read_member(zf, "[Content_Types].xml")
-    if b"macroEnabled" in content_types or b"vbaProject" in content_types:
-        raise _refuse(f"{label}是带宏的工作簿,为安全起见不予读取。请另存为 .xlsx 后再发送。")
-    return zf
-
-
-def _read_member(zf: zipfile.ZipFile, name: str) -> bytes:
-    try:
-        return zf.read(name)
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise _refuse(f"工作簿已损坏(无法读取 {name})。") from exc
-
-
-def _parse_xml(data: bytes, part: str) -> Element:
-    try:
-        root: Element = SafeET.fromstring(data)
-    except DefusedXmlException as exc:
-        raise _refuse(f"工作簿含有不安全的 XML 内容({part}),已拒绝。") from exc
-    except SafeET.ParseError as exc:
-        raise _refuse(f"工作簿已损坏({part} 不是有效的 XML)。") from exc
-    return root
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def _attr(el: Element, local: str) -> str | None:
-    for k, v in el.attrib.items():
-        if _local(k) == local:
-            return v
-    return None
-
-
-def sheet_parts(zf: zipfile.ZipFile) -> tuple[dict[str, str], dict[str, str]]:
-    """(sheet name → part path in the zip, sheet name → state visible/hidden/veryHidden)."""
-    wb = _parse_xml(_read_member(zf, "xl/workbook.xml"), "xl/workbook.xml")
-    rels_name = "xl/_rels/workbook.xml.rels"
-    targets: dict[str, str] = {}
-    if rels_name in zf.namelist():
-        for rel in _parse_xml(_read_member(zf, rels_name), rels_name):
-            rid, target = rel.get("Id"), rel.get("Target")
-            if rid and target:
-                path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-                    posixpath.join("xl", target))
-                targets[rid] = path
-    parts: dict[str, str] = {}
-    states: dict[str, str] = {}
-    for el in wb.iter():
-        if _local(el.tag) != "sheet":
-            continue
-        name = el.get("name") or ""
-        states[name] = el.get("state") or "visible"
-        rid = _attr(el, "id")
-        if rid and rid in targets:
-            parts[name] = targets[rid]
-    return parts, states
 
 
 def formula_cells(zf: zipfile.ZipFile, part: str | None) -> set[str]:
     """References ("H5") of the cells that hold a formula in one sheet part."""
     if not part or part not in zf.namelist():
         return set()
-    data = _read_member(zf, part)
+    data = read_member(zf, part)
     if not _FORMULA.search(data):
         return set()
     out = set()
-    for el in _parse_xml(data, part).iter():
-        if _local(el.tag) == "c" and any(_local(ch.tag) == "f" for ch in el):
+    for el in parse_xml(data, part).iter():
+        if local_name(el.tag) == "c" and any(local_name(ch.tag) == "f" for ch in el):
             ref = el.get("r")
             if ref:
                 out.add(ref.replace("$", "").upper())
@@ -471,6 +384,7 @@ def read_packet(source: Path | str | bytes, *, name: str = "") -> PacketFile:
     if SHEET_MANIFEST not in states:
         raise UserFacingError(f"“{name or '文件'}”不是台账填报包(缺少填报包标识)。"
                               "请使用区里下发的原文件填写。")
+    scan_sheet(zf, parts.get(SHEET_MANIFEST), SHEET_MANIFEST, MANIFEST_LIMITS, name)
     try:
         wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         grid = wb.get_sheet_by_name(SHEET_MANIFEST).to_python(skip_empty_area=False)
@@ -485,8 +399,16 @@ def read_packet(source: Path | str | bytes, *, name: str = "") -> PacketFile:
     for sheet, fixed_cols, inputs in ((SHEET_TASKS, TASK_FIXED_COLUMNS, TASK_INPUT_FIELDS),
                                       (SHEET_INDICATORS, INDICATOR_FIXED_COLUMNS,
                                        INDICATOR_INPUT_FIELDS)):
-        if not any(r.sheet == sheet for r in rows):
+        issued = [r for r in rows if r.sheet == sheet]
+        if not issued:
             continue
+        columns = len(fixed_cols) + len(inputs) + 2  # the key and 退回意见 columns
+        last = max(r.row for r in issued)
+        scan_sheet(zf, parts.get(sheet), sheet,
+                   Limits(max_row=last + max(ROW_MARGIN, len(issued)),
+                          max_col=columns + COLUMN_MARGIN,
+                          max_cells=(last + max(ROW_MARGIN, len(issued))) * (
+                              columns + COLUMN_MARGIN)), name)
         _read_sheet(wb, sheet, formula_cells(zf, parts.get(sheet)), fixed_cols, inputs,
                     by_key, positions, problems, titles)
     wb.close()

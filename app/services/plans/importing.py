@@ -18,9 +18,9 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import hashlib
+import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +36,7 @@ from app.core.jobs import Reporter
 from app.core.vocab import FREQUENCY_LABELS, KIND_LABELS, UNIT_KINDS
 from app.models import AuditLog, Indicator
 from app.services.db import get_setting
+from app.services.packets.container import Limits, check_container, scan_sheet, sheet_parts
 from app.services.plans.query import insert_plan, parse_standard
 from app.services.plans.units import (
     NEW,
@@ -60,6 +61,9 @@ UNITS_SHEET = "单位"
 MAX_FILE_BYTES = 30 * 1024 * 1024
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024
 MAX_ROWS = 20000
+MAX_COLUMNS = 200
+MAX_CELLS = 300_000  # in the whole workbook: openpyxl holds every cell (~0.5 KB each)
+SHEET_LIMITS = Limits(max_row=MAX_ROWS, max_col=MAX_COLUMNS, max_cells=MAX_CELLS)
 HEADER_SCAN_ROWS = 40
 
 # ---------------------------------------------------------------- header vocabulary
@@ -319,18 +323,18 @@ def _check_file(path: Path) -> bytes:
         raise UserFacingError(
             f"这是旧版 Excel 97-2003 格式(.xls)或其他 Office 文件:{path.name}。请在 Excel/WPS 中"
             "“另存为” Excel 工作簿(.xlsx)后再导入。")
-    if data[:4] != b"PK\x03\x04":
-        raise UserFacingError(f"不是 Excel 工作簿(.xlsx)文件:{path.name}")
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            unpacked = sum(i.file_size for i in zf.infolist())
-    except zipfile.BadZipFile as exc:
-        raise UserFacingError(f"工作簿文件已损坏,无法打开:{path.name}") from exc
-    if "xl/workbook.xml" not in names:
+    zf = check_container(data, path.name, what="方案工作簿", max_bytes=MAX_FILE_BYTES,
+                         max_unpacked=MAX_UNPACKED_BYTES)
+    parts, _states = sheet_parts(zf)
+    if not parts:
         raise UserFacingError(f"不是 Excel 工作簿(.xlsx)文件(其中没有工作表):{path.name}")
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise UserFacingError(f"工作簿解压后过大,已拒绝:{path.name}")
+    total = 0
+    for sheet, part in parts.items():
+        total += scan_sheet(zf, part, sheet, SHEET_LIMITS, path.name, what="方案工作簿").cells
+        if total > MAX_CELLS:
+            raise UserFacingError(
+                f"“{path.name}”单元格过多(超过 {MAX_CELLS:,} 个,到“{sheet}”表为止),"
+                "不像是方案工作簿,已拒绝。", sheet=sheet)
     return data
 
 
@@ -385,9 +389,9 @@ def cell_text(value: Any, number_format: str = "") -> str:
     return text.strip()
 
 
-def _load_grids(path: Path, problems: list[Problem]) -> list[_Grid]:
+def _load_grids(path: Path, data: bytes, problems: list[Problem]) -> list[_Grid]:
     try:
-        wb = load_workbook(path, read_only=False, data_only=True)
+        wb = load_workbook(io.BytesIO(data), read_only=False, data_only=True)
     except UserFacingError:
         raise
     except Exception as exc:  # openpyxl raises many types for a broken file
@@ -1354,7 +1358,7 @@ def read_plan_workbook(path: str | Path, reporter: Reporter | None = None) -> Pa
     data = _check_file(path)
     file_hash = hashlib.sha256(data).hexdigest()
     problems: list[Problem] = []
-    grids = _load_grids(path, problems)
+    grids = _load_grids(path, data, problems)
     if not any(g.values for g in grids):
         raise UserFacingError(f"工作簿是空的,没有任何内容:{path.name}")
 

@@ -1,0 +1,377 @@
+"""The .xlsx container every workbook the program opens passes through first.
+
+Packets (merge, ``office open``) and plan workbooks (``plan import``) are untrusted files.
+Before python-calamine or openpyxl see one, it is checked here without ever holding more
+than a small buffer of XML:
+
+* ``check_container``: a plain zip with an Excel workbook inside; no macros (``.xlsm``,
+  ``vbaProject.bin``), no encryption, no zip bomb, not too many or too large parts; no
+  document type declaration (DTD, entity) in any XML part;
+* ``scan_sheet``: streams one sheet's XML and refuses a cell beyond the limits (a value at
+  ``XFD1048576`` made calamine ask for 512 GB and openpyxl for gigabytes) or too many
+  cells, naming the file, the sheet and the cell.
+
+The sheet's own ``<dimension>`` is read but not trusted in either direction: WPS writes one
+that is too small, and neither reader allocates from it (measured: a dimension of
+``A1:XFD1048576`` over a normal packet costs nothing), so only real cells count.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree.ElementTree import Element
+from xml.parsers import expat
+
+from defusedxml import ElementTree as SafeET
+from defusedxml.common import DefusedXmlException
+
+from app.core.errors import UserFacingError
+
+MAX_ENTRIES = 1000
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_ENTRY_BYTES = 100 * 1024 * 1024
+MAX_RATIO = 200  # unpacked / packed for any entry above 1 MB
+CHUNK = 64 * 1024
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
+_DTD = (b"<!DOCTYPE", b"<!ENTITY")
+_FAST_REF = re.compile(rb'<c r="\$?([A-Z]{1,3})\$?(\d{1,7})"')
+_FAST_ROW = re.compile(rb'<c r="\$?[A-Z]{1,3}\$?(\d{1,7})"')
+_FAST_COL = re.compile(rb'<c r="\$?([A-Z]{1,3})')
+_DIMENSION = re.compile(rb'<dimension ref="([^"]*)"')
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How far cells may reach in one sheet (1-based, inclusive) and how many there may be."""
+
+    max_row: int
+    max_col: int
+    max_cells: int
+
+
+@dataclass(frozen=True)
+class SheetExtent:
+    """What a scan saw: the last row and column holding a cell, the cells, the dimension."""
+
+    max_row: int
+    max_col: int
+    cells: int
+    dimension: str
+
+
+def label_of(name: str) -> str:
+    return f"“{name}”" if name else "文件"
+
+
+def col_letters(col: int) -> str:
+    out = ""
+    while col > 0:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _col_number(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _refuse(message: str, sheet: str | None = None, cell: str | None = None
+            ) -> UserFacingError:
+    return UserFacingError(message, sheet=sheet, cell=cell)
+
+
+def check_container(data: bytes, name: str = "", *, what: str = "填报包",
+                    max_bytes: int = 20 * 1024 * 1024,
+                    max_unpacked: int = MAX_UNPACKED_BYTES) -> zipfile.ZipFile:
+    """The zip archive inside an .xlsx after every safety check, or a UserFacingError.
+
+    ``what`` names the kind of workbook in the messages (填报包, 方案工作簿).
+    """
+    label = label_of(name)
+    suffix = Path(name).suffix.lower() if name else ""
+    if suffix in (".xlsm", ".xltm", ".xlam"):
+        raise _refuse(f"{label}是带宏的工作簿,为安全起见不予读取。请另存为 .xlsx 后再使用。")
+    if suffix == ".xlsb":
+        raise _refuse(f"{label}是二进制工作簿(.xlsb),请另存为 .xlsx 后再使用。")
+    if not data:
+        raise _refuse(f"{label}是空的(0 字节),不是 Excel 工作簿。")
+    if len(data) > max_bytes:
+        raise _refuse(f"{label}过大({len(data) // 1024 // 1024} MB),"
+                      f"{what}不应超过 {max_bytes // 1024 // 1024} MB。")
+    if data[:8] == _OLE_MAGIC:
+        raise _refuse(f"{label}是旧版 .xls 或设了打开密码的工作簿,无法读取。"
+                      "请用 Excel/WPS 另存为 .xlsx(不设密码)后再使用。")
+    if data[:4] != _ZIP_MAGIC:
+        raise _refuse(f"{label}不是 Excel 工作簿(.xlsx),可能已损坏或是其他类型的文件。")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _refuse(f"{label}已损坏,无法作为 Excel 工作簿打开。") from exc
+    if len(infos) > MAX_ENTRIES:
+        raise _refuse(f"{label}内部条目过多({len(infos)} 个),不像正常的{what},已拒绝。")
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise _refuse(f"{label}已加密,无法读取。请取消密码后再使用。")
+        total += info.file_size
+        if info.file_size > MAX_ENTRY_BYTES or total > max_unpacked:
+            raise _refuse(f"{label}解压后过大,可能是恶意文件(压缩炸弹),已拒绝。")
+        if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(
+                info.compress_size, 1):
+            raise _refuse(f"{label}压缩比异常,可能是恶意文件(压缩炸弹),已拒绝。")
+        base = info.filename.rsplit("/", 1)[-1].lower()
+        if base in ("vbaproject.bin", "vbaprojectsignature.bin"):
+            raise _refuse(f"{label}包含宏代码,为安全起见不予读取。请另存为 .xlsx 后再使用。")
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+        raise _refuse(f"{label}不是 Excel 工作簿(.xlsx)。")
+    content_types = read_member(zf, "[Content_Types].xml")
+    if b"macroEnabled" in content_types or b"vbaProject" in content_types:
+        raise _refuse(f"{label}是带宏的工作簿,为安全起见不予读取。请另存为 .xlsx 后再使用。")
+    check_no_dtd(zf, name)
+    return zf
+
+
+def check_no_dtd(zf: zipfile.ZipFile, name: str = "") -> None:
+    """Refuse a document type declaration in any XML part (streamed; entities can expand)."""
+    for info in zf.infolist():
+        if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
+            continue
+        tail = b""
+        try:
+            with zf.open(info) as fh:
+                while chunk := fh.read(CHUNK):
+                    window = tail + chunk
+                    if any(m in window for m in _DTD):
+                        raise _dtd_error(zf, info.filename, name)
+                    tail = window[-16:]
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            raise _refuse(f"{label_of(name)}已损坏(无法读取 {info.filename})。") from exc
+
+
+def _dtd_error(zf: zipfile.ZipFile, part: str, name: str) -> UserFacingError:
+    sheet = None
+    if part != "xl/workbook.xml" and not part.endswith(".rels"):
+        try:
+            sheet = next((s for s, p in sheet_parts(zf)[0].items() if p == part), None)
+        except UserFacingError:
+            sheet = None
+    where = f"“{sheet}”表" if sheet else part
+    return _refuse(f"{label_of(name)}的{where}含有不安全的 XML 内容(文档类型声明),已拒绝。"
+                   "请用 Excel/WPS 另存为 .xlsx 后再使用。", sheet)
+
+
+def read_member(zf: zipfile.ZipFile, name: str) -> bytes:
+    try:
+        return zf.read(name)
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise _refuse(f"工作簿已损坏(无法读取 {name})。") from exc
+
+
+def parse_xml(data: bytes, part: str) -> Element:
+    try:
+        root: Element = SafeET.fromstring(data)
+    except DefusedXmlException as exc:
+        raise _refuse(f"工作簿含有不安全的 XML 内容({part}),已拒绝。") from exc
+    except SafeET.ParseError as exc:
+        raise _refuse(f"工作簿已损坏({part} 不是有效的 XML)。") from exc
+    return root
+
+
+def local_name(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _attr(el: Element, local: str) -> str | None:
+    for k, v in el.attrib.items():
+        if local_name(k) == local:
+            return v
+    return None
+
+
+def sheet_parts(zf: zipfile.ZipFile) -> tuple[dict[str, str], dict[str, str]]:
+    """(sheet name → part path in the zip, sheet name → state visible/hidden/veryHidden)."""
+    wb = parse_xml(read_member(zf, "xl/workbook.xml"), "xl/workbook.xml")
+    rels_name = "xl/_rels/workbook.xml.rels"
+    targets: dict[str, str] = {}
+    if rels_name in zf.namelist():
+        for rel in parse_xml(read_member(zf, rels_name), rels_name):
+            rid, target = rel.get("Id"), rel.get("Target")
+            if rid and target:
+                path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                    posixpath.join("xl", target))
+                targets[rid] = path
+    parts: dict[str, str] = {}
+    states: dict[str, str] = {}
+    for el in wb.iter():
+        if local_name(el.tag) != "sheet":
+            continue
+        name = el.get("name") or ""
+        states[name] = el.get("state") or "visible"
+        rid = _attr(el, "id")
+        if rid and rid in targets:
+            parts[name] = targets[rid]
+    return parts, states
+
+
+class _Stop(Exception):
+    """Raised inside the expat callbacks to stop at the first cell out of bounds."""
+
+    def __init__(self, error: UserFacingError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def scan_sheet(zf: zipfile.ZipFile, part: str | None, sheet: str, limits: Limits,
+               name: str = "", *, what: str = "填报包") -> SheetExtent:
+    """Stream one sheet's XML and refuse a cell beyond ``limits`` or too many cells.
+
+    Runs before any reader builds the sheet, so a hostile file costs one pass of expat
+    over at most ``max_cells`` cells and a 64 KB buffer.
+    """
+    if not part or part not in zf.namelist():
+        return SheetExtent(0, 0, 0, "")
+    fast = _scan_fast(zf, part, sheet, limits, name, what)
+    if fast is not None:
+        return fast
+    return _scan_exact(zf, part, sheet, limits, name, what)
+
+
+def _far(name: str, sheet: str, what: str, limits: Limits, ref: str) -> UserFacingError:
+    return _refuse(
+        f"{label_of(name)}的“{sheet}”表在 {ref} 有单元格,超出了{what}应有的范围(最多 "
+        f"{limits.max_row} 行、{col_letters(limits.max_col)} 列),不像正常填写的文件,已拒绝。"
+        "请删除多余的内容后再使用。", sheet, ref)
+
+
+def _too_many(name: str, sheet: str, what: str, limits: Limits, ref: str) -> UserFacingError:
+    return _refuse(
+        f"{label_of(name)}的“{sheet}”表单元格过多(超过 {limits.max_cells:,} 个,到 {ref} 为止),"
+        f"不像正常填写的{what},已拒绝。", sheet, ref)
+
+
+def _scan_fast(zf: zipfile.ZipFile, part: str, sheet: str, limits: Limits, name: str,
+               what: str) -> SheetExtent | None:
+    """The usual case in C-speed passes: every cell tag written ``<c r="…"`` (Excel, WPS,
+    LibreOffice, xlsxwriter and openpyxl all do). None when a tag does not fit that form
+    (a namespace prefix, another attribute first, no reference): the exact scan decides."""
+    cells = max_row = max_col = 0
+    dimension = ""
+    tail = b""
+    with zf.open(part) as fh:
+        while True:
+            chunk = fh.read(16 * CHUNK)
+            window = tail + chunk
+            if chunk:
+                cut = window.rfind(b">") + 1
+                body, tail = window[:cut], window[cut:]
+            else:
+                body, tail = window, b""
+            if len(tail) > 4 * CHUNK:
+                return None  # a very long run without a tag end: let the exact scan decide
+            if not dimension and b"<dimension " in body:
+                m = _DIMENSION.search(body)
+                dimension = m.group(1).decode("ascii", "replace")[:40] if m else ""
+            if b"<c>" in body or b"<c/>" in body or b":c " in body or b":c>" in body:
+                return None
+            rows = _FAST_ROW.findall(body)
+            if len(rows) != body.count(b"<c "):
+                return None
+            if rows:
+                top_row = max(map(int, rows))
+                cols = {_col_number(c.decode()) for c in set(_FAST_COL.findall(body))}
+                top_col = max(cols)
+                if (top_row > limits.max_row or top_col > limits.max_col
+                        or cells + len(rows) > limits.max_cells):
+                    _first_offender(body, cells, sheet, limits, name, what)
+                cells += len(rows)
+                max_row, max_col = max(max_row, top_row), max(max_col, top_col)
+            if not chunk:
+                break
+    return SheetExtent(max_row, max_col, cells, dimension)
+
+
+def _first_offender(body: bytes, before: int, sheet: str, limits: Limits, name: str,
+                    what: str) -> None:
+    """Raise for the first cell of ``body`` (in file order) out of bounds or over the count."""
+    for i, m in enumerate(_FAST_REF.finditer(body)):
+        col, row = _col_number(m.group(1).decode()), int(m.group(2))
+        ref = f"{col_letters(col)}{row}"
+        if row > limits.max_row or col > limits.max_col:
+            raise _far(name, sheet, what, limits, ref)
+        if before + i + 1 > limits.max_cells:
+            raise _too_many(name, sheet, what, limits, ref)
+
+
+def _scan_exact(zf: zipfile.ZipFile, part: str, sheet: str, limits: Limits, name: str,
+                what: str) -> SheetExtent:
+    label = label_of(name)
+    state = {"row": 0, "col": 0, "cells": 0, "max_row": 0, "max_col": 0}
+    dimension = [""]
+
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        local = tag.rpartition(":")[2]
+        if local == "c":
+            ref = attrs.get("r")
+            if ref:
+                m = _CELL_REF.match(ref)
+                if m is None:
+                    raise _Stop(_refuse(f"{label}的“{sheet}”表已损坏(单元格地址“{ref[:20]}”无效)。",
+                                        sheet))
+                col, row = _col_number(m.group(1)), int(m.group(2))
+                state["row"] = row
+            else:
+                col, row = state["col"] + 1, state["row"]
+            state["col"] = col
+            state["cells"] += 1
+            if row > limits.max_row or col > limits.max_col:
+                raise _Stop(_far(name, sheet, what, limits, f"{col_letters(col)}{row}"))
+            if state["cells"] > limits.max_cells:
+                raise _Stop(_too_many(name, sheet, what, limits, f"{col_letters(col)}{row}"))
+            if row > state["max_row"]:
+                state["max_row"] = row
+            if col > state["max_col"]:
+                state["max_col"] = col
+        elif local == "row":
+            r = attrs.get("r")
+            try:
+                state["row"] = int(r) if r else state["row"] + 1
+            except ValueError:
+                raise _Stop(_refuse(f"{label}的“{sheet}”表已损坏(行号“{r[:20]}”无效)。",
+                                    sheet)) from None
+            state["col"] = 0  # an empty row far down costs nothing: cells are what count
+        elif local == "dimension":
+            dimension[0] = attrs.get("ref", "")[:40]
+
+    def doctype(*_args: object) -> None:
+        raise _Stop(_refuse(f"{label}的“{sheet}”表含有不安全的 XML 内容(文档类型声明),已拒绝。",
+                            sheet))
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    try:
+        with zf.open(part) as fh:
+            while chunk := fh.read(CHUNK):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except _Stop as stop:
+        raise stop.error from None
+    except expat.ExpatError as exc:
+        raise _refuse(f"{label}的“{sheet}”表已损坏(不是有效的 XML)。", sheet) from exc
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise _refuse(f"{label}已损坏(无法读取“{sheet}”表)。", sheet) from exc
+    return SheetExtent(state["max_row"], state["max_col"], state["cells"], dimension[0])

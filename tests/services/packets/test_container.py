@@ -1,0 +1,292 @@
+"""A generated hostile corpus against every workbook the program opens.
+
+Each file is refused by the command a district or office user would run (``merge``,
+``office open``, ``plan import``) in a child process that reports its own peak memory:
+the refusal names the file, sheet and cell in Chinese, exits 1, leaves the database
+as it was, and stays under 200 MB (a far cell once asked calamine for 512 GB).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from merge_helpers import issue, table_dump
+from packet_helpers import zip_bytes
+from xlsxwriter.utility import xl_col_to_name
+
+from app.core.errors import UserFacingError
+from app.services.db import open_database
+from app.services.packets.container import Limits, scan_sheet, sheet_parts
+from app.services.packets.format import SHEET_MANIFEST, SHEET_TASKS
+from app.services.packets.reader import read_packet
+from app.services.plans.export import export_plan
+
+ROOT = Path(__file__).resolve().parents[3]
+PEAK_MB = 200
+
+# The child runs the real command line and reports (exit code, peak memory, seconds) on
+# its last stderr line; an address-space cap keeps a regression from hogging the machine.
+CHILD = """
+import json, resource, sys, time
+resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+start = time.perf_counter()
+from app.launcher import main
+code = main(json.loads(sys.argv[1]))
+try:  # this process's own high-water mark (ru_maxrss keeps the parent's from before exec)
+    with open("/proc/self/status") as fh:
+        peak = next(int(x.split()[1]) for x in fh if x.startswith("VmHWM:")) // 1024
+except OSError:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+print(json.dumps({"code": code, "peak_mb": peak,
+                  "seconds": round(time.perf_counter() - start, 2)}), file=sys.stderr)
+"""
+
+
+def run_bounded(args: list[str]) -> tuple[dict[str, float], str]:
+    """Run ``main.py ARGS`` in a child; (its report, what it printed on stderr)."""
+    proc = subprocess.run([sys.executable, "-c", CHILD, json.dumps(args)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120,
+                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin",
+                               "QT_QPA_PLATFORM": "offscreen"})
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 0 and lines, proc.stderr[-2000:]
+    report = json.loads(lines[-1])
+    print(args[0], report)  # the time is reported, not asserted
+    return report, "\n".join(lines[:-1])
+
+
+# ---------------------------------------------------------------- making hostile files
+
+def _entries(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def _part(path: Path, sheet: str) -> str:
+    with zipfile.ZipFile(path) as zf:
+        return sheet_parts(zf)[0][sheet]
+
+
+def with_rows(src: Path, dest: Path, sheet: str, rows_xml: bytes) -> Path:
+    """`src` with extra <row> elements appended to one sheet's data."""
+    entries = _entries(src)
+    part = _part(src, sheet)
+    xml = entries[part]
+    if b"</sheetData>" in xml:
+        xml = xml.replace(b"</sheetData>", rows_xml + b"</sheetData>", 1)
+    else:
+        xml = xml.replace(b"<sheetData/>", b"<sheetData>" + rows_xml + b"</sheetData>", 1)
+    entries[part] = xml
+    dest.write_bytes(zip_bytes(entries))
+    return dest
+
+
+def far_cell(ref: str) -> bytes:
+    row = re.sub(r"^[A-Z]+", "", ref)
+    return (f'<row r="{row}"><c r="{ref}" t="inlineStr"><is><t>远处</t></is></c></row>'
+            ).encode()
+
+
+def million_cells(first_row: int, columns: int = 50) -> bytes:
+    """A million numeric cells (distinct values, so the zip ratio stays plausible)."""
+    letters = [xl_col_to_name(c) for c in range(columns)]
+    out = []
+    for r in range(first_row, first_row + 1_000_000 // columns):
+        cells = "".join(f'<c r="{col}{r}"><v>{r * 7 + i}</v></c>'
+                        for i, col in enumerate(letters))
+        out.append(f'<row r="{r}">{cells}</row>')
+    return "".join(out).encode()
+
+
+def with_doctype(src: Path, dest: Path, sheet: str) -> Path:
+    entries = _entries(src)
+    part = _part(src, sheet)
+    xml = entries[part]
+    head, body = xml.split(b"?>", 1) if xml.startswith(b"<?xml") else (b"", xml)
+    entries[part] = (head + (b"?>" if head else b"")
+                     + b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]>' + body)
+    dest.write_bytes(zip_bytes(entries))
+    return dest
+
+
+HOSTILE: dict[str, tuple[Callable[[Path, Path, str], Path], str, str]] = {
+    # name: (make(src, dest, data sheet), sheet named, cell named / message part)
+    "far cell in the task sheet": (
+        lambda s, d, _: with_rows(s, d, SHEET_TASKS, far_cell("XFD1048576")),
+        SHEET_TASKS, "XFD1048576"),
+    "far cell in the manifest sheet": (
+        lambda s, d, _: with_rows(s, d, SHEET_MANIFEST, far_cell("XFD1048576")),
+        SHEET_MANIFEST, "XFD1048576"),
+    "O1048576": (lambda s, d, _: with_rows(s, d, SHEET_TASKS, far_cell("O1048576")),
+                 SHEET_TASKS, "O1048576"),
+    "a million cells": (lambda s, d, _: with_rows(s, d, SHEET_TASKS, million_cells(200)),
+                        SHEET_TASKS, "超出了填报包应有的范围"),
+    "DOCTYPE in the manifest sheet": (lambda s, d, _: with_doctype(s, d, SHEET_MANIFEST),
+                                      SHEET_MANIFEST, "不安全的 XML"),
+}
+
+
+@pytest.fixture(scope="module")
+def issued(tmp_path_factory: pytest.TempPathFactory, tianning_template: Path
+           ) -> tuple[Path, Path]:
+    """(a tianning database, the packet it issued to 青龙街道 for 2021-06)."""
+    from conftest import copy_sqlite
+
+    folder = tmp_path_factory.mktemp("hostile")
+    db_path = folder / "district.db"
+    copy_sqlite(tianning_template, db_path)
+    engine = open_database(db_path)
+    packet = issue(engine, "2021-06", ["青龙街道"], folder)["青龙街道"]
+    engine.dispose()
+    return db_path, packet
+
+
+# ---------------------------------------------------------------- packets
+
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_merge_refuses_hostile_packet_in_bounded_memory(case: str, issued: tuple[Path, Path],
+                                                        tmp_path: Path) -> None:
+    db_path, packet = issued
+    make, sheet, _where = HOSTILE[case]
+    bad = make(packet, tmp_path / "回报.xlsx", sheet)
+    before = table_dump(db_path)
+    report, _err = run_bounded(["merge", "--db", str(db_path), "--json", str(bad)])
+    assert report["code"] == 1
+    assert report["peak_mb"] <= PEAK_MB
+    assert table_dump(db_path) == before
+
+
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_reader_names_file_sheet_and_cell(case: str, issued: tuple[Path, Path],
+                                          tmp_path: Path) -> None:
+    _db, packet = issued
+    make, sheet, where = HOSTILE[case]
+    bad = make(packet, tmp_path / "回报.xlsx", sheet)
+    with pytest.raises(UserFacingError) as info:
+        read_packet(bad)
+    error = info.value
+    assert "“回报.xlsx”" in error.message and f"“{sheet}”" in error.message
+    assert error.sheet == sheet
+    assert where in str(error)
+    if "XFD" in where or where.startswith("O"):
+        assert error.cell == where
+
+
+def test_merge_json_names_sheet_and_cell(issued: tuple[Path, Path], tmp_path: Path) -> None:
+    db_path, packet = issued
+    bad = with_rows(packet, tmp_path / "far.xlsx", SHEET_TASKS, far_cell("XFD1048576"))
+    proc = subprocess.run([sys.executable, "main.py", "merge", "--db", str(db_path), "--json",
+                           str(bad)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    out = json.loads(proc.stdout)["packets"][0]
+    assert out["status"] == "rejected"
+    assert out["errors"][0]["sheet"] == SHEET_TASKS and out["errors"][0]["cell"] == "XFD1048576"
+    assert "“far.xlsx”" in out["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("case", ["far cell in the manifest sheet", "O1048576"])
+def test_office_open_refuses_far_cells(case: str, issued: tuple[Path, Path],
+                                       tmp_path: Path) -> None:
+    _db, packet = issued
+    make, sheet, where = HOSTILE[case]
+    bad = make(packet, tmp_path / "下发.xlsx", sheet)
+    office_db = tmp_path / "office.db"
+    report, err = run_bounded(["office", "open", "--db", str(office_db), str(bad)])
+    assert report["code"] == 1 and report["peak_mb"] <= PEAK_MB
+    assert "“下发.xlsx”" in err and where in err and "超出了填报包应有的范围" in err
+    assert len(err.strip().splitlines()) == 1  # one line, no traceback
+    if office_db.exists():
+        assert not any(rows for name, rows in table_dump(office_db).items()
+                       if name not in ("alembic_version", "settings", "setting"))
+
+
+def test_huge_dimension_alone_is_harmless(issued: tuple[Path, Path], tmp_path: Path) -> None:
+    """The <dimension> is not trusted: A1:XFD1048576 over normal cells reads normally."""
+    _db, packet = issued
+    entries = _entries(packet)
+    part = _part(packet, SHEET_TASKS)
+    entries[part] = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>',
+                           entries[part])
+    path = tmp_path / "dim.xlsx"
+    path.write_bytes(zip_bytes(entries))
+    assert read_packet(path).values() == read_packet(packet).values()
+
+
+def test_cells_without_references_are_counted_in_place(tmp_path: Path) -> None:
+    """Cells written without r="…" (allowed by the format) take the next column/row."""
+    rows = "".join(f"<row>{'<c><v>1</v></c>' * 5}</row>" for _ in range(30))
+    sheet = (f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             f"<sheetData>{rows}</sheetData></worksheet>").encode()
+    zf = zipfile.ZipFile(tmp_path / "z.zip", "w")
+    zf.writestr("s.xml", sheet)
+    zf.close()
+    with zipfile.ZipFile(tmp_path / "z.zip") as zf:
+        extent = scan_sheet(zf, "s.xml", "表", Limits(30, 5, 150))
+        assert (extent.max_row, extent.max_col, extent.cells) == (30, 5, 150)
+        with pytest.raises(UserFacingError, match="E1"):
+            scan_sheet(zf, "s.xml", "表", Limits(30, 4, 150))
+        with pytest.raises(UserFacingError, match="单元格过多") as info:
+            scan_sheet(zf, "s.xml", "表", Limits(30, 5, 149))
+        assert info.value.cell == "E30"
+
+
+# ---------------------------------------------------------------- plan workbooks
+
+@pytest.fixture(scope="module")
+def plan_workbook(tmp_path_factory: pytest.TempPathFactory, tianning_template: Path) -> Path:
+    folder = tmp_path_factory.mktemp("planwb")
+    engine = open_database(tianning_template)
+    path = folder / "方案.xlsx"
+    export_plan(engine, 1, path)
+    engine.dispose()
+    return path
+
+
+def _first_sheet(path: Path) -> str:
+    with zipfile.ZipFile(path) as zf:
+        return next(iter(sheet_parts(zf)[0]))
+
+
+PLAN_HOSTILE: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
+    "far cell": (lambda s, d: with_rows(s, d, _first_sheet(s), far_cell("XFD1048576")),
+                 "XFD1048576"),
+    "O1048576": (lambda s, d: with_rows(s, d, _first_sheet(s), far_cell("O1048576")),
+                 "O1048576"),
+    "a million cells": (lambda s, d: with_rows(s, d, _first_sheet(s), million_cells(100)),
+                        "单元格过多"),
+    "DOCTYPE": (lambda s, d: with_doctype(s, d, _first_sheet(s)), "不安全的 XML"),
+    "macros by name": (lambda s, d: d.with_suffix(".xlsm").write_bytes(s.read_bytes())
+                       and d.with_suffix(".xlsm"), "带宏"),
+    "vbaProject.bin": (lambda s, d: d.write_bytes(zip_bytes(
+        {**_entries(s), "xl/vbaProject.bin": b"\x00" * 100})) and d, "宏代码"),
+}
+
+
+@pytest.mark.parametrize("case", list(PLAN_HOSTILE))
+def test_plan_import_refuses_hostile_workbook_in_bounded_memory(
+        case: str, plan_workbook: Path, tmp_path: Path) -> None:
+    make, message = PLAN_HOSTILE[case]
+    bad = make(plan_workbook, tmp_path / "坏方案.xlsx")
+    db_path = tmp_path / "plans.db"
+    open_database(db_path).dispose()
+    before = table_dump(db_path)
+    report, err = run_bounded(["plan", "import", "--db", str(db_path), str(bad)])
+    assert report["code"] == 1 and report["peak_mb"] <= PEAK_MB
+    assert message in err and bad.name in err
+    assert re.search(r"[\u4e00-\u9fff]", err) and not re.search(r"Error|Exception", err)
+    assert table_dump(db_path) == before
+
+
+def test_plan_workbook_itself_still_imports(plan_workbook: Path, tmp_path: Path) -> None:
+    db_path = tmp_path / "plans.db"
+    open_database(db_path).dispose()
+    report, err = run_bounded(["plan", "import", "--db", str(db_path), str(plan_workbook)])
+    assert report["code"] == 0, err
+    assert report["peak_mb"] <= 400
