@@ -7,7 +7,7 @@ Run with the system Python that has LibreOffice's ``uno`` module, not the venv:
 Prints one JSON object: per visible data sheet whether it is protected, which cells of the
 first data row are locked, the validation type and list source of each cell, and whether
 typing into an input cell through the UI dispatcher works on the protected sheet. With
-``--fill`` it also types a first task row (status, percent, texts, phone, date) and saves
+``--fill`` it also types a first task row (status, "60%", texts, phone, date) and saves
 the workbook as .xlsx to OUT, as a clerk without Taizhang would.
 """
 
@@ -32,7 +32,7 @@ def _prop(name: str, value: object) -> PropertyValue:
     return p
 
 
-FILL = {"$G$3": "推进中", "$H$3": "55", "$I$3": "在 LibreOffice 里填写:完成 3 家",
+FILL = {"$G$3": "推进中", "$H$3": "60%", "$I$3": "在 LibreOffice 里填写:完成 3 家",
         "$J$3": "=资金未到位", "$M$3": "13800000000", "$N$3": "2021-06-30"}
 
 
@@ -112,8 +112,11 @@ def main(path: str, fill_out: str | None = None) -> int:
                            (_prop("FilterName", "Calc MS Excel 2007 XML"),))
             shutil.copyfile(saved, fill_out)
             out["filled"] = fill_out
-        doc.close(True)
         print(json.dumps(out, ensure_ascii=False, indent=1))
+        try:
+            doc.close(True)
+        except Exception:  # LibreOffice 7.4 may drop the bridge as its last document closes
+            pass
         return 0
     finally:
         proc.terminate()

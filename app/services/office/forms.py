@@ -65,7 +65,7 @@ from app.services.packets.format import (
     parse_number,
 )
 from app.services.packets.reader import PacketFile, read_packet
-from app.services.packets.values import to_column, to_packet, to_text
+from app.services.packets.values import fraction_warning, to_column, to_packet, to_text
 from app.services.packets.writer import write_packet
 from app.services.plans.query import parse_standard, period_label, resolve_unit, short_title
 
@@ -678,12 +678,14 @@ def office_info(db: Engine) -> OfficeInfo:
 # ---------------------------------------------------------------- saving
 
 def validate_task_values(values: dict[str, Any], *, previous_status: str | None = None,
-                         current: dict[str, Any] | None = None
+                         current: dict[str, Any] | None = None,
+                         previous_percent: float | None = None
                          ) -> tuple[dict[str, Any], list[FieldProblem]]:
     """Normalise form values; (valid values in packet form, problems).
 
     Blocking problems (invalid value) drop the field; reminders (progress text missing
-    after a status change, problems missing for 滞后) keep it.
+    after a status change, problems missing for 滞后, a percentage that looks like a
+    fraction of last period's) keep it.
     """
     clean: dict[str, Any] = {}
     problems: list[FieldProblem] = []
@@ -709,6 +711,9 @@ def validate_task_values(values: dict[str, Any], *, previous_status: str | None 
             float(merged["percent"]) < 100:
         problems.append(FieldProblem("percent", "已完成的任务,完成进度应为 100。",
                                      blocking=False))
+    fraction = fraction_warning(clean.get("percent"), previous_percent)
+    if fraction:
+        problems.append(FieldProblem("percent", fraction, blocking=False))
     return clean, problems
 
 
@@ -789,15 +794,20 @@ def save_task(db: Engine, period: str, task: int | str, values: dict[str, Any], 
             ProgressEntry.unit_id == unit.id, ProgressEntry.task_id == task_id,
             ProgressEntry.period_id == per.id))
         current = _entry_values(entry)
-        prev_status = s.scalar(
-            select(ProgressEntry.status).join(Period, Period.id == ProgressEntry.period_id)
+        prev = s.execute(
+            select(ProgressEntry.status, ProgressEntry.percent)
+            .join(Period, Period.id == ProgressEntry.period_id)
             .where(ProgressEntry.unit_id == unit.id, ProgressEntry.task_id == task_id,
                    Period.plan_id == per.plan_id, Period.start < per.start)
-            .order_by(Period.start.desc()).limit(1))
+            .order_by(Period.start.desc()).limit(1)).first()
+        prev_status, prev_percent = (prev[0], prev[1]) if prev else (None, None)
+        issued_values = issued.packet.rows.get(key) or {}
         if prev_status is None:
-            prev_status = (issued.packet.rows.get(key) or {}).get("status")
+            prev_status = issued_values.get("status")
+        if prev_percent is None:
+            prev_percent = issued_values.get("percent")
         clean, problems = validate_task_values(values, previous_status=prev_status,
-                                               current=current)
+                                               current=current, previous_percent=prev_percent)
         changes = {f: (current[f], v) for f, v in clean.items()
                    if to_text(current[f]) != to_text(v)}
         if changes:

@@ -150,7 +150,8 @@ class PacketRow:
     ``fixed`` is the sealed, locked content (also copied into the manifest so a reader
     can tell a modified fixed cell); ``values`` the input cells. ``editable`` is the set
     of input fields unlocked in a correction packet (None: all); ``comments`` field →
-    退回意见. ``sheet``/``row``/``cells`` are filled by the reader (1-based row, "H5").
+    退回意见. ``sheet``/``row``/``cells``/``percent_format`` are filled by the reader
+    (1-based row, "H5").
     """
 
     key: str
@@ -161,6 +162,8 @@ class PacketRow:
     sheet: str = ""
     row: int = 0
     cells: dict[str, str] = field(default_factory=dict)
+    # 完成进度 was a number in a cell formatted as a percentage (read ×100: 0.6 → 60)
+    percent_format: bool = False
 
     @property
     def is_task(self) -> bool:

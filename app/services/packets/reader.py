@@ -62,6 +62,7 @@ from app.services.packets.format import (
     parse_number,
 )
 from app.services.packets.seal import fixed_hash
+from app.services.packets.values import percent_from_cell
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # The manifest sheet before anything is known about the packet: its rows are the issued
@@ -117,6 +118,49 @@ def check_container(data: bytes, name: str = "") -> zipfile.ZipFile:
 
 def _refuse(message: str) -> UserFacingError:
     return UserFacingError(message)
+
+
+_PERCENT_BUILTIN = frozenset({9, 10})  # 0%, 0.00%
+_STYLED_CELL = re.compile(rb'<c r="\$?([A-Z]{1,3}\$?\d{1,7})"[^>]*?\ss="(\d+)"')
+
+
+def _percent_code(code: str) -> bool:
+    """A number format that shows a percentage: a % outside quotes and not escaped."""
+    code = re.sub(r'"[^"]*"|\\.', "", code)
+    return "%" in code
+
+
+def percent_styles(zf: zipfile.ZipFile) -> frozenset[int]:
+    """Indexes of the cell styles (cellXfs) whose number format shows a percentage."""
+    if "xl/styles.xml" not in zf.namelist():
+        return frozenset()
+    root = parse_xml(read_member(zf, "xl/styles.xml"), "xl/styles.xml")
+    custom: dict[int, str] = {}
+    out: set[int] = set()
+    for el in root:
+        if local_name(el.tag) == "numFmts":
+            for fmt in el:
+                try:
+                    custom[int(fmt.get("numFmtId") or -1)] = fmt.get("formatCode") or ""
+                except ValueError:
+                    continue
+        elif local_name(el.tag) == "cellXfs":
+            for i, xf in enumerate(x for x in el if local_name(x.tag) == "xf"):
+                try:
+                    fid = int(xf.get("numFmtId") or 0)
+                except ValueError:
+                    continue
+                if fid in _PERCENT_BUILTIN or _percent_code(custom.get(fid, "")):
+                    out.add(i)
+    return frozenset(out)
+
+
+def percent_cells(zf: zipfile.ZipFile, part: str | None, styles: frozenset[int]) -> set[str]:
+    """References of the cells in one sheet part whose style shows a percentage."""
+    if not styles or not part or part not in zf.namelist():
+        return set()
+    return {m.group(1).replace(b"$", b"").decode() for m in
+            _STYLED_CELL.finditer(read_member(zf, part)) if int(m.group(2)) in styles}
 
 
 def formula_cells(zf: zipfile.ZipFile, part: str | None) -> set[str]:
@@ -245,6 +289,7 @@ def _same_fixed(cell: Any, expected: Any) -> bool:
 
 
 def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[str],
+                percents: set[str],
                 fixed_cols: tuple[tuple[str, str], ...], input_fields: tuple[str, ...],
                 rows: dict[str, PacketRow], positions: dict[str, tuple[str, int]],
                 problems: list[PacketProblem], titles: dict[str, str] | None = None) -> None:
@@ -345,6 +390,10 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
                                               "请直接填写内容。", key=row.key, field=f))
                 continue
             raw = line[c] if c < len(line) else ""
+            if f == "percent":
+                shown_as_percent = ref in percents and isinstance(raw, int | float)
+                raw = percent_from_cell(raw, shown_as_percent)
+                row.percent_format = shown_as_percent
             value, problem = normalise_value(f, raw)
             if problem is None and f == "value" and numeric and value:
                 number = parse_number(value)
@@ -396,6 +445,7 @@ def read_packet(source: Path | str | bytes, *, name: str = "") -> PacketFile:
     by_key = {r.key: r for r in rows}
     problems: list[PacketProblem] = []
     titles: dict[str, str] = {}
+    styles = percent_styles(zf)
     for sheet, fixed_cols, inputs in ((SHEET_TASKS, TASK_FIXED_COLUMNS, TASK_INPUT_FIELDS),
                                       (SHEET_INDICATORS, INDICATOR_FIXED_COLUMNS,
                                        INDICATOR_INPUT_FIELDS)):
@@ -409,7 +459,9 @@ def read_packet(source: Path | str | bytes, *, name: str = "") -> PacketFile:
                           max_col=columns + COLUMN_MARGIN,
                           max_cells=(last + max(ROW_MARGIN, len(issued))) * (
                               columns + COLUMN_MARGIN)), name)
-        _read_sheet(wb, sheet, formula_cells(zf, parts.get(sheet)), fixed_cols, inputs,
+        _read_sheet(wb, sheet, formula_cells(zf, parts.get(sheet)),
+                    percent_cells(zf, parts.get(sheet), styles) if "percent" in inputs else set(),
+                    fixed_cols, inputs,
                     by_key, positions, problems, titles)
     wb.close()
     return PacketFile(path, hashlib.sha256(data).hexdigest(), manifest, rows, problems, states,

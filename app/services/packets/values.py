@@ -64,6 +64,29 @@ def from_text(field: str, text: str | None) -> Any:
     return to_column(field, text)
 
 
+def percent_from_cell(raw: Any, percent_format: bool) -> Any:
+    """What the clerk saw in a 完成进度 cell: Excel and LibreOffice store a typed "60%" as
+    0.6 with a percent number format, so a number in such a cell is multiplied by 100."""
+    if percent_format and isinstance(raw, int | float) and not isinstance(raw, bool):
+        return round(float(raw) * 100, 9)
+    return raw
+
+
+def fraction_warning(percent: Any, previous: Any) -> str | None:
+    """A reminder when 完成进度 looks like a fraction (0.6) of a percentage the unit
+    already reported above 1 (previous period 40): probably "60%" lost its format."""
+    try:
+        value = None if percent is None or percent == "" else float(percent)
+        before = None if previous is None or previous == "" else float(previous)
+    except (TypeError, ValueError):
+        return None
+    if value is None or before is None or not 0 < value <= 1 or before <= 1:
+        return None
+    shown = f"{value * 100:.10g}"
+    return (f"完成进度填的是 {value:g},上期是 {before:g}:如果是指 {shown}%,"
+            f"请填写 {shown}。")
+
+
 def same(field: str, a: Any, b: Any) -> bool:
     """Equal as reported values: '' and None are both empty; 60 and 60.0 are one number."""
     return _key(field, a) == _key(field, b)

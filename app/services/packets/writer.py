@@ -124,7 +124,10 @@ class _Formats:
             if kind == "text" and not locked:
                 props["num_format"] = "@"  # typed digits (phone numbers) stay text
             elif kind == "percent":
-                props["num_format"] = "0.##"
+                # General, so a typed "60%" becomes 0.6 shown as 60% (both Excel and
+                # LibreOffice switch the format), which the reader reads back as 60; with a
+                # fixed number format LibreOffice keeps it and the clerk sees 0.6
+                props["num_format"] = "General"
                 props["align"] = "center"
             elif kind == "number":
                 props["num_format"] = "General"

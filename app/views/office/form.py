@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.vocab import FIELD_LABELS, ROLE_LABELS, STATUS_LABELS, STATUSES
+from app.services.packets.format import parse_number
 from app.views.i18n import vocab_tr
 
 TEXT_FIELDS = ("progress", "problems", "next_steps")
@@ -77,19 +78,16 @@ class PercentSpin(QDoubleSpinBox):
         return "" if value < 0 else f"{value:g}"
 
     def valueFromText(self, text: str) -> float:
-        text = text.strip().rstrip("%")
-        try:
-            return float(text) if text else self.EMPTY
-        except ValueError:
-            return self.EMPTY
+        # typed or pasted "60%", "60%" or "60": the packet reader's number rule
+        number = parse_number(text)
+        return self.EMPTY if number is None else number
 
     def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
-        stripped = text.strip().rstrip("%")
+        stripped = text.replace("%", "%").strip().rstrip("%")
         if not stripped:
             return (QValidator.State.Acceptable, text, pos)
-        try:
-            number = float(stripped)
-        except ValueError:
+        number = parse_number(text)
+        if number is None:
             partial = stripped in (".",) or stripped.endswith(".")
             return (QValidator.State.Intermediate if partial else QValidator.State.Invalid,
                     text, pos)

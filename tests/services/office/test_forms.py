@@ -314,3 +314,21 @@ def test_units_are_not_duplicated(district: Database, office: Database, tmp_path
         names = list(s.scalars(select(Unit.name)))
         assert len(names) == len(set(names)) and "青龙街道" in names
         assert s.scalar(select(ProgressEntry.packet_id)).endswith(":issued:0")
+
+
+def test_fraction_of_last_periods_percent_is_a_reminder(district: Database, office: Database,
+                                                        tmp_path: Path) -> None:
+    """June said 62.5; July's "0.6" is stored (it may be meant) with a reminder to check."""
+    open_packet(office, _issue(district, tmp_path, "2021-06"))
+    _fill_everything(office)
+    open_packet(office, _issue(district, tmp_path, "2021-07"))
+    key = list_tasks(office, "2021-07")[0].key
+    r = save_task(office, "2021-07", key, {"percent": "0.6"})
+    assert r.ok and r.values["percent"] == 0.6
+    assert [(p.field, p.blocking) for p in r.problems] == [("percent", False)]
+    assert "60%" in r.problems[0].message and "请填写 60" in r.problems[0].message
+    assert save_task(office, "2021-07", key, {"percent": "60%"}).problems == []
+    assert save_task(office, "2021-07", key, {"percent": "0"}).problems == []
+    # the first period has nothing to compare with: no reminder
+    first = list_tasks(office, "2021-06")[0].key
+    assert save_task(office, "2021-06", first, {"percent": "0.5"}).problems == []

@@ -188,7 +188,42 @@ def test_opened_in_libreoffice_inputs_are_unlocked_with_dropdowns(tmp_path: Path
     pf = read_packet(filled)
     assert pf.problems == []
     assert pf.rows[0].values == {
-        "status": "in_progress", "percent": 55.0, "progress": "在 LibreOffice 里填写:完成 3 家",
+        "status": "in_progress", "percent": 60.0, "progress": "在 LibreOffice 里填写:完成 3 家",
         "problems": "=资金未到位", "next_steps": "", "responsible": "",
         "phone": "13800000000", "completed_on": "2021-06-30"}
     assert verify_seal(SECRET, pf.manifest, pf.rows)
+
+
+def _typed_percent(tmp_path: Path, cells: dict[str, tuple[object, str]]) -> Path:
+    """The packet with 完成进度 cells set as Excel stores a typed "60%" (0.6, format 0%)."""
+    import openpyxl
+
+    path = _packet(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[SHEET_TASKS]
+    for ref, (value, fmt) in cells.items():
+        ws[ref].value = value
+        ws[ref].number_format = fmt
+    out = tmp_path / "typed.xlsx"
+    wb.save(out)
+    return out
+
+
+def test_percent_formatted_cell_is_read_as_the_percent_shown(tmp_path: Path) -> None:
+    path = _typed_percent(tmp_path, {"H3": (0.6, "0%"), "H4": (0.555, "0.0%"),
+                                     "H5": (0.6, "General")})
+    pf = read_packet(path)
+    assert pf.problems == []
+    assert [r.values["percent"] for r in pf.rows[:3]] == [60.0, 55.5, 0.6]
+    assert [r.percent_format for r in pf.rows[:3]] == [True, True, False]
+
+
+def test_quoted_or_escaped_percent_sign_is_not_a_percent_format(tmp_path: Path) -> None:
+    path = _typed_percent(tmp_path, {"H3": (60, '0"%"'), "H4": (55, "0\\%")})
+    pf = read_packet(path)
+    assert [r.values["percent"] for r in pf.rows[:2]] == [60.0, 55.0]
+
+
+def test_percent_over_100_after_conversion_is_refused_with_the_cell(tmp_path: Path) -> None:
+    pf = read_packet(_typed_percent(tmp_path, {"H3": (1.5, "0%")}))
+    assert [(p.cell, "0–100" in p.message) for p in pf.errors] == [("H3", True)]
