@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from app.core.problems import location
+
 
 class UserFacingError(Exception):
     """A problem the user can act on, with a plain Chinese message.
@@ -16,5 +18,5 @@ class UserFacingError(Exception):
         self.cell = cell
 
     def __str__(self) -> str:
-        where = "".join(p for p in (self.sheet and f"[{self.sheet}]", self.cell) if p)
-        return f"{where} {self.message}".strip() if where else self.message
+        where = location(self.sheet, self.cell)
+        return f"{where} {self.message}" if where else self.message

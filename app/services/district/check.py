@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from app.core.errors import UserFacingError
 from app.core.jobs import Reporter
+from app.core.problems import Problem
 from app.core.vocab import MERGE_STATUS_LABELS
 from app.models import (
     Indicator,
@@ -57,23 +58,6 @@ from app.services.plans.query import period_label
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et", ".ett", ".xlsb", ".xltx",
                                   ".xltm", ".ods", ".csv"})
 APPLICABLE = ("new",)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a packet, located for a person (sheet, cell, plain Chinese)."""
-
-    sheet: str
-    cell: str
-    message: str
-    severity: str = "error"  # error: the packet is refused / warning: merged, item ignored
-
-    def as_json(self) -> dict[str, str]:
-        return {"sheet": self.sheet, "cell": self.cell, "message": self.message}
-
-    @property
-    def where(self) -> str:
-        return f"[{self.sheet}]{self.cell}" if self.sheet else self.cell
 
 
 @dataclass(slots=True)
@@ -215,8 +199,7 @@ def _read(path: Path, preview: PacketPreview) -> PacketFile | None:
     m = packet.manifest
     preview.unit, preview.period, preview.revision = m.unit, m.period, m.revision
     preview.kind, preview.packet_uid = m.kind, m.packet_id
-    preview.read_problems = [Problem(p.sheet, p.cell, p.message, p.severity)
-                             for p in packet.problems]
+    preview.read_problems = list(packet.problems)
     return packet
 
 

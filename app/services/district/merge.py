@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from app.core import clock
 from app.core.jobs import Cancelled, Reporter
+from app.core.problems import Problem
 from app.core.vocab import MERGE_STATUS_LABELS
 from app.models import (
     AuditLog,
@@ -45,7 +46,6 @@ from app.services.db import get_setting
 from app.services.district.check import (
     PacketPreview,
     PlanCache,
-    Problem,
     Target,
     Writes,
     check_packets,
@@ -328,7 +328,7 @@ def _record_rejection(db: Engine, preview: PacketPreview, now: dt.datetime) -> s
 
 def _summary(p: PacketPreview) -> str:
     """The ledger's one-line message: the reason, then the first problems."""
-    lines = [f"{q.where} {q.message}".strip() for q in p.errors[:20]]
+    lines = [q.text for q in p.errors[:20]]
     if p.reason and not p.errors:
         lines.append(p.reason)
     if len(p.errors) > 20:

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from app.core import clock
 from app.core.errors import UserFacingError
 from app.core.jobs import Reporter
+from app.core.problems import Problem
 from app.core.vocab import STATUS_LABELS
 from app.models import (
     Assignment,
@@ -53,7 +54,6 @@ from app.services.packets.format import (
     INDICATOR_INPUT_FIELDS,
     INPUT_HEADERS,
     TASK_INPUT_FIELDS,
-    FieldProblem,
     Manifest,
     PacketRow,
     empty_indicator_values,
@@ -211,7 +211,7 @@ class SaveResult:
     """What a save stored and what is wrong: blocking problems were not stored."""
 
     changed: tuple[str, ...]
-    problems: list[FieldProblem]
+    problems: list[Problem]
     values: dict[str, Any]  # the stored values after the save
 
     @property
@@ -476,7 +476,7 @@ def open_packet(db: Engine, path: Path | str, *, reporter: Reporter | None = Non
                     s.add(Flag(unit_id=unit_id, period_id=period.id,
                                task_id=task_ids.get(row.key), indicator_id=ind_ids.get(row.key),
                                field=f, comment=row.comments.get(f, ""), packet_id=ledger_id))
-        problems = [f"[{p.sheet}]{p.cell} {p.message}" for p in pf.problems]
+        problems = [p.text for p in pf.problems]
         result = OpenResult(m.unit, plan.id, plan.title, m.period, m.kind, new_database,
                             new_period, False, added, updated, ind_added, prefilled, problems)
     reporter.step(3, 3, "已载入")
@@ -680,7 +680,7 @@ def office_info(db: Engine) -> OfficeInfo:
 def validate_task_values(values: dict[str, Any], *, previous_status: str | None = None,
                          current: dict[str, Any] | None = None,
                          previous_percent: float | None = None
-                         ) -> tuple[dict[str, Any], list[FieldProblem]]:
+                         ) -> tuple[dict[str, Any], list[Problem]]:
     """Normalise form values; (valid values in packet form, problems).
 
     Blocking problems (invalid value) drop the field; reminders (progress text missing
@@ -688,42 +688,42 @@ def validate_task_values(values: dict[str, Any], *, previous_status: str | None 
     fraction of last period's) keep it.
     """
     clean: dict[str, Any] = {}
-    problems: list[FieldProblem] = []
+    problems: list[Problem] = []
     for name, raw in values.items():
         if name not in TASK_INPUT_FIELDS:
-            problems.append(FieldProblem(name, f"未知的填写项:{name}"))
+            problems.append(Problem(field=name, message=f"未知的填写项:{name}"))
             continue
         value, problem = normalise_value(name, raw)
         if problem is not None:
-            problems.append(FieldProblem(name, problem))
+            problems.append(Problem(field=name, message=problem))
         else:
             clean[name] = value
     merged = {**empty_task_values(), **(current or {}), **clean}
     status = merged.get("status")
     if "status" in clean and status and status != previous_status and \
             status != "not_started" and not (merged.get("progress") or "").strip():
-        problems.append(FieldProblem("progress", f"进展状态改为“{STATUS_LABELS[status]}”,"
-                                                 "请填写本期进展。", blocking=False))
+        problems.append(Problem(field="progress", message=f"进展状态改为“{STATUS_LABELS[status]}”,"
+                                "请填写本期进展。", severity="warning"))
     if status == "behind" and not (merged.get("problems") or "").strip():
-        problems.append(FieldProblem("problems", "状态为“滞后”时请填写存在问题。",
-                                     blocking=False))
+        problems.append(Problem(field="problems", message="状态为“滞后”时请填写存在问题。",
+                                severity="warning"))
     if status == "completed" and merged.get("percent") is not None and \
             float(merged["percent"]) < 100:
-        problems.append(FieldProblem("percent", "已完成的任务,完成进度应为 100。",
-                                     blocking=False))
+        problems.append(Problem(field="percent", message="已完成的任务,完成进度应为 100。",
+                                severity="warning"))
     fraction = fraction_warning(clean.get("percent"), previous_percent)
     if fraction:
-        problems.append(FieldProblem("percent", fraction, blocking=False))
+        problems.append(Problem(field="percent", message=fraction, severity="warning"))
     return clean, problems
 
 
 def validate_indicator_values(values: dict[str, Any], *, numeric: bool
-                              ) -> tuple[dict[str, Any], list[FieldProblem]]:
+                              ) -> tuple[dict[str, Any], list[Problem]]:
     clean: dict[str, Any] = {}
-    problems: list[FieldProblem] = []
+    problems: list[Problem] = []
     for name, raw in values.items():
         if name not in INDICATOR_INPUT_FIELDS:
-            problems.append(FieldProblem(name, f"未知的填写项:{name}"))
+            problems.append(Problem(field=name, message=f"未知的填写项:{name}"))
             continue
         value, problem = normalise_value(name, raw)
         if problem is None and name == "value" and numeric and value:
@@ -733,7 +733,7 @@ def validate_indicator_values(values: dict[str, Any], *, numeric: bool
             else:
                 value = number_text(number)
         if problem is not None:
-            problems.append(FieldProblem(name, problem))
+            problems.append(Problem(field=name, message=problem))
         else:
             clean[name] = value
     return clean, problems
@@ -769,10 +769,10 @@ def _audit(s: Session, unit: Unit, entity: str, entity_id: int, changes: dict[st
 
 
 def _locked_problems(values: dict[str, Any], editable: frozenset[str] | None
-                     ) -> tuple[dict[str, Any], list[FieldProblem]]:
+                     ) -> tuple[dict[str, Any], list[Problem]]:
     if editable is None:
         return values, []
-    problems = [FieldProblem(f, f"{INPUT_HEADERS.get(f, f)}未被退回修改,不能更改。")
+    problems = [Problem(field=f, message=f"{INPUT_HEADERS.get(f, f)}未被退回修改,不能更改。")
                 for f in values if f not in editable]
     return {k: v for k, v in values.items() if k in editable}, problems
 

@@ -2,7 +2,7 @@
 
 Public API (see docs/packet-format.md):
 
-* ``format``: ``Manifest``, ``PlanMeta``, ``PacketRow``, ``PacketProblem``, ``FieldProblem``,
+* ``format``: ``Manifest``, ``PlanMeta``, ``PacketRow``,
   sheet/column constants, ``normalise_value`` (the shared value rules), ``task_key``/
   ``indicator_key``;
 * ``writer``: ``write_packet`` (atomic), ``packet_bytes``, ``atomic_write``, ``WrittenFile``;
@@ -15,9 +15,7 @@ from __future__ import annotations
 
 from app.services.packets.format import (
     FORMAT_VERSION,
-    FieldProblem,
     Manifest,
-    PacketProblem,
     PacketRow,
     PlanMeta,
     indicator_key,
@@ -29,7 +27,7 @@ from app.services.packets.seal import compute_seal, fixed_hash, verify_seal
 from app.services.packets.writer import WrittenFile, atomic_write, packet_bytes, write_packet
 
 __all__ = [
-    "FORMAT_VERSION", "FieldProblem", "Manifest", "PacketFile", "PacketProblem", "PacketRow",
+    "FORMAT_VERSION", "Manifest", "PacketFile", "PacketRow",
     "PlanMeta", "WrittenFile", "atomic_write", "compute_seal", "fixed_hash", "indicator_key",
     "normalise_value", "packet_bytes", "problems_text", "read_packet", "task_key",
     "verify_seal", "write_packet",

@@ -178,31 +178,6 @@ class PacketRow:
         return str(self.fixed.get("code", ""))
 
 
-@dataclass(frozen=True)
-class PacketProblem:
-    """Something wrong in a packet, located for a person: sheet, cell, plain Chinese."""
-
-    sheet: str
-    cell: str
-    message: str
-    severity: str = "error"  # error: the value was not taken / warning: taken or ignored safely
-    key: str | None = None
-    field: str | None = None
-
-
-@dataclass(frozen=True)
-class FieldProblem:
-    """A problem with one input field, as the office form shows it next to the widget.
-
-    ``blocking`` problems mean the value was not stored (invalid); the others are
-    reminders (e.g. progress text missing after a status change) and the value was stored.
-    """
-
-    field: str
-    message: str
-    blocking: bool = True
-
-
 def empty_task_values() -> dict[str, Any]:
     return {"status": None, "percent": None, "progress": "", "problems": "", "next_steps": "",
             "responsible": "", "phone": "", "completed_on": None}

@@ -8,7 +8,8 @@ still matched), compare the fixed cells with the manifest's copy, and convert th
 cells with the same rules the office form uses. Cells holding a formula (found in the
 sheet XML, parsed with defusedxml) are not taken.
 
-Hard refusals raise ``UserFacingError``; everything cell-level is a ``PacketProblem``.
+Hard refusals raise ``UserFacingError``; everything cell-level is an
+``app.core.problems.Problem``.
 The reader never writes anything back.
 """
 
@@ -29,6 +30,7 @@ import python_calamine
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from app.core.errors import UserFacingError
+from app.core.problems import Problem
 from app.services.packets.container import (
     Limits,
     local_name,
@@ -54,7 +56,6 @@ from app.services.packets.format import (
     TASK_FIXED_COLUMNS,
     TASK_INPUT_FIELDS,
     Manifest,
-    PacketProblem,
     PacketRow,
     PlanMeta,
     normalise_value,
@@ -87,18 +88,18 @@ class PacketFile:
     file_hash: str
     manifest: Manifest
     rows: list[PacketRow]
-    problems: list[PacketProblem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     sheet_states: dict[str, str] = field(default_factory=dict)
     # sheet → its title cell (A1) as read; the title names unit and period, so a merge
     # can tell a workbook whose manifest was copied from another unit's packet
     titles: dict[str, str] = field(default_factory=dict)
 
     @property
-    def errors(self) -> list[PacketProblem]:
+    def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
 
     @property
-    def warnings(self) -> list[PacketProblem]:
+    def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
 
     def row(self, key: str) -> PacketRow | None:
@@ -292,13 +293,13 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
                 percents: set[str],
                 fixed_cols: tuple[tuple[str, str], ...], input_fields: tuple[str, ...],
                 rows: dict[str, PacketRow], positions: dict[str, tuple[str, int]],
-                problems: list[PacketProblem], titles: dict[str, str] | None = None) -> None:
+                problems: list[Problem], titles: dict[str, str] | None = None) -> None:
     expected = [r for r in rows.values() if r.sheet == sheet]
     try:
         grid = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     except (python_calamine.WorksheetNotFound, KeyError):
         if expected:
-            problems.append(PacketProblem(sheet, "", f"缺少“{sheet}”表,其中 {len(expected)} 行未能读取。"))
+            problems.append(Problem(sheet, "", f"缺少“{sheet}”表,其中 {len(expected)} 行未能读取。"))
         return
     except python_calamine.CalamineError as exc:
         raise UserFacingError(f"“{sheet}”表已损坏,无法读取。", sheet=sheet) from exc
@@ -321,7 +322,7 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
     found: dict[str, int] = {}  # key -> 0-based grid row
     if header_row < 0:
         # the key column is gone: fall back to the issued positions and column order
-        problems.append(PacketProblem(sheet, "", "找不到隐藏的“行标识”列,已按下发时的行列位置读取。",
+        problems.append(Problem(sheet, "", "找不到隐藏的“行标识”列,已按下发时的行列位置读取。",
                                       "warning"))
         order = [f for f, _ in fixed_cols] + list(input_fields)
         columns = {f: c for c, f in enumerate(order)}
@@ -335,32 +336,32 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
             if not key:
                 if any(_text(line[c]) for f, c in columns.items()
                        if f in input_fields and c < len(line)):
-                    problems.append(PacketProblem(sheet, xl_rowcol_to_cell(r, 0),
+                    problems.append(Problem(sheet, xl_rowcol_to_cell(r, 0),
                                                   "此行不是下发的任务行(没有行标识),内容已忽略。",
                                                   "warning"))
                 continue
             known = rows.get(key)
             if known is None or known.sheet != sheet:
-                problems.append(PacketProblem(sheet, xl_rowcol_to_cell(r, columns["key"]),
+                problems.append(Problem(sheet, xl_rowcol_to_cell(r, columns["key"]),
                                               f"行标识“{key[:40]}”不是本包下发的行,已忽略。",
                                               key=key))
                 continue
             if key in found:
-                problems.append(PacketProblem(sheet, xl_rowcol_to_cell(r, 0),
+                problems.append(Problem(sheet, xl_rowcol_to_cell(r, 0),
                                               f"第 {r + 1} 行与第 {found[key] + 1} 行是同一项"
                                               f"({known.code}),只读取了第一行。", key=key))
                 continue
             found[key] = r
         missing_cols = [INPUT_HEADERS[f] for f in input_fields if f not in columns]
         if missing_cols:
-            problems.append(PacketProblem(sheet, xl_rowcol_to_cell(header_row, 0),
+            problems.append(Problem(sheet, xl_rowcol_to_cell(header_row, 0),
                                           f"缺少填写列:{'、'.join(missing_cols)}。"))
 
     letters = {c: xl_col_to_name(c) for c in columns.values()}
     for row in expected:
         at = found.get(row.key)
         if at is None or at >= len(grid):
-            problems.append(PacketProblem(sheet, f"A{row.row}",
+            problems.append(Problem(sheet, f"A{row.row}",
                                           f"缺少下发的第 {row.code} 项(原第 {row.row} 行),"
                                           "可能被删除。", key=row.key))
             continue
@@ -374,7 +375,7 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
                 continue
             cell = line[c] if c < len(line) else ""
             if not _same_fixed(cell, row.fixed.get(f)):
-                problems.append(PacketProblem(
+                problems.append(Problem(
                     sheet, f"{letters[c]}{r + 1}",
                     f"固定内容被修改,已忽略(第 {row.code} 项“{_header}”)。", "warning",
                     row.key, f))
@@ -386,7 +387,7 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
             ref = f"{letters[c]}{r + 1}"
             row.cells[f] = ref
             if ref in formulas:
-                problems.append(PacketProblem(sheet, ref, f"{INPUT_HEADERS[f]}是公式,未读取。"
+                problems.append(Problem(sheet, ref, f"{INPUT_HEADERS[f]}是公式,未读取。"
                                               "请直接填写内容。", key=row.key, field=f))
                 continue
             raw = line[c] if c < len(line) else ""
@@ -402,7 +403,7 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
                 else:
                     value = number_text(number)
             if problem is not None:
-                problems.append(PacketProblem(sheet, ref, f"第 {row.code} 项:{problem}",
+                problems.append(Problem(sheet, ref, f"第 {row.code} 项:{problem}",
                                               key=row.key, field=f))
                 continue
             row.values[f] = value
@@ -443,7 +444,7 @@ def read_packet(source: Path | str | bytes, *, name: str = "") -> PacketFile:
         raise UserFacingError(f"“{name or '文件'}”已损坏,无法读取({type(exc).__name__})。") from exc
     manifest, rows, positions = _parse_manifest(grid)
     by_key = {r.key: r for r in rows}
-    problems: list[PacketProblem] = []
+    problems: list[Problem] = []
     titles: dict[str, str] = {}
     styles = percent_styles(zf)
     for sheet, fixed_cols, inputs in ((SHEET_TASKS, TASK_FIXED_COLUMNS, TASK_INPUT_FIELDS),
@@ -468,10 +469,6 @@ def read_packet(source: Path | str | bytes, *, name: str = "") -> PacketFile:
                       titles)
 
 
-def problems_text(problems: Iterable[PacketProblem]) -> str:
+def problems_text(problems: Iterable[Problem]) -> str:
     """One line per problem: "[任务进展]H5 …" (for logs and the command line)."""
-    lines = []
-    for p in problems:
-        where = f"[{p.sheet}]{p.cell}" if p.sheet else p.cell
-        lines.append(f"{where} {p.message}".strip())
-    return "\n".join(lines)
+    return "\n".join(p.text for p in problems)

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from app.core.errors import UserFacingError
 from app.core.jobs import Reporter
+from app.core.problems import Problem, location
 from app.core.vocab import FREQUENCY_LABELS, KIND_LABELS, UNIT_KINDS
 from app.models import AuditLog, Indicator
 from app.services.db import get_setting
@@ -156,22 +157,6 @@ def header_field(value: Any) -> tuple[str | None, int | None]:
 
 
 @dataclass(frozen=True)
-class Problem:
-    sheet: str
-    cell: str
-    message: str
-    level: str = "warning"  # "error" stops the import; "warning" and "info" do not
-
-    @property
-    def where(self) -> str:
-        return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
-
-    def as_dict(self) -> dict[str, str]:
-        return {"sheet": self.sheet, "cell": self.cell, "message": self.message,
-                "level": self.level}
-
-
-@dataclass(frozen=True)
 class SheetRole:
     sheet: str
     kind: str  # tasks / indicators / units / sections / info / skipped
@@ -196,7 +181,7 @@ class ParsedWorkbook:
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.level == "error"]
+        return [p for p in self.problems if p.severity == "error"]
 
 
 @dataclass
@@ -224,7 +209,7 @@ class ImportPreview:
             "new_units": sum(1 for d in self.units if d.action == NEW),
             "aliases": sum(1 for d in self.units if d.name != d.target),
             "errors": len(self.parsed.errors),
-            "warnings": sum(1 for p in self.problems if p.level == "warning"),
+            "warnings": sum(1 for p in self.problems if p.severity == "warning"),
         }
 
     def resolved_spec(self) -> dict[str, Any]:
@@ -245,7 +230,7 @@ class ImportPreview:
             "sections": _flatten_sections(spec.get("sections", [])),
             "tasks": spec.get("tasks", []),
             "indicators": spec.get("indicators", []),
-            "problems": [p.as_dict() for p in self.problems],
+            "problems": [{**p.as_json(), "level": p.severity} for p in self.problems],
         }
 
 
@@ -411,7 +396,7 @@ def _load_grids(path: Path, data: bytes, problems: list[Problem]) -> list[_Grid]
                         continue
                     if isinstance(v, str) and v.startswith("=") and cell.data_type == "f":
                         problems.append(Problem(ws.title, cell.coordinate,
-                                                "单元格是公式且没有计算结果,已忽略。"))
+                                                "单元格是公式且没有计算结果,已忽略。", "warning"))
                         continue
                     r, c = cell.row, cell.column
                     values[(r, c)] = v
@@ -810,7 +795,7 @@ class _Ctx:
                 if is_collective(name):
                     self.warn(sheet, r, c, f"“{name}”不是具体单位,未导入(可在程序中逐个指定)。")
                     continue
-                cell = f"{sheet}!{cell_ref(r, c)}"
+                cell = location(sheet, cell_ref(r, c))
                 cells = self.unit_cells.setdefault(name, [])
                 if cell not in cells:
                     cells.append(cell)
@@ -1006,7 +991,7 @@ def _read_tasks(grid: _Grid, header: _Header, ctx: _Ctx, sections: _Sections,
                             if is_collective(n):
                                 ctx.warn(sheet, r, text_c, f"“{n}”不是具体单位,未导入。")
                                 continue
-                            cell = f"{sheet}!{cell_ref(r, text_c)}"
+                            cell = location(sheet, cell_ref(r, text_c))
                             ctx.unit_cells.setdefault(n, [])
                             if cell not in ctx.unit_cells[n]:
                                 ctx.unit_cells[n].append(cell)
@@ -1259,7 +1244,7 @@ def _read_units_sheet(grid: _Grid, header: _Header, ctx: _Ctx) -> list[KnownUnit
         aliases = tuple(a for a in (clean_name(x) for x in re.split(
             r"[、,,;;\n]", grid.text(r, alias_c))) if a) if alias_c else ()
         out.append(KnownUnit(name, kind or "", aliases))
-        ctx.unit_cells.setdefault(name, []).append(f"{grid.name}!{cell_ref(r, name_c or 1)}")
+        ctx.unit_cells.setdefault(name, []).append(location(grid.name, cell_ref(r, name_c or 1)))
         if name not in ctx.units_order:
             ctx.units_order.append(name)
     return out
@@ -1318,14 +1303,16 @@ def _plan_from_info(info: dict[str, str], ctx: _Ctx, sheet: str) -> dict[str, An
             if value in ("季", "季度", "每季度"):
                 freq = "quarter"
             if freq is None:
-                ctx.problems.append(Problem(sheet, "", f"填报频率“{value}”无法识别,按月填报。"))
+                ctx.problems.append(Problem(sheet, "", f"填报频率“{value}”无法识别,按月填报。",
+                                            "warning"))
                 freq = "month"
             spec["frequency"] = freq
         elif fld == "deadline_day":
             m = re.search(r"\d+", value)
             day = int(m.group(0)) if m else 0
             if not 1 <= day <= 28:
-                ctx.problems.append(Problem(sheet, "", f"报送截止日“{value}”应为 1–28 日,按 5 日。"))
+                ctx.problems.append(Problem(sheet, "", f"报送截止日“{value}”应为 1–28 日,按 5 日。",
+                                            "warning"))
                 day = 5
             spec["deadline_day"] = day
         elif fld in ("first_period", "last_period"):
@@ -1598,5 +1585,5 @@ def preview_text(preview: ImportPreview) -> str:
         lines.append("问题:")
         level = {"error": "错误", "warning": "注意", "info": "提示"}
         for p in preview.problems:
-            lines.append(f"  [{level[p.level]}] {p.where} {p.message}")
+            lines.append(f"  [{level[p.severity]}] {p.text}")
     return "\n".join(lines)

@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.problems import Problem
 from app.services.district.check import (
     PacketPreview,
-    Problem,
     check_packets,
     collect_files,
     order_batch,

@@ -559,7 +559,7 @@ class TaskForm(QWidget):
         self._changed()
 
     def show_problems(self, problems: Sequence[Any]) -> None:
-        """The service's verdicts (``FieldProblem``: field, message, blocking) beside their
+        """The service's verdicts (``app.core.problems.Problem``: field, message, blocking) beside their
         inputs: refused values in red with a red frame, reminders in amber."""
         by_field: dict[str, list[Any]] = {}
         for p in problems:

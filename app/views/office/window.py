@@ -53,6 +53,7 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import UserFacingError
 from app.core.jobs import Reporter
+from app.core.problems import Problem
 from app.services.db import Database, database_location
 from app.services.office import forms as office
 from app.services.office.forms import (
@@ -64,7 +65,7 @@ from app.services.office.forms import (
     OpenResult,
     PreflightItem,
 )
-from app.services.packets.format import INPUT_HEADERS, FieldProblem
+from app.services.packets.format import INPUT_HEADERS
 from app.views.bus import Changes, bus
 from app.views.i18n import install_language_menu, period_text, vocab_tr
 from app.views.office.form import IndicatorForm, TaskForm
@@ -199,7 +200,7 @@ class OfficeWindow(QMainWindow):
         self.current_key: str | None = None
         self._dirty = False
         self._dirty_indicators: set[str] = set()
-        self._invalid: dict[str, list[FieldProblem]] = {}  # refused input, by row key
+        self._invalid: dict[str, list[Problem]] = {}  # refused input, by row key
         self._drafts: dict[str, dict[str, Any]] = {}  # refused input kept while navigating
         self._missing: dict[str, list[PreflightItem]] = {}  # pre-flight, by row key
         self._force_close = False
@@ -676,7 +677,7 @@ class OfficeWindow(QMainWindow):
         except UserFacingError as exc:
             self.message_box = dialogs.show_error(self, exc)
             return False
-        self.indicator_form.show_problems(key, {p.field: p.message for p in result.problems})
+        self.indicator_form.show_problems(key, {p.field or "": p.message for p in result.problems})
         self.indicators = {i.key: i for i in office.list_indicators(
             self.db, self.period.key, self.period.plan_id)}
         self._update_counts()
@@ -694,14 +695,14 @@ class OfficeWindow(QMainWindow):
         for item in office.preflight(self.db, self.period.key, self.period.plan_id):
             self._missing.setdefault(item.key, []).append(item)
 
-    def _reminders(self, key: str, problems: list[FieldProblem]) -> list[FieldProblem]:
+    def _reminders(self, key: str, problems: list[Problem]) -> list[Problem]:
         """The save's verdicts plus, once an item is started, what the pre-flight still
         wants for it (so the clerk sees at the field what is missing)."""
         task = self.tasks.get(key)
         if task is None or not any(task.values.get(f) for f in ("status", "progress")):
             return list(problems)
         seen = {p.field for p in problems}
-        extra = [FieldProblem(i.field, i.message, blocking=False)
+        extra = [Problem(field=i.field, message=i.message, severity="warning")
                  for i in self._missing.get(key, []) if i.field not in seen]
         return [*problems, *extra]
 
@@ -785,7 +786,7 @@ class OfficeWindow(QMainWindow):
         refused = [
             PreflightItem("task" if key in self.tasks else "indicator", key,
                           self.tasks[key].code if key in self.tasks else self.indicators[key].code,
-                          p.field, self.tr("{0}(未保存)").format(p.message.rstrip("。")))
+                          p.field or "", self.tr("{0}(未保存)").format(p.message.rstrip("。")))
             for key, problems in self._invalid.items()
             if key in self.tasks or key in self.indicators for p in problems]
         items = refused + items

@@ -37,12 +37,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.problems import Problem
 from app.core.vocab import KIND_LABELS, ROLE_LABELS
 from app.services.db import Database
 from app.services.plans.importing import (
     ImportPreview,
     ImportResult,
-    Problem,
     apply_import,
     preview_import,
     with_decisions,
@@ -341,8 +341,8 @@ class PlanImportDialog(QDialog):
         self.indicator_table = _table(self.indicator_model, 1)
 
         self.problem_model: RecordTableModel[Problem] = RecordTableModel([
-            Column(tr("级别"), lambda p: vocab_tr(LEVEL_LABELS[p.level]),
-                   background=lambda p: LEVEL_COLOURS[p.level] or None),
+            Column(tr("级别"), lambda p: vocab_tr(LEVEL_LABELS[p.severity]),
+                   background=lambda p: LEVEL_COLOURS[p.severity] or None),
             Column(tr("工作表"), lambda p: p.sheet), Column(tr("单元格"), lambda p: p.cell),
             Column(tr("说明"), lambda p: p.message, tooltip=lambda p: p.message)], self)
         self.problem_table = _table(self.problem_model, 3)

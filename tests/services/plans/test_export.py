@@ -155,7 +155,7 @@ def test_duplicate_codes_in_an_exported_workbook_are_errors(tmp_path: Path,
     wb["任务分解表"]["A4"] = "1.1"
     wb.save(path)
     preview = preview_import(tianning, path)
-    assert [(p.level, p.message) for p in preview.parsed.errors] == [("error", "序号“1.1”重复。")]
+    assert [(p.severity, p.message) for p in preview.parsed.errors] == [("error", "序号“1.1”重复。")]
     before = len(plans_json(tianning)["plans"])
     with pytest.raises(UserFacingError, match="1 处错误"):
         import_plan_workbook(tianning, path)

@@ -107,7 +107,7 @@ def test_wuxi_rectification_two_row_header(db: Database) -> None:
     assert (sheet.kind, sheet.header_row) == ("tasks", 5)
     assert sheet.columns["lead"] == "F" and sheet.columns["cooperating"] == "G"
     collective = [p for p in preview.problems if "不是具体单位" in p.message]
-    assert [p.where for p in collective] == ["整改任务清单!G10", "整改任务清单!G22"]
+    assert [p.where for p in collective] == ["[整改任务清单]G10", "[整改任务清单]G22"]
     result = apply_import(db, preview)
     info = get_plan(db, result.plan_id)
     assert (result.tasks, result.sections) == (22, 6)
@@ -175,7 +175,7 @@ def test_tianning_annexes_match_the_example_plan(tianning: Database) -> None:
     before_units = counts(tianning)[1]
     preview = preview_import(tianning, FIXTURES / "tianning_annex.xlsx")
     assert {d.action for d in preview.units} == {"existing"}
-    assert [p.message for p in preview.problems if p.level == "warning"] == [
+    assert [p.message for p in preview.problems if p.severity == "warning"] == [
         "“各相关部门”不是具体单位,未导入。", "“镇”不是具体单位,未导入。", "“各街道”不是具体单位,未导入。"]
     result = apply_import(tianning, preview)
     assert counts(tianning)[1] == before_units
@@ -288,8 +288,8 @@ def test_header_synonyms_and_notes(tmp_path: Path, db: Database) -> None:
     assert spec["tasks"][0]["target"] == "30家"
     assert [s["title"] for s in spec["sections"]] == ["大气", "水"]
     where = {p.where: p.message for p in preview.problems}
-    assert "“各街道”不是具体单位" in where["任务!F4"]
-    assert "没有序号" in where["任务!第5行"]
+    assert "“各街道”不是具体单位" in where["[任务]F4"]
+    assert "没有序号" in where["[任务]第5行"]
 
 
 def test_section_heading_rows_and_merged_numbers(tmp_path: Path, db: Database) -> None:
@@ -437,7 +437,7 @@ def test_read_is_pure(tmp_path: Path) -> None:
     path = workbook(tmp_path, [["序号", "任务内容", "牵头单位"], ["1", "甲。", "区农业农村局（水利局）"]])
     parsed = read_plan_workbook(path)
     assert parsed.spec["tasks"][0]["lead"] == ["区农业农村局(水利局)"]
-    assert parsed.unit_cells == {"区农业农村局(水利局)": ["任务!C2"]}
+    assert parsed.unit_cells == {"区农业农村局(水利局)": ["[任务]C2"]}
 
 
 @needs_seeds
