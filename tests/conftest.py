@@ -94,3 +94,29 @@ def beijing_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+@pytest.fixture(scope="session")
+def ledger_template(tmp_path_factory: pytest.TempPathFactory, tianning_template: Path) -> Path:
+    """tianning after three months (2021-04..06) of returns from the 8 towns/streets."""
+    from merge_helpers import three_months_of_returns
+
+    folder = tmp_path_factory.mktemp("ledger")
+    path = folder / "ledger.db"
+    copy_sqlite(tianning_template, path)
+    engine = open_database(path)
+    try:
+        three_months_of_returns(engine, folder)
+    finally:
+        engine.dispose()
+    return path
+
+
+@pytest.fixture
+def ledger_db(tmp_path: Path, ledger_template: Path) -> Iterator[Database]:
+    """A copy of `ledger_template` to change freely."""
+    path = tmp_path / "ledger.db"
+    copy_sqlite(ledger_template, path)
+    engine = open_database(path)
+    yield engine
+    engine.dispose()

@@ -183,3 +183,51 @@ def zip_with_extra(src: Path, dest: Path, entries: dict[str, bytes]) -> Path:
         for name, data in entries.items():
             zout.writestr(name, data)
     return dest
+
+
+# ---------------------------------------------------------------- three months of returns
+
+LEDGER_PERIODS = ("2021-04", "2021-05", "2021-06")
+
+
+def town_values(unit: str, period_index: int, keys: list[str]) -> Values:
+    """What a town reports in the n-th month: its first six task items, progress rising
+    month by month, one item 滞后, and 郑陆镇 going backwards on its first item in month 3."""
+    n = TOWNS.index(unit)
+    tasks = [k for k in keys if k.startswith("T:")][:6]
+    out: Values = {}
+    for i, key in enumerate(tasks):
+        percent = min(100.0, 10.0 * (period_index + 1) + 5.0 * i + n)
+        status = "completed" if percent >= 100 else "in_progress"
+        out[key] = {"status": status, "percent": percent,
+                    "progress": f"{unit}第{period_index + 1}月:推进第{i + 1}项", "problems": "",
+                    "next_steps": "继续推进", "responsible": f"联系人{n}",
+                    "phone": f"0519-8888{n:04d}"}
+    if period_index == 2 and unit == "郑陆镇":
+        out[tasks[0]].update(status="in_progress", percent=5.0, problems="")
+    behind_key = tasks[(n + period_index) % len(tasks)]
+    if unit in ("雕庄街道", "茶山街道") and period_index == 2:
+        out[behind_key].update(status="behind", problems=f"{unit}资金未到位")
+    out[tasks[5]].update(status="completed", percent=100.0,
+                         completed_on=f"2021-0{4 + period_index}-1{n}")
+    return out
+
+
+def three_months_of_returns(db: Database, folder: Path) -> None:
+    """Issue 2021-04..06 to the eight towns/streets and merge what each returned (the
+    office application's export), month by month, so carry-forward works as in life."""
+    import datetime as dt
+
+    from app.services.district.merge import apply_merge
+
+    for index, period in enumerate(LEDGER_PERIODS):
+        issued = issue(db, period, TOWNS, folder)
+        returns = []
+        for unit, path in issued.items():
+            values = town_values(unit, index, row_keys(path))
+            returns.append(office_return(path, folder / "returns" / period / f"{unit}.xlsx",
+                                         values, period))
+        year, month = (int(x) for x in period.split("-"))
+        at = dt.datetime(year, month + 1, 3, 10, 0)
+        results = apply_merge(db, returns, period=period, received_at=at)
+        assert all(r.status == "applied" for r in results), [r.as_json() for r in results]

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from app.cli import district, office, plans, reports
+from app.cli import district, ledger, office, plans, reports
 from app.cli.common import USAGE_ERROR, Parser, UsageError
 from app.core.errors import UserFacingError
 
@@ -55,7 +55,7 @@ def build_parser() -> Parser:
     plan = sub.add_parser("plan", help="方案")
     plan_sub = plan.add_subparsers(dest="plan_command", parser_class=Parser, required=True)
 
-    for feature in (district, office, plans, reports):
+    for feature in (district, ledger, office, plans, reports):
         feature.register(sub, plan_sub)
     return parser
 

@@ -24,7 +24,9 @@ from app.models.reporting import (
     PROGRESS_FIELDS,
     STATUS_LABELS,
     STATUSES,
+    Approval,
     AuditLog,
+    CloseOut,
     Conflict,
     Flag,
     IndicatorValue,
@@ -36,7 +38,8 @@ from app.models.reporting import (
 
 __all__ = [
     "FREQUENCIES", "INDICATOR_FIELDS", "PROGRESS_FIELDS", "ROLES", "STATUSES", "STATUS_LABELS",
-    "UNIT_KINDS", "Assignment", "AuditLog", "Base", "Conflict", "Flag", "Indicator",
+    "UNIT_KINDS", "Approval", "Assignment", "AuditLog", "Base", "CloseOut", "Conflict", "Flag",
+    "Indicator",
     "IndicatorLead", "IndicatorValue", "Packet", "Period", "Plan", "PlanUnit", "ProgressEntry",
     "Receipt", "Section", "Setting", "Task", "Unit", "UnitAlias", "new_uid",
 ]

@@ -109,6 +109,10 @@ class AuditLog(Base):
     file_hash: Mapped[str | None] = mapped_column(String(64))
     sheet: Mapped[str | None] = mapped_column(Text)
     cell: Mapped[str | None] = mapped_column(String(16))
+    # what kind of change: "" merge or conflict decision, "district_edit" (更正), "approval",
+    # "close_out"; `note` is the 说明 a person gave for it
+    kind: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    note: Mapped[str | None] = mapped_column(Text)
 
 
 class Conflict(Base):
@@ -170,3 +174,34 @@ class Receipt(Base):
     state: Mapped[str] = mapped_column(String(12), default="issued")  # issued/accepted/rejected/returned_for_fix
     revision: Mapped[int] = mapped_column(Integer, default=0)
     packet_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class Approval(Base):
+    """审核通过: the district signed off a unit's report for a period; merging refuses later
+    returns for it until the approval is withdrawn (the row is deleted, the audit log keeps
+    both decisions)."""
+
+    __tablename__ = "approval"
+    __table_args__ = (UniqueConstraint("unit_id", "period_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id", ondelete="CASCADE"), index=True)
+    approved_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    actor: Mapped[str] = mapped_column(Text, default="")
+
+
+class CloseOut(Base):
+    """销号: a task item closed for one unit (reported 已完成, checked by the district);
+    it is no longer asked for and never counts as behind. Reopening deletes the row."""
+
+    __tablename__ = "close_out"
+    __table_args__ = (UniqueConstraint("task_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    closed_on: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    actor: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)

@@ -13,20 +13,37 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from app.core import clock
 from app.core.errors import UserFacingError
-from app.models import Flag, Indicator, IndicatorValue, Period, ProgressEntry, Task, Unit
+from app.models import (
+    Assignment,
+    AuditLog,
+    Flag,
+    Indicator,
+    IndicatorValue,
+    Period,
+    Plan,
+    PlanUnit,
+    ProgressEntry,
+    Task,
+    Unit,
+)
 from app.services.district.issue import IssuedPacket, issue_correction
+from app.services.district.ledger import DISTRICT_EDIT, find_task, find_unit
+from app.services.district.progress import resolve_plan_period
 from app.services.packets.format import (
     INDICATOR_INPUT_FIELDS,
     INDICATOR_PREFIX,
     TASK_INPUT_FIELDS,
     TASK_PREFIX,
+    normalise_value,
 )
-from app.services.packets.values import display, label, to_packet, to_text
+from app.services.packets.values import display, label, same, to_column, to_packet, to_text
 from app.services.plans.query import short_title
 
 
@@ -228,3 +245,80 @@ def flagged_cells(session: Session, packet_uid: str) -> dict[str, set[str]]:
         key = TASK_PREFIX + task_uid if task_uid else INDICATOR_PREFIX + (ind_uid or "")
         out[key].add(f.field)
     return dict(out)
+
+
+# ---------------------------------------------------------------- 更正: the district edits
+
+@dataclass(frozen=True)
+class EditResult:
+    unit: str
+    period: str
+    code: str
+    changed: dict[str, tuple[str | None, str | None]]  # field → (old, new) as audit text
+
+
+def district_actor(s: Session, plan_id: int) -> str:
+    """Who the district is in the audit log: its office unit of the plan (区创建办)."""
+    name = s.scalar(select(Unit.name).join(PlanUnit, PlanUnit.unit_id == Unit.id)
+                    .where(PlanUnit.plan_id == plan_id, Unit.kind == "district_office")
+                    .order_by(PlanUnit.position).limit(1))
+    if name:
+        return name
+    plan = s.get(Plan, plan_id)
+    return (plan.office if plan is not None and plan.office else "") or "区创建办"
+
+
+def edit_entry(db: Engine, plan_id: int | None, period: str, unit: str, task_code: str,
+               values: dict[str, Any], reason: str) -> EditResult:
+    """Correct reported fields of one unit/task/period in one audited transaction.
+
+    The audit rows say actor = the district office, kind "district_edit" and the 说明. The
+    entry keeps its packet: a later return compares against what was issued/returned, so
+    the district's value is *ours* in the three-way merge and a differing return becomes a
+    conflict instead of overwriting it. Invalid input raises before anything is written.
+    """
+
+    reason = reason.strip()
+    if not reason:
+        raise UserFacingError("请填写更正说明。")
+    if not values:
+        raise UserFacingError("没有要更正的内容。")
+    clean: dict[str, Any] = {}
+    for f, raw in values.items():
+        if f not in TASK_INPUT_FIELDS:
+            raise UserFacingError(f"“{f}”不是可更正的填报项(可用:{'、'.join(TASK_INPUT_FIELDS)})。")
+        value, problem = normalise_value(f, raw)
+        if problem is not None:
+            raise UserFacingError(problem)
+        clean[f] = value
+    with Session(db) as s, s.begin():
+        per = resolve_plan_period(s, period, plan_id)
+        u = find_unit(s, unit)
+        task = find_task(s, per.plan_id, task_code)
+        if s.scalar(select(Assignment.role).where(Assignment.task_id == task.id,
+                                                  Assignment.unit_id == u.id).limit(1)) is None:
+            raise UserFacingError(f"任务 {task.code} 没有分配给{u.name}。")
+        entry = s.scalar(select(ProgressEntry).where(
+            ProgressEntry.unit_id == u.id, ProgressEntry.task_id == task.id,
+            ProgressEntry.period_id == per.id))
+        if entry is None:
+            entry = ProgressEntry(unit_id=u.id, task_id=task.id, period_id=per.id, progress="",
+                                  problems="", next_steps="", responsible="", phone="")
+            s.add(entry)
+            s.flush()
+        changed: dict[str, tuple[str | None, str | None]] = {}
+        for f, value in clean.items():
+            old = to_packet(f, getattr(entry, f))
+            if same(f, old, value):
+                continue
+            setattr(entry, f, to_column(f, value))
+            changed[f] = (to_text(old), to_text(value))
+        if not changed:
+            raise UserFacingError("更正后的内容与现有内容相同,没有改动。")
+        now = clock.now()
+        actor = district_actor(s, per.plan_id)
+        for f, (old_text, new_text) in changed.items():
+            s.add(AuditLog(at=now, actor=actor, actor_unit=actor, entity="progress",
+                           entity_id=entry.id, field=f, old=old_text, new=new_text,
+                           kind=DISTRICT_EDIT, note=reason))
+        return EditResult(u.name, per.key, task.code, changed)

@@ -24,12 +24,14 @@ from app.core.errors import UserFacingError
 from app.core.jobs import Reporter
 from app.core.vocab import ROLES
 from app.models import (
+    CloseOut,
     IndicatorValue,
     Packet,
     Period,
     Plan,
     ProgressEntry,
     Receipt,
+    Task,
     Unit,
     UnitAlias,
 )
@@ -113,6 +115,10 @@ class _History:
         self.previous: dict[tuple[int, int], dict[str, Any]] = {}
         self.ind_current: dict[tuple[int, int], dict[str, Any]] = {}
         self.ind_previous: dict[tuple[int, int], dict[str, Any]] = {}
+        # (unit, task) closed out (销号): no longer asked for in normal packets
+        self.closed: set[tuple[int, int]] = {(u, t) for u, t in session.execute(
+            select(CloseOut.unit_id, CloseOut.task_id).join(Task, Task.id == CloseOut.task_id)
+            .where(Task.plan_id == plan_id))}
         for e, pid in session.execute(
                 select(ProgressEntry, Period.id).join(Period, Period.id == ProgressEntry.period_id)
                 .where(Period.plan_id == plan_id, Period.start <= period.start)
@@ -133,13 +139,14 @@ def build_rows(plan: PlanInfo, period: PeriodInfo, unit_id: int, unit: str, hist
                *, current_values: bool = False) -> list[PacketRow]:
     """The unit's rows: its task items (any role) then the indicators it leads.
 
-    Normal packets carry forward (see docs/packet-format.md); `current_values` (correction
-    packets) pre-fills every field with what the district holds for this period.
+    Normal packets carry forward (see docs/packet-format.md) and leave out items closed
+    out for the unit (销号); `current_values` (correction packets) pre-fills every field
+    with what the district holds for this period.
     """
     rows: list[PacketRow] = []
     for t in plan.tasks:
         roles = [r for r in ROLES if unit in getattr(t, r)]
-        if not roles:
+        if not roles or (not current_values and (unit_id, t.id) in history.closed):
             continue
         now = history.current.get((unit_id, t.id))
         if current_values or now is not None:

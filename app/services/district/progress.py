@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 from app.core import clock
 from app.core.errors import UserFacingError
 from app.models import (
+    Approval,
     Assignment,
+    CloseOut,
     Indicator,
     IndicatorLead,
     IndicatorValue,
@@ -38,6 +40,7 @@ class TaskProgress:
     responsible: str = ""
     phone: str = ""
     completed_on: dt.date | None = None
+    closed: bool = False  # 销号 for this unit
 
 
 @dataclass
@@ -49,6 +52,7 @@ class UnitProgress:
     received_at: dt.datetime | None  # local time
     tasks: list[TaskProgress] = field(default_factory=list)
     indicators: list[tuple[str, str, str]] = field(default_factory=list)  # code, value, note
+    approved: bool = False  # 审核通过 for the period
 
 
 @dataclass
@@ -105,6 +109,11 @@ def period_progress(engine: Engine, period_key: str, plan_id: int | None = None
         units = reporting_units(s, period.plan_id)
         receipts = {r.unit_id: r for r in s.scalars(
             select(Receipt).where(Receipt.period_id == period.id))}
+        closed = {(u, t) for u, t in s.execute(
+            select(CloseOut.unit_id, CloseOut.task_id).join(Task, Task.id == CloseOut.task_id)
+            .where(Task.plan_id == period.plan_id))}
+        approved = set(s.scalars(select(Approval.unit_id).where(
+            Approval.period_id == period.id)))
         entries: dict[int, list[TaskProgress]] = {}
         for unit_id, code, e in s.execute(
                 select(ProgressEntry.unit_id, Task.code, ProgressEntry)
@@ -113,7 +122,7 @@ def period_progress(engine: Engine, period_key: str, plan_id: int | None = None
                 .order_by(Task.position, Task.id)):
             entries.setdefault(unit_id, []).append(TaskProgress(
                 code, e.status, e.percent, e.progress, e.problems, e.next_steps, e.responsible,
-                e.phone, e.completed_on))
+                e.phone, e.completed_on, (unit_id, e.task_id) in closed))
         values: dict[int, list[tuple[str, str, str]]] = {}
         for unit_id, code, value, note in s.execute(
                 select(IndicatorValue.unit_id, Indicator.code, IndicatorValue.value,
@@ -130,7 +139,7 @@ def period_progress(engine: Engine, period_key: str, plan_id: int | None = None
             late = bool(returned and at and clock.days_late(at, period.due))
             out.append(UnitProgress(u.name, u.kind, returned, late,
                                     clock.to_local(at) if at else None, entries.get(u.id, []),
-                                    values.get(u.id, [])))
+                                    values.get(u.id, []), u.id in approved))
         return PeriodProgress(period.plan_id, period.key, period.due, out)
 
 
@@ -143,9 +152,10 @@ def progress_json(data: PeriodProgress) -> dict[str, Any]:
             "name": u.name,
             "returned": u.returned,
             "late": u.late,
+            "approved": u.approved,
             "tasks": [{"code": t.code, "status": t.status, "percent": t.percent,
                        "progress": t.progress, "problems": t.problems,
-                       "next_steps": t.next_steps} for t in u.tasks],
+                       "next_steps": t.next_steps, "closed": t.closed} for t in u.tasks],
             "indicators": [{"code": code, "value": value} for code, value, _ in u.indicators],
         } for u in data.units],
     }

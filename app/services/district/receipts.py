@@ -7,7 +7,7 @@ row says what merging last accepted or refused, the period's deadline says what 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import Engine, select
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.core import clock
 from app.core.vocab import KIND_LABELS, RECEIPT_STATE_LABELS
-from app.models import Packet, Period, PlanUnit, Receipt, Unit
+from app.models import Approval, Packet, Period, PlanUnit, Receipt, Unit
 from app.services.district.progress import reporting_units, resolve_plan_period
 from app.services.plans.query import period_label
 
@@ -36,10 +36,15 @@ class ReceiptRow:
     revision: int | None
     packet_id: str | None
     message: str  # why the last return was refused, or the open correction
+    approved_at: dt.datetime | None = None  # 审核通过 (later returns are refused)
 
     @property
     def state_label(self) -> str:
         return RECEIPT_STATE_LABELS[self.state]
+
+    @property
+    def approval_label(self) -> str:
+        return "已审核" if self.approved_at is not None else ""
 
     @property
     def kind_label(self) -> str:
@@ -118,10 +123,13 @@ def receipt_ledger(db: Engine, plan_id: int, period: str | int,
         extra = [u for u in s.scalars(select(Unit).outerjoin(
             PlanUnit, (PlanUnit.unit_id == Unit.id) & (PlanUnit.plan_id == plan_id))
             .where(Unit.id.in_(set(issued) - known)).order_by(PlanUnit.position, Unit.id))]
+        approved = {uid: at for uid, at in s.execute(
+            select(Approval.unit_id, Approval.approved_at).where(Approval.period_id == p.id))}
         rows: list[ReceiptRow] = []
         for u in [*units, *extra]:
-            rows.append(_row(u, issued.get(u.id), receipts.get(u.id), last_reject.get(u.id),
-                             p.due, today))
+            rows.append(replace(_row(u, issued.get(u.id), receipts.get(u.id),
+                                     last_reject.get(u.id), p.due, today),
+                                approved_at=approved.get(u.id)))
         order = {"returned_for_fix": 0, "rejected": 1, "not_returned": 2, "issued": 3,
                  "late": 4, "received": 5, "not_issued": 6}
         rows.sort(key=lambda r: order[r.state])  # stable: plan order inside each state

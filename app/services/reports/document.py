@@ -288,6 +288,8 @@ def bulletin(summary: PeriodSummary, date: dt.date | None = None,
         text += "迟报单位:" + "、".join(f"{u.name}(迟报{u.days_late}天)" for u in late) + "。"
     text += ("未报单位:" + "、".join(u.name for u in missing) + "。") if missing else \
         "所有单位均已报送。"
+    if s.approved:
+        text += f"已审核通过的报送{s.approved}份。"
     blocks.append(Paragraph(text))
     rows: list[tuple[str, ...]] = []
     emphasis = []
@@ -329,6 +331,13 @@ def bulletin(summary: PeriodSummary, date: dt.date | None = None,
                                  e.problems or "未说明"))
             blocks.append(Table(("任务", "牵头单位", "填报单位", "情况", "存在问题"),
                                 tuple(rows), (27, 16, 15, 16, 26), "lllll", font_pt=11))
+
+    if s.closed:
+        blocks.append(Paragraph(
+            f"已销号事项{len(s.closed)}项(不再列入滞后统计,不再要求报送):"))
+        blocks.append(Table(("任务", "单位", "状态", "说明"), tuple(
+            (f"{c.code} {c.title}", c.unit, f"已销号({cn_date(c.closed_on)})", c.note or "—")
+            for c in s.closed), (34, 18, 24, 24), "llll", font_pt=11))
 
     # 四、指标
     blocks.append(Paragraph("四、指标完成情况", "heading1"))

@@ -37,7 +37,15 @@ from sqlalchemy.orm import Session
 from app.core import clock
 from app.core.errors import UserFacingError
 from app.core.vocab import STATUSES, UNREPORTED
-from app.models import IndicatorValue, ProgressEntry, Receipt
+from app.models import (
+    Approval,
+    CloseOut,
+    IndicatorValue,
+    ProgressEntry,
+    Receipt,
+    Task,
+    Unit,
+)
 from app.services.district.progress import reporting_units, resolve_plan_period
 from app.services.plans.query import (
     IndicatorInfo,
@@ -142,6 +150,17 @@ class BehindTask:
 
 
 @dataclass(frozen=True)
+class ClosedItem:
+    """A task item closed out (销号) for one unit: listed as 已销号 with its date."""
+
+    code: str
+    title: str
+    unit: str
+    closed_on: dt.date
+    note: str
+
+
+@dataclass(frozen=True)
 class IndicatorResult:
     id: int
     code: str
@@ -216,6 +235,8 @@ class PeriodSummary:
     office: str = ""  # the district office's name (issuer of the 通报)
     next_period: PeriodInfo | None = None
     task_items: int = 0  # task items in scope (the plan's, or the chosen section's)
+    approved: int = 0  # units whose report for the period the district approved (审核通过)
+    closed: list[ClosedItem] = field(default_factory=list)  # 已销号, in task order
 
     def top_sections(self) -> list[SectionSummary]:
         return [s for s in self.sections if s.depth == 0]
@@ -445,9 +466,11 @@ class _Scope:
         has_children = {i.parent_id for i in plan.indicators if i.parent_id is not None}
         self.indicators = [i for i in plan.indicators if i.id not in has_children]
 
-    def compute(self, raw: _Raw) -> _Computed:
+    def compute(self, raw: _Raw, closed: frozenset[tuple[int, int]] = frozenset()
+                ) -> _Computed:
         """Aggregate one period. Reports are first summed per (unit, section) cell in a
-        single pass, then the cells are added up per unit, per section and in total."""
+        single pass, then the cells are added up per unit, per section and in total.
+        `closed` (unit, task) pairs (销号) never count as behind schedule."""
         period_end = raw.period.end
         overdue = {tid for tid, end in self.deadline_end.items() if end < period_end}
         entries = raw.entries
@@ -471,6 +494,8 @@ class _Scope:
             elif status == "completed":
                 c[2] += 100.0
                 c[3] += 1
+            if key in closed:
+                return
             if status == "behind":  # the rule of behind_reason, inlined for speed
                 reason = "behind"
             elif key[1] in overdue and status not in ("completed", "ongoing"):
@@ -628,9 +653,19 @@ def period_summary(engine: Engine, period_key: str, plan_id: int | None = None, 
         period = periods[index]
         previous = periods[index - 1] if index > 0 else None
 
-        now = scope.compute(_load_raw(s, period, scope.unit_ids, with_text=True))
-        before = scope.compute(_load_raw(s, previous, scope.unit_ids, with_text=False)) \
-            if previous is not None else None
+        closed_rows = [(c, t, name) for c, t, name in s.execute(
+            select(CloseOut, Task, Unit.name).join(Task, Task.id == CloseOut.task_id)
+            .join(Unit, Unit.id == CloseOut.unit_id)
+            .where(Task.plan_id == plan.plan.id).order_by(Task.position, Task.id, Unit.id))
+            if c.unit_id in scope.unit_ids and c.task_id in scope.task_by_id]
+        closed = frozenset((c.unit_id, c.task_id) for c, _, _ in closed_rows)
+        approved = int(s.scalar(select(func.count()).select_from(Approval).where(
+            Approval.period_id == period.id, Approval.unit_id.in_(scope.unit_ids))) or 0)
+        now = scope.compute(_load_raw(s, period, scope.unit_ids, with_text=True), closed)
+        before = scope.compute(_load_raw(s, previous, scope.unit_ids, with_text=False),
+                               closed) if previous is not None else None
+        closed_items = [ClosedItem(t.code, scope.task_by_id[t.id].title, name, c.closed_on,
+                                   c.note) for c, t, name in closed_rows]
         first = 0 if trend_window is None else max(0, index + 1 - trend_window)
         points = _trend(s, scope, periods[first:index + 1]) if trend else []
         office = _district_office_name(s, plan)
@@ -671,7 +706,8 @@ def period_summary(engine: Engine, period_key: str, plan_id: int | None = None, 
         plan.plan, period, previous, today, unit, section_id, unit_rows, section_rows,
         behind_rows, indicator_rows, scope.totals(now),
         scope.totals(before) if before else None, points, office,
-        periods[index + 1] if index + 1 < len(periods) else None, len(scope.tasks))
+        periods[index + 1] if index + 1 < len(periods) else None, len(scope.tasks), approved,
+        closed_items)
 
 
 def summary_json(s: PeriodSummary) -> dict[str, object]:
@@ -698,6 +734,9 @@ def summary_json(s: PeriodSummary) -> dict[str, object]:
         "unit_filter": s.unit_filter,
         "section_filter": s.section_filter,
         "totals": totals(s.totals),
+        "approved": s.approved,
+        "closed": [{"code": c.code, "unit": c.unit, "closed_on": c.closed_on.isoformat(),
+                    "note": c.note} for c in s.closed],
         "previous_totals": totals(s.previous_totals),
         "units": [{"name": u.name, "kind": u.kind, "state": u.state, "returned": u.returned,
                    "late": u.state == "late", "days_late": u.days_late,

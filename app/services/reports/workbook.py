@@ -100,6 +100,7 @@ def write_summary_workbook(engine: Engine, period_key: str, path: str | Path,
         units_order = [u.name for u in progress.units]
         role_order = {"lead": 0, "cooperating": 1, "implementing": 2}
         position = {name: i for i, name in enumerate(units_order)}
+        closed = {(c.unit, c.code): c.closed_on for c in summary.closed}
         for task in plan.tasks:
             names = sorted((name for name in units_order
                             if task.role_of(name) is not None or (name, task.code) in reported),
@@ -109,10 +110,12 @@ def write_summary_workbook(engine: Engine, period_key: str, path: str | Path,
                 tp = reported.get((name, task.code))
                 role = task.role_of(name)
                 n += 1
-                behind = tp is not None and tp.status == "behind"
+                closed_on = closed.get((name, task.code))
+                behind = tp is not None and tp.status == "behind" and closed_on is None
                 values: list[Any] = [
                     n, task.section, task.code, task.title, name,
                     ROLE_LABELS.get(role or "", ""), RETURN_LABELS[states.get(name, "missing")],
+                    f"已销号({closed_on.isoformat()})" if closed_on is not None else
                     STATUS_LABELS.get(tp.status or "", "") if tp else "",
                     tp.percent if tp else None, tp.progress if tp else "",
                     tp.problems if tp else "", tp.next_steps if tp else "",

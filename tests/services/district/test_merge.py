@@ -117,7 +117,8 @@ def expected_tasks(keys: list[str], values: Values, codes: dict[str, str]
             v = values[key]
             out.append({"code": codes[key], "status": v.get("status"),
                         "percent": v.get("percent"), "progress": v.get("progress", ""),
-                        "problems": v.get("problems", ""), "next_steps": v.get("next_steps", "")})
+                        "problems": v.get("problems", ""), "next_steps": v.get("next_steps", ""),
+                        "closed": False})
     return out
 
 
