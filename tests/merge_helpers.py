@@ -218,7 +218,7 @@ def three_months_of_returns(db: Database, folder: Path) -> None:
     office application's export), month by month, so carry-forward works as in life."""
     import datetime as dt
 
-    from app.services.district.merge import apply_merge
+    from app.services.district.merge import apply_packets
 
     for index, period in enumerate(LEDGER_PERIODS):
         issued = issue(db, period, TOWNS, folder)
@@ -229,5 +229,5 @@ def three_months_of_returns(db: Database, folder: Path) -> None:
                                          values, period))
         year, month = (int(x) for x in period.split("-"))
         at = dt.datetime(year, month + 1, 3, 10, 0)
-        results = apply_merge(db, returns, period=period, received_at=at)
+        results = apply_packets(db, returns, period=period, received_at=at)
         assert all(r.status == "applied" for r in results), [r.as_json() for r in results]

@@ -40,6 +40,7 @@ from app.models import (
     Task,
     Unit,
 )
+from app.services.district.approval import approval_block
 from app.services.district.corrections import flagged_cells
 from app.services.packets.format import (
     INDICATOR_INPUT_FIELDS,
@@ -93,6 +94,7 @@ class PacketPreview:
     rows_changed: int = 0
     rows_unchanged: int = 0
     conflicts: int = 0
+    backwards: int = 0  # task rows whose percent fell below the previous period's
     changes: list[FieldChange] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
@@ -337,6 +339,35 @@ class Writes:
     returned_rows: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
+def _previous_percents(s: Session, target: Target) -> dict[int, float]:
+    """Task id → the unit's percent in the plan's previous period (where reported)."""
+    prev = s.scalar(select(Period.id).where(Period.plan_id == target.period.plan_id,
+                                            Period.start < target.period.start)
+                    .order_by(Period.start.desc()).limit(1))
+    if prev is None:
+        return {}
+    return {tid: float(pct) for tid, pct in s.execute(
+        select(ProgressEntry.task_id, ProgressEntry.percent).where(
+            ProgressEntry.unit_id == target.unit.id, ProgressEntry.period_id == prev,
+            ProgressEntry.percent.is_not(None))) if pct is not None}
+
+
+def _flag_backwards(preview: PacketPreview, sheet: str, cell: str, code: str, now: Any,
+                    before: float | None) -> None:
+    """Progress that goes backwards is flagged (a warning, never a refusal)."""
+    if now in (None, "") or before is None:
+        return
+    try:
+        percent = float(now)
+    except (TypeError, ValueError):
+        return
+    if percent < before:
+        preview.backwards += 1
+        preview.warnings.append(Problem(
+            sheet, cell, f"第 {code} 项完成进度 {percent:g}% 低于上期的 {before:g}%"
+            "(进度倒退),请核实;单位应在存在问题中说明原因。", "warning"))
+
+
 def _compare(s: Session, target: Target, packet: PacketFile, preview: PacketPreview,
              applied: _Applied) -> Writes:
     """Three-way compare of every returned field; fills the preview's counts."""
@@ -347,6 +378,7 @@ def _compare(s: Session, target: Target, packet: PacketFile, preview: PacketPrev
     # manifest says so too, but it is not sealed)
     flagged = flagged_cells(s, packet.manifest.packet_id) \
         if target.issued.kind == "correction" else {}
+    before = _previous_percents(s, target)
     for row in packet.rows:
         is_task = row.key.startswith(TASK_PREFIX)
         fields = TASK_INPUT_FIELDS if is_task else INDICATOR_INPUT_FIELDS
@@ -366,6 +398,9 @@ def _compare(s: Session, target: Target, packet: PacketFile, preview: PacketPrev
                             f"第 {code} 项:此单元格未要求修改,改动已忽略。", "warning"))
                     returned.pop(f)
         plan.returned_rows[row.key] = returned
+        if is_task:
+            _flag_backwards(preview, row.sheet, row.cells.get("percent", ""), code,
+                            returned.get("percent"), before.get(target_id))
         existing = entries.get(target_id) if is_task else values.get(target_id)
         if existing is None:
             # packet values are None or "" when empty (0 is a value)
@@ -425,6 +460,7 @@ def evaluate(s: Session, packet: PacketFile, preview: PacketPreview, period: str
     preview.record_rejection = False
     preview.changes = []
     preview.rows_new = preview.rows_changed = preview.rows_unchanged = preview.conflicts = 0
+    preview.backwards = 0
     target = _identify(s, packet, preview, period, plan_id, caches)
     if target is None:
         preview.status = "rejected"
@@ -439,6 +475,10 @@ def evaluate(s: Session, packet: PacketFile, preview: PacketPreview, period: str
     if any(p.file_hash == packet.file_hash for p in applied.rows):
         preview.status = "unchanged"
         preview.reason = "同一文件已导入过,无需重复导入。"
+        return None
+    locked = approval_block(s, target.unit.id, target.period, target.unit.name)
+    if locked:  # 审核通过: nothing more is merged until the district withdraws it
+        preview.reject(locked)
         return None
     why = _superseded(s, target, packet, applied)
     if why:

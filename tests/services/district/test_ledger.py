@@ -16,10 +16,11 @@ from app.core.errors import UserFacingError
 from app.models import AuditLog, Packet, Period, ProgressEntry, Task, Unit
 from app.services.db import Database
 from app.services.district.approval import approve, approve_received, close_out
+from app.services.district.check import check_packets
 from app.services.district.conflicts import list_conflicts
 from app.services.district.corrections import edit_entry
 from app.services.district.ledger import cell_detail, ledger_grid, ledger_json, unit_period
-from app.services.district.merge import apply_merge, plan_merge
+from app.services.district.merge import apply_packets
 from app.services.district.progress import period_progress, progress_json
 from app.services.district.receipts import receipt_ledger
 from app.services.packets.reader import read_packet
@@ -141,7 +142,7 @@ def test_district_edit_is_audited_carried_forward_and_ours_in_the_merge(
     key = f"T:{uid_task}"
     r2 = office_return(june, tmp_path / "r2" / "hm.xlsx",
                        {key: {"status": "in_progress", "percent": 70.0}}, PERIOD, times=2)
-    [res] = apply_merge(ledger_db, [r2], period=PERIOD)
+    [res] = apply_packets(ledger_db, [r2], period=PERIOD)
     assert res.status == "applied" and res.conflicts == 1
     [conflict] = list_conflicts(ledger_db)
     assert (conflict.field, conflict.current, conflict.returned) == ("percent", "40", "70")
@@ -198,17 +199,17 @@ def test_approval_locks_the_period_until_undone(ledger_db: Database, tmp_path: P
     key = row_keys(path)[0]
     r2 = office_return(path, tmp_path / "r" / "ll.xlsx",
                        {key: {"status": "in_progress", "percent": 99.0}}, PERIOD)
-    [preview] = plan_merge(ledger_db, [r2], period=PERIOD)
+    [preview] = check_packets(ledger_db, [r2], period=PERIOD)
     assert preview.status == "rejected"
     today = dt.date.today().isoformat()
     assert f"已于{today}审核通过" in preview.reason and "取消审核" in preview.reason
-    [res] = apply_merge(ledger_db, [r2], period=PERIOD)
+    [res] = apply_packets(ledger_db, [r2], period=PERIOD)
     assert res.status == "rejected" and "审核通过" in res.errors[0].message
 
     approve(ledger_db, PERIOD, unit, plan_id=1, undo=True)
     with pytest.raises(UserFacingError, match="尚未审核"):
         approve(ledger_db, PERIOD, unit, plan_id=1, undo=True)
-    [res] = apply_merge(ledger_db, [r2], period=PERIOD)
+    [res] = apply_packets(ledger_db, [r2], period=PERIOD)
     assert res.status == "applied"
     with Session(ledger_db) as s:
         kinds = [(a.field, a.new) for a in s.scalars(
@@ -333,3 +334,21 @@ def test_close_out_for_all_units_once_every_one_is_completed(ledger_db: Database
     with pytest.raises(UserFacingError, match="已经销号"):
         close_out(ledger_db, code, on=dt.date(2021, 7, 8), note="x", plan_id=1)
     assert len(close_out(ledger_db, code, plan_id=1, undo=True)) == len(done)
+
+
+def test_progress_going_backwards_is_flagged_in_the_preview_not_refused(
+        ledger_db: Database, tmp_path: Path) -> None:
+    unit = "青龙街道"
+    path = issue(ledger_db, "2021-07", [unit], tmp_path)[unit]
+    key = row_keys(path)[0]  # 33% in June
+    back = office_return(path, tmp_path / "r" / "ql.xlsx",
+                         {key: {"status": "in_progress", "percent": 20.0,
+                                "progress": "口径调整"}}, "2021-07")
+    [preview] = check_packets(ledger_db, [back], period="2021-07")
+    assert preview.status == "new" and preview.backwards == 1
+    [warning] = [w for w in preview.warnings if "进度倒退" in w.message]
+    assert "20% 低于上期的 33%" in warning.message and warning.cell
+    [res] = apply_packets(ledger_db, [preview], period="2021-07")
+    assert res.status == "applied"
+    grid = ledger_grid(ledger_db, "2021-07", 1)
+    assert sum(c.backwards for c in grid.cells.values()) == 1
