@@ -684,8 +684,8 @@ def validate_task_values(values: dict[str, Any], *, previous_status: str | None 
     """Normalise form values; (valid values in packet form, problems).
 
     Blocking problems (invalid value) drop the field; reminders (progress text missing
-    after a status change, problems missing for 滞后, a percentage that looks like a
-    fraction of last period's) keep it.
+    after a status change, problems missing for 滞后 or for progress below last period's,
+    a percentage that looks like a fraction of last period's) keep it.
     """
     clean: dict[str, Any] = {}
     problems: list[Problem] = []
@@ -707,12 +707,17 @@ def validate_task_values(values: dict[str, Any], *, previous_status: str | None 
     if status == "behind" and not (merged.get("problems") or "").strip():
         problems.append(Problem(field="problems", message="状态为“滞后”时请填写存在问题。",
                                 severity="warning"))
+    fraction = fraction_warning(clean.get("percent"), previous_percent)
+    percent = merged.get("percent")
+    if previous_percent is not None and percent is not None and not fraction and \
+            float(percent) < previous_percent and not (merged.get("problems") or "").strip():
+        problems.append(Problem(field="problems", message=f"完成进度低于上期({previous_percent:g}%),"
+                                "请在存在问题中说明原因。", severity="warning"))
     if status == "completed" and merged.get("percent") is not None and \
             float(merged["percent"]) < 100:
         problems.append(Problem(field="percent", message="已完成的任务,完成进度应为 100。",
                                 severity="warning"))
-    fraction = fraction_warning(clean.get("percent"), previous_percent)
-    if fraction:
+    if fraction:  # 0.6 after 62.5: a fraction typed for a percent, not progress lost
         problems.append(Problem(field="percent", message=fraction, severity="warning"))
     return clean, problems
 

@@ -41,7 +41,8 @@ def test_progress_json_reports_entries_returns_and_lateness(tianning: Database) 
     assert not units["红梅街道"]["returned"]
     assert units["青龙街道"]["tasks"] == [{
         "code": "1.4", "status": "behind", "percent": 40.0, "progress": "完成3条河道整治",
-        "problems": "资金未到位", "next_steps": "7月底前完成验收"}]
+        "problems": "资金未到位", "next_steps": "7月底前完成验收", "closed": False}]
+    assert units["青龙街道"]["approved"] is False
 
 
 def test_unknown_period_is_a_user_error(tianning: Database) -> None:

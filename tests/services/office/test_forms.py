@@ -327,8 +327,33 @@ def test_fraction_of_last_periods_percent_is_a_reminder(district: Database, offi
     assert r.ok and r.values["percent"] == 0.6
     assert [(p.field, p.blocking) for p in r.problems] == [("percent", False)]
     assert "60%" in r.problems[0].message and "请填写 60" in r.problems[0].message
-    assert save_task(office, "2021-07", key, {"percent": "60%"}).problems == []
-    assert save_task(office, "2021-07", key, {"percent": "0"}).problems == []
+    # not a fraction (below last period, they get 台账's reminder to explain in 存在问题)
+    for typed in ("60%", "0"):
+        problems = save_task(office, "2021-07", key, {"percent": typed}).problems
+        assert [p.field for p in problems] == ["problems"], typed
+        assert "低于上期(62.5%)" in problems[0].message
     # the first period has nothing to compare with: no reminder
     first = list_tasks(office, "2021-06")[0].key
     assert save_task(office, "2021-06", first, {"percent": "0.5"}).problems == []
+
+
+def test_progress_below_last_period_reminds_to_explain_in_problems(
+        ledger_db: Database, tmp_path: Path) -> None:
+    """台账: going backwards is a reminder (not a block) to explain in 存在问题."""
+    from merge_helpers import issue, row_keys
+
+    path = issue(ledger_db, "2021-07", ["青龙街道"], tmp_path)["青龙街道"]
+    key = row_keys(path)[0]  # 33% in June, carried into the July packet
+    office = open_database(tmp_path / "office.db")
+    try:
+        open_packet(office, path)
+        result = save_task(office, "2021-07", key, {"status": "in_progress", "percent": "20"})
+        [reminder] = [p for p in result.problems if "低于上期" in p.message]
+        assert reminder.field == "problems" and not reminder.blocking
+        assert "33%" in reminder.message
+        explained = save_task(office, "2021-07", key, {"problems": "统计口径调整"})
+        assert not [p for p in explained.problems if "低于上期" in p.message]
+        up = save_task(office, "2021-07", key, {"percent": "40", "problems": ""})
+        assert not [p for p in up.problems if "低于上期" in p.message]
+    finally:
+        office.dispose()
