@@ -620,3 +620,83 @@ EN: dict[str, str] = {
     "注意": "Warning",
     "提示": "Info",
 }
+
+# ------------------------------------------------------------ 台账 (ledger page, issue 10)
+BY_CONTEXT[("Navigation", "台账")] = "Ledger"
+EN.update({
+    "进度": "Progress",
+    "来源": "Source",
+    "区里更正": "District correction",
+    "时间": "Time",
+    "已销号": "Closed out",
+    "未完成": "Open",
+    "已完成待销号": "Done, to close out",
+    "逾期": "Overdue",
+    "整改事项": "Rectification item",
+    "整改时限": "Deadline",
+    "整改目标": "Target",
+    "已完成/单位": "Done/units",
+    "销号": "Closed",
+    "上期 {0}%": "last period {0}%",
+    "进度倒退": "progress went backwards",
+    "区里更正过": "corrected by the district",
+    "已审核": "Approved",
+    "已销号 {0}": "closed out {0}",
+    "审核": "Approval",
+    "更正…": "Correct…",
+    "审核通过": "Approve",
+    "销号…": "Close out…",
+    "历期进度": "Progress over the periods",
+    "本期改动记录": "Changes this period",
+    "选择台账中的一格,查看该单位本期填报的内容、来源和历期进度。":
+        "Select a cell of the ledger to see what the unit reported, where it came from and "
+        "its progress over the periods.",
+    "本期未报": "Not reported this period",
+    "未填状态": "No status",
+    "上期 {0}": "last period {0}",
+    "⚠ 进度倒退": "⚠ progress went backwards",
+    "✓ 已审核 {0}": "✓ approved {0}",
+    "已销号 {0}({1})": "closed out {0} ({1})",
+    "来源:{0}(第 {1} 版)": "Source: {0} (revision {1})",
+    "{0} 收": "received {0}",
+    "区里更正:{0}": "corrected by the district: {0}",
+    "取消审核": "Withdraw approval",
+    "撤销销号": "Reopen",
+    "销号 · {0} {1}": "Close out · {0} {1}",
+    "必填:如 验收材料、现场核查记录": "Required: e.g. acceptance documents, site inspection",
+    "该任务的所有单位一并销号": "Close out the item for all its units",
+    "销号日期": "Close-out date",
+    "销号说明": "Close-out note",
+    "销号后该事项不再要求报送,不计入滞后,在台账、通报和汇总表中列为已销号。":
+        "A closed item is no longer asked for, never counts as behind, and is listed as "
+        "closed out in the ledger, the progress summary and the summary workbook.",
+    "更正 · {0} · {1} · {2}": "Correct · {0} · {1} · {2}",
+    "(未填)": "(empty)",
+    "必填:为什么更正(如 电话核实、现场核查)":
+        "Required: why (e.g. checked by phone, site inspection)",
+    "更正说明": "Reason",
+    "区里更正会留痕(更正人:区创建办,附说明),并在下期下发包中带出。":
+        "A correction is audited (by the district office, with the reason) and carried "
+        "into the unit's next packet.",
+    "没有改动。": "Nothing changed.",
+    "只看滞后": "Behind only",
+    "只看未报": "Unreported only",
+    "只看有变化": "Changed only",
+    "搜索编号或任务…": "Search code or task…",
+    "○ 未报 · ◐ 推进中 · ● 已完成 · ∞ 长期坚持 · ! 滞后 · ↑↓ 较上期 · ✎ 区里更正 · ✓ 已审核 · 销号 已销号":
+        "○ not reported · ◐ in progress · ● completed · ∞ ongoing · ! behind · ↑↓ since "
+        "last period · ✎ corrected · ✓ approved · Closed closed out",
+    "单位本期": "Unit's period",
+    "整改清单": "Rectification list",
+    "{0} · 已收 {1}/{2} 个单位 · 已审核 {3} · 滞后 {4} 条":
+        "{0} · received {1}/{2} units · approved {3} · behind {4}",
+    "镇街(开发区、镇、街道)": "Towns and streets",
+    "{0}单位": "{0} units",
+    "{0} · {1} · 已填 {2}/{3}": "{0} · {1} · filled {2}/{3}",
+    "整改事项 {0} 项 · 已销号 {1} · 已完成待销号 {2} · 未完成 {3} · 逾期 {4}":
+        "{0} items · closed out {1} · done, to close out {2} · open {3} · overdue {4}",
+    "全部审核通过": "Approve all received",
+    "已收到的单位报送全部审核通过(审核后不再接受该期的新报送)":
+        "Approve every received return (no new return for the period is accepted afterwards)",
+    "已审核通过 {0} 个单位的报送。": "Approved the returns of {0} units.",
+})

@@ -21,12 +21,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.db import Database, database_location
+from app.services.district.ledger import has_returns
 from app.services.district.progress import latest_active_period
 from app.services.plans.query import PlanInfo, get_plan, list_plans
 from app.views.bus import Changes, bus
 from app.views.district.audit_page import AuditPage
 from app.views.district.conflicts_page import ConflictsPage
 from app.views.district.issue_page import IssuePage
+from app.views.district.ledger_page import LedgerPage
 from app.views.district.merge_page import MergePage
 from app.views.district.receipts_page import ReceiptsPage
 from app.views.i18n import fit_columns, period_text
@@ -45,7 +47,7 @@ NAVIGATION_TITLES = (
     QT_TRANSLATE_NOOP("Navigation", "下发"), QT_TRANSLATE_NOOP("Navigation", "汇总"),
     QT_TRANSLATE_NOOP("Navigation", "冲突"), QT_TRANSLATE_NOOP("Navigation", "收件登记"),
     QT_TRANSLATE_NOOP("Navigation", "报告"), QT_TRANSLATE_NOOP("Navigation", "日志"),
-    QT_TRANSLATE_NOOP("Navigation", "编辑方案"),
+    QT_TRANSLATE_NOOP("Navigation", "编辑方案"), QT_TRANSLATE_NOOP("Navigation", "台账"),
 )
 
 
@@ -54,7 +56,8 @@ def navigation_title(page: Page) -> str:
 
 
 # Feature modules add page factories here (title order = navigation order).
-PAGE_FACTORIES: list[Callable[[QWidget], Page]] = [DashboardPage, TasksPage, IndicatorsPage,
+PAGE_FACTORIES: list[Callable[[QWidget], Page]] = [DashboardPage, LedgerPage, TasksPage,
+                                                   IndicatorsPage,
                                                    UnitsPage, IssuePage, MergePage, ConflictsPage,
                                                    ReceiptsPage, ReportPage, AuditPage,
                                                    PlanEditPage]
@@ -114,10 +117,13 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("数据库:{0}").format(database_location(db)))
         bus.changed.connect(self._on_changed)
         self.reload_plans()
-        # Nothing issued or reported yet (a new plan): the task list says more than empty charts.
+        # Nothing issued or reported yet (a new plan): the task list says more than empty
+        # charts; once anything has been received, the 台账 is where the work is.
         idle = self.plan is None or latest_active_period(db, self.plan.plan.id) is None
-        tasks = self.page(TasksPage)
-        self.nav.setCurrentRow(self.pages.index(tasks) if idle and tasks else 0)
+        tasks, ledger = self.page(TasksPage), self.page(LedgerPage)
+        received = self.plan is not None and has_returns(db, self.plan.plan.id)
+        start = ledger if received and ledger else tasks if idle and tasks else None
+        self.nav.setCurrentRow(self.pages.index(start) if start else 0)
 
     # ------------------------------------------------------------ structure
 

@@ -108,8 +108,68 @@
         <translation>Value this period</translation>
     </message>
     <message>
+        <source>进度</source>
+        <translation>Progress</translation>
+    </message>
+    <message>
+        <source>来源</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <source>区里更正</source>
+        <translation>District correction</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>报送</source>
+        <translation>Returns</translation>
+    </message>
+    <message>
         <source>说明</source>
         <translation>Note</translation>
+    </message>
+    <message>
+        <source>角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>已销号</source>
+        <translation>Closed out</translation>
+    </message>
+    <message>
+        <source>未完成</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>已完成待销号</source>
+        <translation>Done, to close out</translation>
+    </message>
+    <message>
+        <source>逾期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>整改事项</source>
+        <translation>Rectification item</translation>
+    </message>
+    <message>
+        <source>责任单位</source>
+        <translation>Responsible units</translation>
+    </message>
+    <message>
+        <source>整改时限</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <source>整改目标</source>
+        <translation>Target</translation>
+    </message>
+    <message>
+        <source>已完成/单位</source>
+        <translation>Done/units</translation>
     </message>
     <message>
         <source>(无)</source>
@@ -140,8 +200,40 @@
         <translation>Not filled</translation>
     </message>
     <message>
+        <source>销号</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <source>未报</source>
+        <translation>Missing</translation>
+    </message>
+    <message>
+        <source>上期 {0}%</source>
+        <translation>last period {0}%</translation>
+    </message>
+    <message>
         <source>滞后</source>
         <translation>Behind</translation>
+    </message>
+    <message>
+        <source>逾期未完成</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>进度倒退</source>
+        <translation>progress went backwards</translation>
+    </message>
+    <message>
+        <source>区里更正过</source>
+        <translation>corrected by the district</translation>
+    </message>
+    <message>
+        <source>已审核</source>
+        <translation>Approved</translation>
+    </message>
+    <message>
+        <source>已销号 {0}</source>
+        <translation>closed out {0}</translation>
     </message>
     <message>
         <source>搜索编号、任务内容… (Ctrl+F)</source>
@@ -202,10 +294,6 @@
     <message>
         <source>快捷键</source>
         <translation>Keyboard shortcuts</translation>
-    </message>
-    <message>
-        <source>时间</source>
-        <translation>Time</translation>
     </message>
     <message>
         <source>单位</source>
@@ -452,6 +540,10 @@
         <translation>Days late</translation>
     </message>
     <message>
+        <source>审核</source>
+        <translation>Approval</translation>
+    </message>
+    <message>
         <source>逾期天数</source>
         <translation>Days overdue</translation>
     </message>
@@ -591,6 +683,116 @@
     <message>
         <source>{0} 条记录</source>
         <translation>{0} records</translation>
+    </message>
+</context>
+<context>
+    <name>CellPane</name>
+    <message>
+        <source>更正…</source>
+        <translation>Correct…</translation>
+    </message>
+    <message>
+        <source>审核通过</source>
+        <translation>Approve</translation>
+    </message>
+    <message>
+        <source>销号…</source>
+        <translation>Close out…</translation>
+    </message>
+    <message>
+        <source>历期进度</source>
+        <translation>Progress over the periods</translation>
+    </message>
+    <message>
+        <source>本期改动记录</source>
+        <translation>Changes this period</translation>
+    </message>
+    <message>
+        <source>选择台账中的一格,查看该单位本期填报的内容、来源和历期进度。</source>
+        <translation>Select a cell of the ledger to see what the unit reported, where it came from and its progress over the periods.</translation>
+    </message>
+    <message>
+        <source>本期未报</source>
+        <translation>Not reported this period</translation>
+    </message>
+    <message>
+        <source>未填状态</source>
+        <translation>No status</translation>
+    </message>
+    <message>
+        <source>上期 {0}</source>
+        <translation>last period {0}</translation>
+    </message>
+    <message>
+        <source>⚠ 进度倒退</source>
+        <translation>⚠ progress went backwards</translation>
+    </message>
+    <message>
+        <source>滞后</source>
+        <translation>Behind</translation>
+    </message>
+    <message>
+        <source>逾期未完成</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>✓ 已审核 {0}</source>
+        <translation>✓ approved {0}</translation>
+    </message>
+    <message>
+        <source>已销号 {0}({1})</source>
+        <translation>closed out {0} ({1})</translation>
+    </message>
+    <message>
+        <source>来源:{0}(第 {1} 版)</source>
+        <translation>Source: {0} (revision {1})</translation>
+    </message>
+    <message>
+        <source>{0} 收</source>
+        <translation>received {0}</translation>
+    </message>
+    <message>
+        <source>区里更正:{0}</source>
+        <translation>corrected by the district: {0}</translation>
+    </message>
+    <message>
+        <source>取消审核</source>
+        <translation>Withdraw approval</translation>
+    </message>
+    <message>
+        <source>撤销销号</source>
+        <translation>Reopen</translation>
+    </message>
+</context>
+<context>
+    <name>CloseOutDialog</name>
+    <message>
+        <source>销号 · {0} {1}</source>
+        <translation>Close out · {0} {1}</translation>
+    </message>
+    <message>
+        <source>必填:如 验收材料、现场核查记录</source>
+        <translation>Required: e.g. acceptance documents, site inspection</translation>
+    </message>
+    <message>
+        <source>该任务的所有单位一并销号</source>
+        <translation>Close out the item for all its units</translation>
+    </message>
+    <message>
+        <source>单位</source>
+        <translation>Unit</translation>
+    </message>
+    <message>
+        <source>销号日期</source>
+        <translation>Close-out date</translation>
+    </message>
+    <message>
+        <source>销号说明</source>
+        <translation>Close-out note</translation>
+    </message>
+    <message>
+        <source>销号后该事项不再要求报送,不计入滞后,在台账、通报和汇总表中列为已销号。</source>
+        <translation>A closed item is no longer asked for, never counts as behind, and is listed as closed out in the ledger, the progress summary and the summary workbook.</translation>
     </message>
 </context>
 <context>
@@ -879,6 +1081,30 @@ The details were written to the log.</translation>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
+    <message>
+        <source>更正 · {0} · {1} · {2}</source>
+        <translation>Correct · {0} · {1} · {2}</translation>
+    </message>
+    <message>
+        <source>(未填)</source>
+        <translation>(empty)</translation>
+    </message>
+    <message>
+        <source>必填:为什么更正(如 电话核实、现场核查)</source>
+        <translation>Required: why (e.g. checked by phone, site inspection)</translation>
+    </message>
+    <message>
+        <source>更正说明</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>区里更正会留痕(更正人:区创建办,附说明),并在下期下发包中带出。</source>
+        <translation>A correction is audited (by the district office, with the reason) and carried into the unit&apos;s next packet.</translation>
+    </message>
+    <message>
+        <source>没有改动。</source>
+        <translation>Nothing changed.</translation>
+    </message>
 </context>
 <context>
     <name>FileFilter</name>
@@ -1035,6 +1261,85 @@ The details were written to the log.</translation>
     <message>
         <source>已取消。取消前已生成的下发包保留在文件夹中,并已登记。</source>
         <translation>Cancelled. The packets written before cancelling stay in the folder and are registered.</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerPage</name>
+    <message>
+        <source>只看滞后</source>
+        <translation>Behind only</translation>
+    </message>
+    <message>
+        <source>只看未报</source>
+        <translation>Unreported only</translation>
+    </message>
+    <message>
+        <source>只看有变化</source>
+        <translation>Changed only</translation>
+    </message>
+    <message>
+        <source>搜索编号或任务…</source>
+        <translation>Search code or task…</translation>
+    </message>
+    <message>
+        <source>○ 未报 · ◐ 推进中 · ● 已完成 · ∞ 长期坚持 · ! 滞后 · ↑↓ 较上期 · ✎ 区里更正 · ✓ 已审核 · 销号 已销号</source>
+        <translation>○ not reported · ◐ in progress · ● completed · ∞ ongoing · ! behind · ↑↓ since last period · ✎ corrected · ✓ approved · Closed closed out</translation>
+    </message>
+    <message>
+        <source>单位</source>
+        <translation>Unit</translation>
+    </message>
+    <message>
+        <source>领域</source>
+        <translation>Section</translation>
+    </message>
+    <message>
+        <source>台账</source>
+        <translation>Taizhang</translation>
+    </message>
+    <message>
+        <source>单位本期</source>
+        <translation>Unit&apos;s period</translation>
+    </message>
+    <message>
+        <source>整改清单</source>
+        <translation>Rectification list</translation>
+    </message>
+    <message>
+        <source>请选择方案和周期。</source>
+        <translation>Choose a plan and a period.</translation>
+    </message>
+    <message>
+        <source>{0} · 已收 {1}/{2} 个单位 · 已审核 {3} · 滞后 {4} 条</source>
+        <translation>{0} · received {1}/{2} units · approved {3} · behind {4}</translation>
+    </message>
+    <message>
+        <source>全部单位</source>
+        <translation>All units</translation>
+    </message>
+    <message>
+        <source>镇街(开发区、镇、街道)</source>
+        <translation>Towns and streets</translation>
+    </message>
+    <message>
+        <source>部门</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <source>{0}单位</source>
+        <translation>{0} units</translation>
+    </message>
+    <message>
+        <source>全部领域</source>
+        <translation>All sections</translation>
+    </message>
+    <message>
+        <source>{0} · {1} · 已填 {2}/{3}</source>
+        <translation>{0} · {1} · filled {2}/{3}</translation>
+    </message>
+    <message>
+        <source>整改事项 {0} 项 · 已销号 {1} · 已完成待销号 {2} · 未完成 {3} · 逾期 {4}</source>
+        <translation>{0} items · closed out {1} · done, to close out {2} · open {3} · overdue {4}</translation>
     </message>
 </context>
 <context>
@@ -1218,6 +1523,10 @@ Offline task progress reporting and merging</translation>
     <message>
         <source>编辑方案</source>
         <translation>Edit plan</translation>
+    </message>
+    <message>
+        <source>台账</source>
+        <translation>Ledger</translation>
     </message>
 </context>
 <context>
@@ -1797,6 +2106,14 @@ They are lost if you close; everything else is saved.</translation>
         <translation>Mark the fields of the selected unit&apos;s return that need correcting and write a correction packet</translation>
     </message>
     <message>
+        <source>全部审核通过</source>
+        <translation>Approve all received</translation>
+    </message>
+    <message>
+        <source>已收到的单位报送全部审核通过(审核后不再接受该期的新报送)</source>
+        <translation>Approve every received return (no new return for the period is accepted afterwards)</translation>
+    </message>
+    <message>
         <source>请选择方案和周期。</source>
         <translation>Choose a plan and a period.</translation>
     </message>
@@ -1807,6 +2124,10 @@ They are lost if you close; everything else is saved.</translation>
     <message>
         <source>催报名单({0} 个单位)</source>
         <translation>Reminder list ({0} units)</translation>
+    </message>
+    <message>
+        <source>已审核通过 {0} 个单位的报送。</source>
+        <translation>Approved the returns of {0} units.</translation>
     </message>
     <message>
         <source>{0}尚未下发</source>

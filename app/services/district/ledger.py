@@ -18,14 +18,17 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from app.core import clock
 from app.core.errors import UserFacingError
 from app.core.vocab import PROGRESS_FIELDS, ROLES
 from app.models import (
     Approval,
+    Assignment,
     AuditLog,
     CloseOut,
     Packet,
     Period,
+    Plan,
     ProgressEntry,
     Receipt,
     Task,
@@ -38,6 +41,7 @@ from app.services.plans.query import (
     PlanInfo,
     SectionInfo,
     load_plan,
+    load_sections,
     short_title,
 )
 from app.services.reports.summary import behind_reason
@@ -72,7 +76,7 @@ class LedgerTask:
     reported: int
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class LedgerCell:
     """One unit's state for one assigned task item in the period."""
 
@@ -117,6 +121,14 @@ class LedgerGrid:
         return self.cells.get((task_id, unit_id))
 
 
+def has_returns(db: Engine, plan_id: int) -> bool:
+    """Whether any unit's return for the plan has been merged (the window then opens on
+    the 台账)."""
+    with Session(db) as s:
+        return s.scalar(select(Receipt.id).join(Period, Period.id == Receipt.period_id).where(
+            Period.plan_id == plan_id, Receipt.state == "accepted").limit(1)) is not None
+
+
 def change_direction(status: str | None, percent: float | None, prev_status: str | None,
                      prev_percent: float | None, had_previous: bool) -> str | None:
     """How an entry moved since the unit's previous period (None: unchanged/unreported)."""
@@ -144,23 +156,41 @@ def approvals_of(session: Session, period_id: int) -> dict[int, Approval]:
 
 
 def ledger_grid(db: Engine, period: str, plan_id: int | None = None) -> LedgerGrid:
-    """The 台账 of one plan and period: tasks × reporting units, every assigned cell."""
+    """The 台账 of one plan and period: tasks × reporting units, every assigned cell.
+
+    Set-based and lean (plain rows, no ORM objects for the 30,000 cells of 100 units ×
+    300 tasks): see benchmarks/bench_ledger.py."""
     with Session(db) as s:
         per_row = resolve_plan_period(s, period, plan_id)
-        plan = load_plan(s, per_row.plan_id)
-        index = next(i for i, p in enumerate(plan.periods) if p.id == per_row.id)
-        per = plan.periods[index]
-        prev = plan.periods[index - 1] if index > 0 else None
-        units = [(u.id, u.name, u.kind) for u in reporting_units(s, plan.plan.id)]
-        id_of = {name: uid for uid, name, _ in units}
-        pe = ProgressEntry.__table__.c
+        pid = per_row.plan_id
+        title = s.scalar(select(Plan.title).where(Plan.id == pid)) or ""
+        periods = [PeriodInfo(*r) for r in s.execute(
+            select(Period.id, Period.key, Period.start, Period.end, Period.due)
+            .where(Period.plan_id == pid).order_by(Period.start)).all()]
+        index = next(i for i, p in enumerate(periods) if p.id == per_row.id)
+        per = periods[index]
+        prev = periods[index - 1] if index > 0 else None
+        sections = load_sections(s, pid)
+        tasks = s.execute(select(Task.id, Task.code, Task.text, Task.section_id, Task.deadline)
+                          .where(Task.plan_id == pid).order_by(Task.position, Task.id)).all()
         conn = s.connection()
-        now = {(r[0], r[1]): (r[2], r[3], r[4]) for r in conn.execute(
+
+        def rows(stmt: Any) -> list[Any]:
+            # plain int/str/float columns: the DBAPI cursor's tuples as they are (SQLAlchemy's
+            # row processing costs more than the read itself at 30,000 rows)
+            return list(conn.execute(stmt).cursor.fetchall())
+
+        assignments = rows(
+            select(Assignment.task_id, Assignment.unit_id, Assignment.role)
+            .join(Task, Task.id == Assignment.task_id).where(Task.plan_id == pid))
+        units = [(u.id, u.name, u.kind) for u in reporting_units(s, pid)]
+        pe = ProgressEntry.__table__.c
+        now = {(r[0], r[1]): (r[2], r[3], r[4]) for r in rows(
             select(pe.unit_id, pe.task_id, pe.status, pe.percent, pe.id)
             .where(pe.period_id == per.id))}
         before: dict[tuple[int, int], tuple[str | None, float | None]] = {}
         if prev is not None:
-            before = {(r[0], r[1]): (r[2], r[3]) for r in conn.execute(
+            before = {(r[0], r[1]): (r[2], r[3]) for r in rows(
                 select(pe.unit_id, pe.task_id, pe.status, pe.percent)
                 .where(pe.period_id == prev.id))}
         edited_ids = set(s.scalars(
@@ -168,46 +198,55 @@ def ledger_grid(db: Engine, period: str, plan_id: int | None = None) -> LedgerGr
             .where(AuditLog.kind == DISTRICT_EDIT, AuditLog.entity == "progress",
                    ProgressEntry.period_id == per.id).distinct()))
         approvals = approvals_of(s, per.id)
-        closed = {k: c.closed_on for k, c in closed_pairs(s, plan.plan.id).items()}
+        closed = {k: c.closed_on for k, c in closed_pairs(s, pid).items()}
         received = set(s.scalars(select(Receipt.unit_id).where(
             Receipt.period_id == per.id, Receipt.state == "accepted")))
 
+    unit_ids = {uid for uid, _, _ in units}
+    rank = {r: i for i, r in enumerate(ROLES)}
+    roles: dict[int, dict[int, str]] = {}  # task → unit → its first role (lead first)
+    for task_id, unit_id, role in assignments:
+        if unit_id in unit_ids:
+            mine = roles.setdefault(task_id, {})
+            if unit_id not in mine or rank[role] < rank[mine[unit_id]]:
+                mine[unit_id] = role
+    paths = {x.id: x.path for x in sections}
     cells: dict[tuple[int, int], LedgerCell] = {}
     task_rows: list[LedgerTask] = []
-    unit_assigned = dict.fromkeys(id_of.values(), 0)
-    unit_reported = dict.fromkeys(id_of.values(), 0)
-    for t in plan.tasks:
-        assigned = reported = 0
-        for role in ROLES:
-            for name in getattr(t, role):
-                uid = id_of.get(name)
-                if uid is None or (t.id, uid) in cells:
-                    continue
-                key = (uid, t.id)
-                status, percent, entry_id = now.get(key, (None, None, None))
-                prev_status, prev_percent = before.get(key, (None, None))
-                closed_on = closed.get((t.id, uid))
-                cells[(t.id, uid)] = LedgerCell(
-                    t.id, uid, role, status, percent, prev_status, prev_percent,
-                    change_direction(status, percent, prev_status, prev_percent,
-                                     key in before),
-                    None if closed_on is not None else
-                    behind_reason(status, t.deadline, per.end) if status is not None
-                    else None,
-                    uid in approvals, closed_on, entry_id in edited_ids)
-                assigned += 1
-                unit_assigned[uid] += 1
-                if status is not None:
-                    reported += 1
-                    unit_reported[uid] += 1
-        task_rows.append(LedgerTask(t.id, t.code, t.title, t.section_id, t.section, t.deadline,
-                                    assigned, reported))
+    unit_assigned = dict.fromkeys(unit_ids, 0)
+    unit_reported = dict.fromkeys(unit_ids, 0)
+    no_entry: tuple[None, None, None] = (None, None, None)
+    no_before: tuple[None, None] = (None, None)
+    for task_id, code, text, section_id, deadline in tasks:
+        end = clock.deadline_end(deadline)
+        overdue = end is not None and end < per.end
+        reported = 0
+        assigned = roles.get(task_id, {})
+        for uid, role in assigned.items():
+            key = (uid, task_id)
+            status, percent, entry_id = now.get(key, no_entry)
+            prev_status, prev_percent = before.get(key, no_before)
+            closed_on = closed.get((task_id, uid))
+            # the rule of summary.behind_reason, inlined for speed
+            behind = None if closed_on is not None or status is None else (
+                "behind" if status == "behind" else
+                "overdue" if overdue and status not in ("completed", "ongoing") else None)
+            cells[(task_id, uid)] = LedgerCell(
+                task_id, uid, role, status, percent, prev_status, prev_percent,
+                change_direction(status, percent, prev_status, prev_percent, key in before),
+                behind, uid in approvals, closed_on, entry_id in edited_ids)
+            if status is not None:
+                reported += 1
+                unit_reported[uid] += 1
+            unit_assigned[uid] += 1
+        task_rows.append(LedgerTask(task_id, code, short_title(text), section_id,
+                                    paths.get(section_id, "") if section_id is not None
+                                    else "", deadline, len(assigned), reported))
     unit_rows = [LedgerUnit(uid, name, kind, unit_assigned[uid], unit_reported[uid],
                             uid in received,
                             approvals[uid].approved_at if uid in approvals else None)
                  for uid, name, kind in units]
-    return LedgerGrid(plan.plan.id, plan.plan.title, per, prev, unit_rows, task_rows,
-                      plan.sections, cells)
+    return LedgerGrid(pid, title, per, prev, unit_rows, task_rows, sections, cells)
 
 
 def ledger_json(grid: LedgerGrid) -> dict[str, Any]:
@@ -287,11 +326,11 @@ class CellDetail:
     packet_id: str | None
     file_name: str
     revision: int | None
-    received_at: dt.datetime | None
+    received_at: dt.datetime | None  # local time
     sources: dict[str, FieldSource]  # field → latest source
     history: list[HistoryPoint]
     changes: list[ChangeRecord]
-    approved_at: dt.datetime | None
+    approved_at: dt.datetime | None  # local time
     closed_on: dt.date | None
     closed_note: str
     behind: str | None
@@ -375,14 +414,14 @@ def _detail(s: Session, per: Period, plan: PlanInfo, u: Unit, task: Task) -> Cel
             Packet.id.in_({a.packet_id for a in rows if a.packet_id})))}
         for a in rows:
             name = a.field.removesuffix(":kept")
-            changes.append(ChangeRecord(a.at, a.actor, a.field, a.old, a.new, a.kind,
+            changes.append(ChangeRecord(clock.to_local(a.at), a.actor, a.field, a.old, a.new, a.kind,
                                         a.note or "", a.packet_id))
             if a.field.endswith(":kept"):
                 continue
             pk = ledger.get(a.packet_id or "")
             kind = DISTRICT_EDIT if a.kind == DISTRICT_EDIT else (
                 "return" if pk is not None else "conflict")
-            sources[name] = FieldSource(name, kind, a.at, a.actor, a.packet_id,
+            sources[name] = FieldSource(name, kind, clock.to_local(a.at), a.actor, a.packet_id,
                                         pk.file_name if pk else "",
                                         pk.revision if pk else None, a.sheet, a.cell,
                                         a.note or "")
@@ -403,8 +442,10 @@ def _detail(s: Session, per: Period, plan: PlanInfo, u: Unit, task: Task) -> Cel
         info.section, task.deadline, task.target, role, values, previous,
         entry.packet_id if entry is not None else None, src.file_name if src else "",
         src.revision if src else None,
-        src.created_at if src is not None else receipt_at, sources, history, changes,
-        approval.approved_at if approval else None,
+        clock.to_local(src.created_at) if src is not None else
+        clock.to_local(receipt_at) if receipt_at is not None else None,
+        sources, history, changes,
+        clock.to_local(approval.approved_at) if approval else None,
         close.closed_on if close else None, close.note if close else "",
         None if close is not None or status is None
         else behind_reason(status, task.deadline, period_end))
@@ -420,3 +461,78 @@ def unit_period(db: Engine, period: str, unit: str, plan_id: int | None = None
         tasks = {t.id: t for t in s.scalars(select(Task).where(Task.plan_id == per.plan_id))}
         return [_detail(s, per, plan, u, tasks[t.id]) for t in plan.tasks
                 if t.role_of(u.name) is not None]
+
+
+# ---------------------------------------------------------------- 整改清单
+
+RECTIFICATION_STATES = ("open", "done", "closed", "overdue")
+RECTIFICATION_LABELS = {"open": "未完成", "done": "已完成待销号", "closed": "已销号",
+                        "overdue": "逾期"}
+
+
+@dataclass(frozen=True)
+class RectificationItem:
+    """One item of a rectification list (整改清单), item by item to its close-out."""
+
+    task_id: int
+    code: str
+    title: str
+    section: str
+    responsible: tuple[str, ...]  # 责任单位: the lead units, then the others
+    deadline: str | None
+    target: str | None
+    state: str  # RECTIFICATION_STATES
+    units: int  # units assigned
+    completed: int  # of which latest report 已完成 (or closed)
+    closed: int  # of which closed out
+    closed_on: dt.date | None  # the last close-out date once every unit is closed
+
+    @property
+    def state_label(self) -> str:
+        return RECTIFICATION_LABELS[self.state]
+
+
+def is_rectification_plan(title: str) -> bool:
+    """A plan of rectification measures (the 无锡 shape: 整改方案, 一项一项销号)."""
+    return "整改" in title
+
+
+def rectification_list(db: Engine, plan_id: int, today: dt.date | None = None
+                       ) -> list[RectificationItem]:
+    """Every item with its state: 已销号 when every unit is closed, 已完成待销号 when every
+    unit's latest report is 已完成, 逾期 when its deadline has passed, else 未完成."""
+    today = today or clock.today()
+    with Session(db) as s:
+        plan = load_plan(s, plan_id)
+        offices = {u.name for u in plan.units if u.kind == "district_office"}
+        ids = {u.name: u.id for u in plan.units}
+        closed = closed_pairs(s, plan_id)
+        latest: dict[tuple[int, int], str | None] = {}
+        for unit_id, task_id, status in s.execute(
+                select(ProgressEntry.unit_id, ProgressEntry.task_id, ProgressEntry.status)
+                .join(Period, Period.id == ProgressEntry.period_id)
+                .where(Period.plan_id == plan_id, ProgressEntry.status.is_not(None))
+                .order_by(Period.start)):
+            latest[(unit_id, task_id)] = status
+    out: list[RectificationItem] = []
+    for t in plan.tasks:
+        names = [n for n in dict.fromkeys(t.units()) if n not in offices and n in ids]
+        unit_ids = [ids[n] for n in names]
+        n_closed = sum((t.id, u) in closed for u in unit_ids)
+        n_done = sum((t.id, u) in closed or latest.get((u, t.id)) == "completed"
+                     for u in unit_ids)
+        end = clock.deadline_end(t.deadline)
+        if unit_ids and n_closed == len(unit_ids):
+            state = "closed"
+        elif unit_ids and n_done == len(unit_ids):
+            state = "done"
+        elif end is not None and end < today:
+            state = "overdue"
+        else:
+            state = "open"
+        closed_on = max((closed[(t.id, u)].closed_on for u in unit_ids if (t.id, u) in closed),
+                        default=None) if state == "closed" else None
+        out.append(RectificationItem(t.id, t.code, t.title, t.section, tuple(names),
+                                     t.deadline, t.target, state, len(unit_ids), n_done,
+                                     n_closed, closed_on))
+    return out

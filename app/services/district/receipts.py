@@ -36,7 +36,7 @@ class ReceiptRow:
     revision: int | None
     packet_id: str | None
     message: str  # why the last return was refused, or the open correction
-    approved_at: dt.datetime | None = None  # 审核通过 (later returns are refused)
+    approved_at: dt.datetime | None = None  # 审核通过, local time (later returns are refused)
 
     @property
     def state_label(self) -> str:
@@ -123,7 +123,7 @@ def receipt_ledger(db: Engine, plan_id: int, period: str | int,
         extra = [u for u in s.scalars(select(Unit).outerjoin(
             PlanUnit, (PlanUnit.unit_id == Unit.id) & (PlanUnit.plan_id == plan_id))
             .where(Unit.id.in_(set(issued) - known)).order_by(PlanUnit.position, Unit.id))]
-        approved = {uid: at for uid, at in s.execute(
+        approved = {uid: clock.to_local(at) for uid, at in s.execute(
             select(Approval.unit_id, Approval.approved_at).where(Approval.period_id == p.id))}
         rows: list[ReceiptRow] = []
         for u in [*units, *extra]:

@@ -358,23 +358,12 @@ def list_plans(engine: Engine) -> list[PlanSummary]:
         return [_summary(p) for p in s.scalars(select(Plan).order_by(Plan.id))]
 
 
-def load_plan(session: Session, plan_id: int) -> PlanInfo:
-    """Everything about one plan in a handful of queries (no per-row lazy loads)."""
-    plan = session.get(Plan, plan_id)
-    if plan is None:
-        raise UserFacingError(f"方案 {plan_id} 不存在。")
-    aliases: dict[int, list[str]] = defaultdict(list)
-    for unit_id, alias in session.execute(select(UnitAlias.unit_id, UnitAlias.alias)
-                                          .order_by(UnitAlias.id)):
-        aliases[unit_id].append(alias)
-    units = [UnitInfo(u.id, u.name, u.kind, tuple(aliases[u.id])) for u in session.scalars(
-        select(Unit).join(PlanUnit, PlanUnit.unit_id == Unit.id)
-        .where(PlanUnit.plan_id == plan_id).order_by(PlanUnit.position))]
-    unit_names = {u.id: u.name for u in units}
-    missing = session.execute(select(Unit.id, Unit.name)).all()
-    for uid, name in missing:
-        unit_names.setdefault(uid, name)
+def load_sections(session: Session, plan_id: int) -> list[SectionInfo]:
+    """The plan's section tree in display order (parents first), with paths."""
+    return _sections(session, plan_id)[0]
 
+
+def _sections(session: Session, plan_id: int) -> tuple[list[SectionInfo], dict[int, str]]:
     sec_rows = list(session.scalars(select(Section).where(Section.plan_id == plan_id)
                                     .order_by(Section.id)))
     by_id = {s.id: s for s in sec_rows}
@@ -397,6 +386,27 @@ def load_plan(session: Session, plan_id: int) -> PlanInfo:
             walk(s.id)
 
     walk(None)
+    return ordered, {sid: path(sid) for sid in by_id}
+
+
+def load_plan(session: Session, plan_id: int) -> PlanInfo:
+    """Everything about one plan in a handful of queries (no per-row lazy loads)."""
+    plan = session.get(Plan, plan_id)
+    if plan is None:
+        raise UserFacingError(f"方案 {plan_id} 不存在。")
+    aliases: dict[int, list[str]] = defaultdict(list)
+    for unit_id, alias in session.execute(select(UnitAlias.unit_id, UnitAlias.alias)
+                                          .order_by(UnitAlias.id)):
+        aliases[unit_id].append(alias)
+    units = [UnitInfo(u.id, u.name, u.kind, tuple(aliases[u.id])) for u in session.scalars(
+        select(Unit).join(PlanUnit, PlanUnit.unit_id == Unit.id)
+        .where(PlanUnit.plan_id == plan_id).order_by(PlanUnit.position))]
+    unit_names = {u.id: u.name for u in units}
+    missing = session.execute(select(Unit.id, Unit.name)).all()
+    for uid, name in missing:
+        unit_names.setdefault(uid, name)
+
+    ordered, paths = _sections(session, plan_id)
 
     roles: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for task_id, unit_id, role in session.execute(
@@ -404,7 +414,9 @@ def load_plan(session: Session, plan_id: int) -> PlanInfo:
             .join(Task, Task.id == Assignment.task_id).where(Task.plan_id == plan_id)
             .order_by(Assignment.task_id, Assignment.role, Assignment.position)):
         roles[task_id][role].append(unit_names[unit_id])
-    tasks = [TaskInfo(t.id, t.uid, t.code, t.section_id, path(t.section_id), t.text, t.deadline,
+    tasks = [TaskInfo(t.id, t.uid, t.code, t.section_id,
+                      paths.get(t.section_id, "") if t.section_id is not None else "",
+                      t.text, t.deadline,
                       t.target, tuple(roles[t.id]["lead"]), tuple(roles[t.id]["cooperating"]),
                       tuple(roles[t.id]["implementing"]))
              for t in session.scalars(select(Task).where(Task.plan_id == plan_id)

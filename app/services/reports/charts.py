@@ -310,6 +310,33 @@ def trend_figure(summary: PeriodSummary, width: float = 6.4, height: float = 2.8
     return fig
 
 
+def percent_history_png(points: list[tuple[str, float | None]], width: float = 3.4,
+                        height: float = 1.5, dpi: int = 110) -> bytes:
+    """A small line of one unit's percent on one task over the periods (台账 cell pane);
+    PNG bytes, so a worker thread can draw it and the GUI only shows the picture."""
+    with _LOCK:
+        fig = _figure(width, height)
+        ax = fig.add_subplot()
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        xs = list(range(len(points)))
+        ys = [p if p is not None else float("nan") for _, p in points]
+        ax.plot(xs, ys, marker="o", markersize=3.5, linewidth=1.6,
+                color=STATUS_COLORS["in_progress"])
+        for x, y in zip(xs, ys, strict=True):
+            if y == y:
+                ax.annotate(f"{y:g}", (x, y), textcoords="offset points", xytext=(0, 5),
+                            ha="center", fontsize=7, color=TEXT)
+        ax.set_ylim(0, 115)
+        ax.set_yticks([0, 50, 100], ["0", "50%", "100%"])
+        ax.set_xticks(xs, [_short_period(k) for k, _ in points])
+        ax.tick_params(labelsize=7, colors=TEXT)
+        ax.grid(axis="y", color=GRID, linewidth=0.5)
+        if len(xs) == 1:
+            ax.set_xlim(-1, 1)
+        return figure_png(fig, dpi)
+
+
 def _short_period(key: str) -> str:
     """'2023-01' → '23.1'; quarters and halves as they are."""
     if len(key) == 7 and key[4] == "-" and key[5:].isdigit():

@@ -16,8 +16,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.errors import UserFacingError
+from app.services.db import Database
+from app.services.district.approval import approve_received
 from app.services.district.receipts import ReceiptLedger, ReceiptRow, export_ledger, receipt_ledger
 from app.services.plans.query import period_label
+from app.views.bus import Changes, bus
 from app.views.district.correction_dialog import CorrectionDialog
 from app.views.i18n import period_text, vocab_tr
 from app.views.widgets import dialogs
@@ -45,6 +48,9 @@ def receipt_columns(tr: Callable[[str], str]) -> list[Column[ReceiptRow]]:
                sort_key=lambda r: r.received_at.isoformat() if r.received_at else ""),
         Column(tr("迟报/逾期天数"), lambda r: r.days_late or None, align_right=True),
         Column(tr("版本"), lambda r: r.revision if r.received_at else None, align_right=True),
+        Column(tr("审核"), lambda r: tr("已审核") if r.approved_at else "",
+               tooltip=lambda r: f"{r.approved_at:%Y-%m-%d %H:%M}" if r.approved_at else None,
+               background=lambda r: "#DDF3DD" if r.approved_at else None),
         Column(tr("说明"), lambda r: r.message, tooltip=lambda r: r.message or None),
     ]
 
@@ -71,8 +77,9 @@ class ReceiptsPage(Page):
         self.proxy = RecordFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.table = record_view(self.proxy, service_order=True)
-        self.table.horizontalHeader().setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((0, 170), (1, 60), (2, 80), (3, 100), (4, 100), (5, 100), (6, 50)):
+        self.table.horizontalHeader().setSectionResizeMode(8, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((0, 170), (1, 60), (2, 80), (3, 100), (4, 100), (5, 100), (6, 50),
+                           (7, 60)):
             self.table.setColumnWidth(col, width)
 
         self.chase_model: RecordTableModel[ReceiptRow] = RecordTableModel(
@@ -91,6 +98,9 @@ class ReceiptsPage(Page):
         self.correct_button = QPushButton(self.tr("退回修改…"))
         self.correct_button.setToolTip(self.tr("标记所选单位报送中需要修改的字段,生成退回修改包"))
         self.correct_button.clicked.connect(self.open_correction)
+        self.approve_button = QPushButton(self.tr("全部审核通过"))
+        self.approve_button.setToolTip(self.tr("已收到的单位报送全部审核通过(审核后不再接受该期的新报送)"))
+        self.approve_button.clicked.connect(self.approve_all)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.correction_dialog: CorrectionDialog | None = None
 
@@ -110,6 +120,7 @@ class ReceiptsPage(Page):
         splitter.setStretchFactor(1, 2)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
+        top.addWidget(self.approve_button)
         top.addWidget(self.correct_button)
         top.addWidget(self.export_button)
         layout = QVBoxLayout(self)
@@ -125,6 +136,8 @@ class ReceiptsPage(Page):
         self.model.set_records(rows)
         self.chase_model.set_records(self.ledger.chase() if self.ledger else [])
         self.export_button.setEnabled(self.ledger is not None)
+        self.approve_button.setEnabled(any(
+            r.state in ("received", "late") and r.approved_at is None for r in rows))
         self.copy_button.setEnabled(bool(self.chase_model.records))
         if self.ledger is None:
             self.summary.setText(self.tr("请选择方案和周期。"))
@@ -153,6 +166,22 @@ class ReceiptsPage(Page):
         self.correction_dialog = CorrectionDialog(ctx.db, ctx.plan.plan.id, ctx.plan.plan.title,
                                                   ctx.period.key, row.unit, self)
         self.correction_dialog.open()
+
+    def approve_all(self) -> None:
+        """Batch 审核通过 for every received unit of the period."""
+        if self.ledger is None:
+            return
+        try:
+            done = approve_received(self.db_(), self.ledger.period, self.ledger.plan_id)
+        except UserFacingError as exc:
+            dialogs.show_error(self, exc)
+            return
+        bus.changed.emit(Changes(progress=True, note="approve-received"))
+        dialogs.show_info(self, self.tr("已审核通过 {0} 个单位的报送。").format(len(done)))
+
+    def db_(self) -> Database:
+        assert self.context is not None
+        return self.context.db
 
     def _update_status(self) -> None:
         window = self.window()

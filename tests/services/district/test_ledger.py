@@ -12,6 +12,7 @@ from merge_helpers import TOWNS, issue, office_return, row_keys, table_dump
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core import clock
 from app.core.errors import UserFacingError
 from app.models import AuditLog, Packet, Period, ProgressEntry, Task, Unit
 from app.services.db import Database
@@ -84,7 +85,7 @@ def test_cell_detail_has_provenance_and_history(ledger_db: Database) -> None:
     assert d.values is not None and d.values["status"] == "in_progress"
     assert d.values["responsible"] == "联系人3" and d.values["phone"] == "0519-88880003"
     assert d.file_name == "青龙街道.xlsx" and d.revision == 1
-    assert d.received_at == dt.datetime(2021, 7, 3, 10, 0)
+    assert d.received_at == clock.to_local(dt.datetime(2021, 7, 3, 10, 0))
     src = d.sources["percent"]
     assert src.kind == "return" and src.sheet and src.cell and src.file_name == "青龙街道.xlsx"
     assert d.where().startswith(src.sheet)
@@ -201,7 +202,7 @@ def test_approval_locks_the_period_until_undone(ledger_db: Database, tmp_path: P
                        {key: {"status": "in_progress", "percent": 99.0}}, PERIOD)
     [preview] = check_packets(ledger_db, [r2], period=PERIOD)
     assert preview.status == "rejected"
-    today = dt.date.today().isoformat()
+    today = clock.today().isoformat()
     assert f"已于{today}审核通过" in preview.reason and "取消审核" in preview.reason
     [res] = apply_packets(ledger_db, [r2], period=PERIOD)
     assert res.status == "rejected" and "审核通过" in res.errors[0].message
