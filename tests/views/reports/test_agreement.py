@@ -66,6 +66,7 @@ def test_dashboard_pdf_and_workbook_agree_with_progress_json(
     qtbot.addWidget(window)
     page = window.page(DashboardPage)
     assert isinstance(page, DashboardPage)
+    window.show_page(page)  # with returns merged the window itself opens on the 台账
     with qtbot.waitSignal(page.updated, timeout=60_000):
         window.show()
     assert page.tile_returns.text() == \
