@@ -699,4 +699,6 @@ EN.update({
     "已收到的单位报送全部审核通过(审核后不再接受该期的新报送)":
         "Approve every received return (no new return for the period is accepted afterwards)",
     "已审核通过 {0} 个单位的报送。": "Approved the returns of {0} units.",
+    "已报/应报": "Reported/assigned",
+    "{0}:已报 {1}/{2}": "{0}: reported {1}/{2}",
 })

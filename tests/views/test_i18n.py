@@ -164,7 +164,7 @@ def test_district_window_in_english(qtbot: QtBot, tianning: Database,
     assert "Quit" in every_menu and "About Taizhang" in every_menu
     assert untranslated(every_menu) == []
     nav = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert nav[:4] == ["Dashboard", "Tasks", "Indicators", "Units"]
+    assert nav[:5] == ["Dashboard", "Ledger", "Tasks", "Indicators", "Units"]
     assert untranslated(nav) == []
     assert window.windowTitle().startswith("Taizhang")
 
@@ -175,6 +175,14 @@ def test_district_window_in_english(qtbot: QtBot, tianning: Database,
     assert headers(page.table) == ["No.", "Task", "Lead units", "Cooperating units", "Deadline"]
     tables = window.findChildren(QTableView)
     assert len(tables) >= 10
+    # the 台账 grid's column headers are the units' names (data), but for its first and last
+    from app.views.district.ledger_page import LedgerPage
+
+    ledger = window.page(LedgerPage)
+    assert isinstance(ledger, LedgerPage)
+    grid = headers(ledger.table)
+    assert grid[0] == "Task" and grid[-1] == "Reported/assigned"
+    tables = [t for t in tables if t is not ledger.table]
     assert untranslated([h for t in tables for h in headers(t)]) == []
     buttons = [b.text() for b in window.findChildren(QAbstractButton) if b.text()]
     assert untranslated(buttons) == []
@@ -238,7 +246,7 @@ def test_chinese_is_back_after_removing_the_translator(qtbot: QtBot, tianning: D
     window = MainWindow(tianning)
     qtbot.addWidget(window)
     assert window.menuBar().actions()[0].text() == "文件(&F)"
-    assert window.nav.item(1).text() == "任务"
+    assert window.nav.item(2).text() == "任务"
 
 
 def test_language_menu_saves_the_choice_for_the_next_start(qtbot: QtBot,

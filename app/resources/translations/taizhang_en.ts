@@ -204,6 +204,10 @@
         <translation>Closed</translation>
     </message>
     <message>
+        <source>已报/应报</source>
+        <translation>Reported/assigned</translation>
+    </message>
+    <message>
         <source>未报</source>
         <translation>Missing</translation>
     </message>
@@ -234,6 +238,10 @@
     <message>
         <source>已销号 {0}</source>
         <translation>closed out {0}</translation>
+    </message>
+    <message>
+        <source>{0}:已报 {1}/{2}</source>
+        <translation>{0}: reported {1}/{2}</translation>
     </message>
     <message>
         <source>搜索编号、任务内容… (Ctrl+F)</source>

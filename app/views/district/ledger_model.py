@@ -183,6 +183,7 @@ class LedgerModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
+        tr = self.tr_  # (lupdate extracts the tr("…") calls)
         row, col = index.row(), index.column()
         n_rows, n_cols = len(self.tasks), len(self.units)
         if not (0 <= row <= n_rows and 0 <= col <= n_cols + 1):
@@ -190,7 +191,7 @@ class LedgerModel(QAbstractTableModel):
         counts_row, counts_col = row == n_rows, col == n_cols + 1
         if role == Qt.ItemDataRole.DisplayRole:
             if counts_row and col == 0:
-                return self.tr_("已报/应报")
+                return tr("已报/应报")
             if counts_row or counts_col:
                 rep, total = (self.total if counts_row and counts_col else
                               self.col_counts[col - 1] if counts_row else self.row_counts[row])
@@ -222,7 +223,7 @@ class LedgerModel(QAbstractTableModel):
             if col == 0 and not counts_row:
                 t = self.tasks[row]
                 return f"{t.code} {t.title}\n{t.section}" + (
-                    f"\n{self.tr_('完成时限')}:{t.deadline}" if t.deadline else "")
+                    f"\n{tr('完成时限')}:{t.deadline}" if t.deadline else "")
             cell = self.cell_at(row, col) if col and not counts_row else None
             return self._tooltip(cell) if cell is not None else None
         return None
@@ -250,16 +251,17 @@ class LedgerModel(QAbstractTableModel):
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal:
             return None
+        tr = self.tr_
         if role == Qt.ItemDataRole.DisplayRole:
             if section == 0:
-                return self.tr_("任务")
+                return tr("任务")
             if section == len(self.units) + 1:
-                return self.tr_("已报/应报")
+                return tr("已报/应报")
             u = self.unit_at(section)
             return u.name if u is not None else None
         if role == Qt.ItemDataRole.ToolTipRole:
             u = self.unit_at(section)
             if u is not None:
-                return self.tr_("{0}:已报 {1}/{2}").format(u.name, u.reported, u.assigned) + (
-                    " · " + self.tr_("已审核") if u.approved else "")
+                return tr("{0}:已报 {1}/{2}").format(u.name, u.reported, u.assigned) + (
+                    " · " + tr("已审核") if u.approved else "")
         return None
