@@ -18,6 +18,7 @@ import gc  # noqa: E402
 import sys  # noqa: E402
 
 import pytest  # noqa: E402
+from server_helpers import SERVER_URL, drop_server_database, server_database  # noqa: E402
 
 from app.services.db import Database, open_database  # noqa: E402
 from app.services.plans.examples import load_example  # noqa: E402
@@ -50,6 +51,38 @@ def _collect_on_main_thread() -> Iterator[None]:
     gc.collect()
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Against a server, run only the tests that touch the `db`/`tianning` databases."""
+    if not SERVER_URL:
+        return
+    keep, drop = [], []
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        server = item.get_closest_marker("server") is not None
+        (keep if server or names & {"db", "tianning"} else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def assert_values_fit(engine: Database) -> None:
+    """No value the test wrote is longer than its VARCHAR (PostgreSQL would have refused it)."""
+    from sqlalchemy import String, Text, func, select
+
+    from app.models import Base
+
+    too_long = []
+    with engine.connect() as conn:
+        for table in Base.metadata.tables.values():
+            for col in table.columns:
+                if isinstance(col.type, String) and not isinstance(col.type, Text) \
+                        and col.type.length:
+                    longest = conn.scalar(select(func.max(func.length(col))))
+                    if longest is not None and longest > col.type.length:
+                        too_long.append(f"{table.name}.{col.name}: {longest} > {col.type.length}")
+    assert too_long == [], too_long
+
+
 @pytest.fixture(scope="session")
 def tianning_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "tianning.db"
@@ -59,11 +92,32 @@ def tianning_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def tianning_server_template() -> Iterator[str]:
+    """The tianning example loaded once on the test server, copied per test (CREATE … TEMPLATE)."""
+    url = server_database()
+    engine = open_database(url)
+    load_example(engine, "tianning")
+    engine.dispose()
+    from sqlalchemy import make_url
+
+    yield str(make_url(url).database)
+    drop_server_database(url)
+
+
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:
-    """An empty, migrated database file."""
+    """An empty, migrated database (a file, or a server database under SERVER_URL)."""
+    if SERVER_URL:
+        url = server_database()
+        engine = open_database(url)
+        yield engine
+        engine.dispose()
+        drop_server_database(url)
+        return
     engine = open_database(tmp_path / "empty.db")
     yield engine
+    assert_values_fit(engine)
     engine.dispose()
 
 
@@ -75,10 +129,18 @@ def tianning_path(tmp_path: Path, tianning_template: Path) -> Path:
 
 
 @pytest.fixture
-def tianning(tianning_path: Path) -> Iterator[Database]:
+def tianning(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """A database holding the bundled tianning example plan (plan id 1)."""
-    engine = open_database(tianning_path)
+    if SERVER_URL:
+        url = server_database(template=request.getfixturevalue("tianning_server_template"))
+        engine = open_database(url)
+        yield engine
+        engine.dispose()
+        drop_server_database(url)
+        return
+    engine = open_database(request.getfixturevalue("tianning_path"))
     yield engine
+    assert_values_fit(engine)
     engine.dispose()
 
 

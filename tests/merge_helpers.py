@@ -42,6 +42,13 @@ def row_keys(path: Path) -> list[str]:
 
 def table_dump(db: Database | Path, skip: Iterable[str] = ()) -> dict[str, list[tuple]]:
     """Every table's rows, sorted (a byte-level copy would also see SQLite page reuse)."""
+    if not isinstance(db, Path) and db.dialect.name != "sqlite":
+        from sqlalchemy import inspect, text
+
+        with db.connect() as conn:
+            names = inspect(conn).get_table_names()
+            return {n: sorted((tuple(r) for r in conn.execute(text(f'SELECT * FROM "{n}"'))),
+                              key=repr) for n in names if n not in set(skip)}
     path = Path(db) if isinstance(db, Path) else Path(str(db.url.database))
     con = sqlite3.connect(path)
     try:

@@ -475,6 +475,18 @@ EN: dict[str, str] = {
     "打开下发包(单位填报)…": "Open outbound packet (unit reporting)…",
     "以单位身份填报:把区里下发的填报包载入本单位的填报库":
         "Report as a unit: load the district's outbound packet into the unit's office database",
+    # ------------------------------------------------------------ server (文件 › 连接服务器…)
+    "连接服务器…": "Connect to server…",
+    "连接服务器": "Connect to server",
+    "在系统密钥环中记住密码": "Remember the password in the system keyring",
+    "服务器": "Server",
+    "端口": "Port",
+    "数据库": "Database",
+    "用户名": "User",
+    "密码": "Password",
+    "连接": "Connect",
+    "请填写数据库和用户名。": "Please fill in the database and the user.",
+    "正在连接 {0} …": "Connecting to {0} …",
     # ------------------------------------------------------------ office window
     "台账 · 单位填报": "Taizhang · unit reporting",
     "任务进展": "Task progress",

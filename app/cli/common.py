@@ -8,7 +8,10 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
+
+if TYPE_CHECKING:
+    from app.services.server import Target
 
 USAGE_ERROR = 2
 
@@ -44,11 +47,22 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(_zh(message))
 
 
-def existing_db(path: str) -> Path:
-    p = Path(path)
-    if not p.is_file():
-        raise UsageError(f"数据库文件不存在:{path}")
-    return p
+def db_target(text: str) -> Target:
+    """`--db`: a file path or a PostgreSQL URL; any other URL-like text is a usage error."""
+    from app.services.server import BadDatabaseName, database_target
+
+    try:
+        return database_target(text)
+    except BadDatabaseName as exc:
+        raise UsageError(str(exc)) from None
+
+
+def existing_db(text: str) -> Target:
+    """`--db` of a command that needs an existing database (a server's is checked on open)."""
+    target = db_target(text)
+    if isinstance(target, Path) and not target.is_file():
+        raise UsageError(f"数据库文件不存在:{text}")
+    return target
 
 
 def existing_files(paths: Sequence[str]) -> list[Path]:

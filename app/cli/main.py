@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app.cli import district, ledger, office, plans, reports
-from app.cli.common import USAGE_ERROR, Parser, UsageError
+from app.cli.common import USAGE_ERROR, Parser, UsageError, db_target
 from app.core.errors import UserFacingError
 
 log = logging.getLogger("taizhang")
@@ -17,20 +17,24 @@ log = logging.getLogger("taizhang")
 # ---------------------------------------------------------------- commands
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from app.services.db import open_database
+    from app.services.db import database_location, open_database
     from app.services.plans.examples import example_spec, load_example
 
-    path = Path(args.db)
-    if path.exists() and path.stat().st_size > 0:
-        raise UsageError(f"文件已存在,不会覆盖:{path}")
+    target = db_target(args.db)
+    if isinstance(target, Path) and target.exists() and target.stat().st_size > 0:
+        raise UsageError(f"文件已存在,不会覆盖:{target}")
     if args.example:
         example_spec(args.example)  # unknown name: fail before creating the file
-    engine = open_database(path)
-    if args.example:
-        plan_id = load_example(engine, args.example)
-        print(f"已创建 {path},示例方案 {args.example}(方案编号 {plan_id})")
-    else:
-        print(f"已创建 {path}")
+    engine = open_database(target, new=True)
+    where = database_location(engine)
+    try:
+        if args.example:
+            plan_id = load_example(engine, args.example)
+            print(f"已创建 {where},示例方案 {args.example}(方案编号 {plan_id})")
+        else:
+            print(f"已创建 {where}")
+    finally:
+        engine.dispose()
     return 0
 
 
@@ -39,7 +43,7 @@ Command = Callable[[argparse.Namespace], int]
 
 def build_parser() -> Parser:
     parser = Parser(prog="taizhang", description="台账:任务进展离线填报与汇总")
-    parser.add_argument("--db", help="数据库文件")
+    parser.add_argument("--db", help="数据库文件或服务器地址(postgresql://主机:端口/库名?user=用户)")
     parser.add_argument("--lang", choices=("zh", "en"),
                         help="界面语言(只用于图形界面;默认用上次在“帮助 › 语言”中的选择)")
     parser.add_argument("--version", action="store_true", help="显示版本号后退出")
@@ -57,6 +61,10 @@ def build_parser() -> Parser:
 
     for feature in (district, ledger, office, plans, reports):
         feature.register(sub, plan_sub)
+    for command in [*sub.choices.values(), *plan_sub.choices.values()]:
+        if any("--db" in a.option_strings for a in command._actions):
+            command.add_argument("--yes", action="store_true",
+                                 help="服务器数据库需要升级而本机没有 pg_dump 时,确认不备份直接升级")
     return parser
 
 
@@ -67,6 +75,10 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
 
 def run(args: argparse.Namespace) -> int:
     """Run one parsed subcommand; a user's mistake is one Chinese line, never a traceback."""
+    if getattr(args, "yes", False):
+        from app.services import db
+
+        db.CONFIRM_UPGRADES = True
     try:
         result: int = args.func(args)
         return result

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.cli.common import Parser, UsageError, existing_db, period_arg
+from app.cli.common import Parser, UsageError, db_target, existing_db, period_arg
 
 PREFLIGHT_SHOWN = 20  # lines of the pre-flight list printed by `office export`
 
@@ -19,7 +19,7 @@ def cmd_office_open(args: argparse.Namespace) -> int:
     packet = Path(args.packet)
     if not packet.is_file():
         raise UsageError(f"文件不存在:{packet}")
-    engine = open_database(Path(args.db))
+    engine = open_database(db_target(args.db))
     try:
         result = open_packet(engine, packet)
     finally:

@@ -16,6 +16,7 @@ from app.core.errors import UserFacingError
 from app.services.db import Database, open_database
 from app.services.plans.examples import load_example
 from app.services.reports import fonts
+from app.services.server import PasswordRequired, looks_like_url
 from app.views import ops
 from app.views.widgets.gc_guard import GuiThreadCollector
 
@@ -78,12 +79,22 @@ def setup_logging() -> Path:
     return path
 
 
-def open_or_create(path: Path | None) -> Database:
+def open_or_create(path: Path | str | None) -> Database:
     """The database to show: the one asked for, the last one, or a new example database."""
     settings = QSettings()
     if path is None:
         last = str(settings.value("last_database", "", str) or "")
-        path = Path(last) if last and Path(last).is_file() else default_database_path()
+        if last and looks_like_url(last):
+            path = last
+        else:
+            path = Path(last) if last and Path(last).is_file() else default_database_path()
+    if isinstance(path, str):
+        if not looks_like_url(path):
+            path = Path(path)
+        else:  # a server: opened as it is (PasswordRequired lets the window ask)
+            db = open_database(path)
+            settings.setValue("last_database", path)
+            return db
     fresh = not path.exists()
     db = open_database(path)
     if fresh:
@@ -124,7 +135,14 @@ def run_gui(db_path: str | None = None, language: str | None = None) -> int:
     setup_logging()
     install_translator(app, language)
     try:
-        db = open_or_create(Path(db_path) if db_path else None)
+        db = open_or_create(db_path or None)
+    except PasswordRequired as exc:  # a server wants a password: ask, then open the window
+        from app.views.server import ask_server
+
+        dialog = ask_server(None, str(db_path or QSettings().value("last_database", "")),
+                            str(exc))
+        dialog.rejected.connect(app.quit)
+        return app.exec()
     except UserFacingError as exc:
         QMessageBox.critical(None, QCoreApplication.translate("App", "台账"), str(exc))
         return 1

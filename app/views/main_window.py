@@ -151,6 +151,9 @@ class MainWindow(QMainWindow):
         from app.views.office.window import install_office_entry
 
         self.office_entry = install_office_entry(self, self.file_menu)
+        from app.views.server import install_server_action
+
+        self.server_action = install_server_action(self, self.file_menu)
         install_report_menu(self)
         from app.views.plans.edit_page import install_plan_actions
 

@@ -2323,6 +2323,56 @@ Tasks behind: {5}</translation>
     </message>
 </context>
 <context>
+    <name>Server</name>
+    <message>
+        <source>连接服务器…</source>
+        <translation>Connect to server…</translation>
+    </message>
+</context>
+<context>
+    <name>ServerDialog</name>
+    <message>
+        <source>连接服务器</source>
+        <translation>Connect to server</translation>
+    </message>
+    <message>
+        <source>在系统密钥环中记住密码</source>
+        <translation>Remember the password in the system keyring</translation>
+    </message>
+    <message>
+        <source>服务器</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <source>端口</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <source>数据库</source>
+        <translation>Database</translation>
+    </message>
+    <message>
+        <source>用户名</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>连接</source>
+        <translation>Connect</translation>
+    </message>
+    <message>
+        <source>请填写数据库和用户名。</source>
+        <translation>Please fill in the database and the user.</translation>
+    </message>
+    <message>
+        <source>正在连接 {0} …</source>
+        <translation>Connecting to {0} …</translation>
+    </message>
+</context>
+<context>
     <name>TaskDialog</name>
     <message>
         <source>修改任务</source>

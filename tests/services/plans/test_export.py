@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
 from app.core.errors import UserFacingError
-from app.services.db import Database, open_database
+from app.services.db import Database, database_location, open_database
 from app.services.plans.examples import load_example
 from app.services.plans.export import export_plan
 from app.services.plans.importing import import_plan_workbook, preview_import
@@ -160,12 +160,12 @@ def test_duplicate_codes_in_an_exported_workbook_are_errors(tmp_path: Path,
     with pytest.raises(UserFacingError, match="1 处错误"):
         import_plan_workbook(tianning, path)
     assert len(plans_json(tianning)["plans"]) == before
-    result = run("plan", "import", "--db", str(tianning.url.database), str(path))
+    result = run("plan", "import", "--db", database_location(tianning), str(path))
     assert result.returncode == 1 and "错误" in result.stderr
 
 
 def test_export_refuses_a_wrong_name(tmp_path: Path, tianning: Database) -> None:
     with pytest.raises(UserFacingError, match=r"\.xlsx"):
         export_plan(tianning, 1, tmp_path / "plan.xls")
-    assert run("plan", "export", "--db", str(tianning.url.database), "--out",
+    assert run("plan", "export", "--db", database_location(tianning), "--out",
                str(tmp_path / "x.csv")).returncode == 2
