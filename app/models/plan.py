@@ -60,7 +60,7 @@ class Section(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("section.id", ondelete="CASCADE"))
-    code: Mapped[str] = mapped_column(String(32), default="")
+    code: Mapped[str] = mapped_column(Text, default="")
     title: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -73,7 +73,7 @@ class Unit(Base):
         "kind IN ('district_office','department','town','street','zone')", name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
     kind: Mapped[str] = mapped_column(String(20), default="department")
     contact: Mapped[str] = mapped_column(Text, default="")
 
@@ -85,7 +85,7 @@ class UnitAlias(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
-    alias: Mapped[str] = mapped_column(String(200), unique=True)
+    alias: Mapped[str] = mapped_column(Text, unique=True)
 
     unit: Mapped[Unit] = relationship(back_populates="aliases")
 
@@ -108,7 +108,7 @@ class Task(Base):
     uid: Mapped[str] = mapped_column(String(32), unique=True, default=new_uid)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
     section_id: Mapped[int | None] = mapped_column(ForeignKey("section.id", ondelete="SET NULL"))
-    code: Mapped[str] = mapped_column(String(32))
+    code: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer, default=0)
     text: Mapped[str] = mapped_column(Text)
     deadline: Mapped[str | None] = mapped_column(String(10))  # "YYYY-MM" or "YYYY-MM-DD"
@@ -141,16 +141,16 @@ class Indicator(Base):
     uid: Mapped[str] = mapped_column(String(32), unique=True, default=new_uid)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"))
-    code: Mapped[str] = mapped_column(String(32))
+    code: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer, default=0)
     domain: Mapped[str] = mapped_column(Text, default="")
     category: Mapped[str] = mapped_column(Text, default="")
     name: Mapped[str] = mapped_column(Text)
-    unit: Mapped[str | None] = mapped_column(String(50))
+    unit: Mapped[str | None] = mapped_column(Text)
     standard: Mapped[str | None] = mapped_column(Text)
     comparator: Mapped[str | None] = mapped_column(String(2))  # ">=", "<=", ">", "<", "="
     threshold: Mapped[float | None] = mapped_column(Float)
-    attribute: Mapped[str | None] = mapped_column(String(10))  # 约束性 / 参考性
+    attribute: Mapped[str | None] = mapped_column(Text)  # 约束性 / 参考性
     target: Mapped[str | None] = mapped_column(Text)
     target_value: Mapped[float | None] = mapped_column(Float)
     target_year: Mapped[int | None] = mapped_column(Integer)

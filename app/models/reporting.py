@@ -171,7 +171,7 @@ class Receipt(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id", ondelete="CASCADE"), index=True)
     received_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # naive UTC (app.core.clock)
-    state: Mapped[str] = mapped_column(String(12), default="issued")  # issued/accepted/rejected/returned_for_fix
+    state: Mapped[str] = mapped_column(String(20), default="issued")  # issued/accepted/rejected/returned_for_fix
     revision: Mapped[int] = mapped_column(Integer, default=0)
     packet_id: Mapped[str | None] = mapped_column(String(64))
 

@@ -342,6 +342,21 @@ def test_indicator_table_by_code_prefix(tmp_path: Path, db: Database) -> None:
     assert (sub.comparator, sub.threshold, sub.target_value) == (">=", 80.0, 85.0)
 
 
+def test_long_codes_units_and_attributes_are_stored_whole(tmp_path: Path, db: Database) -> None:
+    """No length limit a workbook would respect (PostgreSQL refused a 单位 over 50 characters)."""
+    unit = "万立方米/日(按设计处理能力折算,含已建成投运和在建且年内投运的集中式污水处理设施)" * 2
+    attribute = "约束性(省级考核指标,按年度目标责任书分解到各镇街和开发区)"
+    code = "1." + "1" * 40
+    path = workbook(tmp_path, [
+        ["指标表"],
+        ["序号", "指标名称", "计量单位", "指标值", "目标", "指标属性", "牵头部门"],
+        [code, "城镇污水处理能力", unit, "≥20", "25", attribute, "区住建局"],
+    ])
+    plan_id = import_plan_workbook(db, path).plan_id
+    stored = get_plan(db, plan_id).indicators[0]
+    assert (stored.code, stored.unit, stored.attribute) == (code, unit, attribute)
+
+
 def test_unit_choices_are_remembered(tmp_path: Path, db: Database) -> None:
     rows: Rows = [["序号", "任务内容", "牵头单位"], ["1", "甲任务。", "区住房和城乡建设局"]]
     import_plan_workbook(db, workbook(tmp_path, rows, name="a.xlsx"))
