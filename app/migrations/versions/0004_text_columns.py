@@ -5,8 +5,8 @@ from a plan workbook failed there. SQLite never enforces them (VARCHAR(n) has TE
 affinity), and rebuilding a parent table such as `unit` there would run ON DELETE CASCADE
 on its children, so SQLite files keep their declared types untouched.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0003'
-down_revision = '0002'
+revision = '0004'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
