@@ -21,7 +21,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select, text
 from sqlalchemy.engine import URL, ExceptionContext
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -235,6 +235,34 @@ def connect_server(url_text: str, password: str | None = None, *, remember: bool
     if remember and password and not isinstance(target, Path):
         save_keyring_password(target, password)
     return engine
+
+
+def begin_write(s: Session) -> bool:
+    """Make this transaction a writer from its first statement; True on SQLite.
+
+    SQLite: ``BEGIN IMMEDIATE`` takes the database's write lock before anything is read (a
+    WAL reader that writes later fails with "database is locked" when another writer
+    committed in between, and two such merges interleaved their reads and writes). It must
+    be the transaction's first statement. On a server nothing happens here: the caller
+    takes a finer lock with ``lock_keys`` (PostgreSQL reads see every commit made before
+    the lock was granted).
+    """
+    conn = s.connection()
+    if conn.dialect.name != "sqlite":
+        return False
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    return True
+
+
+def lock_keys(s: Session, a: int, b: int) -> None:
+    """PostgreSQL advisory lock on (a, b) until this transaction ends (no-op on SQLite)."""
+    if s.connection().dialect.name == "postgresql":
+        s.execute(select(func.pg_advisory_xact_lock(a, b)))
+
+
+def is_busy(exc: BaseException) -> bool:
+    """SQLite's "database is locked" after its busy timeout: worth another try."""
+    return isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower()
 
 
 def get_setting(session: Session, key: str, default: str = "") -> str:

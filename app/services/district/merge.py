@@ -20,6 +20,7 @@ The file hash in the id lets two hand-filled files of the same revision both be 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, bindparam, insert, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.core import clock
@@ -42,7 +44,7 @@ from app.models import (
     ProgressEntry,
     Receipt,
 )
-from app.services.db import get_setting
+from app.services.db import begin_write, get_setting, is_busy, lock_keys
 from app.services.district.check import (
     PacketPreview,
     PlanCache,
@@ -55,6 +57,8 @@ from app.services.district.check import (
 from app.services.packets.format import INDICATOR_PREFIX, TASK_PREFIX
 from app.services.packets.reader import PacketFile
 from app.services.packets.values import to_text
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -148,23 +152,62 @@ def _cancelled(p: PacketPreview) -> PacketResult:
                         reason="已取消,未导入。")
 
 
+# A packet still waiting for the write lock after SQLite's busy timeout (5 s) is tried
+# again this many times before it is reported as not merged (the batch goes on).
+BUSY_ATTEMPTS = 6
+
+
 def _apply_one(db: Engine, preview: PacketPreview, period: str | None, plan_id: int | None,
                caches: dict[int, PlanCache], now: dt.datetime, actor: str | None
                ) -> PacketResult:
+    """Identity check, three-way compare and write of one packet: one locked transaction.
+
+    The unit-period write lock is taken before the first read, so any interleaving of
+    processes ends as merging the files one by one would; a file another process merged
+    meanwhile comes out `unchanged` (or `superseded`).
+    """
     if preview.status == "new" and preview.packet is not None:
-        with Session(db) as s, s.begin():
-            done = evaluate(s, preview.packet, preview, period, plan_id, caches)
-            if done is not None:
-                target, plan = done
-                packet_id = _write(s, target, preview.packet, preview, plan, now,
-                                   actor if actor is not None else get_setting(s, "actor"))
-                result = _result(preview, "applied")
-                result.packet_id = packet_id
-                return result
+        for attempt in range(BUSY_ATTEMPTS):
+            try:
+                with Session(db) as s, s.begin():
+                    _lock_unit_period(s, preview.packet.manifest.packet_id)
+                    done = evaluate(s, preview.packet, preview, period, plan_id, caches)
+                    if done is None:
+                        break
+                    target, plan = done
+                    packet_id = _write(s, target, preview.packet, preview, plan, now,
+                                       actor if actor is not None else get_setting(s, "actor"))
+                    result = _result(preview, "applied")
+                    result.packet_id = packet_id
+                    return result
+            except OperationalError as exc:
+                if not is_busy(exc):
+                    raise
+                log.warning("%s: database busy (attempt %d)", preview.path.name, attempt + 1)
+        else:
+            result = _result(preview, "rejected")
+            result.reason = "数据库一直被其他导入占用,此文件未导入,请稍后重新导入。"
+            return result
     result = _result(preview, preview.status)
     if preview.status == "rejected" and preview.record_rejection:
         result.packet_id = _record_rejection(db, preview, now)
     return result
+
+
+def _lock_unit_period(s: Session, packet_uid: str) -> None:
+    """The merge's write lock for the unit and period this packet was issued to.
+
+    SQLite: the whole database (BEGIN IMMEDIATE, the first statement). PostgreSQL: an
+    advisory lock on (unit id, period id), found from the issued ledger row (never changed
+    once written, so reading it before the lock is safe); a packet we never issued writes
+    nothing of a unit's data and needs none.
+    """
+    if begin_write(s):
+        return
+    issued = s.execute(select(Packet.unit_id, Packet.period_id).where(
+        Packet.packet_uid == packet_uid, Packet.direction == "issued")).first()
+    if issued is not None:
+        lock_keys(s, issued.unit_id, issued.period_id)
 
 
 def _result(p: PacketPreview, status: str) -> PacketResult:
@@ -300,6 +343,7 @@ def _record_rejection(db: Engine, preview: PacketPreview, now: dt.datetime) -> s
     if packet is None:
         return None
     with Session(db) as s, s.begin():
+        _lock_unit_period(s, packet.manifest.packet_id)
         issued = s.scalar(select(Packet).where(Packet.packet_uid == packet.manifest.packet_id,
                                                Packet.direction == "issued"))
         if issued is None:
