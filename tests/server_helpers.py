@@ -41,3 +41,20 @@ def drop_server_database(url: str) -> None:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
         admin.dispose()
+
+
+def at_first_revision(url: str) -> None:
+    """A server database as the first released Taizhang left it (revision 0001), with a row."""
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from app.services.db import alembic_config
+
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.execute(text("INSERT INTO unit (name, kind, contact) VALUES ('区创建办', "
+                          "'district_office', '')"))
+    engine.dispose()

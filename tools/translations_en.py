@@ -487,6 +487,7 @@ EN: dict[str, str] = {
     "连接": "Connect",
     "请填写数据库和用户名。": "Please fill in the database and the user.",
     "正在连接 {0} …": "Connecting to {0} …",
+    "已另行备份,确认升级数据库": "I have a backup: upgrade the database",
     # ------------------------------------------------------------ office window
     "台账 · 单位填报": "Taizhang · unit reporting",
     "任务进展": "Task progress",

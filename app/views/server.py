@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.jobs import Reporter
-from app.services.db import Database, connect_server
+from app.services.db import Database, UpgradeNeedsConfirmation, connect_server
 from app.services.server import keyring_available, server_fields, server_url_text
 from app.views.ops import run_op
 from app.views.widgets.dialogs import error_text
@@ -54,6 +54,9 @@ class ServerDialog(QDialog):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.remember = QCheckBox(self.tr("在系统密钥环中记住密码"))
         self.remember.setEnabled(keyring_available())
+        # shown when the server needs a schema upgrade and no pg_dump can back it up first
+        self.confirm_upgrade = QCheckBox(self.tr("已另行备份,确认升级数据库"))
+        self.confirm_upgrade.setVisible(False)
         if url_text:
             fields = server_fields(url_text)
             self.host.setText(fields.host)
@@ -67,6 +70,7 @@ class ServerDialog(QDialog):
         form.addRow(self.tr("用户名"), self.user)
         form.addRow(self.tr("密码"), self.password)
         form.addRow("", self.remember)
+        form.addRow("", self.confirm_upgrade)
         self.status = QLabel(message)
         self.status.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -90,11 +94,13 @@ class ServerDialog(QDialog):
             return
         url, password, remember = self.url_text(), self.password.text(), \
             self.remember.isChecked()
+        confirm = self.confirm_upgrade.isChecked()
         self.buttons.setEnabled(False)
         self.status.setText(self.tr("正在连接 {0} …").format(url))
 
         def work(_reporter: Reporter) -> Database:
-            return connect_server(url, password or None, remember=remember)
+            return connect_server(url, password or None, remember=remember,
+                                  confirm_upgrade=confirm)
 
         run_op(self, work, on_success=self._connected, on_failure=self._failed,
                show_progress=False)
@@ -110,6 +116,8 @@ class ServerDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.buttons.setEnabled(True)
         self.status.setText(error_text(exc))
+        if isinstance(exc, UpgradeNeedsConfirmation):
+            self.confirm_upgrade.setVisible(True)
 
 
 def show_database_window(db: Database, url_text: str, replacing: QMainWindow | None) -> QMainWindow:

@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from server_helpers import SERVER_URL, drop_server_database, server_database
-from sqlalchemy import create_engine, inspect, text
+from server_helpers import SERVER_URL, at_first_revision, drop_server_database, server_database
+from sqlalchemy import inspect, text
 
 from app.services import db as dbmod
-from app.services.db import UpgradeNeedsConfirmation, alembic_config, head_revision, open_database
+from app.services.db import UpgradeNeedsConfirmation, head_revision, open_database
 
 pytestmark = [pytest.mark.server,
               pytest.mark.skipif(not SERVER_URL, reason="TAIZHANG_TEST_DATABASE_URL not set")]
@@ -39,20 +39,6 @@ def test_twenty_simultaneous_first_opens_all_succeed(server_db: str) -> None:
     with engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() \
             == [head_revision()]
-    engine.dispose()
-
-
-def at_first_revision(url: str) -> None:
-    """A server database as the first released Taizhang left it (revision 0001), with a row."""
-    from alembic import command
-
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    cfg = alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001")
-        conn.execute(text("INSERT INTO unit (name, kind, contact) VALUES ('区创建办', "
-                          "'district_office', '')"))
     engine.dispose()
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
-from server_helpers import SERVER_URL, drop_server_database, server_database
+from server_helpers import SERVER_URL, at_first_revision, drop_server_database, server_database
 
 from app.services.db import Database, database_location, open_database
 from app.views.main_window import MainWindow
@@ -78,3 +78,30 @@ def test_connecting_opens_a_window_and_keeps_the_password_out_of_settings(
     assert password not in Path(settings.fileName()).read_text("utf-8", "replace")
     window.close()  # deletes itself (WA_DeleteOnClose)
     db.dispose()
+
+
+@pytest.mark.server
+@pytest.mark.skipif(not SERVER_URL, reason="TAIZHANG_TEST_DATABASE_URL not set")
+def test_an_upgrade_without_pg_dump_is_confirmed_in_the_dialog(
+        qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.services import db as dbmod
+    from app.services.db import head_revision
+
+    if head_revision() == "0001":
+        pytest.skip("only one revision")
+    url = server_database()
+    try:
+        at_first_revision(url)
+        monkeypatch.setattr(dbmod.shutil, "which", lambda name: None)
+        dialog = ServerDialog(None, url)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.connect_now()
+        qtbot.waitUntil(lambda: dialog.confirm_upgrade.isVisible(), timeout=20_000)
+        assert "--yes" in dialog.status.text() or "确认" in dialog.status.text()
+        dialog.confirm_upgrade.setChecked(True)
+        with qtbot.waitSignal(dialog.connected, timeout=30_000) as blocker:
+            dialog.connect_now()
+        blocker.args[0].dispose()
+    finally:
+        drop_server_database(url)

@@ -2340,6 +2340,10 @@ Tasks behind: {5}</translation>
         <translation>Remember the password in the system keyring</translation>
     </message>
     <message>
+        <source>已另行备份,确认升级数据库</source>
+        <translation>I have a backup: upgrade the database</translation>
+    </message>
+    <message>
         <source>服务器</source>
         <translation>Server</translation>
     </message>
