@@ -52,7 +52,8 @@ def looks_like_url(text: str) -> bool:
 
 def mask(text: str) -> str:
     """A URL as it may be printed: any password replaced by ***."""
-    return re.sub(r"(://[^:/@?#]*:)[^@/?#]*@", r"\1***@", text)
+    text = re.sub(r"(://[^:/@?#]*:)[^@/?#]*@", r"\1***@", text)
+    return re.sub(r"(?i)([?&]password=)[^&#]*", r"\1***", text)
 
 
 def database_target(text: str | Path) -> Target:

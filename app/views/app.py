@@ -119,15 +119,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 def main_window_for(db: Database) -> QMainWindow:
     """District window, or the office clerk's window for an office database."""
-    from app.services.office.forms import database_role
+    from app.views.main_window import window_for
 
-    if database_role(db) == "office":
-        from app.views.office.window import OfficeWindow
-
-        return OfficeWindow(db)
-    from app.views.main_window import MainWindow
-
-    return MainWindow(db)
+    return window_for(db)
 
 
 def run_gui(db_path: str | None = None, language: str | None = None) -> int:
@@ -139,8 +133,8 @@ def run_gui(db_path: str | None = None, language: str | None = None) -> int:
     except PasswordRequired as exc:  # a server wants a password: ask, then open the window
         from app.views.server import ask_server
 
-        dialog = ask_server(None, str(db_path or QSettings().value("last_database", "")),
-                            str(exc))
+        dialog = ask_server(None, main_window_for,
+                            str(db_path or QSettings().value("last_database", "")), str(exc))
         dialog.rejected.connect(app.quit)
         return app.exec()
     except UserFacingError as exc:

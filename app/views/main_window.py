@@ -153,7 +153,7 @@ class MainWindow(QMainWindow):
         self.office_entry = install_office_entry(self, self.file_menu)
         from app.views.server import install_server_action
 
-        self.server_action = install_server_action(self, self.file_menu)
+        self.server_action = install_server_action(self, self.file_menu, window_for)
         install_report_menu(self)
         from app.views.plans.edit_page import install_plan_actions
 
@@ -246,3 +246,14 @@ class MainWindow(QMainWindow):
     def set_status(self, text: str) -> None:
         self.status_label.setText(text)
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+
+
+def window_for(db: Database) -> QMainWindow:
+    """District window, or the office clerk's window for an office database."""
+    from app.services.office.forms import database_role
+
+    if database_role(db) == "office":
+        from app.views.office.window import OfficeWindow
+
+        return OfficeWindow(db)
+    return MainWindow(db)

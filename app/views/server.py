@@ -7,6 +7,7 @@ Connecting runs off the GUI thread: an unreachable server takes up to 10 s to gi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, Signal
@@ -120,11 +121,13 @@ class ServerDialog(QDialog):
             self.confirm_upgrade.setVisible(True)
 
 
-def show_database_window(db: Database, url_text: str, replacing: QMainWindow | None) -> QMainWindow:
-    """The district or office window for a newly opened database (remembered for next start)."""
-    from app.views.app import main_window_for
+WindowFactory = Callable[[Database], QMainWindow]  # the district or office window for a database
 
-    window = main_window_for(db)
+
+def show_database_window(db: Database, url_text: str, replacing: QMainWindow | None,
+                         open_window: WindowFactory) -> QMainWindow:
+    """The window for a newly opened database (its URL remembered for the next start)."""
+    window = open_window(db)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     _WINDOWS.append(window)
     window.destroyed.connect(lambda *_: _WINDOWS.remove(window) if window in _WINDOWS else None)
@@ -135,22 +138,24 @@ def show_database_window(db: Database, url_text: str, replacing: QMainWindow | N
     return window
 
 
-def ask_server(parent: QMainWindow | None, url_text: str = "", message: str = "") -> ServerDialog:
+def ask_server(parent: QMainWindow | None, open_window: WindowFactory, url_text: str = "",
+               message: str = "") -> ServerDialog:
     """Open the connection dialog; on success the new database opens in its own window."""
     dialog = ServerDialog(parent, url_text, message)
 
     def opened(db: Any) -> None:
-        show_database_window(db, dialog.url_text(), parent)
+        show_database_window(db, dialog.url_text(), parent, open_window)
 
     dialog.connected.connect(opened)
     dialog.open()
     return dialog
 
 
-def install_server_action(window: QMainWindow, file_menu: QMenu) -> QAction:
+def install_server_action(window: QMainWindow, file_menu: QMenu,
+                          open_window: WindowFactory) -> QAction:
     """文件 › 连接服务器… (placed before the menu's last entry, 退出)."""
     action = QAction(QCoreApplication.translate("Server", "连接服务器…"), window)
-    action.triggered.connect(lambda: ask_server(window))
+    action.triggered.connect(lambda: ask_server(window, open_window))
     actions = file_menu.actions()
     if actions:
         file_menu.insertAction(actions[-1], action)

@@ -72,6 +72,8 @@ def test_a_password_in_the_url_is_refused_without_being_repeated(text: str) -> N
 def test_mask_hides_passwords() -> None:
     assert mask("postgresql://a:b@h:1/d") == "postgresql://a:***@h:1/d"
     assert mask("postgresql://a@h/d") == "postgresql://a@h/d"
+    assert mask("postgresql://h/d?user=a&password=b&x=1") == \
+        "postgresql://h/d?user=a&password=***&x=1"
 
 
 def test_the_keyring_supplies_a_password_only_when_pgpassword_is_unset(

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from server_helpers import SERVER_URL, at_first_revision, drop_server_database, server_database
 
 from app.services.db import Database, database_location, open_database
-from app.views.main_window import MainWindow
+from app.views.main_window import MainWindow, window_for
 from app.views.server import _WINDOWS, ServerDialog, ask_server
 
 
@@ -63,7 +63,7 @@ def test_connecting_opens_a_window_and_keeps_the_password_out_of_settings(
     password = os.environ["PGPASSWORD"]
     monkeypatch.delenv("PGPASSWORD")  # only the dialog knows it now
     monkeypatch.setattr("app.services.server.keyring_password", lambda url: None)
-    dialog = ask_server(None, server_db)
+    dialog = ask_server(None, window_for, server_db)
     qtbot.addWidget(dialog)
     dialog.password.setText(password)
     with qtbot.waitSignal(dialog.connected, timeout=20_000) as blocker:
