@@ -44,6 +44,7 @@ BOUNDED: dict[str, tuple[str, ...]] = {
     "audit_log.packet_id": (LEDGER_ID,),
     "audit_log.file_hash": (SHA256,),
     "audit_log.cell": ("XFD1048576",),
+    "audit_log.kind": ("", "district_edit", "approval", "close_out"),
     "conflict.entity": ("progress", "indicator_value"),
     "conflict.field": FIELDS,
     "conflict.cell": ("XFD1048576",),
