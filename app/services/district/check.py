@@ -51,7 +51,15 @@ from app.services.packets.format import (
 )
 from app.services.packets.reader import PacketFile, read_packet
 from app.services.packets.seal import verify_seal
-from app.services.packets.values import display, label, same, to_column, to_packet, to_text
+from app.services.packets.values import (
+    display,
+    fraction_warning,
+    label,
+    same,
+    to_column,
+    to_packet,
+    to_text,
+)
 from app.services.plans.query import period_label
 
 # files a folder import picks up: spreadsheets of any kind, so a .xls or .xlsm sent by
@@ -326,6 +334,37 @@ def _current(s: Session, unit_id: int, period_id: int) -> tuple[dict[int, Any], 
     return entries, values
 
 
+def _previous_percents(s: Session, unit_id: int, period: Period) -> dict[int, float]:
+    """Task id → this unit's 完成进度 in its latest earlier period that has one."""
+    out: dict[int, float] = {}
+    for task_id, percent in s.execute(
+            select(ProgressEntry.task_id, ProgressEntry.percent)
+            .join(Period, Period.id == ProgressEntry.period_id)
+            .where(ProgressEntry.unit_id == unit_id, Period.plan_id == period.plan_id,
+                   Period.start < period.start, ProgressEntry.percent.is_not(None))
+            .order_by(Period.start.desc())):
+        out.setdefault(task_id, float(percent))
+    return out
+
+
+def _fraction_warnings(s: Session, target: Target, packet: PacketFile,
+                       preview: PacketPreview) -> None:
+    """Warn where 完成进度 reads 0–1 from a cell without a percent format while the unit's
+    previous period said more than 1: probably "60%" typed into a fixed-format cell."""
+    suspects = [r for r in packet.rows if r.key.startswith(TASK_PREFIX) and not r.percent_format
+                and isinstance(r.values.get("percent"), float)
+                and 0 < r.values["percent"] <= 1]
+    if not suspects:
+        return
+    previous = _previous_percents(s, target.unit.id, target.period)
+    for row in suspects:
+        task_id, code = target.plan.tasks[row.uid]
+        message = fraction_warning(row.values["percent"], previous.get(task_id))
+        if message:
+            preview.warnings.append(Problem(row.sheet, row.cells.get("percent", ""),
+                                            f"第 {code} 项:{message}", "warning"))
+
+
 @dataclass
 class Writes:
     """The writes one packet needs (computed inside the transaction that does them)."""
@@ -489,6 +528,7 @@ def evaluate(s: Session, packet: PacketFile, preview: PacketPreview, period: str
         preview.status = "new"
         return None
     plan = _compare(s, target, packet, preview, applied)
+    _fraction_warnings(s, target, packet, preview)
     receipt = s.scalar(select(Receipt).where(Receipt.unit_id == target.unit.id,
                                              Receipt.period_id == target.period.id))
     accepted = receipt is not None and receipt.state == "accepted" and bool(applied.rows)
