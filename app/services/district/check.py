@@ -334,19 +334,6 @@ def _current(s: Session, unit_id: int, period_id: int) -> tuple[dict[int, Any], 
     return entries, values
 
 
-def _previous_percents(s: Session, unit_id: int, period: Period) -> dict[int, float]:
-    """Task id → this unit's 完成进度 in its latest earlier period that has one."""
-    out: dict[int, float] = {}
-    for task_id, percent in s.execute(
-            select(ProgressEntry.task_id, ProgressEntry.percent)
-            .join(Period, Period.id == ProgressEntry.period_id)
-            .where(ProgressEntry.unit_id == unit_id, Period.plan_id == period.plan_id,
-                   Period.start < period.start, ProgressEntry.percent.is_not(None))
-            .order_by(Period.start.desc())):
-        out.setdefault(task_id, float(percent))
-    return out
-
-
 def _fraction_warnings(s: Session, target: Target, packet: PacketFile,
                        preview: PacketPreview) -> None:
     """Warn where 完成进度 reads 0–1 from a cell without a percent format while the unit's
@@ -356,7 +343,7 @@ def _fraction_warnings(s: Session, target: Target, packet: PacketFile,
                 and 0 < r.values["percent"] <= 1]
     if not suspects:
         return
-    previous = _previous_percents(s, target.unit.id, target.period)
+    previous = _previous_percents(s, target)
     for row in suspects:
         task_id, code = target.plan.tasks[row.uid]
         message = fraction_warning(row.values["percent"], previous.get(task_id))
