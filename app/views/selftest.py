@@ -46,6 +46,8 @@ def _show_and_close(window: QMainWindow) -> str:
     image = window.grab().toImage()
     if image.isNull() or image.width() < 200 or image.height() < 200:
         raise RuntimeError(f"{type(window).__name__} 画出的图像为空或过小:{image.size()}")
+    if window.windowIcon().isNull():
+        raise RuntimeError("窗口没有图标(app/resources/icons/taizhang.png 缺失?)")
     title = window.windowTitle()
     size = f"{image.width()}×{image.height()}"
     if not window.close():

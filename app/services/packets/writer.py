@@ -460,6 +460,32 @@ def packet_bytes(manifest: Manifest, rows: list[PacketRow]) -> bytes:
     return buf.getvalue()
 
 
+def _current_umask() -> int:
+    """The process umask, read without changing it where the OS allows (os.umask is the
+    only portable way to read it, and it briefly changes it for every thread)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+USER_FILE_MODE = 0o666 & ~_current_umask()  # read at import, on the main thread
+
+
+def give_user_mode(path: Path | str) -> None:
+    """Give a file made with tempfile.mkstemp (always 0600) the mode a plain `open()` would
+    have given it, so that an exported packet can be read like any other file the user
+    saves (shared folders, a colleague's account, a mail client running as another user)."""
+    if os.name != "nt":
+        os.chmod(path, USER_FILE_MODE)
+
+
 def atomic_write(path: Path, data: bytes) -> WrittenFile:
     """Write `data` to a temporary file beside `path`, then replace `path` with it.
 
@@ -482,6 +508,7 @@ def atomic_write(path: Path, data: bytes) -> WrittenFile:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        give_user_mode(tmp)
         try:
             os.replace(tmp, path)
         except PermissionError as exc:

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from app.core.errors import UserFacingError
 from app.core.jobs import Reporter
 from app.core.vocab import FREQUENCY_LABELS, KIND_LABELS
+from app.services.packets.writer import give_user_mode
 from app.services.plans.importing import FORMAT_MARK, INFO_SHEET, SECTIONS_SHEET, UNITS_SHEET
 from app.services.plans.query import PlanInfo, SectionInfo, load_plan
 
@@ -309,6 +310,7 @@ def export_plan(engine: Engine, plan_id: int, path: str | Path,
     os.close(fd)
     try:
         wb.save(tmp)
+        give_user_mode(tmp)
         os.replace(tmp, path)
     except PermissionError as exc:
         raise UserFacingError(f"无法写入 {path}:文件可能正在 Excel/WPS 中打开,请关闭后重试。") from exc

@@ -169,3 +169,14 @@ def test_export_refuses_a_wrong_name(tmp_path: Path, tianning: Database) -> None
         export_plan(tianning, 1, tmp_path / "plan.xls")
     assert run("plan", "export", "--db", database_location(tianning), "--out",
                str(tmp_path / "x.csv")).returncode == 2
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+def test_exported_plan_has_the_users_file_mode(tianning: Database, tmp_path: Path) -> None:
+    import stat
+
+    from app.services.packets.writer import USER_FILE_MODE
+
+    out = tmp_path / "方案.xlsx"
+    export_plan(tianning, 1, out)
+    assert stat.S_IMODE(out.stat().st_mode) == USER_FILE_MODE
