@@ -56,8 +56,9 @@ def main() -> int:
         return 2
     home = Path(tempfile.mkdtemp(prefix="taizhang-startup-"))
     db = home / "tianning.db"
-    base_env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "DISPLAY": os.environ.get("DISPLAY", ""),
-                "XDG_RUNTIME_DIR": str(home), "LANG": "C.UTF-8"}
+    base_env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8",
+                **{k: os.environ[k] for k in ("DISPLAY", "XAUTHORITY", "WAYLAND_DISPLAY")
+                   if k in os.environ}}
     subprocess.run([str(args.bundle), "init", "--db", str(db), "--example", "tianning"],
                    env=base_env, check=True, stdout=subprocess.DEVNULL)
     env = {**base_env, "TAIZHANG_EXIT_AFTER_PAINT": "1"}

@@ -36,6 +36,11 @@ home=$(mktemp -d)
 trap 'rm -rf "$home"' EXIT
 env -i HOME="$home" "$DIST/taizhang-cli" --self-test
 env -i HOME="$home" "$DIST/taizhang-cli" --version
+# matplotlib's font list was built once, in the user's cache (not a per-start temporary folder)
+if ! ls "$home"/.cache/Taizhang/matplotlib-*/fontlist-*.json >/dev/null 2>&1; then
+  echo "build.sh: no matplotlib font cache under $home/.cache/Taizhang" >&2
+  exit 1
+fi
 
 # The oldest glibc the bundle runs on: the newest symbol version any of its files asks for.
 glibc=$(find "$DIST" -type f \( -name '*.so*' -o -name taizhang \) -exec objdump -T {} + 2>/dev/null \

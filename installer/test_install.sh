@@ -7,7 +7,7 @@
 # Run after installer/build.sh (and installer/deb/build_deb.sh for part 2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-archive=$(ls -t dist/taizhang-*-linux-*.tar.zst | head -1)
+archive=$(ls -t dist/taizhang-*-linux-*.tar.zst | awk 'NR == 1')
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 home="$work/home"
@@ -39,7 +39,7 @@ left=$(cd "$home" && find . -mindepth 1 \( -type f -o -type l \) | grep -v '^./.
 [ -f "$home/.local/share/Taizhang/mine.db" ] || { echo "uninstall removed user data" >&2; exit 1; }
 echo "per-user install, self-test, upgrade, uninstall: ok"
 
-deb=$(ls -t dist/taizhang_*.deb 2>/dev/null | head -1 || true)
+deb=$(ls -t dist/taizhang_*.deb 2>/dev/null | awk 'NR == 1' || true)
 if [ -z "$deb" ]; then echo "no .deb in dist/ (installer/deb/build_deb.sh): skipped"; exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then echo "dpkg -i needs root: .deb part skipped"; exit 0; fi
 echo "== $deb"

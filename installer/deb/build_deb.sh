@@ -33,16 +33,22 @@ needed=$(find "$DIST" -type f \( -name '*.so*' -o -name taizhang \) -exec objdum
 packages=""
 for lib in $needed; do
   grep -qxF "$lib" <<<"$bundled" && continue
-  path=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64|x86_64|aarch64/ {print $NF; exit}')
+  # (no early exit in these pipelines: with pipefail a writer killed by SIGPIPE fails them)
+  path=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64|x86_64|aarch64/ && !p {print $NF; p=1}')
   [ -n "$path" ] || { echo "build_deb.sh: $lib not found on this system" >&2; exit 1; }
-  pkg=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -1 | cut -d: -f1) || true
-  [ -n "$pkg" ] || pkg=$(dpkg -S "$path" | head -1 | cut -d: -f1)
+  pkg=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | awk -F: 'NR == 1 {print $1}') || true
+  [ -n "$pkg" ] || pkg=$(dpkg -S "$path" | awk -F: 'NR == 1 {print $1}')
   packages="$packages $pkg"
 done
 glibc=$(find "$DIST" -type f \( -name '*.so*' -o -name taizhang \) -exec objdump -T {} + 2>/dev/null \
   | grep -o 'GLIBC_[0-9][0-9.]*' | sort -uV | tail -1 | sed 's/GLIBC_//')
+# libcups2 only serves the print plug-in (the program runs without it): recommended below.
 depends=$(for p in $packages; do
-            if [ "$p" = libc6 ]; then echo "libc6 (>= $glibc)"; else echo "$p"; fi
+            case "$p" in
+              libc6) echo "libc6 (>= $glibc)" ;;
+              libcups2) ;;
+              *) echo "$p" ;;
+            esac
           done | sort -u | paste -sd, | sed 's/,/, /g')
 size=$(du -sk "$root" | cut -f1)
 cat > "$root/DEBIAN/control" <<CONTROL
@@ -55,7 +61,6 @@ Depends: $depends
 Recommends: libcups2
 Section: misc
 Priority: optional
-Homepage: https://example.invalid/taizhang
 Description: 台账 offline task-progress reporting
  A desktop program for district offices and the towns, streets and departments
  that report to them: issue Excel packets per unit and period, fill them in the
@@ -72,6 +77,6 @@ SCRIPT
 cp "$root/DEBIAN/postinst" "$root/DEBIAN/postrm"
 chmod 755 "$root/DEBIAN/postinst" "$root/DEBIAN/postrm"
 out="dist/taizhang_${VERSION}_${ARCH}.deb"
-dpkg-deb --root-owner-group -Zxz --build "$root" "$out" >/dev/null
+dpkg-deb --root-owner-group -Zxz -z3 --build "$root" "$out" >/dev/null
 echo "Depends: $depends"
 echo "built $out ($(( $(stat -c %s "$out") / 1048576 )) MB)"

@@ -34,8 +34,8 @@ sed "s|@EXEC@|\"$dest/taizhang\"|" "$dest/_internal/taizhang.desktop" \
 chmod 644 "$data/applications/taizhang.desktop"
 command -v update-desktop-database >/dev/null 2>&1 && \
   update-desktop-database -q "$data/applications" 2>/dev/null || true
-command -v gtk-update-icon-cache >/dev/null 2>&1 && \
-  gtk-update-icon-cache -q -t "$data/icons/hicolor" 2>/dev/null || true
+# (no gtk-update-icon-cache here: a cache file in the user's own icon folder would hide
+# icons that other programs add there later; desktops read that folder without one)
 
 echo "已安装到 $dest"
 echo "  菜单:办公 › 台账;命令:$bin/taizhang(图形界面)、$bin/taizhang-cli(命令行)"
