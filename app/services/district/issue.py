@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,7 @@ from app.services.packets.format import (
     role_text,
     task_key,
 )
-from app.services.packets.seal import compute_seal
+from app.services.packets.seal import canonical, compute_seal
 from app.services.packets.writer import WrittenFile, apply_corrections, atomic_write, packet_bytes
 from app.services.plans.query import PeriodInfo, PlanInfo, load_plan
 
@@ -101,16 +102,31 @@ def packet_file_name(period: str, unit: str, plan_title: str) -> str:
 
 def entry_values(e: ProgressEntry) -> dict[str, Any]:
     """A progress entry as packet values (JSON-friendly)."""
-    return {"status": e.status, "percent": e.percent, "progress": e.progress or "",
-            "problems": e.problems or "", "next_steps": e.next_steps or "",
-            "responsible": e.responsible or "", "phone": e.phone or "",
-            "completed_on": e.completed_on.isoformat() if e.completed_on else None}
+    return _values(e.status, e.percent, e.progress, e.problems, e.next_steps, e.responsible,
+                   e.phone, e.completed_on)
+
+
+def _values(status: str | None, percent: float | None, progress: str | None,
+            problems: str | None, next_steps: str | None, responsible: str | None,
+            phone: str | None, completed_on: dt.date | None) -> dict[str, Any]:
+    return {"status": status, "percent": percent, "progress": progress or "",
+            "problems": problems or "", "next_steps": next_steps or "",
+            "responsible": responsible or "", "phone": phone or "",
+            "completed_on": completed_on.isoformat() if completed_on else None}
+
+
+_ENTRY_COLUMNS = (ProgressEntry.unit_id, ProgressEntry.task_id, Period.id, ProgressEntry.status,
+                  ProgressEntry.percent, ProgressEntry.progress, ProgressEntry.problems,
+                  ProgressEntry.next_steps, ProgressEntry.responsible, ProgressEntry.phone,
+                  ProgressEntry.completed_on)
 
 
 class _History:
-    """What the district holds for a plan up to a period, loaded once for all units."""
+    """What the district holds for a plan up to a period, loaded once for all units (or
+    only for `unit_ids`), as plain rows: issuing reads nothing else per packet."""
 
-    def __init__(self, session: Session, plan_id: int, period: PeriodInfo) -> None:
+    def __init__(self, session: Session, plan_id: int, period: PeriodInfo,
+                 unit_ids: Collection[int] | None = None) -> None:
         self.current: dict[tuple[int, int], dict[str, Any]] = {}
         self.previous: dict[tuple[int, int], dict[str, Any]] = {}
         self.ind_current: dict[tuple[int, int], dict[str, Any]] = {}
@@ -119,20 +135,24 @@ class _History:
         self.closed: set[tuple[int, int]] = {(u, t) for u, t in session.execute(
             select(CloseOut.unit_id, CloseOut.task_id).join(Task, Task.id == CloseOut.task_id)
             .where(Task.plan_id == plan_id))}
-        for e, pid in session.execute(
-                select(ProgressEntry, Period.id).join(Period, Period.id == ProgressEntry.period_id)
-                .where(Period.plan_id == plan_id, Period.start <= period.start)
-                .order_by(Period.start)):
+        entries = (select(*_ENTRY_COLUMNS).join(Period, Period.id == ProgressEntry.period_id)
+                   .where(Period.plan_id == plan_id, Period.start <= period.start)
+                   .order_by(Period.start))
+        values = (select(IndicatorValue.unit_id, IndicatorValue.indicator_id, Period.id,
+                         IndicatorValue.value, IndicatorValue.note)
+                  .join(Period, Period.id == IndicatorValue.period_id)
+                  .where(Period.plan_id == plan_id, Period.start <= period.start)
+                  .order_by(Period.start))
+        if unit_ids is not None:
+            entries = entries.where(ProgressEntry.unit_id.in_(list(unit_ids)))
+            values = values.where(IndicatorValue.unit_id.in_(list(unit_ids)))
+        for unit_id, task_id, pid, *fields in session.execute(entries):
             target = self.current if pid == period.id else self.previous
-            target[(e.unit_id, e.task_id)] = entry_values(e)
-        for v, pid in session.execute(
-                select(IndicatorValue, Period.id)
-                .join(Period, Period.id == IndicatorValue.period_id)
-                .where(Period.plan_id == plan_id, Period.start <= period.start)
-                .order_by(Period.start)):
+            target[(unit_id, task_id)] = _values(*fields)
+        for unit_id, indicator_id, pid, value, note in session.execute(values):
             target = self.ind_current if pid == period.id else self.ind_previous
-            if v.value or v.note or pid == period.id:
-                target[(v.unit_id, v.indicator_id)] = {"value": v.value or "", "note": v.note or ""}
+            if value or note or pid == period.id:
+                target[(unit_id, indicator_id)] = {"value": value or "", "note": note or ""}
 
 
 def build_rows(plan: PlanInfo, period: PeriodInfo, unit_id: int, unit: str, history: _History,
@@ -216,8 +236,9 @@ def _record(session: Session, manifest: Manifest, plan_id: int, unit_id: int, pe
 def _write_and_record(engine: Engine, plan: Plan, period: PeriodInfo, unit: Unit, rows: list[PacketRow], path: Path, kind: str) -> IssuedPacket:
     packet_uid = uuid.uuid4().hex
     manifest = _manifest(plan, period, unit, kind, packet_uid)
-    manifest = replace(manifest, seal=compute_seal(plan.secret, manifest, rows))
-    written = atomic_write(path, packet_bytes(manifest, rows))
+    fixed_json = [canonical(r.fixed) for r in rows]  # once for the seal and the manifest
+    manifest = replace(manifest, seal=compute_seal(plan.secret, manifest, rows, fixed_json))
+    written = atomic_write(path, packet_bytes(manifest, rows, fixed_json))
     try:
         with Session(engine) as s, s.begin():
             packet_id = _record(s, manifest, plan.id, unit.id, period.id, rows, written)
@@ -284,7 +305,7 @@ def issue_packets(engine: Engine, period_key: str, out_dir: Path | str, *,
                     chosen.append(unit)
         else:
             chosen = reporting_units(s, plan.id)
-        history = _History(s, plan.id, period)
+        history = _History(s, plan.id, period, {u.id for u in chosen} if units else None)
         for u in chosen:
             s.expunge(u)
     if not chosen:
@@ -322,7 +343,7 @@ def issue_correction(engine: Engine, plan_id: int, period_key: str, unit_name: s
         period = next(p for p in info.periods if p.id == period_row.id)
         unit = _find_unit(s, unit_name)
         s.expunge(unit)
-        history = _History(s, plan.id, period)
+        history = _History(s, plan.id, period, {unit.id})
     rows = build_rows(info, period, unit.id, unit.name, history, current_values=True)
     if not rows:
         raise UserFacingError(f"没有分配给“{unit.name}”的任务或指标。")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from app.services.packets.format import Manifest, PacketRow
@@ -28,7 +28,12 @@ def canonical(data: Any) -> bytes:
 
 def fixed_hash(fixed: dict[str, Any]) -> str:
     """Short digest of one row's fixed content (stored per row in the manifest)."""
-    return hashlib.sha256(canonical(fixed)).hexdigest()[:16]
+    return hash_of_canonical(canonical(fixed))
+
+
+def hash_of_canonical(data: bytes) -> str:
+    """`fixed_hash` of content already in canonical form (saves encoding it twice)."""
+    return hashlib.sha256(data).hexdigest()[:16]
 
 
 def packet_key(secret: str, packet_id: str) -> bytes:
@@ -36,20 +41,26 @@ def packet_key(secret: str, packet_id: str) -> bytes:
                     hashlib.sha256).digest()
 
 
-def seal_message(manifest: Manifest, rows: Iterable[PacketRow]) -> bytes:
-    return canonical({
-        "packet": manifest.packet_id,
-        "plan": manifest.plan.uid,
-        "unit": manifest.unit,
-        "period": manifest.period,
-        "kind": manifest.kind,
-        "rows": [[r.key, r.fixed] for r in rows],
-    })
+def seal_message(manifest: Manifest, rows: Iterable[PacketRow],
+                 fixed_json: Sequence[bytes] | None = None) -> bytes:
+    """canonical({"packet", "plan", "unit", "period", "kind", "rows": [[key, fixed], …]}),
+    assembled from each row's canonical fixed content (`fixed_json`, when the caller has
+    it already: the writer stores the same bytes in the manifest) — byte for byte what
+    encoding the whole dict would give (its keys sort as written here)."""
+    rows = list(rows)
+    parts = fixed_json if fixed_json is not None else [canonical(r.fixed) for r in rows]
+    body = b",".join(b"[" + canonical(r.key) + b"," + f + b"]" for r, f in zip(rows, parts,
+                                                                            strict=True))
+    return (b'{"kind":' + canonical(manifest.kind) + b',"packet":' + canonical(manifest.packet_id)
+            + b',"period":' + canonical(manifest.period) + b',"plan":'
+            + canonical(manifest.plan.uid) + b',"rows":[' + body + b'],"unit":'
+            + canonical(manifest.unit) + b"}")
 
 
-def compute_seal(secret: str, manifest: Manifest, rows: Iterable[PacketRow]) -> str:
-    return hmac.new(packet_key(secret, manifest.packet_id), seal_message(manifest, rows),
-                    hashlib.sha256).hexdigest()
+def compute_seal(secret: str, manifest: Manifest, rows: Iterable[PacketRow],
+                 fixed_json: Sequence[bytes] | None = None) -> str:
+    return hmac.new(packet_key(secret, manifest.packet_id),
+                    seal_message(manifest, rows, fixed_json), hashlib.sha256).hexdigest()
 
 
 def verify_seal(secret: str, manifest: Manifest, rows: Iterable[PacketRow]) -> bool:

@@ -9,6 +9,7 @@ knows the plan secret, the office copies the issued seal).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -16,7 +17,7 @@ import math
 import os
 import tempfile
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,7 @@ from app.services.packets.format import (
     Manifest,
     PacketRow,
 )
-from app.services.packets.seal import canonical, fixed_hash
+from app.services.packets.seal import canonical, hash_of_canonical
 from app.services.plans.query import period_label
 
 FONT = "宋体"
@@ -86,10 +87,16 @@ class _Workbook(xlsxwriter.Workbook):
 
 def display_width(text: str) -> int:
     """Width in Excel character units: CJK and full-width characters count two."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+@functools.lru_cache(maxsize=16384)
 def _lines(text: str, width: float) -> int:
+    """Wrapped lines of `text` in a column `width` wide (for the row height). Cached: the
+    same task texts recur in every unit's packet, and measuring them per character was
+    a seventh of issuing."""
     per_line = max(width - 1, 4)
     return sum(max(1, math.ceil(display_width(part) / per_line)) for part in text.split("\n"))
 
@@ -249,38 +256,59 @@ def _data_sheet(wb: xlsxwriter.Workbook, fm: _Formats, name: str, title: str,
     ws.set_column(key_col, key_col, 24, None, {"hidden": True})
     ws.write_string(HEADER_ROW, key_col, KEY_HEADER, fm.header_fixed)
 
+    # per column, decided once: (field, width, is_input, locked format, overdue format)
+    plan: list[tuple[str, int, bool, Format | None, Format | None]] = []
+    for f, _header, is_input in columns:
+        width = widths.get(f, 12)
+        if is_input:
+            plan.append((f, width, True, None, None))
+            continue
+        kind = "center" if f in ("code", "role", "deadline", "unit", "attribute") else "text"
+        overdue = fm.cell(kind, locked=True, fill=OVERDUE) if f in ("code", "deadline") \
+            else None
+        plan.append((f, width, False, fm.cell(kind, locked=True), overdue))
+    key_fmt = fm.cell("text", locked=True)
+    flagged_fmt = fm.cell("text", locked=True, fill=FLAGGED)
+    input_fmts: dict[tuple[str, bool, bool], Format] = {}
+
+    def input_fmt(f: str, numeric: bool, unlocked: bool) -> Format:
+        key = (f, numeric, unlocked)
+        fmt = input_fmts.get(key)
+        if fmt is None:
+            fill = FLAGGED if (correction and unlocked) else None
+            fmt = input_fmts[key] = fm.cell(_input_kind(f, numeric), locked=not unlocked,
+                                            fill=fill)
+        return fmt
+
     for i, row in enumerate(rows):
         r = FIRST_DATA_ROW + i
         numeric = bool(row.fixed.get("numeric"))
         editable = row.editable if correction else None
+        is_overdue = bool(row.fixed.get("overdue"))
         lines = 2
-        for c, (f, _header, is_input) in enumerate(columns):
-            width = widths.get(f, 12)
+        for c, (f, width, is_input, fixed_fmt, overdue_fmt) in enumerate(plan):
             if not is_input:
                 if f == "comment":
                     text = ";".join(f"{INPUT_HEADERS.get(k, k)}:{v}"
                                     for k, v in row.comments.items() if v)
-                    fill = FLAGGED if text else None
+                    fmt = flagged_fmt if text else fixed_fmt
                 else:
                     text = _fixed_text(row.fixed.get(f))
-                    fill = OVERDUE if row.fixed.get("overdue") and f in ("code", "deadline") \
-                        else None
-                kind = "center" if f in ("code", "role", "deadline", "unit", "attribute") \
-                    else "text"
-                ws.write_string(r, c, text, fm.cell(kind, locked=True, fill=fill))
-                lines = max(lines, _lines(text, width))
+                    fmt = overdue_fmt if (is_overdue and overdue_fmt is not None) else fixed_fmt
+                ws.write_string(r, c, text, fmt)
+                if text:
+                    lines = max(lines, _lines(text, width))
                 continue
             unlocked = editable is None or f in editable
-            fill = FLAGGED if (correction and unlocked) else None
-            fmt = fm.cell(_input_kind(f, numeric), locked=not unlocked, fill=fill)
             value = row.values.get(f)
-            _write_input(ws, r, c, f, value, fmt)
-            if isinstance(value, str):
+            _write_input(ws, r, c, f, value, input_fmt(f, numeric, unlocked))
+            if value and isinstance(value, str):
                 lines = max(lines, _lines(value, width))
-            note = row.comments.get(f)
-            if correction and note:
-                ws.write_comment(r, c, f"退回意见:{note}", {"x_scale": 1.6, "y_scale": 1.2})
-        ws.write_string(r, key_col, row.key, fm.cell("text", locked=True))
+            if correction:
+                note = row.comments.get(f)
+                if note:
+                    ws.write_comment(r, c, f"退回意见:{note}", {"x_scale": 1.6, "y_scale": 1.2})
+        ws.write_string(r, key_col, row.key, key_fmt)
         ws.set_row(r, min(409, lines * LINE_HEIGHT + 4))
 
     if rows:
@@ -359,7 +387,7 @@ def _guide_sheet(wb: xlsxwriter.Workbook, fm: _Formats, m: Manifest, n_tasks: in
 
 
 def _manifest_sheet(wb: xlsxwriter.Workbook, m: Manifest, tasks: list[PacketRow],
-                    indicators: list[PacketRow]) -> None:
+                    indicators: list[PacketRow], fixed_json: dict[int, bytes]) -> None:
     ws = wb.add_worksheet(SHEET_MANIFEST)
     plan = {"uid": m.plan.uid, "title": m.plan.title, "issuer": m.plan.issuer,
             "office": m.plan.office, "frequency": m.plan.frequency,
@@ -397,8 +425,9 @@ def _manifest_sheet(wb: xlsxwriter.Workbook, m: Manifest, tasks: list[PacketRow]
             ws.write_string(r, 0, row.key)
             ws.write_string(r, 1, sheet)
             ws.write_string(r, 2, str(FIRST_DATA_ROW + i + 1))
-            ws.write_string(r, 3, fixed_hash(row.fixed))
-            ws.write_string(r, 4, canonical(row.fixed).decode("utf-8"))
+            fixed = fixed_json.get(id(row)) or canonical(row.fixed)
+            ws.write_string(r, 3, hash_of_canonical(fixed))
+            ws.write_string(r, 4, fixed.decode("utf-8"))
             ws.write_string(r, 5, "" if row.editable is None
                             else json.dumps(sorted(row.editable)))
             ws.write_string(r, 6, json.dumps(row.comments, ensure_ascii=False)
@@ -422,10 +451,12 @@ def apply_corrections(rows: Iterable[PacketRow],
     return out
 
 
-def packet_bytes(manifest: Manifest, rows: list[PacketRow]) -> bytes:
+def packet_bytes(manifest: Manifest, rows: list[PacketRow],
+                 fixed_json: Sequence[bytes] | None = None) -> bytes:
     """The packet as xlsx bytes. Task rows first, then indicator rows (by key prefix).
 
     A task row whose ``fixed["overdue"]`` is true gets its 序号 and 完成时限 in red.
+    `fixed_json`: each row's ``canonical(fixed)`` if the caller computed it for the seal.
     """
     tasks = [r for r in rows if r.is_task]
     indicators = [r for r in rows if not r.is_task]
@@ -455,7 +486,8 @@ def packet_bytes(manifest: Manifest, rows: list[PacketRow]) -> bytes:
     lists.hide()
     _protect(lists)
     wb.define_name(NAME_STATUS_LIST, f"='{SHEET_LISTS}'!$A$1:$A${len(labels)}")
-    _manifest_sheet(wb, manifest, tasks, indicators)
+    canon = {id(r): f for r, f in zip(rows, fixed_json, strict=True)} if fixed_json else {}
+    _manifest_sheet(wb, manifest, tasks, indicators, canon)
     wb.close()
     return buf.getvalue()
 

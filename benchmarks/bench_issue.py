@@ -1,0 +1,271 @@
+"""Issuing packets against plain xlsxwriter writing the same cells (run by hand).
+
+    .venv/bin/python benchmarks/bench_issue.py [--packets 100] [--rows 200]
+
+Setup (not timed): a plan of `rows` task items implemented by 20 units (each task names
+its 20 units, as a real 落实 list does) and two indicators per unit, over as many monthly
+periods as `packets` needs; the previous period of each already reported, so packets
+carry values forward.
+
+Baseline: a plain xlsxwriter script writing, for the same rows, the same cells with the
+same features: a guide sheet, the task and indicator sheets (one format per column kind,
+text/number/date cells, list/decimal/date/length validation per input column, protected
+with unlocked inputs, frozen panes, print setup), the hidden list sheet and its defined
+name, and the very hidden manifest (identity, and per row its key, sheet, row number,
+hash and fixed content as JSON) — into memory, then to a file. Timed: `issue_packets` (load the plan and history, build the rows, seal,
+write atomically, record each packet in the ledger) one packet at a time and for all
+packets; the baseline gets the rows precomputed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import io
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import xlsxwriter
+from harness import Measure, benchmark, log, median_ms, once_ms
+from sqlalchemy.orm import Session
+
+from app.core.vocab import STATUS_LABELS
+from app.services.db import open_database
+from app.services.district.issue import _History, build_rows, issue_packets
+from app.services.packets.format import (
+    INDICATOR_FIXED_COLUMNS,
+    INDICATOR_INPUT_FIELDS,
+    INPUT_HEADERS,
+    TASK_FIXED_COLUMNS,
+    TASK_INPUT_FIELDS,
+    PacketRow,
+)
+from app.services.plans.query import get_plan, insert_plan
+
+TEXT = ("持续开展重点行业专项整治,结合化工整治目标完成VOCs治理任务,推进“一企一策”,"
+        "加强执法检查和信息公开,第{0}项。")
+UNITS_PER_PERIOD = 20
+
+
+def _month(i: int) -> str:
+    y, m = divmod(2021 * 12 + i, 12)
+    return f"{y}-{m + 1:02d}"
+
+
+def build(folder: Path, packets: int, rows: int) -> tuple[Path, list[str], list[str]]:
+    """The database, its units and the periods to issue (first period reported)."""
+    n_units = min(packets, UNITS_PER_PERIOD)
+    n_periods = -(-packets // n_units)
+    units = [f"第{i:02d}街道" for i in range(n_units)]
+    spec: dict[str, Any] = {
+        "title": "下发基准方案", "frequency": "month", "deadline_day": 5,
+        "first_period": _month(0), "last_period": _month(n_periods),
+        "units": [{"name": u, "kind": "street"} for u in units],
+        "sections": [{"code": "1", "title": "生态安全"}],
+        "tasks": [{"code": f"1.{i + 1}", "section": "1", "text": TEXT.format(i + 1),
+                   "lead": [], "cooperating": [], "implementing": units,
+                   "deadline": "2025-12" if i % 4 else "2021-06", "target": "≥95%"}
+                  for i in range(rows)],
+        "indicators": [{"code": str(i + 1), "name": f"指标{i + 1}", "unit": "%",
+                        "standard": "≥90" if i % 2 else "制定实施", "lead": [units[i // 2]]}
+                       for i in range(2 * n_units)],
+    }
+    path = folder / "issue.db"
+    engine = open_database(path)
+    with Session(engine) as s, s.begin():
+        insert_plan(s, spec)
+    engine.dispose()
+    return path, units, [_month(p + 1) for p in range(n_periods)]
+
+
+def plain_xlsxwriter(path: Path | io.BytesIO, rows: list[PacketRow], identity: dict[str, str]) -> None:
+    """The same cells and features as a packet, written the plainest way xlsxwriter allows."""
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False,
+                                   "strings_to_numbers": False, "strings_to_urls": False})
+    base = {"font_name": "宋体", "font_size": 10, "border": 1, "valign": "top",
+            "text_wrap": True}
+    fixed_fmt = wb.add_format({**base, "bg_color": "#F2F2F2"})
+    input_fmt = wb.add_format({**base, "locked": False, "num_format": "@"})
+    pct_fmt = wb.add_format({**base, "locked": False, "num_format": "0.##"})
+    date_fmt = wb.add_format({**base, "locked": False, "num_format": "yyyy-mm-dd"})
+    guide = wb.add_worksheet("填报说明")
+    for r, (k, v) in enumerate(identity.items()):
+        guide.write_string(r, 0, k)
+        guide.write_string(r, 1, v)
+    guide.protect()
+    for sheet, fixed_cols, inputs, is_task in (
+            ("任务进展", TASK_FIXED_COLUMNS, TASK_INPUT_FIELDS, True),
+            ("指标填报", INDICATOR_FIXED_COLUMNS, INDICATOR_INPUT_FIELDS, False)):
+        part = [r for r in rows if r.is_task == is_task]
+        ws = wb.add_worksheet(sheet)
+        ws.write_string(0, 0, sheet)
+        names = [f for f, _ in fixed_cols] + list(inputs)
+        for c, (f, h) in enumerate(fixed_cols):
+            ws.write_string(1, c, h)
+        for c, f in enumerate(inputs, start=len(fixed_cols)):
+            ws.write_string(1, c, INPUT_HEADERS[f])
+        for i, row in enumerate(part, start=2):
+            for c, f in enumerate(names):
+                if c < len(fixed_cols):
+                    v = row.fixed.get(f)
+                    ws.write_string(i, c, "、".join(v) if isinstance(v, list) else str(v or ""),
+                                    fixed_fmt)
+                    continue
+                v = row.values.get(f)
+                if v is None or v == "":
+                    ws.write_blank(i, c, None, input_fmt)
+                elif f == "percent":
+                    ws.write_number(i, c, float(v), pct_fmt)
+                elif f == "completed_on":
+                    day = dt.date.fromisoformat(str(v))
+                    ws.write_datetime(i, c, dt.datetime(day.year, day.month, day.day), date_fmt)
+                else:
+                    ws.write_string(i, c, STATUS_LABELS.get(v, v) if f == "status" else str(v),
+                                    input_fmt)
+            ws.write_string(i, len(names), row.key)
+        last = len(part) + 1
+        for c, f in enumerate(inputs, start=len(fixed_cols)):
+            if f == "status":
+                opts: dict[str, Any] = {"validate": "list", "source": "=TZ_STATUS"}
+            elif f in ("percent", "value"):
+                opts = {"validate": "decimal", "criteria": "between", "minimum": 0,
+                        "maximum": 100}
+            elif f == "completed_on":
+                opts = {"validate": "date", "criteria": "between",
+                        "minimum": dt.datetime(2000, 1, 1), "maximum": dt.datetime(2099, 12, 31)}
+            else:
+                opts = {"validate": "length", "criteria": "<=", "value": 2000}
+            ws.data_validation(2, c, last, c, opts)
+        ws.freeze_panes(2, 1)
+        ws.set_landscape()
+        ws.repeat_rows(1, 1)
+        ws.protect()
+    lists = wb.add_worksheet("下拉选项")
+    for i, label in enumerate(STATUS_LABELS.values()):
+        lists.write_string(i, 0, label)
+    lists.hide()
+    wb.define_name("TZ_STATUS", f"='下拉选项'!$A$1:$A${len(STATUS_LABELS)}")
+    man = wb.add_worksheet("_taizhang")
+    r = 0
+    for k, v in identity.items():
+        man.write_string(r, 0, k)
+        man.write_string(r, 1, v)
+        r += 1
+    for sheet, is_task in (("任务进展", True), ("指标填报", False)):
+        for i, row in enumerate((x for x in rows if x.is_task == is_task), start=3):
+            fixed = json.dumps(row.fixed, ensure_ascii=False, sort_keys=True)
+            man.write_string(r, 0, row.key)
+            man.write_string(r, 1, sheet)
+            man.write_string(r, 2, str(i))
+            man.write_string(r, 3, hashlib.sha256(fixed.encode()).hexdigest()[:16])
+            man.write_string(r, 4, fixed)
+            r += 1
+    man.protect()
+    man.very_hidden()
+    wb.close()
+    if isinstance(path, Path):
+        path.write_bytes(buf.getvalue())
+
+
+def _report_first_period(db: Path, units: list[str], out: Path) -> None:
+    """Everyone reported the first period (so the packets carry values forward)."""
+    from app.services.district.merge import apply_merge
+    from app.services.packets.reader import read_packet
+    from app.services.packets.writer import packet_bytes
+
+    engine = open_database(db)
+    issued = issue_packets(engine, _month(0), out / "first", units=units)
+    returned = []
+    for i, p in enumerate(issued.packets):
+        pf = read_packet(p.path)
+        for j, row in enumerate(pf.rows):
+            if row.is_task:
+                row.values.update(status="in_progress", percent=float((i + j) % 90),
+                                  progress=TEXT.format(j), responsible="王敏",
+                                  phone="0519-85160000")
+        from dataclasses import replace
+
+        path = out / "returned" / p.path.name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(packet_bytes(replace(pf.manifest, direction="returned", revision=1),
+                                      pf.rows))
+        returned.append(path)
+    results = apply_merge(engine, returned, period=None)
+    assert all(r.status == "applied" for r in results), [r.status for r in results]
+    engine.dispose()
+
+
+@benchmark("issue", small={"packets": 100, "rows": 200}, large={"packets": 1000, "rows": 200})
+def measure(packets: int, rows: int, runs: int = 7) -> list[Measure]:
+    folder = Path(tempfile.mkdtemp(prefix="bench-issue-"))
+    try:
+        db, units, periods = build(folder, packets, rows)
+        _report_first_period(db, units, folder)
+        engine = open_database(db)
+        plan = get_plan(engine, 1)
+        # the baseline's input: the same rows issue_packets builds (not timed)
+        work: list[tuple[str, str, list[PacketRow]]] = []
+        with Session(engine) as s:
+            for key in periods:
+                period = next(p for p in plan.periods if p.key == key)
+                history = _History(s, 1, period)
+                ids = {u.name: u.id for u in plan.units}
+                for name in units[:packets - len(work)]:
+                    work.append((key, name, build_rows(plan, period, ids[name], name, history)))
+        ident = {"format": "taizhang-packet", "packet_id": "0" * 32, "plan": plan.plan.title}
+
+        one_base = median_ms(lambda: plain_xlsxwriter(folder / "one.xlsx", work[0][2],
+                                                      {**ident, "unit": work[0][1]}), runs)
+        one_ours = median_ms(lambda: issue_packets(engine, periods[0], folder / "one",
+                                                   units=[units[0]]), runs)
+        log(f"one packet: baseline {one_base:.0f} ms, issue {one_ours:.0f} ms")
+
+        def baseline_all() -> None:
+            for i, (key, name, packet_rows) in enumerate(work):
+                plain_xlsxwriter(folder / "base" / f"{i}.xlsx", packet_rows,
+                                 {**ident, "unit": name, "period": key})
+
+        (folder / "base").mkdir()
+        all_base = once_ms(baseline_all)
+        log(f"{len(work)} packets: baseline {all_base / 1000:.1f} s")
+
+        def ours_all() -> None:
+            for key in periods:
+                issue_packets(engine, key, folder / "all" / key,
+                              units=units[:packets - periods.index(key) * len(units)])
+
+        all_ours = once_ms(ours_all)
+        log(f"{len(work)} packets: issue {all_ours / 1000:.1f} s")
+        engine.dispose()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    one_l = f"plain xlsxwriter, same cells and features: one packet ({rows} rows)"
+    all_l = f"plain xlsxwriter, same cells and features: {len(work)} packets"
+    return [Measure(one_l, one_base),
+            Measure("`issue_packets`, one packet (plan, history, rows, seal, write, ledger)",
+                    one_ours, base=one_l, target=1.5),
+            Measure(all_l, all_base),
+            Measure(f"`issue_packets`, {len(work)} packets", all_ours, base=all_l, target=1.5)]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--packets", type=int, default=100)
+    ap.add_argument("--rows", type=int, default=200)
+    ap.add_argument("--runs", type=int, default=7)
+    args = ap.parse_args()
+    for m in measure(args.packets, args.rows, args.runs):
+        print(f"{m.label}: {m.value:.1f} ms" + (f" (base {m.base})" if m.base else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
