@@ -108,7 +108,7 @@ def plain_xlsxwriter(path: Path | io.BytesIO, rows: list[PacketRow], identity: d
         ws = wb.add_worksheet(sheet)
         ws.write_string(0, 0, sheet)
         names = [f for f, _ in fixed_cols] + list(inputs)
-        for c, (f, h) in enumerate(fixed_cols):
+        for c, (_f, h) in enumerate(fixed_cols):
             ws.write_string(1, c, h)
         for c, f in enumerate(inputs, start=len(fixed_cols)):
             ws.write_string(1, c, INPUT_HEADERS[f])
