@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -102,9 +102,15 @@ class MainWindow(QMainWindow):
         self.nav.setStyleSheet("QListWidget::item { padding: 8px 10px; }")
         self.stack = QStackedWidget()
         self.pages: list[Page] = []
+        # Start-up: pages get their context when first shown or asked for (`page()`), the
+        # first one just after the window has painted, so the window appears at once.
+        self._stale: dict[Page, Context] = {}
+        self._live: set[Page] = set()  # shown or asked for once: kept up to date from then on
+        self._started = False
         for factory in PAGE_FACTORIES:
             self.add_page(factory(self))
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._page_shown)
         splitter = QSplitter()
         splitter.addWidget(self.nav)
         splitter.addWidget(self.stack)
@@ -124,6 +130,7 @@ class MainWindow(QMainWindow):
         received = self.plan is not None and has_returns(db, self.plan.plan.id)
         start = ledger if received and ledger else tasks if idle and tasks else None
         self.nav.setCurrentRow(self.pages.index(start) if start else 0)
+        self._started = True  # from now on a page shown is brought up to date at once
 
     # ------------------------------------------------------------ structure
 
@@ -133,7 +140,26 @@ class MainWindow(QMainWindow):
         QListWidgetItem(navigation_title(page), self.nav)
 
     def page(self, cls: type[Page]) -> Page | None:
-        return next((p for p in self.pages if isinstance(p, cls)), None)
+        """The page of that class, brought up to date if it has not been shown yet."""
+        page = next((p for p in self.pages if isinstance(p, cls)), None)
+        if page is not None:
+            self._catch_up(page)
+        return page
+
+    def _catch_up(self, page: Page) -> None:
+        self._live.add(page)
+        ctx = self._stale.pop(page, None)
+        if ctx is not None:
+            page.set_context(ctx)
+
+    def _page_shown(self, row: int) -> None:
+        if self._started and 0 <= row < len(self.pages):
+            self._catch_up(self.pages[row])
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._live:  # the first page loads after the first frame is painted
+            QTimer.singleShot(0, self, lambda: self._page_shown(self.nav.currentRow()))
 
     def show_page(self, page: Page) -> None:
         self.nav.setCurrentRow(self.pages.index(page))
@@ -229,19 +255,21 @@ class MainWindow(QMainWindow):
         return best
 
     def _period_chosen(self, *_: object) -> None:
-        ctx = self.context()
+        self._set_context(self.context())
+
+    def _set_context(self, ctx: Context) -> None:
         for page in self.pages:
-            page.set_context(ctx)
+            if page in self._live:
+                page.set_context(ctx)
+            else:
+                self._stale[page] = ctx
         self.context_changed.emit(ctx)
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.plans:
             self.reload_plans()
         else:
-            ctx = self.context()
-            for page in self.pages:
-                page.set_context(ctx)
-            self.context_changed.emit(ctx)
+            self._set_context(self.context())
 
     def set_status(self, text: str) -> None:
         self.status_label.setText(text)

@@ -138,3 +138,60 @@ def downgrade() -> None:
     backups = list(tmp_path.glob(f"office.schema-{head}.*.bak.db"))
     assert len(backups) == 1
     assert table_rows(backups[0]) == before
+
+
+def test_head_read_from_the_scripts_is_alembics_head() -> None:
+    from app.services.db import scripted_revisions
+
+    head, known = scripted_revisions()
+    assert head == head_revision()
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    import app.services.db as dbmod
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(dbmod.MIGRATIONS))
+    assert known == {r.revision for r in ScriptDirectory.from_config(cfg).walk_revisions()}
+
+
+def test_scripts_that_do_not_say_plainly_fall_back_to_alembic(tmp_path: Path,
+                                                              monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import app.services.db as dbmod
+
+    scripts = tmp_path / "migrations"
+    shutil.copytree(dbmod.MIGRATIONS, scripts)
+    head = head_revision()
+    (scripts / "versions" / "9001_merge.py").write_text(
+        f'revision = "9001"\ndown_revision = ("{head}",)\n'
+        "def upgrade() -> None:\n    pass\n\n\ndef downgrade() -> None:\n    pass\n", "utf-8")
+    monkeypatch.setattr(dbmod, "MIGRATIONS", scripts)
+    assert dbmod.scripted_revisions()[0] is None
+    path = tmp_path / "x.db"
+    shutil.copy(SCHEMAS / f"{head}.db", path)
+    open_database(path).dispose()  # upgraded through Alembic's own reading of the scripts
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "9001"
+    con.close()
+
+
+def test_opening_an_up_to_date_file_does_not_import_alembic(tmp_path: Path) -> None:
+    """Start-up: one query for the version, Alembic only when there is work for it."""
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "current.db"
+    shutil.copy(SCHEMAS / f"{head_revision()}.db", path)
+    code = ("import sys\nfrom app.services.db import open_database\n"
+            f"open_database({str(path)!r}).dispose()\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))\n")
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=root, env=dict(os.environ, PYTHONPATH=str(root)), check=True)
+    assert out.stdout.strip() == "[]"
+    new = tmp_path / "new.db"  # creating one still stamps it through Alembic
+    code = code.replace(repr(str(path)), repr(str(new)))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=root, env=dict(os.environ, PYTHONPATH=str(root)), check=True)
+    assert "alembic" in out.stdout

@@ -13,22 +13,26 @@ Public API (see docs/packet-format.md):
 
 from __future__ import annotations
 
-from app.services.packets.format import (
-    FORMAT_VERSION,
-    Manifest,
-    PacketRow,
-    PlanMeta,
-    indicator_key,
-    normalise_value,
-    task_key,
-)
-from app.services.packets.reader import PacketFile, problems_text, read_packet
-from app.services.packets.seal import compute_seal, fixed_hash, verify_seal
-from app.services.packets.writer import WrittenFile, atomic_write, packet_bytes, write_packet
+import importlib
+from typing import Any
 
-__all__ = [
-    "FORMAT_VERSION", "Manifest", "PacketFile", "PacketRow",
-    "PlanMeta", "WrittenFile", "atomic_write", "compute_seal", "fixed_hash", "indicator_key",
-    "normalise_value", "packet_bytes", "problems_text", "read_packet", "task_key",
-    "verify_seal", "write_packet",
-]
+# name → submodule; loaded on first use (PEP 562), so importing ``packets.format`` (which
+# every page does for its constants) does not load calamine, defusedxml and xlsxwriter
+_WHERE = {
+    "FORMAT_VERSION": "format", "Manifest": "format", "PacketRow": "format",
+    "PlanMeta": "format",
+    "indicator_key": "format", "normalise_value": "format", "task_key": "format",
+    "PacketFile": "reader", "problems_text": "reader", "read_packet": "reader",
+    "compute_seal": "seal", "fixed_hash": "seal", "verify_seal": "seal",
+    "WrittenFile": "writer", "atomic_write": "writer", "packet_bytes": "writer",
+    "write_packet": "writer",
+}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value

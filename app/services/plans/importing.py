@@ -26,8 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -349,6 +347,15 @@ class _Grid:
         return rng[0], rng[1]
 
 
+def get_column_letter(c: int) -> str:
+    """1 → A, 27 → AA (openpyxl's rule; openpyxl itself is loaded only to read a file)."""
+    letters = ""
+    while c > 0:
+        c, rem = divmod(c - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
 def cell_ref(r: int, c: int) -> str:
     return f"{get_column_letter(c)}{r}"
 
@@ -375,6 +382,8 @@ def cell_text(value: Any, number_format: str = "") -> str:
 
 
 def _load_grids(path: Path, data: bytes, problems: list[Problem]) -> list[_Grid]:
+    from openpyxl import load_workbook  # ~0.3 s with numpy: not at start-up
+
     try:
         wb = load_workbook(io.BytesIO(data), read_only=False, data_only=True)
     except UserFacingError:
