@@ -16,6 +16,7 @@ The reader never writes anything back.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -71,6 +72,7 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 MANIFEST_LIMITS = Limits(max_row=20_000, max_col=26, max_cells=200_000)
 ROW_MARGIN = 200  # rows a clerk may insert below or between the issued ones
 COLUMN_MARGIN = 26  # columns a clerk may add after the known ones (notes, sums)
+_EXPECTED_MAX = 50_000  # entries of each content cache below (then it starts again)
 _FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 
 
@@ -183,6 +185,8 @@ def formula_cells(zf: zipfile.ZipFile, part: str | None) -> set[str]:
 # ---------------------------------------------------------------- the manifest
 
 def _text(value: Any) -> str:
+    if type(value) is str:  # nearly every cell: first, and without isinstance
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float):
@@ -191,7 +195,7 @@ def _text(value: Any) -> str:
 
 
 def _parse_manifest(grid: list[list[Any]]) -> tuple[Manifest, list[PacketRow],
-                                                     dict[str, tuple[str, int]]]:
+                                                     dict[str, tuple[str, int]], dict[str, str]]:
     def broken(what: str) -> UserFacingError:
         return UserFacingError(f"填报包的标识信息已损坏({what}),无法识别。请使用区里下发的原文件填写。",
                                sheet=SHEET_MANIFEST)
@@ -242,22 +246,21 @@ def _parse_manifest(grid: list[list[Any]]) -> tuple[Manifest, list[PacketRow],
 
     rows: list[PacketRow] = []
     positions: dict[str, tuple[str, int]] = {}
+    hashes: dict[str, str] = {}
     for row in grid[i + 1:]:
         key = _text(row[0]) if row else ""
         if not key:
             continue
-        cells = [_text(c) for c in row] + [""] * 7
+        cells = [_text(c) for c in row[:7]] + [""] * 7
         try:
-            fixed = json.loads(cells[4])
+            fixed, digest = _fixed_json(cells[4])
             editable = frozenset(json.loads(cells[5])) if cells[5] else None
             comments = json.loads(cells[6]) if cells[6] else {}
             excel_row = int(cells[2])
         except (ValueError, TypeError, json.JSONDecodeError) as exc:
             raise broken(f"行 {key}") from exc
         # the cell holds the canonical JSON, so hashing its text is the cheap check
-        if not isinstance(fixed, dict) or (
-                hashlib.sha256(cells[4].encode("utf-8")).hexdigest()[:16] != cells[3]
-                and fixed_hash(fixed) != cells[3]):
+        if not isinstance(fixed, dict) or (digest != cells[3] and fixed_hash(fixed) != cells[3]):
             raise broken(f"行 {key} 的下发内容与校验值不符")
         if key in positions:
             raise broken(f"行 {key} 重复")
@@ -265,7 +268,25 @@ def _parse_manifest(grid: list[list[Any]]) -> tuple[Manifest, list[PacketRow],
                               comments={str(k): str(v) for k, v in comments.items()},
                               sheet=cells[1], row=excel_row))
         positions[key] = (cells[1], excel_row)
-    return manifest, rows, positions
+        hashes[key] = cells[3]
+    return manifest, rows, positions, hashes
+
+
+# manifest cell text → (its parsed content, its hash): the same issued rows recur in
+# every unit's packet (each caller gets its own copy of the dict)
+_FIXED_JSON: dict[str, tuple[Any, str]] = {}
+
+
+def _fixed_json(text: str) -> tuple[Any, str]:
+    """(json.loads(text), the short sha256 of the text), parsed once per distinct text."""
+    known = _FIXED_JSON.get(text)
+    if known is None:
+        known = (json.loads(text), hashlib.sha256(text.encode("utf-8")).hexdigest()[:16])
+        if len(_FIXED_JSON) >= _EXPECTED_MAX:
+            _FIXED_JSON.clear()
+        _FIXED_JSON[text] = known
+    value, digest = known
+    return (dict(value) if isinstance(value, dict) else value), digest
 
 
 # ---------------------------------------------------------------- data sheets
@@ -276,6 +297,30 @@ def _fixed_cell_text(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "、".join(str(v) for v in value)
     return str(value)
+
+
+# (fixed hash, fields) → the texts the fixed cells must show: the same task's fixed content
+# recurs in every unit's packet, so it is worked out once per content, not once per cell
+_EXPECTED: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
+
+
+def _expected_fixed(digest: str, fixed: dict[str, Any], fields: tuple[str, ...]
+                    ) -> tuple[str, ...]:
+    key = (digest, fields)
+    want = _EXPECTED.get(key)
+    if want is None:
+        want = tuple(_fixed_cell_text(fixed.get(f)).strip() for f in fields)
+        if len(_EXPECTED) >= _EXPECTED_MAX:
+            _EXPECTED.clear()
+        _EXPECTED[key] = want
+    return want
+
+
+@functools.lru_cache(maxsize=8192, typed=True)
+def _normalise(name: str, raw: Any) -> tuple[Any, str | None]:
+    """`normalise_value` remembered per (field, cell value): statuses, percents, names and
+    phone numbers repeat row after row and packet after packet."""
+    return normalise_value(name, raw)
 
 
 def _same_fixed(cell: Any, expected: Any) -> bool:
@@ -293,7 +338,8 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
                 percents: set[str],
                 fixed_cols: tuple[tuple[str, str], ...], input_fields: tuple[str, ...],
                 rows: dict[str, PacketRow], positions: dict[str, tuple[str, int]],
-                problems: list[Problem], titles: dict[str, str] | None = None) -> None:
+                problems: list[Problem], titles: dict[str, str] | None = None,
+                hashes: dict[str, str] | None = None) -> None:
     expected = [r for r in rows.values() if r.sheet == sheet]
     try:
         grid = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
@@ -358,6 +404,8 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
                                           f"缺少填写列:{'、'.join(missing_cols)}。"))
 
     letters = {c: xl_col_to_name(c) for c in columns.values()}
+    fixed_at = [(f, h, columns[f]) for f, h in fixed_cols if f in columns]
+    fixed_fields = tuple(f for f, _h, _c in fixed_at)
     for row in expected:
         at = found.get(row.key)
         if at is None or at >= len(grid):
@@ -369,11 +417,15 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
         line = grid[r]
         row.row = r + 1
         row.sheet = sheet
-        for f, _header in fixed_cols:
-            c = columns.get(f)
-            if c is None:
-                continue
-            cell = line[c] if c < len(line) else ""
+        width = len(line)
+        digest = (hashes or {}).get(row.key)
+        if digest and tuple(line[c] if c < width else "" for _f, _h, c in fixed_at) \
+                == _expected_fixed(digest, row.fixed, fixed_fields):
+            checks: list[tuple[str, str, int]] = []  # every fixed cell as issued
+        else:
+            checks = fixed_at
+        for f, _header, c in checks:
+            cell = line[c] if c < width else ""
             if not _same_fixed(cell, row.fixed.get(f)):
                 problems.append(Problem(
                     sheet, f"{letters[c]}{r + 1}",
@@ -390,12 +442,15 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
                 problems.append(Problem(sheet, ref, f"{INPUT_HEADERS[f]}是公式,未读取。"
                                               "请直接填写内容。", key=row.key, field=f))
                 continue
-            raw = line[c] if c < len(line) else ""
+            raw = line[c] if c < width else ""
             if f == "percent":
                 shown_as_percent = ref in percents and isinstance(raw, int | float)
                 raw = percent_from_cell(raw, shown_as_percent)
                 row.percent_format = shown_as_percent
-            value, problem = normalise_value(f, raw)
+            try:
+                value, problem = _normalise(f, raw)
+            except TypeError:  # an unhashable cell value
+                value, problem = normalise_value(f, raw)
             if problem is None and f == "value" and numeric and value:
                 number = parse_number(value)
                 if number is None:
@@ -442,7 +497,7 @@ def read_packet(source: Path | str | bytes, *, name: str = "") -> PacketFile:
         raise UserFacingError(f"“{name or '文件'}”已损坏,无法读取。") from exc
     except Exception as exc:  # calamine raises plain errors for some broken parts
         raise UserFacingError(f"“{name or '文件'}”已损坏,无法读取({type(exc).__name__})。") from exc
-    manifest, rows, positions = _parse_manifest(grid)
+    manifest, rows, positions, hashes = _parse_manifest(grid)
     by_key = {r.key: r for r in rows}
     problems: list[Problem] = []
     titles: dict[str, str] = {}
@@ -463,7 +518,7 @@ def read_packet(source: Path | str | bytes, *, name: str = "") -> PacketFile:
         _read_sheet(wb, sheet, formula_cells(zf, parts.get(sheet)),
                     percent_cells(zf, parts.get(sheet), styles) if "percent" in inputs else set(),
                     fixed_cols, inputs,
-                    by_key, positions, problems, titles)
+                    by_key, positions, problems, titles, hashes)
     wb.close()
     return PacketFile(path, hashlib.sha256(data).hexdigest(), manifest, rows, problems, states,
                       titles)
