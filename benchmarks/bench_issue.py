@@ -177,7 +177,7 @@ def plain_xlsxwriter(path: Path | io.BytesIO, rows: list[PacketRow], identity: d
 
 def _report_first_period(db: Path, units: list[str], out: Path) -> None:
     """Everyone reported the first period (so the packets carry values forward)."""
-    from app.services.district.merge import apply_merge
+    from app.services.district.merge import apply_packets
     from app.services.packets.reader import read_packet
     from app.services.packets.writer import packet_bytes
 
@@ -198,7 +198,7 @@ def _report_first_period(db: Path, units: list[str], out: Path) -> None:
         path.write_bytes(packet_bytes(replace(pf.manifest, direction="returned", revision=1),
                                       pf.rows))
         returned.append(path)
-    results = apply_merge(engine, returned, period=None)
+    results = apply_packets(engine, returned, period=None)
     assert all(r.status == "applied" for r in results), [r.status for r in results]
     engine.dispose()
 

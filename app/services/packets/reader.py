@@ -424,11 +424,11 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
             checks: list[tuple[str, str, int]] = []  # every fixed cell as issued
         else:
             checks = fixed_at
-        for f, _header, c in checks:
-            cell = line[c] if c < width else ""
+        for f, _header, fc in checks:
+            cell = line[fc] if fc < width else ""
             if not _same_fixed(cell, row.fixed.get(f)):
                 problems.append(Problem(
-                    sheet, f"{letters[c]}{r + 1}",
+                    sheet, f"{letters[fc]}{r + 1}",
                     f"固定内容被修改,已忽略(第 {row.code} 项“{_header}”)。", "warning",
                     row.key, f))
         numeric = bool(row.fixed.get("numeric"))
