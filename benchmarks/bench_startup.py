@@ -156,7 +156,7 @@ def importtime(db: Path, env: dict[str, str], top: int = 15) -> list[tuple[float
     return sorted(((ms, n) for n, ms in rows.items()), reverse=True)[:top]
 
 
-@benchmark("startup", small={"runs": 3}, large={"runs": 7})
+@benchmark("startup", small={"runs": 3}, large={"runs": 5})
 def measure(runs: int) -> list[Measure]:
     folder = Path(tempfile.mkdtemp(prefix="bench-startup-"))
     env = _env(folder)

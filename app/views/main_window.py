@@ -142,7 +142,7 @@ class MainWindow(QMainWindow):
     def page(self, cls: type[Page]) -> Page | None:
         """The page of that class, brought up to date if it has not been shown yet."""
         page = next((p for p in self.pages if isinstance(p, cls)), None)
-        if page is not None:
+        if page is not None and self._started:  # (menus built in __init__ ask too)
             self._catch_up(page)
         return page
 

@@ -69,3 +69,27 @@ def test_a_plan_without_activity_opens_on_the_task_list(qtbot: QtBot, tianning: 
     window = MainWindow(tianning)
     qtbot.addWidget(window)
     assert window.stack.currentWidget() is window.page(TasksPage)
+
+
+def test_pages_load_when_first_shown_the_first_after_the_window_paints(
+        qtbot: QtBot, tianning: Database) -> None:
+    """Start-up: building the window loads no page; showing it loads the current page
+    (after the first frame); other pages load when shown or asked for, then stay current."""
+    window = MainWindow(tianning)
+    qtbot.addWidget(window)
+    assert all(p.context is None for p in window.pages)
+    window.show()
+    current = window.stack.currentWidget()
+    qtbot.waitUntil(lambda: current.context is not None)  # type: ignore[union-attr]
+    assert all(p.context is None for p in window.pages if p is not current)
+
+    units = window.page(UnitsPage)  # asked for: brought up to date
+    assert units is not None and units.context is not None
+    inds = next(p for p in window.pages if isinstance(p, IndicatorsPage))
+    assert inds.context is None
+    window.nav.setCurrentRow(window.pages.index(inds))  # shown: loaded at once
+    assert inds.context is not None and inds.context.plan is not None
+
+    window.period_combo.setCurrentIndex(0)  # a page once loaded follows the context
+    assert units.context.period is not None
+    assert units.context.period.id == window.period_combo.currentData()
