@@ -203,7 +203,7 @@ def _report_first_period(db: Path, units: list[str], out: Path) -> None:
     engine.dispose()
 
 
-@benchmark("issue", small={"packets": 20, "rows": 200}, large={"packets": 200, "rows": 200})
+@benchmark("issue", small={"packets": 10, "rows": 200}, large={"packets": 100, "rows": 200})
 def measure(packets: int, rows: int, runs: int = 7) -> list[Measure]:
     folder = Path(tempfile.mkdtemp(prefix="bench-issue-"))
     try:
