@@ -632,6 +632,60 @@ EN: dict[str, str] = {
     "参考性": "Indicative",
     "注意": "Warning",
     "提示": "Info",
+    # ------------------------------------------------------------ firstday: databases, exports
+    "数据库文件不存在:{0}": "Database file not found: {0}",
+    "单位填报": "Unit reporting",
+    "示例": "Example",
+    "新建数据库": "New database",
+    "台账.db": "taizhang.db",
+    "文件已存在:{0}\n请换一个文件名,或用“打开数据库…”打开它。":
+        "The file already exists: {0}\nChoose another name, or open it with \"Open database…\".",
+    "打开数据库": "Open database",
+    "(没有)": "(none)",
+    "清除列表": "Clear list",
+    "新建数据库…": "New database…",
+    "打开数据库…": "Open database…",
+    "最近使用": "Recent",
+    "保存位置:{0}": "Saved to: {0}",
+    "没有可用的文件管理器。文件夹位置:\n{0}": "No file manager is available. The folder is:\n{0}",
+    "台账 — {0}": "Taizhang — {0}",
+    "正在检查下发包…": "Checking the packet…",
+    "{0}_填报库.db": "{0}_office.db",
+    "{0} · {1} — 台账 · {2}": "{0} · {1} — Taizhang · {2}",
+    # ------------------------------------------------------------ firstday: welcome, example
+    "正在准备示例数据库…": "Preparing the example database…",
+    "截止 {0}": "Due {0}",
+    "示例数据库:仅供熟悉操作,与您自己的数据分开保存":
+        "Example database: for trying things out, kept apart from your own data",
+    "欢迎使用台账": "Welcome to Taizhang",
+    "任务进展离线填报与汇总:区创建办下发填报包 → 各单位填报并发回报送包 → 区创建办汇总 → 打印通报。\n请先选择您的身份:":
+        "Offline task-progress reporting: the district office issues packets → each unit "
+        "fills its packet and sends it back → the district merges them → prints the progress "
+        "summary.\nWho are you?",
+    "导入方案工作簿…": "Import a plan workbook…",
+    "把已有的任务分解表、指标表(Excel)导入为方案":
+        "Import the task breakdown and indicator tables you already have (Excel) as a plan",
+    "新建空白方案…": "New empty plan…",
+    "打开已有数据库…": "Open an existing database…",
+    "先看看示例(天宁区方案,单独的示例数据库)":
+        "Explore the example first (Tianning plan, in a separate example database)",
+    "制定或导入方案,按周期给各单位下发填报包,汇总发回的报送包,查看看板、打印进展情况通报。":
+        "Create or import a plan, issue packets to the units every period, merge the returned "
+        "packets, watch the dashboard and print the progress summary.",
+    "您的数据保存在本机的台账数据库中;示例单独保存,不会混入您的数据。":
+        "Your data is kept in a Taizhang database on this computer; the example is kept "
+        "separately and never mixes with your data.",
+    "打开收到的下发包…": "Open the packet you received…",
+    "区里通过邮件或微信发来的 Excel 文件": "The Excel file the district sent by mail or chat",
+    "单位填报(镇、街道、部门)": "Unit reporting (towns, streets, departments)",
+    "区里发来了填报包(Excel 文件)?打开它,逐项填写本单位的进展,自动保存,填完后导出报送包发回区里。":
+        "Received a packet (Excel file) from the district? Open it, fill in your unit's "
+        "progress task by task (saved automatically), then export the return packet and "
+        "send it back.",
+    "没有安装台账的同事也可以直接用 WPS 或 Excel 填写同一个文件。":
+        "Colleagues without Taizhang can fill the same file in WPS or Excel.",
+    "以后可以随时通过“文件 › 打开数据库…”或“最近使用”切换。":
+        "You can switch at any time with File › Open database… or Recent.",
 }
 
 # ------------------------------------------------------------ 台账 (ledger page, issue 10)

@@ -8,16 +8,17 @@ from importlib import resources
 from pathlib import Path
 
 from platformdirs import user_data_dir, user_log_dir
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QSettings, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, Qt, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 
 from app.core.errors import UserFacingError
+from app.core.jobs import Reporter
 from app.services.db import Database, open_database
-from app.services.plans.examples import load_example
 from app.services.reports import fonts
-from app.services.server import PasswordRequired, looks_like_url
-from app.views import ops, startup_probe
+from app.services.server import PasswordRequired
+from app.views import database_menu, ops, startup_probe
+from app.views.widgets import dialogs
 from app.views.widgets.gc_guard import GuiThreadCollector
 
 log = logging.getLogger(__name__)
@@ -79,28 +80,22 @@ def setup_logging() -> Path:
     return path
 
 
-def open_or_create(path: Path | str | None) -> Database:
-    """The database to show: the one asked for, the last one, or a new example database."""
-    settings = QSettings()
-    if path is None:
-        last = str(settings.value("last_database", "", str) or "")
-        if last and looks_like_url(last):
-            path = last
-        else:
-            path = Path(last) if last and Path(last).is_file() else default_database_path()
-    if isinstance(path, str):
-        if not looks_like_url(path):
-            path = Path(path)
-        else:  # a server: opened as it is (PasswordRequired lets the window ask)
-            db = open_database(path)
-            settings.setValue("last_database", path)
-            return db
-    fresh = not path.exists()
-    db = open_database(path)
-    if fresh:
-        load_example(db, "tianning")
-    settings.setValue("last_database", str(path.resolve()))
-    return db
+def example_database_path() -> Path:
+    """The example lives in its own file, never in the user's database."""
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / "示例-天宁区.db"
+
+
+def database_to_open(path: Path | str | None) -> str | None:
+    """The database to show at start: the one asked for, else the last one used (a file or
+    a server URL), else the default file if an older version made it; None on a first run
+    (the welcome screen)."""
+    if path is not None:
+        return str(path)
+    last = database_menu.last_database()
+    if last:
+        return last
+    default = default_database_path()
+    return str(default) if default.is_file() else None
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -113,6 +108,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     if app.findChild(GuiThreadCollector) is None:
         GuiThreadCollector(app)
         app.aboutToQuit.connect(ops.shutdown)
+        database_menu.requests.open_requested.connect(_open_requested)
     register_fonts()
     apply_ui_font(app)
     return app
@@ -125,23 +121,129 @@ def main_window_for(db: Database) -> QMainWindow:
     return window_for(db)
 
 
+# ---------------------------------------------------------------- switching databases
+
+_windows: list[QMainWindow] = []  # the windows this module opened, until they are destroyed
+
+
+def show_database_window(db: Database, target: str | Path) -> QMainWindow:
+    """The window for `db`'s role, owning `db` (disposed when the window goes)."""
+    window = main_window_for(db)
+    _track(window)
+    window.destroyed.connect(lambda *_: db.dispose())
+    database_menu.remember_database(target)
+    window.show()
+    database_menu.requests.opened.emit(window)
+    return window
+
+
+def open_in_window(origin: QWidget | None, target: str | Path, *, create: bool = False,
+                   note: str = "") -> QMainWindow | None:
+    """Open a database in the window its role calls for, replacing the asking window.
+
+    The asking window stays if the database cannot be opened, or if it refuses to close
+    (the clerk's window with unsaved invalid input asks first)."""
+    text = str(target)
+    if "://" not in text and not create and not Path(text).is_file():
+        dialogs.show_error(origin, UserFacingError(
+            QCoreApplication.translate("App", "数据库文件不存在:{0}").format(text)))
+        return None
+    try:
+        db = open_database(text)
+    except UserFacingError as exc:
+        dialogs.show_error(origin, exc)
+        return None
+    if isinstance(origin, QMainWindow) and origin.isVisible():
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        quits = app.quitOnLastWindowClosed()
+        app.setQuitOnLastWindowClosed(False)  # the new window shows right after
+        try:
+            closed = origin.close()
+        finally:
+            app.setQuitOnLastWindowClosed(quits)
+        if not closed:
+            db.dispose()
+            return None
+    window = show_database_window(db, text)
+    if note:
+        window.message_box = dialogs.show_info(window, note)
+    return window
+
+
+# ---------------------------------------------------------------- the first start
+
+def _track(window: QMainWindow) -> None:
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    _windows.append(window)
+    window.destroyed.connect(lambda *_: _windows.remove(window) if window in _windows else None)
+
+
+def show_welcome() -> QMainWindow:
+    """First start: ask who is using the program (app.views.welcome)."""
+    from app.views.office.window import open_packet_as_office
+    from app.views.welcome import WelcomeWindow
+
+    welcome = WelcomeWindow()
+    _track(welcome)
+    welcome.import_plan.connect(lambda: start_district(welcome, "import"))
+    welcome.new_plan.connect(lambda: start_district(welcome, "new"))
+    welcome.open_database.connect(lambda: database_menu.choose_database(welcome))
+    welcome.example.connect(lambda: open_example(welcome))
+    welcome.open_packet.connect(lambda: open_packet_as_office(welcome))
+    welcome.show()
+    database_menu.requests.opened.emit(welcome)
+    return welcome
+
+
+def start_district(origin: QWidget | None, then: str) -> QMainWindow | None:
+    """The district's own database (in the data folder), then the plan import wizard
+    ("import") or a new empty plan ("new") — the first thing a new district office does."""
+    window = open_in_window(origin, default_database_path(), create=True)
+    actions = getattr(window, "plan_actions", None)
+    if actions is not None:
+        (actions.import_action if then == "import" else actions.new_action).trigger()
+    return window
+
+
+def open_example(origin: QWidget | None) -> None:
+    """The bundled example in its own database, labelled 示例 in its window."""
+    from app.services.plans.examples import open_example_database
+
+    path = example_database_path()
+
+    def work(reporter: Reporter) -> None:
+        reporter.step(0, 1, QCoreApplication.translate("App", "正在准备示例数据库…"))
+        open_example_database(path).dispose()
+
+    ops.run_op(origin, work, on_success=lambda _r: open_in_window(origin, path),
+               title=QCoreApplication.translate("App", "正在准备示例数据库…"))
+
+
+def _open_requested(origin: object, target: str, create: bool, note: str) -> None:
+    open_in_window(origin if isinstance(origin, QWidget) else None, target, create=create,
+                   note=note)
+
+
 def run_gui(db_path: str | None = None, language: str | None = None) -> int:
     app = make_application()
     setup_logging()
     install_translator(app, language)
+    target = database_to_open(db_path or None)
+    if target is None:
+        show_welcome()
+        return app.exec()
     try:
-        db = open_or_create(db_path or None)
+        db = open_database(target)
     except PasswordRequired as exc:  # a server wants a password: ask, then open the window
         from app.views.server import ask_server
 
-        dialog = ask_server(None, main_window_for,
-                            str(db_path or QSettings().value("last_database", "")), str(exc))
+        dialog = ask_server(None, main_window_for, target, str(exc))
         dialog.rejected.connect(app.quit)
         return app.exec()
     except UserFacingError as exc:
         QMessageBox.critical(None, QCoreApplication.translate("App", "台账"), str(exc))
         return 1
-    window = main_window_for(db)
+    window = show_database_window(db, target)
     startup_probe.watch(window)  # benchmarks/bundle_startup.py only
-    window.show()
     return app.exec()

@@ -9,6 +9,7 @@ time, in the fixed contexts "Vocab" and "Period".
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from importlib import resources
 
@@ -116,6 +117,28 @@ class FallbackTranslator(QTranslator):
         if not found and context:
             found = super().translate("", source, disambiguation, n)
         return found or ""
+
+
+# A deadline further back than this is history: shown as a date, not "已逾期 1057 天".
+RELEVANT_OVERDUE_DAYS = 31
+
+
+def due_text(due: dt.date, today: dt.date) -> tuple[str, str]:
+    """'截止 7月5日(还有 3 天)' and the colour to show it in; the days only while relevant."""
+    translate = QCoreApplication.translate
+    days = (due - today).days
+    # QDate formats: the English translations name the month ("MMM d")
+    pattern = (translate("DueDate", "M月d日") if due.year == today.year
+               else translate("DueDate", "yyyy年M月d日"))
+    when = QDate(due.year, due.month, due.day).toString(pattern)
+    if days > 0:
+        text = translate("DueDate", "截止 {0}(还有 {1} 天)").format(when, days)
+        return text, "#374151" if days > 3 else "#b45309"
+    if days == 0:
+        return translate("DueDate", "截止 {0}(今天截止)").format(when), "#b45309"
+    if -days > RELEVANT_OVERDUE_DAYS:
+        return translate("DueDate", "截止 {0}").format(when), "#6b7280"
+    return translate("DueDate", "截止 {0}(已逾期 {1} 天)").format(when, -days), "#c62828"
 
 
 def saved_language() -> str:

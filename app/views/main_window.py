@@ -22,16 +22,18 @@ from PySide6.QtWidgets import (
 
 from app.services.db import Database, database_location
 from app.services.district.ledger import has_returns
-from app.services.district.progress import latest_active_period
+from app.services.district.progress import default_period_key, latest_active_period
+from app.services.plans.examples import example_of
 from app.services.plans.query import PlanInfo, get_plan, list_plans
 from app.views.bus import Changes, bus
+from app.views.database_menu import add_database_action, install_file_menu, title_suffix
 from app.views.district.audit_page import AuditPage
 from app.views.district.conflicts_page import ConflictsPage
 from app.views.district.issue_page import IssuePage
 from app.views.district.ledger_page import LedgerPage
 from app.views.district.merge_page import MergePage
 from app.views.district.receipts_page import ReceiptsPage
-from app.views.i18n import fit_columns, period_text
+from app.views.i18n import due_text, fit_columns, period_text
 from app.views.plans.catalog_page import IndicatorsPage, UnitsPage
 from app.views.plans.edit_page import PlanEditPage
 from app.views.plans.tasks_page import TasksPage
@@ -70,7 +72,9 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.db = db
         self.plan: PlanInfo | None = None
-        self.setWindowTitle(self.tr("台账 · 任务进展填报与汇总"))
+        self.example = example_of(db)
+        self.setWindowTitle(self.tr("台账 — {0}").format(
+            title_suffix(db, "district", example=bool(self.example))))
         self.resize(1360, 820)
 
         self.plan_combo = QComboBox()
@@ -81,6 +85,7 @@ class MainWindow(QMainWindow):
         self.period_combo.setMinimumWidth(130)
         self.period_combo.currentIndexChanged.connect(self._period_chosen)
         self.status_label = QLabel()
+        self.due_label = QLabel()
 
         bar = QToolBar(self.tr("方案与周期"))
         bar.setMovable(False)
@@ -92,7 +97,17 @@ class MainWindow(QMainWindow):
         row.addSpacing(12)
         row.addWidget(QLabel(self.tr("周期")))
         row.addWidget(self.period_combo)
+        row.addSpacing(8)
+        row.addWidget(self.due_label)
         row.addStretch(1)
+        if self.example:
+            self.example_label = QLabel(self.tr(
+                "示例数据库:仅供熟悉操作,与您自己的数据分开保存"))
+            self.example_label.setStyleSheet(
+                "background: #fff4ce; color: #7a5900; border: 1px solid #f0d98a;"
+                " border-radius: 3px; padding: 2px 8px;")
+            row.addWidget(self.example_label)
+            row.addSpacing(12)
         row.addWidget(self.status_label)
         bar.addWidget(holder)
         self.addToolBar(bar)
@@ -170,16 +185,21 @@ class MainWindow(QMainWindow):
         self.report_menu = self.menuBar().addMenu(self.tr("填报(&R)"))
         self.summary_menu = self.menuBar().addMenu(self.tr("报告(&S)"))
         self.help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
+        self.database_actions = install_file_menu(self, self.file_menu, self.db)
+        from app.views.office.window import install_office_entry
+
+        self.office_entry = install_office_entry(self, self.file_menu)
+        self.file_menu.addSeparator()
         quit_action = QAction(self.tr("退出"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         self.file_menu.addAction(quit_action)
-        from app.views.office.window import install_office_entry
-
-        self.office_entry = install_office_entry(self, self.file_menu)
         from app.views.server import install_server_action
 
         self.server_action = install_server_action(self, self.file_menu, window_for)
+        if isinstance(self.server_action, QAction):  # 连接服务器… joins the database section
+            self.file_menu.removeAction(self.server_action)
+            add_database_action(self.file_menu, self.server_action)
         install_report_menu(self)
         from app.views.plans.edit_page import install_plan_actions
 
@@ -243,18 +263,22 @@ class MainWindow(QMainWindow):
         self._period_chosen()
 
     def _default_period_index(self) -> int:
-        """The latest period with packets or reports; else the last one already ended."""
+        """The period whose deadline is next; for a finished plan the latest with activity."""
         assert self.plan is not None
-        active = latest_active_period(self.db, self.plan.plan.id)
-        best = 0
-        for i, p in enumerate(self.plan.periods):
-            if p.key == active:
-                return i
-            if p.end <= dt.date.today():
-                best = i
-        return best
+        key = default_period_key(self.db, self.plan.plan.id, dt.date.today())
+        return next((i for i, p in enumerate(self.plan.periods) if p.key == key), 0)
+
+    def _show_due(self) -> None:
+        ctx = self.context()
+        if ctx.period is None:
+            self.due_label.clear()
+            return
+        text, colour = due_text(ctx.period.due, dt.date.today())
+        self.due_label.setText(text)
+        self.due_label.setStyleSheet(f"color: {colour};")
 
     def _period_chosen(self, *_: object) -> None:
+        self._show_due()
         self._set_context(self.context())
 
     def _set_context(self, ctx: Context) -> None:

@@ -635,6 +635,14 @@
 <context>
     <name>App</name>
     <message>
+        <source>数据库文件不存在:{0}</source>
+        <translation>Database file not found: {0}</translation>
+    </message>
+    <message>
+        <source>正在准备示例数据库…</source>
+        <translation>Preparing the example database…</translation>
+    </message>
+    <message>
         <source>台账</source>
         <translation>Taizhang</translation>
     </message>
@@ -1041,7 +1049,74 @@ Send it to {1} to correct and return.</translation>
     </message>
 </context>
 <context>
+    <name>DatabaseMenu</name>
+    <message>
+        <source>区创建办</source>
+        <translation>District office</translation>
+    </message>
+    <message>
+        <source>单位填报</source>
+        <translation>Unit reporting</translation>
+    </message>
+    <message>
+        <source>示例</source>
+        <translation>Example</translation>
+    </message>
+    <message>
+        <source>新建数据库</source>
+        <translation>New database</translation>
+    </message>
+    <message>
+        <source>台账.db</source>
+        <translation>taizhang.db</translation>
+    </message>
+    <message>
+        <source>文件已存在:{0}
+请换一个文件名,或用“打开数据库…”打开它。</source>
+        <translation>The file already exists: {0}
+Choose another name, or open it with &quot;Open database…&quot;.</translation>
+    </message>
+    <message>
+        <source>打开数据库</source>
+        <translation>Open database</translation>
+    </message>
+    <message>
+        <source>(没有)</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <source>清除列表</source>
+        <translation>Clear list</translation>
+    </message>
+    <message>
+        <source>新建数据库…</source>
+        <translation>New database…</translation>
+    </message>
+    <message>
+        <source>打开数据库…</source>
+        <translation>Open database…</translation>
+    </message>
+    <message>
+        <source>最近使用</source>
+        <translation>Recent</translation>
+    </message>
+</context>
+<context>
     <name>Dialogs</name>
+    <message>
+        <source>保存位置:{0}</source>
+        <translation>Saved to: {0}</translation>
+    </message>
+    <message>
+        <source>打开所在文件夹</source>
+        <translation>Open folder</translation>
+    </message>
+    <message>
+        <source>没有可用的文件管理器。文件夹位置:
+{0}</source>
+        <translation>No file manager is available. The folder is:
+{0}</translation>
+    </message>
     <message>
         <source>程序出错:{0}: {1}
 详细信息已写入日志。</source>
@@ -1073,6 +1148,10 @@ The details were written to the log.</translation>
     <message>
         <source>截止 {0}(今天截止)</source>
         <translation>Due {0} (today)</translation>
+    </message>
+    <message>
+        <source>截止 {0}</source>
+        <translation>Due {0}</translation>
     </message>
     <message>
         <source>截止 {0}(已逾期 {1} 天)</source>
@@ -1353,8 +1432,8 @@ The details were written to the log.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <source>台账 · 任务进展填报与汇总</source>
-        <translation>Taizhang · task progress reporting and merging</translation>
+        <source>台账 — {0}</source>
+        <translation>Taizhang — {0}</translation>
     </message>
     <message>
         <source>方案与周期</source>
@@ -1367,6 +1446,10 @@ The details were written to the log.</translation>
     <message>
         <source>周期</source>
         <translation>Period</translation>
+    </message>
+    <message>
+        <source>示例数据库:仅供熟悉操作,与您自己的数据分开保存</source>
+        <translation>Example database: for trying things out, kept apart from your own data</translation>
     </message>
     <message>
         <source>数据库:{0}</source>
@@ -1544,6 +1627,14 @@ Offline task progress reporting and merging</translation>
         <translation>Open outbound packet (unit reporting)</translation>
     </message>
     <message>
+        <source>正在检查下发包…</source>
+        <translation>Checking the packet…</translation>
+    </message>
+    <message>
+        <source>{0}_填报库.db</source>
+        <translation>{0}_office.db</translation>
+    </message>
+    <message>
         <source>本单位填报库保存到</source>
         <translation>Save the unit&apos;s office database as</translation>
     </message>
@@ -1562,10 +1653,6 @@ Offline task progress reporting and merging</translation>
 </context>
 <context>
     <name>OfficeWindow</name>
-    <message>
-        <source>台账 · 单位填报</source>
-        <translation>Taizhang · unit reporting</translation>
-    </message>
     <message>
         <source>任务进展</source>
         <translation>Task progress</translation>
@@ -1593,10 +1680,6 @@ Offline task progress reporting and merging</translation>
     <message>
         <source>{0}  ·  报送给 {1}{2}</source>
         <translation>{0}  ·  return to {1}{2}</translation>
-    </message>
-    <message>
-        <source>{0} · {1} · 台账</source>
-        <translation>{0} · {1} · Taizhang</translation>
     </message>
     <message>
         <source>M月d日 HH:mm</source>
@@ -1675,6 +1758,14 @@ Offline task progress reporting and merging</translation>
         <translation>, </translation>
     </message>
     <message>
+        <source>台账 — {0}</source>
+        <translation>Taizhang — {0}</translation>
+    </message>
+    <message>
+        <source>{0} · {1} — 台账 · {2}</source>
+        <translation>{0} · {1} — Taizhang · {2}</translation>
+    </message>
+    <message>
         <source>{0}填写有误,改正后自动保存</source>
         <translation>{0}: not valid yet; saved automatically once corrected</translation>
     </message>
@@ -1745,10 +1836,6 @@ Send this file to {2}.</translation>
         <translation>
 
 Note: {0} entries are still incomplete.</translation>
-    </message>
-    <message>
-        <source>打开所在文件夹</source>
-        <translation>Open folder</translation>
     </message>
     <message>
         <source>打开下发包</source>
@@ -2861,6 +2948,75 @@ Tasks behind: {5}</translation>
     <message>
         <source>未填</source>
         <translation>Not filled</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomeWindow</name>
+    <message>
+        <source>欢迎使用台账</source>
+        <translation>Welcome to Taizhang</translation>
+    </message>
+    <message>
+        <source>任务进展离线填报与汇总:区创建办下发填报包 → 各单位填报并发回报送包 → 区创建办汇总 → 打印通报。
+请先选择您的身份:</source>
+        <translation>Offline task-progress reporting: the district office issues packets → each unit fills its packet and sends it back → the district merges them → prints the progress summary.
+Who are you?</translation>
+    </message>
+    <message>
+        <source>导入方案工作簿…</source>
+        <translation>Import a plan workbook…</translation>
+    </message>
+    <message>
+        <source>把已有的任务分解表、指标表(Excel)导入为方案</source>
+        <translation>Import the task breakdown and indicator tables you already have (Excel) as a plan</translation>
+    </message>
+    <message>
+        <source>新建空白方案…</source>
+        <translation>New empty plan…</translation>
+    </message>
+    <message>
+        <source>打开已有数据库…</source>
+        <translation>Open an existing database…</translation>
+    </message>
+    <message>
+        <source>先看看示例(天宁区方案,单独的示例数据库)</source>
+        <translation>Explore the example first (Tianning plan, in a separate example database)</translation>
+    </message>
+    <message>
+        <source>区创建办</source>
+        <translation>District office</translation>
+    </message>
+    <message>
+        <source>制定或导入方案,按周期给各单位下发填报包,汇总发回的报送包,查看看板、打印进展情况通报。</source>
+        <translation>Create or import a plan, issue packets to the units every period, merge the returned packets, watch the dashboard and print the progress summary.</translation>
+    </message>
+    <message>
+        <source>您的数据保存在本机的台账数据库中;示例单独保存,不会混入您的数据。</source>
+        <translation>Your data is kept in a Taizhang database on this computer; the example is kept separately and never mixes with your data.</translation>
+    </message>
+    <message>
+        <source>打开收到的下发包…</source>
+        <translation>Open the packet you received…</translation>
+    </message>
+    <message>
+        <source>区里通过邮件或微信发来的 Excel 文件</source>
+        <translation>The Excel file the district sent by mail or chat</translation>
+    </message>
+    <message>
+        <source>单位填报(镇、街道、部门)</source>
+        <translation>Unit reporting (towns, streets, departments)</translation>
+    </message>
+    <message>
+        <source>区里发来了填报包(Excel 文件)?打开它,逐项填写本单位的进展,自动保存,填完后导出报送包发回区里。</source>
+        <translation>Received a packet (Excel file) from the district? Open it, fill in your unit&apos;s progress task by task (saved automatically), then export the return packet and send it back.</translation>
+    </message>
+    <message>
+        <source>没有安装台账的同事也可以直接用 WPS 或 Excel 填写同一个文件。</source>
+        <translation>Colleagues without Taizhang can fill the same file in WPS or Excel.</translation>
+    </message>
+    <message>
+        <source>以后可以随时通过“文件 › 打开数据库…”或“最近使用”切换。</source>
+        <translation>You can switch at any time with File › Open database… or Recent.</translation>
     </message>
 </context>
 </TS>

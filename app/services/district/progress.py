@@ -159,3 +159,15 @@ def progress_json(data: PeriodProgress) -> dict[str, Any]:
             "indicators": [{"code": code, "value": value} for code, value, _ in u.indicators],
         } for u in data.units],
     }
+
+
+def default_period_key(engine: Engine, plan_id: int, today: dt.date) -> str | None:
+    """The period to open a plan on: the one whose deadline is next (being reported now);
+    for a finished plan the latest with any activity, else its last period."""
+    with Session(engine) as s:
+        periods = list(s.execute(select(Period.key, Period.due).where(Period.plan_id == plan_id)
+                                 .order_by(Period.start)))
+    upcoming = [(due, key) for key, due in periods if due is not None and due >= today]
+    if upcoming:
+        return min(upcoming)[1]
+    return latest_active_period(engine, plan_id) or (periods[-1][0] if periods else None)

@@ -357,6 +357,15 @@ def _stored_rows(pf: PacketFile) -> list[dict[str, Any]]:
              "comments": r.comments} for r in pf.rows]
 
 
+def check_issued_packet(path: Path | str) -> PacketFile:
+    """Read an issued packet without touching a database: a refused file is refused before
+    the clerk is asked where the unit's database should go."""
+    pf = read_packet(Path(path))
+    if pf.manifest.direction != "issued":
+        raise UserFacingError("这是已导出的报送包,不是下发包。请打开区里下发的填报包。")
+    return pf
+
+
 def open_packet(db: Engine, path: Path | str, *, reporter: Reporter | None = None
                 ) -> OpenResult:
     """Load an issued packet into the office database (creating it on first use).
@@ -367,10 +376,8 @@ def open_packet(db: Engine, path: Path | str, *, reporter: Reporter | None = Non
     """
     reporter = reporter or Reporter()
     reporter.step(0, 3, "正在读取下发包…")
-    pf = read_packet(Path(path))
+    pf = check_issued_packet(path)
     m = pf.manifest
-    if m.direction != "issued":
-        raise UserFacingError("这是已导出的报送包,不是下发包。请打开区里下发的填报包。")
     reporter.step(1, 3, "正在载入任务…")
     with Session(db) as s, s.begin():
         role = get_setting(s, "role", "")

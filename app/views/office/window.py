@@ -13,20 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QDate,
     QDateTime,
     QItemSelectionModel,
     QModelIndex,
-    QSettings,
     Qt,
     QTime,
     QTimer,
-    QUrl,
     Signal,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QFont, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -67,7 +64,8 @@ from app.services.office.forms import (
 )
 from app.services.packets.format import INPUT_HEADERS
 from app.views.bus import Changes, bus
-from app.views.i18n import install_language_menu, period_text, vocab_tr
+from app.views.database_menu import DB_FILTER, install_file_menu, request_open, title_suffix
+from app.views.i18n import due_text, install_language_menu, period_text, vocab_tr
 from app.views.office.form import IndicatorForm, TaskForm
 from app.views.office.models import (
     STATE_COLOURS,
@@ -98,22 +96,6 @@ def entry_for(task: OfficeTask, invalid: bool = False) -> ListEntry:
     return ListEntry(task.key, task.code, task.title, task.section, task.values.get("status"),
                      task.values.get("percent"), tuple(field_label(f) for f in task.missing),
                      invalid, task.text)
-
-
-def due_text(due: dt.date, today: dt.date) -> tuple[str, str]:
-    """'截止 7月5日(还有 3 天)' and the colour to show it in."""
-    translate = QCoreApplication.translate
-    days = (due - today).days
-    # QDate formats: the English translations name the month ("MMM d")
-    pattern = (translate("DueDate", "M月d日") if due.year == today.year
-               else translate("DueDate", "yyyy年M月d日"))
-    when = QDate(due.year, due.month, due.day).toString(pattern)
-    if days > 0:
-        text = translate("DueDate", "截止 {0}(还有 {1} 天)").format(when, days)
-        return text, "#374151" if days > 3 else "#b45309"
-    if days == 0:
-        return translate("DueDate", "截止 {0}(今天截止)").format(when), "#b45309"
-    return translate("DueDate", "截止 {0}(已逾期 {1} 天)").format(when, -days), "#c62828"
 
 
 class PreflightDialog(QDialog):
@@ -207,7 +189,7 @@ class OfficeWindow(QMainWindow):
         self._ops: list[OpHandle] = []
         self.preflight_dialog: PreflightDialog | None = None
         self.message_box: QMessageBox | None = None
-        self.setWindowTitle(self.tr("台账 · 单位填报"))
+        self.setWindowTitle(self.tr("台账 — {0}").format(title_suffix(db, "office")))
         self.resize(1360, 840)
 
         self.save_timer = QTimer(self)
@@ -386,6 +368,8 @@ class OfficeWindow(QMainWindow):
     def _build_menus(self) -> None:
         tr = self.tr
         file_menu = self.menuBar().addMenu(tr("文件(&F)"))
+        self.file_menu = file_menu
+        self.database_actions = install_file_menu(self, file_menu, self.db)
         self.open_action = self._action(file_menu, tr("打开下发包…"), self.open_packet_dialog,
                                         QKeySequence.StandardKey.Open)
         self.export_action = self._action(file_menu, tr("导出报送包…"), self.export_return,
@@ -456,8 +440,9 @@ class OfficeWindow(QMainWindow):
         self.plan_label.setText(self.tr("{0}  ·  报送给 {1}{2}").format(
             p.plan_title, self.info.receiver if self.info else "", kind))
         self._update_export_state()
-        self.setWindowTitle(self.tr("{0} · {1} · 台账").format(
-            self.info.unit if self.info else "", period_text(p.key)))
+        self.setWindowTitle(self.tr("{0} · {1} — 台账 · {2}").format(
+            self.info.unit if self.info else "", period_text(p.key),
+            title_suffix(self.db, "office")))
         tasks = office.list_tasks(self.db, p.key, p.plan_id)
         indicators = office.list_indicators(self.db, p.key, p.plan_id)
         self.tasks = {t.key: t for t in tasks}
@@ -823,16 +808,13 @@ class OfficeWindow(QMainWindow):
         if self.period is None:
             return
         self.save_pending()
-        settings = QSettings()
-        folder = str(settings.value("office/export_folder", "", str)) or str(Path.home())
         name = office.suggested_export_name(self.db, self.period.key, self.period.plan_id)
-        path = dialogs.save_file(self, self.tr("导出报送包"), str(Path(folder) / name))
+        path = dialogs.save_file(self, self.tr("导出报送包"), name, kind="returns")
         if not path:
             return
         target = Path(path)
         if target.suffix.lower() != ".xlsx":
             target = target.with_name(target.name + ".xlsx")
-        settings.setValue("office/export_folder", str(target.parent))
         period = self.period
 
         def work(reporter: Reporter) -> ExportResult:
@@ -856,20 +838,13 @@ class OfficeWindow(QMainWindow):
             result.revision, result.path, self.info.receiver)
         if missing:
             text += self.tr("\n\n注意:还有 {0} 处没有填写完整。").format(missing)
-        box = QMessageBox(QMessageBox.Icon.Information, self.tr("导出报送包"), text,
-                          QMessageBox.StandardButton.Ok, self)
-        folder_button = box.addButton(self.tr("打开所在文件夹"),
-                                      QMessageBox.ButtonRole.ActionRole)
-        folder_button.clicked.connect(lambda: QDesktopServices.openUrl(
-            QUrl.fromLocalFile(str(result.path.parent))))
-        self.message_box = box
-        box.open()
+        self.message_box = dialogs.show_written(self, text, result.path)
         self.exported.emit(result)
 
     # ------------------------------------------------------------ opening a packet
 
     def open_packet_dialog(self) -> None:
-        path = dialogs.open_file(self, self.tr("打开下发包"))
+        path = dialogs.open_file(self, self.tr("打开下发包"), kind="packets")
         if path:
             self.open_packet(Path(path))
 
@@ -924,62 +899,77 @@ class OfficeWindow(QMainWindow):
 
 # ---------------------------------------------------------------- district-side entry
 
-DB_FILTER = str(QT_TRANSLATE_NOOP("FileFilter", "台账数据库 (*.db)"))
-_open_windows: list[QMainWindow] = []  # office windows opened from another window
+def _remove_database_files(path: Path) -> None:
+    for name in (path.name, path.name + "-wal", path.name + "-shm", path.name + "-journal"):
+        path.with_name(name).unlink(missing_ok=True)
 
 
 def open_packet_as_office(parent: QWidget) -> OpHandle | None:
-    """打开下发包(单位填报): load a packet into a new (or the unit's existing) office
-    database chosen by the clerk, then open the office window on it."""
+    """打开下发包(单位填报): check the packet first, then ask where the unit's database
+    goes, load the packet into it and open the clerk's window on it (replacing `parent`).
+
+    A refused packet never gets as far as a database file; a database this created for a
+    packet that then fails to load is removed again."""
     translate = QCoreApplication.translate  # `parent.tr` would use the caller's class name
-    packet = dialogs.open_file(parent, translate("OfficeEntry", "打开下发包(单位填报)"))
+    packet = dialogs.open_file(parent, translate("OfficeEntry", "打开下发包(单位填报)"),
+                               kind="packets")
     if not packet:
         return None
-    suggested = Path(packet).with_name(Path(packet).stem + "_填报库.db")
-    target = dialogs.save_file(parent, translate("OfficeEntry", "本单位填报库保存到"),
-                               str(suggested), DB_FILTER)
-    if not target:
-        return None
-    path = Path(target)
-    if path.suffix.lower() != ".db":
-        path = path.with_name(path.name + ".db")
 
-    def work(reporter: Reporter) -> tuple[Database, OpenResult]:
-        from app.services.db import open_database
+    def check(reporter: Reporter) -> str:
+        reporter.step(0, 1, translate("OfficeEntry", "正在检查下发包…"))
+        return office.check_issued_packet(Path(packet)).manifest.unit
 
-        db = open_database(path)
-        try:
-            return db, office.open_packet(db, Path(packet), reporter=reporter)
-        except BaseException:
-            db.dispose()
-            raise
+    def checked(unit: str) -> None:
+        suggested = dialogs.start_folder("database") / translate(
+            "OfficeEntry", "{0}_填报库.db").format(unit)
+        target = dialogs.save_file(parent, translate("OfficeEntry", "本单位填报库保存到"),
+                                   str(suggested), DB_FILTER, kind="database")
+        if target:
+            path = Path(target)
+            if path.suffix.lower() != ".db":
+                path = path.with_name(path.name + ".db")
+            load(path)
 
-    def opened(value: tuple[Database, OpenResult]) -> None:
-        db, result = value
-        QSettings().setValue("last_database", str(path.resolve()))
-        window = OfficeWindow(db)
-        _open_windows.append(window)
-        window.destroyed.connect(lambda *_: _open_windows.remove(window)
-                                 if window in _open_windows else None)
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        window.show()
-        window.message_box = dialogs.show_info(window, result.summary())
+    def load(path: Path) -> None:
+        created = not path.exists()
 
-    return run_op(parent, work, on_success=opened, title=translate("OfficeEntry", "正在打开下发包…"))
+        def work(reporter: Reporter) -> OpenResult:
+            from app.services.db import open_database
+
+            try:
+                db = open_database(path)
+            except BaseException:
+                if created:
+                    _remove_database_files(path)
+                raise
+            try:
+                return office.open_packet(db, Path(packet), reporter=reporter)
+            except BaseException:
+                db.dispose()  # closed before its files are removed (Windows locks them)
+                if created:
+                    _remove_database_files(path)
+                raise
+            finally:
+                db.dispose()
+
+        def opened(result: OpenResult) -> None:
+            request_open(parent, str(path), note=result.summary())
+
+        run_op(parent, work, on_success=opened,
+               title=translate("OfficeEntry", "正在打开下发包…"))
+
+    return run_op(parent, check, on_success=checked,
+                  title=translate("OfficeEntry", "正在检查下发包…"))
 
 
 def install_office_entry(window: QMainWindow, menu: Any) -> QAction:
-    """The district window's 文件 › 打开下发包(单位填报)… (before 退出)."""
+    """The district window's 文件 › 打开下发包(单位填报)… (its own section of the menu)."""
     action = QAction(QCoreApplication.translate("OfficeEntry", "打开下发包(单位填报)…"), window)
     action.setToolTip(QCoreApplication.translate(
         "OfficeEntry", "以单位身份填报:把区里下发的填报包载入本单位的填报库"))
     action.triggered.connect(lambda: open_packet_as_office(window))
-    first = menu.actions()[0] if menu.actions() else None
-    if first is not None:
-        menu.insertAction(first, action)
-        menu.insertSeparator(first)
-    else:
-        menu.addAction(action)
+    menu.addAction(action)
     return action
 
 

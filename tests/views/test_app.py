@@ -1,0 +1,104 @@
+"""Which window a database gets, and switching databases from the 文件 menu."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMainWindow
+from pytestqt.qtbot import QtBot
+
+from app.services.db import Database, open_database
+from app.services.district.issue import issue_packets
+from app.services.office import forms as office
+from app.views import app as app_module
+from app.views.app import make_application, open_in_window
+from app.views.database_menu import recent_databases, requests
+from app.views.main_window import MainWindow
+from app.views.office.window import OfficeWindow
+from app.views.widgets import dialogs
+
+
+@pytest.fixture
+def office_file(tianning: Database, tmp_path: Path) -> Path:
+    packet = issue_packets(tianning, "2021-05", tmp_path / "issued", units=["青龙街道"])
+    path = tmp_path / "青龙填报.db"
+    db = open_database(path)
+    office.open_packet(db, packet.packets[0].path)
+    db.dispose()
+    return path
+
+
+def close_all(qtbot: QtBot) -> None:
+    for window in list(app_module._windows):
+        message = getattr(window, "message_box", None)
+        if message is not None:
+            message.close()
+        window.close()
+    qtbot.waitUntil(lambda: not app_module._windows)
+
+
+def test_switching_from_the_clerk_window_to_a_district_database_and_back(
+        qtbot: QtBot, office_file: Path, tianning_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    make_application()
+    clerk = open_in_window(None, office_file)
+    assert isinstance(clerk, OfficeWindow)
+    assert "单位填报" in clerk.windowTitle() and "青龙填报.db" in clerk.windowTitle()
+    titles = [a.text() for a in clerk.file_menu.actions()]
+    assert titles[:2] == ["新建数据库…", "打开数据库…"] and "最近使用" in titles
+
+    monkeypatch.setattr(dialogs, "open_file", lambda *a, **k: str(tianning_path))
+    with qtbot.waitSignal(requests.opened, timeout=15000) as blocker:
+        clerk.database_actions.open_action.trigger()
+    district = blocker.args[0]
+    assert isinstance(district, MainWindow) and district.isVisible()
+    assert "区创建办" in district.windowTitle() and "tianning.db" in district.windowTitle()
+    qtbot.waitUntil(lambda: app_module._windows == [district])  # the clerk's window went
+    assert recent_databases()[:2] == [str(tianning_path.resolve()), str(office_file.resolve())]
+
+    recent = district.database_actions.recent_menu
+    recent.aboutToShow.emit()
+    entry = next(a for a in recent.actions() if a.data() == str(office_file.resolve()))
+    current = next(a for a in recent.actions() if a.data() == str(tianning_path.resolve()))
+    assert not current.isEnabled() and current.isChecked()
+    with qtbot.waitSignal(requests.opened, timeout=15000) as blocker:
+        entry.trigger()
+    back = blocker.args[0]
+    assert isinstance(back, OfficeWindow) and back.info is not None
+    assert back.info.unit == "青龙街道" and back.model.rowCount() == 50
+    qtbot.waitUntil(lambda: app_module._windows == [back])
+    close_all(qtbot)
+
+
+def test_a_database_that_cannot_be_opened_keeps_the_window(
+        qtbot: QtBot, tianning_path: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    make_application()
+    window = open_in_window(None, tianning_path)
+    assert isinstance(window, QMainWindow)
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not sqlite at all")
+    errors: list[BaseException] = []
+    monkeypatch.setattr(dialogs, "show_error", lambda _p, exc: errors.append(exc))
+    assert open_in_window(window, junk) is None
+    assert "不是台账数据库" in str(errors[0])
+    assert open_in_window(window, tmp_path / "gone.db") is None
+    assert "不存在" in str(errors[1]) and not (tmp_path / "gone.db").exists()
+    assert window.isVisible() and app_module._windows == [window]
+    close_all(qtbot)
+
+
+def test_new_database_opens_an_empty_district_window(
+        qtbot: QtBot, tianning_path: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    make_application()
+    window = open_in_window(None, tianning_path)
+    assert isinstance(window, MainWindow)
+    monkeypatch.setattr(dialogs, "save_file", lambda *a, **k: str(tmp_path / "新方案"))
+    with qtbot.waitSignal(requests.opened, timeout=15000) as blocker:
+        window.database_actions.new_action.trigger()
+    fresh = blocker.args[0]
+    assert isinstance(fresh, MainWindow) and fresh.plan is None
+    assert (tmp_path / "新方案.db").is_file() and "新方案.db" in fresh.windowTitle()
+    close_all(qtbot)
