@@ -108,20 +108,34 @@ def unit_key(name: str) -> str:
 
 
 def unit_level(name: str) -> str | None:
-    """'市' for a city unit ('市委组织部', '唐山市水利局'), '区' for a district one, None when the
-    name does not say: two units of different levels never share a key match."""
+    """'省'/'市' for a provincial or city unit ('市委组织部', '唐山市水利局'), '区'/'县' for a
+    district one ('常州市天宁区住建局': the last place named), None when the name does not say."""
     text = to_simplified(unicodedata.normalize("NFKC", name)).strip()
-    if text[:1] in "市区县" and text[1:2] not in ("场", "域", "") :
-        return text[0]
-    m = re.match(r"^([^省市区县]{2})(市|区|县)", text)
-    if m and m.group(1) not in _NOT_REGION and not (m.group(2) == "市" and text[3:4] == "场"):
-        return m.group(2)
-    return None
+    level = None
+    for _ in range(4):  # 江苏省常州市天宁区…
+        if len(text) > 2 and text[0] in "省市区县" and text[1] not in ("场", "域"):
+            level, text = text[0], text[1:]
+            continue
+        m = re.match(r"^([^省市区县]{2})(省|市|区|县)", text)
+        if not m or m.group(1) in _NOT_REGION or (m.group(2) == "市" and text[3:4] == "场") \
+                or len(text) - 3 < 2:
+            break
+        level, text = m.group(2), text[3:]
+    return level
 
 
-def levels_differ(a: str, b: str) -> bool:
+_UPPER_LEVELS = ("省", "市")
+
+
+def levels_differ(a: str, b: str, *, unsaid_is_district: bool = False) -> bool:
+    """Two names that cannot be one unit for their level (区 and 县 are one level).
+
+    With `unsaid_is_district` a name that does not say its level counts as the district's
+    own (a district database's units are): 市生态环境局 is never 天宁生态环境局."""
     la, lb = unit_level(a), unit_level(b)
-    return la is not None and lb is not None and la != lb
+    if la is not None and lb is not None:
+        return la != lb and not {la, lb} <= {"区", "县"}
+    return unsaid_is_district and (la in _UPPER_LEVELS) != (lb in _UPPER_LEVELS)
 
 
 _COLLECTIVE = re.compile(
@@ -235,7 +249,10 @@ def similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, unit_key(a), unit_key(b)).ratio()
 
 
-ALIAS_THRESHOLD = 0.75  # at or above: propose "alias of the closest"; below: a new unit
+# At or above: propose "alias of the closest" (still to be confirmed); below: a new unit,
+# with the closest units offered as choices. High, because one wrong click stores a wrong
+# lead unit on every task that names it.
+ALIAS_THRESHOLD = 0.9
 
 
 class UnitMatcher:
@@ -279,12 +296,12 @@ class UnitMatcher:
         return self._db_kind.get(name) or self._new_kind.get(name) or guess_kind(name)
 
     def closest(self, name: str, limit: int = 3) -> list[tuple[float, str]]:
-        """Most similar database units by difflib ratio on the keys (a city unit and a
-        district unit are kept apart: their similarity counts for less)."""
+        """Most similar database units by difflib ratio on the keys; a unit of another
+        level (a city unit for a district one) is never a candidate."""
         key = unit_key(name)
-        scored = [(difflib.SequenceMatcher(None, key, unit_key(u.name)).ratio()
-                   * (0.7 if levels_differ(name, u.name) else 1.0), u.name)
-                  for u in self.existing]
+        scored = [(difflib.SequenceMatcher(None, key, unit_key(u.name)).ratio(), u.name)
+                  for u in self.existing
+                  if not levels_differ(name, u.name, unsaid_is_district=True)]
         scored.sort(key=lambda x: (-x[0], x[1]))
         return scored[:limit]
 

@@ -15,7 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, Qt, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QPoint,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -352,6 +360,7 @@ class DashboardPage(Page):
             canvas.customContextMenuRequested.connect(
                 lambda pos, n=name: self._chart_menu(n, pos))
             canvas.mpl_connect("pick_event", self._picked)
+            canvas.installEventFilter(self)  # the wheel scrolls the page, not the chart
             canvas.setToolTip(self.tr("点击柱条查看对应任务;右键导出图片"))
             row, col, span = LAYOUT[name]
             self.grid.addWidget(canvas, row, col, 1, span)
@@ -387,7 +396,17 @@ class DashboardPage(Page):
 
     # ------------------------------------------------------------ clicking
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A wheel notch over a chart scrolls the page (matplotlib would take it as a pick)."""
+        if event.type() == QEvent.Type.Wheel and watched in self.canvases.values():
+            QCoreApplication.sendEvent(self.scroll_area.verticalScrollBar(), event)
+            return True
+        return super().eventFilter(watched, event)
+
     def _picked(self, event: Any) -> None:
+        mouse = getattr(event, "mouseevent", None)
+        if mouse is None or mouse.name != "button_press_event" or mouse.button != 1:
+            return  # only a left click opens what a bar stands for
         gid = event.artist.get_gid() if event.artist is not None else None
         if gid:
             self.open_gid(gid)

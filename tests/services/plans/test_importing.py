@@ -366,7 +366,8 @@ def test_unit_choices_are_remembered(tmp_path: Path, db: Database) -> None:
     preview = preview_import(db, path)
     by = {d.name: d for d in preview.units}
     assert (by["区住建局"].action, by["区住建局"].target) == ("alias", "区住房和城乡建设局")
-    assert by["区住建管理局"].target == "区住房和城乡建设局" and not by["区住建管理局"].confident
+    # not close enough to propose: a new unit, the closest offered to pick
+    assert by["区住建管理局"].action == "new" and by["区住建管理局"].candidates[0] == "区住房和城乡建设局"
     # the user says 区住建管理局 is a unit of its own
     preview = preview_import(db, path, {"区住建管理局": "区住建管理局"})
     apply_import(db, preview)

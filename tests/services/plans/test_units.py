@@ -9,6 +9,7 @@ from app.models import Unit, UnitAlias
 from app.services.db import Database
 from app.services.plans.units import (
     ALIAS,
+    ALIAS_THRESHOLD,
     EXISTING,
     NEW,
     KnownUnit,
@@ -17,6 +18,7 @@ from app.services.plans.units import (
     clean_name,
     is_collective,
     known_units,
+    levels_differ,
     split_units,
     to_simplified,
     unit_key,
@@ -93,9 +95,9 @@ def test_matcher_exact_alias_key_similar_and_new() -> None:
     assert (by_key.action, by_key.target, by_key.confident) == (ALIAS, "郑陆镇", True)
     paren = m.match("区农业农村局（水利局）")
     assert (paren.action, paren.target) == (ALIAS, "区农业农村局(水利局)")
-    similar = m.match("区住房城乡建设管理局")  # not the same key: proposed, to confirm
-    assert similar.action == ALIAS and similar.target == "区住房和城乡建设局"
-    assert 0.75 <= similar.score < 1.0 and not similar.confident
+    similar = m.match("区住房城乡建设管理局")  # not the same key, not close enough: new,
+    assert similar.action == NEW and similar.target == "区住房城乡建设管理局"  # unless picked
+    assert similar.candidates[0] == "区住房和城乡建设局" and similar.score < ALIAS_THRESHOLD
     new = m.match("区禁放办", "任务!D9")
     assert (new.action, new.target, new.kind) == (NEW, "区禁放办", "department")
     assert new.candidates and new.cells == ["任务!D9"]
@@ -155,3 +157,27 @@ def test_write_units_remembers_aliases_for_the_next_import(db: Database) -> None
         assert s.scalar(select(Unit.kind).where(Unit.name == "区禁放办")) == "department"
         again = UnitMatcher(known_units(s)).match("郑陆镇人民政府")
     assert (again.action, again.target) == (EXISTING, "郑陆镇")
+
+
+def test_a_city_unit_never_aliases_a_district_unit() -> None:
+    """市生态环境局 scored 83 % against 天宁生态环境局: one click stored the wrong lead unit."""
+    m = UnitMatcher(EXISTING_UNITS)
+    city = m.match("市生态环境局")
+    assert (city.action, city.target) == (NEW, "市生态环境局")
+    assert "天宁生态环境局" not in city.candidates
+    assert m.match("常州市生态环境局").target == "市生态环境局"  # the same city unit
+    assert m.match("省生态环境厅").action == NEW
+    assert levels_differ("市住建局", "区住房和城乡建设局")
+    assert levels_differ("江苏省生态环境厅", "天宁生态环境局", unsaid_is_district=True)
+    assert not levels_differ("区住建局", "常州市天宁区住建局")  # the last place named
+    assert not levels_differ("县住建局", "区住建局")  # both county level
+    assert not levels_differ("郑陆镇", "天宁生态环境局", unsaid_is_district=True)
+    # the same key still joins a city-prefixed spelling of the district's own unit
+    assert m.match("常州市天宁生态环境局").target == "天宁生态环境局"
+
+
+def test_a_close_but_not_certain_match_is_proposed_only_above_a_high_score() -> None:
+    m = UnitMatcher(EXISTING_UNITS)
+    for written in ("区住房城乡建设管理局", "区禁放办"):
+        d = m.match(written)
+        assert d.action == NEW or d.score >= ALIAS_THRESHOLD >= 0.9

@@ -153,3 +153,29 @@ def test_behind_model(qtmodeltester, seeded: Database) -> None:  # type: ignore[
     model.set_records(behind_rows(period_summary(seeded, LAST, 1)))
     assert model.rowCount() == 8
     qtmodeltester.check(model)
+
+
+def test_a_wheel_notch_over_a_chart_scrolls_the_page_and_stays(qtbot: QtBot,
+                                                              seeded: Database) -> None:
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    window, page = open_dashboard(qtbot, seeded)
+    window.resize(1300, 520)
+    bar = page.scroll_area.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)  # the charts are taller than the window
+    canvas = page.canvases["status_by_unit"]
+    pos = _bar_center(canvas, "unit|郑陆镇|behind")
+    before = bar.value()
+    drilled: list[object] = []
+    page.drilled.connect(lambda *a: drilled.append(a))
+    for notch in (-120, -120):  # downwards, over a bar
+        event = QWheelEvent(QPointF(pos), QPointF(canvas.mapToGlobal(pos)), QPoint(0, 0),
+                            QPoint(0, notch), Qt.MouseButton.NoButton,
+                            Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+        QApplication.sendEvent(canvas, event)
+    qtbot.wait(50)
+    assert drilled == []
+    assert window.stack.currentWidget() is page
+    assert bar.value() > before  # it scrolled the page instead
