@@ -109,6 +109,7 @@ def _parts(doc: Document) -> list[tuple[bool, list[Block]]]:
     return [p for p in parts if p[1]]
 
 
+HEADING_STYLES = ("heading1", "heading2", "subtitle", "center")
 LAYOUT_DPI = 96.0  # layout units: Qt's default logical DPI; the painter scales to the device
 
 
@@ -139,6 +140,7 @@ class _Builder:
         self.tables: list[tuple[int, int, QTextTable]] = []  # (block index, first row, table)
         self.signature_block: QTextBlock | None = None
         self.body_blocks: list[tuple[int, QTextBlock]] = []  # (block index, text block)
+        self.headings: list[tuple[int, QTextBlock]] = []  # kept with what follows them
         root = self.text.rootFrame().frameFormat()
         root.setMargin(0)
         root.setPadding(0)
@@ -351,6 +353,33 @@ class _Builder:
                     return index, first + r - 1
         return None
 
+    def stranded_heading(self) -> int | None:
+        """The block index of the first heading a page boundary parts from what follows it
+        (the next paragraph's first line, or a table's header and first row)."""
+        layout = self.text.documentLayout()
+        for index, block in self.headings:
+            lines = block.layout()
+            page = int((layout.blockBoundingRect(block).top() + lines.lineAt(0).y())
+                       // self.height)
+            nxt = block.next()
+            bottom: float | None = None
+            while nxt.isValid():
+                table = QTextCursor(nxt).currentTable()
+                if table is not None:
+                    row = min(1, table.rows() - 1)
+                    bottom = max(layout.blockBoundingRect(
+                        table.cellAt(row, c).lastCursorPosition().block()).bottom()
+                        for c in range(table.columns()))
+                    break
+                if nxt.text().strip():
+                    first = nxt.layout().lineAt(0)
+                    bottom = layout.blockBoundingRect(nxt).top() + first.rect().bottom()
+                    break
+                nxt = nxt.next()
+            if bottom is not None and int((bottom - 0.5) // self.height) != page:
+                return index
+        return None
+
     def charts(self, row: ChartRow) -> None:
         self._new_block(self.block_format(Qt.AlignmentFlag.AlignHCenter, 0, line=self.mm(1)),
                         self.char_format(BODY_FAMILIES, 6))
@@ -393,11 +422,14 @@ class _Builder:
                 self.signature(b.text, nxt.text)
                 skip = index + 1
             elif isinstance(b, Paragraph):
-                if index in keep:  # moved to a new page to keep the signature company
+                if index in keep:  # to a new page: a heading with its text, a signature
+                    # with the last body paragraph
                     self.page_break_next = True
                 self.paragraph(b)
                 if b.style == "body":
                     self.body_blocks.append((index, self.cursor.block()))
+                elif b.style in HEADING_STYLES:
+                    self.headings.append((index, self.cursor.block()))
             elif isinstance(b, Table):
                 self.table(b, index, breaks.get(index, set()))
             elif isinstance(b, ChartRow):
@@ -408,7 +440,8 @@ class _Builder:
 def _layout(doc: Document, geo: Geometry, top_space: float, blocks: list[Block],
             title: str | None) -> tuple[_Builder, QTextDocument]:
     """Lay a run of blocks out, moving each table row that a page boundary would cut to
-    the next page: one pass per moved row, first to last, since a move shifts only what
+    the next page (its header repeated), then each heading a boundary would leave at the
+    foot of a page: one pass per move, first to last, since a move shifts only what
     follows it."""
     breaks: dict[int, set[int]] = {}
     keep: set[int] = set()
@@ -418,6 +451,11 @@ def _layout(doc: Document, geo: Geometry, top_space: float, blocks: list[Block],
         cut = builder.first_cut_row()
         if cut is not None:
             breaks.setdefault(cut[0], set()).add(cut[1])
+            continue
+        heading = builder.stranded_heading()
+        if heading is not None and heading not in keep:
+            keep.add(heading)  # the heading starts the next page; later cuts are redone
+            breaks = {k: v for k, v in breaks.items() if k < heading}
             continue
         lonely = builder.lonely_signature()
         if lonely is None or lonely in keep:
@@ -547,12 +585,14 @@ def render(doc: Document, device: QPagedPaintDevice, *, turn_landscape: bool = F
     with zero margins): this routine places everything itself in millimetres.
 
     Landscape runs (charts, wide tables) become landscape pages, or with `turn_landscape`
-    (the printer and its preview, which keep one paper orientation per job) are turned a
-    quarter left onto portrait paper, their top towards the binding edge as GB/T 9704 lays
+    (the printer and its preview, which keep one paper orientation per job) in a document
+    that also has portrait pages are turned a quarter left onto portrait paper, their top towards the binding edge as GB/T 9704 lays
     out 横排表格, with the page number where every other page has it.
     """
     ensure_fonts()
     parts = _parts(doc)
+    # all landscape (the 单位报告): landscape paper, drawn upright, not turned sideways
+    turn_landscape = turn_landscape and any(not landscape for landscape, _ in parts)
     painter: QPainter | None = None
     number = 0
     try:
