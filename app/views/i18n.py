@@ -116,7 +116,9 @@ class FallbackTranslator(QTranslator):
         found = super().translate(context, source, disambiguation, n)
         if not found and context:
             found = super().translate("", source, disambiguation, n)
-        return found or ""
+        # None (a null QString) says "not translated here", so Qt falls back to the source;
+        # "" would translate Qt's own "Ctrl" to nothing ("Quit Q" for "Quit Ctrl+Q")
+        return found or None  # type: ignore[return-value]
 
 
 # A deadline further back than this is history: shown as a date, not "已逾期 1057 天".

@@ -67,8 +67,8 @@ def menu_texts(menu: QObject) -> list[str]:
     assert isinstance(menu, QMenu)
     out = []
     for action in menu.actions():
-        if action.isSeparator():
-            continue
+        if action.isSeparator() or isinstance(action.data(), str):
+            continue  # a separator, or a recent file (its name is no interface text)
         out.append(action.text())
         if action.menu() is not None:
             out += menu_texts(action.menu())
@@ -278,3 +278,17 @@ def test_language_menu_saves_the_choice_for_the_next_start(qtbot: QtBot,
 def test_unknown_or_chinese_language_installs_no_english(qapp: QApplication) -> None:
     assert install_translator(qapp, "zh") is None
     assert QCoreApplication.translate("MainWindow", "方案") == "方案"
+
+
+def test_english_menu_shortcuts_keep_their_modifiers(qapp: QApplication) -> None:
+    from PySide6.QtGui import QKeySequence
+
+    translator = install_translator(qapp, "en")
+    assert translator is not None
+    try:
+        native = QKeySequence.SequenceFormat.NativeText
+        assert QKeySequence("Ctrl+Q").toString(native) == "Ctrl+Q"
+        assert QKeySequence("Ctrl+Shift+O").toString(native) == "Ctrl+Shift+O"
+        assert QCoreApplication.translate("Navigation", "任务") == "Tasks"
+    finally:
+        remove_translator(qapp, translator)

@@ -16,14 +16,17 @@ from PySide6.QtCore import (
     QCoreApplication,
     QDate,
     QDateTime,
+    QEvent,
     QItemSelectionModel,
+    QKeyCombination,
     QModelIndex,
+    QObject,
     Qt,
     QTime,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -162,6 +165,25 @@ class PreflightDialog(QDialog):
         self.export_anyway.emit()
 
 
+class WindowShortcuts(QObject):
+    """Inputs leave the window's own shortcuts to the window: on X11 a line edit (the one
+    inside 完成进度's spin box too) takes Ctrl+E as "end of line" and 导出 never came."""
+
+    KEYS = (QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_E),)
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and event.keyCombination() in self.KEYS and isinstance(watched, QWidget)
+                and watched.window() is self.window):
+            event.ignore()  # not taken by the input: the shortcut map gets it
+            return True
+        return False
+
+
 class OfficeWindow(QMainWindow):
     """One office database: period header, task list and form, indicator form."""
 
@@ -215,6 +237,10 @@ class OfficeWindow(QMainWindow):
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self._build_menus()
+        self.shortcut_guard = WindowShortcuts(self)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.shortcut_guard)
         self.statusBar().showMessage(self.tr("填报库:{0}").format(database_location(db)))
         self.reload()
 

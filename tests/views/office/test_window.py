@@ -640,3 +640,18 @@ def test_contact_copied_to_the_other_tasks(qtbot: QtBot, office_db: Database) ->
     assert dialog is not None
     assert "联系电话" not in " ".join(dialog.list.item(i).text()
                                    for i in range(dialog.list.count()))
+
+
+def test_ctrl_e_exports_from_every_input(qtbot: QtBot, office_db: Database) -> None:
+    window = make_window(qtbot, office_db)
+    form = window.form
+    for widget in (form.percent, form.status, form.texts["progress"], form.lines["phone"]):
+        widget.setFocus()
+        qtbot.waitUntil(widget.hasFocus)
+        focus = QApplication.focusWidget()
+        assert focus is not None
+        qtbot.keyClick(focus, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+        dialog = window.preflight_dialog
+        assert dialog is not None and dialog.isVisible(), type(widget).__name__
+        dialog.close()
+        window.preflight_dialog = None
