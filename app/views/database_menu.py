@@ -139,6 +139,7 @@ def fill_recent_menu(menu: QMenu, window: QWidget, current: str | None) -> None:
     for i, key in enumerate(items, start=1):
         name = key if "://" in key else Path(key).name
         action = menu.addAction(f"&{i} {name}")
+        action.setObjectName("recent-database")
         action.setToolTip(key)
         action.setStatusTip(key)
         action.setData(key)

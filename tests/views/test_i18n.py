@@ -67,7 +67,7 @@ def menu_texts(menu: QObject) -> list[str]:
     assert isinstance(menu, QMenu)
     out = []
     for action in menu.actions():
-        if action.isSeparator() or isinstance(action.data(), str):
+        if action.isSeparator() or action.objectName() == "recent-database":
             continue  # a separator, or a recent file (its name is no interface text)
         out.append(action.text())
         if action.menu() is not None:
