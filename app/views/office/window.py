@@ -29,6 +29,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QButtonGroup,
     QComboBox,
     QDialog,
@@ -175,6 +176,10 @@ class WindowShortcuts(QObject):
         super().__init__(window)
         self.window = window
 
+    def guard(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is not None and new.window() is self.window:
+            new.installEventFilter(self)  # once: Qt keeps one entry per filter
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
                 and event.keyCombination() in self.KEYS and isinstance(watched, QWidget)
@@ -238,9 +243,9 @@ class OfficeWindow(QMainWindow):
         self.setCentralWidget(central)
         self._build_menus()
         self.shortcut_guard = WindowShortcuts(self)
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.installEventFilter(self.shortcut_guard)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):  # the focused input gets the guard (rare events)
+            app.focusChanged.connect(self.shortcut_guard.guard)
         self.statusBar().showMessage(self.tr("填报库:{0}").format(database_location(db)))
         self.reload()
 
