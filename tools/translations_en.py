@@ -686,6 +686,13 @@ EN: dict[str, str] = {
         "Colleagues without Taizhang can fill the same file in WPS or Excel.",
     "以后可以随时通过“文件 › 打开数据库…”或“最近使用”切换。":
         "You can switch at any time with File › Open database… or Recent.",
+    # ------------------------------------------------------------ firstday: export notices
+    "已导出图表。": "Chart exported.",
+    "已导出 {0} 张图表。": "{0} chart(s) exported.",
+    "正在生成PDF…": "Writing the PDF…",
+    "正在导出PDF": "Exporting PDF",
+    "已导出PDF。": "PDF exported.",
+    "已导出汇总表。": "Summary workbook exported.",
 }
 
 # ------------------------------------------------------------ 台账 (ledger page, issue 10)

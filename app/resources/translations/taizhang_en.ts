@@ -1040,12 +1040,16 @@ Send it to {1} to correct and return.</translation>
         <translation>Export chart</translation>
     </message>
     <message>
+        <source>已导出图表。</source>
+        <translation>Chart exported.</translation>
+    </message>
+    <message>
         <source>选择保存图表的文件夹</source>
         <translation>Choose a folder for the charts</translation>
     </message>
     <message>
-        <source>已导出 {0} 张图表到 {1}</source>
-        <translation>Exported {0} charts to {1}</translation>
+        <source>已导出 {0} 张图表。</source>
+        <translation>{0} chart(s) exported.</translation>
     </message>
 </context>
 <context>
@@ -2355,12 +2359,28 @@ Tasks behind: {5}</translation>
         <translation>Export PDF</translation>
     </message>
     <message>
+        <source>正在生成PDF…</source>
+        <translation>Writing the PDF…</translation>
+    </message>
+    <message>
+        <source>正在导出PDF</source>
+        <translation>Exporting PDF</translation>
+    </message>
+    <message>
         <source>导出汇总表</source>
         <translation>Export summary table</translation>
     </message>
     <message>
         <source>正在导出汇总表</source>
         <translation>Exporting summary table</translation>
+    </message>
+    <message>
+        <source>已导出PDF。</source>
+        <translation>PDF exported.</translation>
+    </message>
+    <message>
+        <source>已导出汇总表。</source>
+        <translation>Summary workbook exported.</translation>
     </message>
 </context>
 <context>

@@ -145,6 +145,7 @@ class DashboardPage(Page):
         super().__init__(parent)
         self.data: DashboardData | None = None
         self.canvases: dict[str, Any] = {}
+        self.message_box: Any = None  # the last "已导出" notice
         self._generation = 0
         self._dirty = True
         self._handles: list[Any] = []
@@ -468,7 +469,11 @@ class DashboardPage(Page):
             return None
         if path is None:
             path = save_file(self, self.tr("导出图表"),
-                             f"{self._base_name()}-{CHARTS[name][0]}.png", PNG_FILTER)
+                             f"{self._base_name()}-{CHARTS[name][0]}.png", PNG_FILTER,
+                             kind="exports")
+            announce = True
+        else:
+            announce = False
         if not path:
             return None
         target = Path(path).with_suffix(".png")
@@ -477,17 +482,21 @@ class DashboardPage(Page):
         except OSError as exc:
             show_error(self, exc)
             return None
+        if announce:
+            from app.views.widgets.dialogs import show_written
+
+            self.message_box = show_written(self, self.tr("已导出图表。"), target)
         return target
 
     def export_all(self, folder: str | None = None) -> list[Path]:
         """Save every chart as PNG into a folder (asked for unless given)."""
         from app.services.reports.charts import CHARTS
-        from app.views.widgets.dialogs import choose_directory, show_info
+        from app.views.widgets.dialogs import choose_directory, show_written
 
         if self.data is None:
             return []
         if not folder:
-            folder = choose_directory(self, self.tr("选择保存图表的文件夹"))
+            folder = choose_directory(self, self.tr("选择保存图表的文件夹"), kind="exports")
         if not folder:
             return []
         out = []
@@ -498,5 +507,6 @@ class DashboardPage(Page):
                 break
             out.append(path)
         if out:
-            show_info(self, self.tr("已导出 {0} 张图表到 {1}").format(len(out), folder))
+            self.message_box = show_written(self, self.tr("已导出 {0} 张图表。").format(len(out)),
+                                            Path(folder))
         return out

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -80,6 +81,7 @@ class ReportPage(Page):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document: Document | None = None
+        self.message_box: QMessageBox | None = None  # the last "已导出" notice
         self._generation = 0
         self._dirty = True
         self._handles: list[Any] = []
@@ -278,25 +280,32 @@ class ReportPage(Page):
         return dialog
 
     def export_pdf(self, path: str | None = None) -> Path | None:
+        """The document as a PDF, written off the GUI thread; returns the target (the file
+        is there when `exported` is emitted), None when the dialog was cancelled."""
+        from app.views.ops import run_op
         from app.views.reports.render import write_pdf
-        from app.views.widgets.dialogs import save_file, show_error
+        from app.views.widgets.dialogs import save_file
 
         if self.document is None:
             return None
         if path is None:
-            path = save_file(self, self.tr("导出PDF"), f"{self.document.title}.pdf", PDF_FILTER)
+            path = save_file(self, self.tr("导出PDF"), f"{self.document.title}.pdf", PDF_FILTER,
+                             kind="exports")
         if not path:
             return None
         target = Path(path).with_suffix(".pdf")
-        try:
-            write_pdf(self.document, target)
-        except OSError as exc:
-            show_error(self, exc)
-            return None
-        self.exported.emit(str(target))
+        doc = self.document
+
+        def work(reporter: Reporter) -> Path:
+            reporter.step(0, 1, QCoreApplication.translate("ReportPage", "正在生成PDF…"))
+            write_pdf(doc, target)
+            return target
+
+        self._keep(run_op(self, work, on_success=self._exported,
+                          title=self.tr("正在导出PDF")))
         return target
 
-    def export_xlsx(self, path: str | None = None) -> None:
+    def export_xlsx(self, path: str | None = None) -> Path | None:
         """汇总表 of the current period, written off the GUI thread."""
         from app.services.reports.workbook import write_summary_workbook
         from app.views.ops import run_op
@@ -304,19 +313,25 @@ class ReportPage(Page):
 
         ctx = self.context
         if ctx is None or ctx.plan is None or ctx.period is None:
-            return
+            return None
         if path is None:
             path = save_file(self, self.tr("导出汇总表"),
-                             f"{ctx.period.label}任务进展汇总表.xlsx", XLSX_FILTER)
+                             f"{ctx.period.label}任务进展汇总表.xlsx", XLSX_FILTER, kind="exports")
         if not path:
-            return
+            return None
         target = Path(path).with_suffix(".xlsx")
         db, plan_id, period = ctx.db, ctx.plan.plan.id, ctx.period.key
         handle = run_op(self, lambda r: write_summary_workbook(db, period, target, plan_id),
                         on_success=self._exported, title=self.tr("正在导出汇总表"))
         self._keep(handle)
+        return target
 
     def _exported(self, path: Any) -> None:
+        from app.views.widgets.dialogs import show_written
+
+        target = Path(str(path))
+        what = self.tr("已导出PDF。") if target.suffix == ".pdf" else self.tr("已导出汇总表。")
+        self.message_box = show_written(self, what, target)
         self.exported.emit(str(path))
 
 

@@ -62,8 +62,13 @@ def test_reminder_and_unit_report(qtbot: QtBot, seeded: Database) -> None:
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 def test_export_pdf_and_workbook(qtbot: QtBot, seeded: Database, tmp_path: Path) -> None:
     _, page = open_report(qtbot, seeded)
-    pdf = page.export_pdf(str(tmp_path / "通报"))
+    with qtbot.waitSignal(page.exported, timeout=TIMEOUT):  # written off the GUI thread
+        pdf = page.export_pdf(str(tmp_path / "通报"))
     assert pdf == tmp_path / "通报.pdf" and pdf.is_file()
+    box = page.message_box  # says where it wrote, offers the folder
+    assert box is not None and str(pdf) in box.text()
+    assert "打开所在文件夹" in [b.text() for b in box.buttons()]
+    box.close()
     text = "".join(subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True,
                                   text=True, check=True).stdout.split())
     assert all(name in text for name in MISSING[LAST])
