@@ -168,7 +168,7 @@ class IssuePage(Page):
         self.issue_button.setEnabled(n > 0 and self.op is None and bool(self.folder.text()))
 
     def choose_folder(self) -> None:
-        path = dialogs.choose_directory(self, self.tr("选择下发包保存的文件夹"))
+        path = dialogs.choose_directory(self, self.tr("选择下发包保存的文件夹"), kind="issued")
         if path:
             self.folder.setText(path)
             self._update_count()

@@ -277,12 +277,14 @@ class MergePage(Page):
             self.add_paths(paths)
 
     def choose_files(self) -> None:
-        files = dialogs.open_files(self, self.tr("选择报送包"), dialogs.WORKBOOK_FILTER)
+        files = dialogs.open_files(self, self.tr("选择报送包"), dialogs.WORKBOOK_FILTER,
+                                     kind="returns")
         if files:
             self.add_paths(files)
 
     def choose_folder(self) -> None:
-        folder = dialogs.choose_directory(self, self.tr("选择存放报送包的文件夹"))
+        folder = dialogs.choose_directory(self, self.tr("选择存放报送包的文件夹"),
+                                           kind="returns")
         if folder:
             self.add_paths([folder])
 

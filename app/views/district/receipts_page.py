@@ -217,7 +217,7 @@ class ReceiptsPage(Page):
         if self.ledger is None:
             return
         name = self.tr("收件登记_{0}.xlsx").format(self.ledger.period)
-        path = dialogs.save_file(self, self.tr("导出收件登记"), name)
+        path = dialogs.save_file(self, self.tr("导出收件登记"), name, kind="exports")
         if not path:
             return
         try:

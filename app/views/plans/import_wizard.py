@@ -372,7 +372,7 @@ class PlanImportDialog(QDialog):
     # ------------------------------------------------------------ steps
 
     def choose_file(self) -> None:
-        path = dialogs.open_file(self, self.tr("选择方案工作簿"))
+        path = dialogs.open_file(self, self.tr("选择方案工作簿"), kind="plans")
         if path:
             self.load(path)
 
