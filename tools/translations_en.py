@@ -693,6 +693,16 @@ EN: dict[str, str] = {
     "正在导出PDF": "Exporting PDF",
     "已导出PDF。": "PDF exported.",
     "已导出汇总表。": "Summary workbook exported.",
+    # ------------------------------------------------------------ firstday: diagnostics, about
+    "程序出错,已记录在日志中:{0}: {1}\n日志文件夹:{2}\n可以继续使用;如果再次出错,请把日志文件发给技术支持。":
+        "Something went wrong; it has been logged: {0}: {1}\nLog folder: {2}\n"
+        "You can go on working; if it happens again, send the log file to support.",
+    "打开日志文件夹": "Open log folder",
+    "台账 {0}": "Taizhang {0}",
+    "任务进展离线填报与汇总": "Offline task-progress reporting",
+    "数据文件夹:{0}": "Data folder: {0}",
+    "日志文件夹:{0}": "Log folder: {0}",
+    "许可证:": "Licences:",
 }
 
 # ------------------------------------------------------------ 台账 (ledger page, issue 10)

@@ -7,7 +7,7 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from platformdirs import user_data_dir, user_log_dir
+from platformdirs import user_data_dir
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, Qt, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
@@ -71,12 +71,11 @@ def install_translator(app: QApplication, language: str | None) -> QTranslator |
 
 
 def setup_logging() -> Path:
-    folder = Path(user_log_dir(APP_NAME, appauthor=False))
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "taizhang.log"
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.getLogger().addHandler(handler)
+    """The info log and the crash handlers (app.views.diagnostics)."""
+    from app.views import diagnostics
+
+    path = diagnostics.setup_logging()
+    diagnostics.install_crash_handlers()
     return path
 
 

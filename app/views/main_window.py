@@ -215,10 +215,9 @@ class MainWindow(QMainWindow):
         self.language_actions = install_language_menu(self, self.help_menu)
 
     def _about(self) -> None:
-        from app import __version__
-        from app.views.widgets.dialogs import show_info
+        from app.views.diagnostics import show_about
 
-        show_info(self, self.tr("台账 {0}\n任务进展离线填报与汇总").format(__version__))
+        self.about_box = show_about(self)
 
     # ------------------------------------------------------------ context
 

@@ -304,6 +304,10 @@
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
+        <source>关于台账</source>
+        <translation>About Taizhang</translation>
+    </message>
+    <message>
         <source>单位</source>
         <translation>Unit</translation>
     </message>
@@ -1106,6 +1110,41 @@ Choose another name, or open it with &quot;Open database…&quot;.</translation>
     </message>
 </context>
 <context>
+    <name>Diagnostics</name>
+    <message>
+        <source>程序出错,已记录在日志中:{0}: {1}
+日志文件夹:{2}
+可以继续使用;如果再次出错,请把日志文件发给技术支持。</source>
+        <translation>Something went wrong; it has been logged: {0}: {1}
+Log folder: {2}
+You can go on working; if it happens again, send the log file to support.</translation>
+    </message>
+    <message>
+        <source>打开日志文件夹</source>
+        <translation>Open log folder</translation>
+    </message>
+    <message>
+        <source>台账 {0}</source>
+        <translation>Taizhang {0}</translation>
+    </message>
+    <message>
+        <source>任务进展离线填报与汇总</source>
+        <translation>Offline task-progress reporting</translation>
+    </message>
+    <message>
+        <source>数据文件夹:{0}</source>
+        <translation>Data folder: {0}</translation>
+    </message>
+    <message>
+        <source>日志文件夹:{0}</source>
+        <translation>Log folder: {0}</translation>
+    </message>
+    <message>
+        <source>许可证:</source>
+        <translation>Licences:</translation>
+    </message>
+</context>
+<context>
     <name>Dialogs</name>
     <message>
         <source>保存位置:{0}</source>
@@ -1486,12 +1525,6 @@ The details were written to the log.</translation>
     <message>
         <source>关于台账</source>
         <translation>About Taizhang</translation>
-    </message>
-    <message>
-        <source>台账 {0}
-任务进展离线填报与汇总</source>
-        <translation>Taizhang {0}
-Offline task progress reporting and merging</translation>
     </message>
 </context>
 <context>

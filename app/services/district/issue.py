@@ -10,6 +10,7 @@ the district merge uses them as the base of its three-way merge.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import uuid
 from collections.abc import Collection
@@ -50,6 +51,8 @@ from app.services.packets.format import (
 from app.services.packets.seal import canonical, compute_seal
 from app.services.packets.writer import WrittenFile, apply_corrections, atomic_write, packet_bytes
 from app.services.plans.query import PeriodInfo, PlanInfo, load_plan
+
+log = logging.getLogger(__name__)
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 CARRIED_FIELDS = ("status", "percent", "responsible", "phone")
@@ -322,6 +325,8 @@ def issue_packets(engine: Engine, period_key: str, out_dir: Path | str, *,
         result.packets.append(_write_and_record(engine, plan, period, unit, rows, path,
                                                 "normal"))
     reporter.step(total, total, f"已生成 {len(result.packets)} 个下发包")
+    log.info("issue: period %s, %d packet(s) into %s, %d unit(s) skipped", period.key,
+             len(result.packets), folder, len(result.skipped))
     return result
 
 

@@ -144,6 +144,10 @@ def apply_packets(db: Engine, items: Sequence[PacketPreview | str | Path], *,
                                   clock.stored(received_at) if received_at else clock.now(),
                                   actor))
     reporter.step(total, total, "导入完成")
+    counts: dict[str, int] = defaultdict(int)
+    for r in results:
+        counts[r.status] += 1
+    log.info("merge: %d packet(s), %s", total, dict(counts))
     return results
 
 

@@ -422,6 +422,7 @@ class OfficeWindow(QMainWindow):
                                         QKeySequence.StandardKey.Find)
         help_menu = self.menuBar().addMenu(tr("帮助(&H)"))
         self._action(help_menu, tr("快捷键"), self._show_keys)
+        self.about_action = self._action(help_menu, tr("关于台账"), self._about)
         self.language_actions = install_language_menu(self, help_menu)
 
     # ------------------------------------------------------------ loading
@@ -900,6 +901,11 @@ class OfficeWindow(QMainWindow):
         self.packet_opened.emit(result)
 
     # ------------------------------------------------------------ closing
+
+    def _about(self) -> None:
+        from app.views.diagnostics import show_about
+
+        self.message_box = show_about(self)
 
     def _show_keys(self) -> None:
         self.message_box = dialogs.show_info(self, self.tr(

@@ -1,0 +1,65 @@
+"""The log, the crash handlers and 关于: what a user can send when something goes wrong."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from app import __version__
+from app.views import diagnostics
+
+
+def test_info_log_and_the_unhandled_error_message(qapp: QApplication, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    root = logging.getLogger()
+    before = list(root.handlers), root.level
+    monkeypatch.setattr(diagnostics, "log_folder", lambda: tmp_path / "logs")
+    try:
+        path = diagnostics.setup_logging()
+        logging.getLogger("app.services.district.issue").info("issue: 8 packet(s)")
+        try:
+            raise ValueError("坏的值")
+        except ValueError as exc:
+            diagnostics.excepthook(ValueError, exc, exc.__traceback__)
+        text = path.read_text("utf-8")
+        assert "issue: 8 packet(s)" in text
+        assert "unhandled error" in text and "ValueError: 坏的值" in text
+        box = diagnostics._boxes[-1]
+        assert "程序出错,已记录" in box.text() and str(tmp_path / "logs") in box.text()
+        assert "打开日志文件夹" in [b.text() for b in box.buttons()]
+        box.close()
+    finally:
+        for h in root.handlers[:]:
+            if h not in before[0]:
+                root.removeHandler(h)
+                h.close()
+        root.setLevel(before[1])
+
+
+def test_a_hard_crash_is_written_to_the_crash_log(tmp_path: Path) -> None:
+    code = ("import faulthandler, sys\n"
+            "from pathlib import Path\n"
+            "from app.views import diagnostics\n"
+            f"diagnostics.install_crash_handlers(Path({str(tmp_path)!r}))\n"
+            "faulthandler._sigsegv()\n")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+           "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          timeout=120)
+    assert done.returncode != 0
+    assert "Fatal Python error" in (tmp_path / diagnostics.CRASH_NAME).read_text("utf-8")
+
+
+def test_about_names_version_and_folders(qapp: QApplication) -> None:
+    box = diagnostics.show_about(None)
+    text = box.text()
+    assert __version__ in text
+    assert str(diagnostics.data_folder()) in text and str(diagnostics.log_folder()) in text
+    assert "打开日志文件夹" in [b.text() for b in box.buttons()]
+    box.close()
