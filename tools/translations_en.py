@@ -684,8 +684,9 @@ EN: dict[str, str] = {
         "send it back.",
     "没有安装台账的同事也可以直接用 WPS 或 Excel 填写同一个文件。":
         "Colleagues without Taizhang can fill the same file in WPS or Excel.",
-    "以后可以随时通过“文件 › 打开数据库…”或“最近使用”切换。":
-        "You can switch at any time with File › Open database… or Recent.",
+    "以后可以随时通过“文件 › 打开数据库…”或“最近使用”切换;“帮助 › 使用说明”(F1)有操作步骤。":
+        "You can switch at any time with File › Open database… or Recent; Help › User guide "
+        "(F1) has the steps.",
     # ------------------------------------------------------------ firstday: export notices
     "已导出图表。": "Chart exported.",
     "已导出 {0} 张图表。": "{0} chart(s) exported.",
@@ -703,6 +704,7 @@ EN: dict[str, str] = {
     "数据文件夹:{0}": "Data folder: {0}",
     "日志文件夹:{0}": "Log folder: {0}",
     "许可证:": "Licences:",
+    "使用说明": "User guide (Chinese)",
 }
 
 # ------------------------------------------------------------ 台账 (ledger page, issue 10)

@@ -17,7 +17,16 @@ from typing import IO
 
 from platformdirs import user_data_dir
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QMessageBox,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.views.widgets import dialogs
 
@@ -138,3 +147,42 @@ def show_about(parent: QWidget | None) -> QMessageBox:
     button.clicked.connect(lambda: dialogs.open_folder(log_folder()))
     box.open()
     return box
+
+
+def guide_text(role: str) -> str:
+    """The short guide for a role ("district" or "office"), shipped in app/resources/help."""
+    from importlib import resources
+
+    name = "office.md" if role == "office" else "district.md"
+    return (resources.files("app.resources") / "help" / name).read_text("utf-8")
+
+
+class GuideDialog(QDialog):
+    """帮助 › 使用说明: the role's guide, and the other role's one tab away."""
+
+    def __init__(self, role: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("使用说明"))
+        self.resize(720, 640)
+        self.tabs = QTabWidget()
+        order = ("office", "district") if role == "office" else ("district", "office")
+        titles = {"district": self.tr("区创建办"), "office": self.tr("单位填报")}
+        self.browsers: dict[str, QTextBrowser] = {}
+        for r in order:
+            browser = QTextBrowser()
+            browser.setOpenExternalLinks(False)
+            browser.setMarkdown(guide_text(r))
+            self.browsers[r] = browser
+            self.tabs.addTab(browser, titles[r])
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(buttons)
+
+
+def show_guide(parent: QWidget | None, role: str) -> GuideDialog:
+    dialog = GuideDialog(role, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog

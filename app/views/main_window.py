@@ -207,12 +207,21 @@ class MainWindow(QMainWindow):
         from app.views.district.merge_page import install_merge_actions
 
         self.merge_actions = install_merge_actions(self, self.report_menu)
+        self.guide_action = QAction(self.tr("使用说明"), self)
+        self.guide_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        self.guide_action.triggered.connect(self._guide)
+        self.help_menu.addAction(self.guide_action)
         about = QAction(self.tr("关于台账"), self)
         about.triggered.connect(self._about)
         self.help_menu.addAction(about)
         from app.views.i18n import install_language_menu
 
         self.language_actions = install_language_menu(self, self.help_menu)
+
+    def _guide(self) -> None:
+        from app.views.diagnostics import show_guide
+
+        self.guide = show_guide(self, "district")
 
     def _about(self) -> None:
         from app.views.diagnostics import show_about

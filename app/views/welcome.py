@@ -87,7 +87,8 @@ class WelcomeWindow(QMainWindow):
         layout.addWidget(lead)
         layout.addSpacing(12)
         layout.addLayout(cards, 1)
-        note = QLabel(self.tr("以后可以随时通过“文件 › 打开数据库…”或“最近使用”切换。"))
+        note = QLabel(self.tr("以后可以随时通过“文件 › 打开数据库…”或“最近使用”切换;"
+                              "“帮助 › 使用说明”(F1)有操作步骤。"))
         note.setStyleSheet("color: #6b7280;")
         layout.addWidget(note)
         self.setCentralWidget(central)

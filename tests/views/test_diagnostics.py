@@ -63,3 +63,34 @@ def test_about_names_version_and_folders(qapp: QApplication) -> None:
     assert str(diagnostics.data_folder()) in text and str(diagnostics.log_folder()) in text
     assert "打开日志文件夹" in [b.text() for b in box.buttons()]
     box.close()
+
+
+def test_each_window_shows_its_roles_guide_first(qtbot: object, tianning: object,
+                                                 tmp_path: Path) -> None:
+    from app.services.db import open_database
+    from app.services.district.issue import issue_packets
+    from app.services.office import forms as office
+    from app.views.main_window import MainWindow
+    from app.views.office.window import OfficeWindow
+
+    district = MainWindow(tianning)  # type: ignore[arg-type]
+    qtbot.addWidget(district)  # type: ignore[attr-defined]
+    district.guide_action.trigger()
+    guide = district.guide
+    assert guide.tabs.tabText(0) == "区创建办"
+    assert "下发" in guide.browsers["district"].toPlainText()
+    assert "导出报送包" in guide.browsers["office"].toPlainText()
+    guide.close()
+
+    packet = issue_packets(tianning, "2021-05", tmp_path / "out",  # type: ignore[arg-type]
+                           units=["青龙街道"]).packets[0].path
+    db = open_database(tmp_path / "o.db")
+    office.open_packet(db, packet)
+    clerk = OfficeWindow(db)
+    qtbot.addWidget(clerk)  # type: ignore[attr-defined]
+    clerk.guide_action.trigger()
+    assert clerk.guide.tabs.tabText(0) == "单位填报"
+    assert "使用说明 · 单位填报" in clerk.guide.browsers["office"].toPlainText()
+    clerk.guide.close()
+    clerk.close()
+    db.dispose()

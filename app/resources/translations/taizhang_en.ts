@@ -300,6 +300,10 @@
         <translation>&amp;Help</translation>
     </message>
     <message>
+        <source>使用说明</source>
+        <translation>User guide (Chinese)</translation>
+    </message>
+    <message>
         <source>快捷键</source>
         <translation>Keyboard shortcuts</translation>
     </message>
@@ -1264,6 +1268,21 @@ The details were written to the log.</translation>
     </message>
 </context>
 <context>
+    <name>GuideDialog</name>
+    <message>
+        <source>使用说明</source>
+        <translation>User guide (Chinese)</translation>
+    </message>
+    <message>
+        <source>区创建办</source>
+        <translation>District office</translation>
+    </message>
+    <message>
+        <source>单位填报</source>
+        <translation>Unit reporting</translation>
+    </message>
+</context>
+<context>
     <name>IndicatorDialog</name>
     <message>
         <source>修改指标</source>
@@ -1521,6 +1540,10 @@ The details were written to the log.</translation>
     <message>
         <source>退出</source>
         <translation>Quit</translation>
+    </message>
+    <message>
+        <source>使用说明</source>
+        <translation>User guide (Chinese)</translation>
     </message>
     <message>
         <source>关于台账</source>
@@ -3068,8 +3091,8 @@ Who are you?</translation>
         <translation>Colleagues without Taizhang can fill the same file in WPS or Excel.</translation>
     </message>
     <message>
-        <source>以后可以随时通过“文件 › 打开数据库…”或“最近使用”切换。</source>
-        <translation>You can switch at any time with File › Open database… or Recent.</translation>
+        <source>以后可以随时通过“文件 › 打开数据库…”或“最近使用”切换;“帮助 › 使用说明”(F1)有操作步骤。</source>
+        <translation>You can switch at any time with File › Open database… or Recent; Help › User guide (F1) has the steps.</translation>
     </message>
 </context>
 </TS>

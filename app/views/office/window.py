@@ -421,6 +421,8 @@ class OfficeWindow(QMainWindow):
         self.find_action = self._action(edit_menu, tr("查找任务"), self._focus_search,
                                         QKeySequence.StandardKey.Find)
         help_menu = self.menuBar().addMenu(tr("帮助(&H)"))
+        self.guide_action = self._action(help_menu, tr("使用说明"), self._guide,
+                                         QKeySequence.StandardKey.HelpContents)
         self._action(help_menu, tr("快捷键"), self._show_keys)
         self.about_action = self._action(help_menu, tr("关于台账"), self._about)
         self.language_actions = install_language_menu(self, help_menu)
@@ -901,6 +903,11 @@ class OfficeWindow(QMainWindow):
         self.packet_opened.emit(result)
 
     # ------------------------------------------------------------ closing
+
+    def _guide(self) -> None:
+        from app.views.diagnostics import show_guide
+
+        self.guide = show_guide(self, "office")
 
     def _about(self) -> None:
         from app.views.diagnostics import show_about
