@@ -60,7 +60,7 @@ def test_choose_folder_through_the_dialog(qtbot: QtBot, tianning: Database, tmp_
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     from app.views.widgets import dialogs
 
-    monkeypatch.setattr(dialogs, "choose_directory", lambda *_a: str(tmp_path))
+    monkeypatch.setattr(dialogs, "choose_directory", lambda *_a, **_k: str(tmp_path))
     _window, page = _page(qtbot, tianning)
     page.folder_button.click()
     assert page.folder.text() == str(tmp_path)
