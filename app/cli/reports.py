@@ -55,20 +55,17 @@ def cmd_report(args: argparse.Namespace) -> int:
     summary = period_summary(engine, args.period, args.plan, today=date)
     written: list[str] = []
     if pdf is not None or reminder is not None:
-        from app.services.reports.document import build_bulletin, build_reminder, build_unit_report
+        from app.services.reports.document import build_report
 
         docs = []  # build (and fail on bad input) before any Qt is started
         if pdf is not None:
-            if args.unit:
-                docs.append((pdf, build_unit_report(engine, args.period, args.unit,
-                                                    summary.plan.id, date=date)))
-            else:
-                docs.append((pdf, build_bulletin(engine, args.period, summary.plan.id,
-                                                 date=date, charts=not args.no_charts,
-                                                 summary=summary)))
+            docs.append((pdf, build_report(
+                engine, "unit_report" if args.unit else "bulletin", args.period,
+                summary.plan.id, unit=args.unit, date=date, charts=not args.no_charts,
+                summary=summary)))
         if reminder is not None:
-            docs.append((reminder, build_reminder(engine, args.period, summary.plan.id,
-                                                  date=date)))
+            docs.append((reminder, build_report(engine, "reminder", args.period,
+                                                summary.plan.id, date=date)))
         from app.views.reports.render import ensure_gui_application, write_pdf
 
         ensure_gui_application()

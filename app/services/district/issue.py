@@ -49,6 +49,7 @@ from app.services.packets.format import (
     task_key,
 )
 from app.services.packets.seal import canonical, compute_seal
+from app.services.packets.values import entry_values, indicator_values
 from app.services.packets.writer import WrittenFile, apply_corrections, atomic_write, packet_bytes
 from app.services.plans.query import PeriodInfo, PlanInfo, load_plan
 
@@ -103,22 +104,10 @@ def packet_file_name(period: str, unit: str, plan_title: str) -> str:
     return "_".join(p for p in parts if p) + ".xlsx"
 
 
-def entry_values(e: ProgressEntry) -> dict[str, Any]:
-    """A progress entry as packet values (JSON-friendly)."""
-    return _values(e.status, e.percent, e.progress, e.problems, e.next_steps, e.responsible,
-                   e.phone, e.completed_on)
-
-
-def _values(status: str | None, percent: float | None, progress: str | None,
-            problems: str | None, next_steps: str | None, responsible: str | None,
-            phone: str | None, completed_on: dt.date | None) -> dict[str, Any]:
-    return {"status": status, "percent": percent, "progress": progress or "",
-            "problems": problems or "", "next_steps": next_steps or "",
-            "responsible": responsible or "", "phone": phone or "",
-            "completed_on": completed_on.isoformat() if completed_on else None}
-
-
-_ENTRY_COLUMNS = (ProgressEntry.unit_id, ProgressEntry.task_id, Period.id, ProgressEntry.status,
+# plain rows whose attributes are named like the entry's fields, so the one rule
+# (`values.entry_values`) turns them into packet values without loading ORM objects
+_ENTRY_COLUMNS = (ProgressEntry.unit_id, ProgressEntry.task_id, Period.id.label("period_id"),
+                  ProgressEntry.status,
                   ProgressEntry.percent, ProgressEntry.progress, ProgressEntry.problems,
                   ProgressEntry.next_steps, ProgressEntry.responsible, ProgressEntry.phone,
                   ProgressEntry.completed_on)
@@ -141,21 +130,21 @@ class _History:
         entries = (select(*_ENTRY_COLUMNS).join(Period, Period.id == ProgressEntry.period_id)
                    .where(Period.plan_id == plan_id, Period.start <= period.start)
                    .order_by(Period.start))
-        values = (select(IndicatorValue.unit_id, IndicatorValue.indicator_id, Period.id,
-                         IndicatorValue.value, IndicatorValue.note)
+        values = (select(IndicatorValue.unit_id, IndicatorValue.indicator_id,
+                         Period.id.label("period_id"), IndicatorValue.value, IndicatorValue.note)
                   .join(Period, Period.id == IndicatorValue.period_id)
                   .where(Period.plan_id == plan_id, Period.start <= period.start)
                   .order_by(Period.start))
         if unit_ids is not None:
             entries = entries.where(ProgressEntry.unit_id.in_(list(unit_ids)))
             values = values.where(IndicatorValue.unit_id.in_(list(unit_ids)))
-        for unit_id, task_id, pid, *fields in session.execute(entries):
-            target = self.current if pid == period.id else self.previous
-            target[(unit_id, task_id)] = _values(*fields)
-        for unit_id, indicator_id, pid, value, note in session.execute(values):
-            target = self.ind_current if pid == period.id else self.ind_previous
-            if value or note or pid == period.id:
-                target[(unit_id, indicator_id)] = {"value": value or "", "note": note or ""}
+        for row in session.execute(entries):
+            target = self.current if row.period_id == period.id else self.previous
+            target[(row.unit_id, row.task_id)] = entry_values(row)
+        for row in session.execute(values):
+            target = self.ind_current if row.period_id == period.id else self.ind_previous
+            if row.value or row.note or row.period_id == period.id:
+                target[(row.unit_id, row.indicator_id)] = indicator_values(row)
 
 
 def build_rows(plan: PlanInfo, period: PeriodInfo, unit_id: int, unit: str, history: _History,

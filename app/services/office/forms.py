@@ -60,12 +60,16 @@ from app.services.packets.format import (
     empty_task_values,
     manifest_from_dict,
     manifest_to_dict,
-    normalise_value,
-    number_text,
-    parse_number,
 )
 from app.services.packets.reader import PacketFile, read_packet
-from app.services.packets.values import fraction_warning, to_column, to_packet, to_text
+from app.services.packets.values import (
+    entry_values,
+    fraction_warning,
+    indicator_values,
+    normalise_value,
+    to_column,
+    to_text,
+)
 from app.services.packets.writer import write_packet
 from app.services.plans.query import parse_standard, period_label, resolve_unit, short_title
 
@@ -557,23 +561,11 @@ def _indicator_missing(v: dict[str, Any], numeric: bool,
     value = (v.get("value") or "").strip()
     if not value:
         out.append(("value", "请填写本期数值。"))
-    elif numeric and parse_number(value) is None:
-        out.append(("value", "此指标须填写数字。"))
+    elif (problem := normalise_value("value", value, numeric=numeric)[1]) is not None:
+        out.append(("value", problem))
     if editable is not None:
         out = [(f, msg) for f, msg in out if f in editable]
     return out
-
-
-def _entry_values(e: ProgressEntry | None) -> dict[str, Any]:
-    if e is None:
-        return empty_task_values()
-    return {f: to_packet(f, getattr(e, f)) for f in TASK_INPUT_FIELDS}
-
-
-def _ind_values(v: IndicatorValue | None) -> dict[str, Any]:
-    if v is None:
-        return empty_indicator_values()
-    return {"value": v.value or "", "note": v.note or ""}
 
 
 def _load(s: Session, period_key: str, plan_id: int | None
@@ -614,7 +606,7 @@ def list_tasks(db: Engine, period: str, plan_id: int | None = None) -> list[Offi
             if t is None:
                 continue
             f = r["fixed"]
-            values = _entry_values(entries.get(t.id))
+            values = entry_values(entries.get(t.id))
             prev = previous.get(t.id)
             editable = _editable(r)
             out.append(OfficeTask(
@@ -622,7 +614,7 @@ def list_tasks(db: Engine, period: str, plan_id: int | None = None) -> list[Offi
                 str(f.get("text", "")), str(f.get("deadline") or ""), str(f.get("target") or ""),
                 tuple(f.get("roles") or ()), str(f.get("role", "")), tuple(f.get("lead") or ()),
                 tuple(f.get("cooperating") or ()), tuple(f.get("implementing") or ()),
-                bool(f.get("overdue")), values, _entry_values(prev[1]) if prev else None,
+                bool(f.get("overdue")), values, entry_values(prev[1]) if prev else None,
                 prev[0] if prev else None, editable, dict(r.get("comments") or {}),
                 tuple(dict.fromkeys(fld for fld, _ in _task_missing(values, editable)))))
         return out
@@ -644,7 +636,7 @@ def list_indicators(db: Engine, period: str, plan_id: int | None = None
             if ind is None:
                 continue
             f = r["fixed"]
-            current = _ind_values(values.get(ind.id))
+            current = indicator_values(values.get(ind.id))
             prev = previous.get(ind.id)
             editable = _editable(r)
             numeric = bool(f.get("numeric"))
@@ -653,7 +645,7 @@ def list_indicators(db: Engine, period: str, plan_id: int | None = None
                 str(f.get("group") or ""), str(f.get("unit") or ""),
                 str(f.get("standard") or ""), str(f.get("attribute") or ""),
                 str(f.get("target") or ""), numeric, current,
-                _ind_values(prev[1]) if prev else None, prev[0] if prev else None, editable,
+                indicator_values(prev[1]) if prev else None, prev[0] if prev else None, editable,
                 dict(r.get("comments") or {}),
                 tuple(fld for fld, _ in _indicator_missing(current, numeric, editable))))
         return out
@@ -737,13 +729,7 @@ def validate_indicator_values(values: dict[str, Any], *, numeric: bool
         if name not in INDICATOR_INPUT_FIELDS:
             problems.append(Problem(field=name, message=f"未知的填写项:{name}"))
             continue
-        value, problem = normalise_value(name, raw)
-        if problem is None and name == "value" and numeric and value:
-            number = parse_number(value)
-            if number is None:
-                problem = "此指标须填写数字。"
-            else:
-                value = number_text(number)
+        value, problem = normalise_value(name, raw, numeric=numeric)
         if problem is not None:
             problems.append(Problem(field=name, message=problem))
         else:
@@ -805,7 +791,7 @@ def save_task(db: Engine, period: str, task: int | str, values: dict[str, Any], 
         entry = s.scalar(select(ProgressEntry).where(
             ProgressEntry.unit_id == unit.id, ProgressEntry.task_id == task_id,
             ProgressEntry.period_id == per.id))
-        current = _entry_values(entry)
+        current = entry_values(entry)
         prev = s.execute(
             select(ProgressEntry.status, ProgressEntry.percent)
             .join(Period, Period.id == ProgressEntry.period_id)
@@ -848,7 +834,7 @@ def save_indicator(db: Engine, period: str, indicator: int | str, values: dict[s
         item = s.scalar(select(IndicatorValue).where(
             IndicatorValue.unit_id == unit.id, IndicatorValue.indicator_id == ind_id,
             IndicatorValue.period_id == per.id))
-        current = _ind_values(item)
+        current = indicator_values(item)
         changes = {f: (current[f], v) for f, v in clean.items() if current[f] != v}
         if changes:
             if item is None:
@@ -917,9 +903,9 @@ def export_packet(db: Engine, period: str, out_path: Path | str, *, plan_id: int
         for r in issued.rows:
             key = r["key"]
             if key.startswith("T:"):
-                vals = _entry_values(entries.get(key[2:]))
+                vals = entry_values(entries.get(key[2:]))
             else:
-                vals = _ind_values(values.get(key[2:]))
+                vals = indicator_values(values.get(key[2:]))
             rows.append(PacketRow(key, r["fixed"], vals, _editable(r),
                                   dict(r.get("comments") or {})))
         manifest = replace(issued.manifest, direction="returned", revision=last + 1,

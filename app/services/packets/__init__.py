@@ -3,11 +3,12 @@
 Public API (see docs/packet-format.md):
 
 * ``format``: ``Manifest``, ``PlanMeta``, ``PacketRow``,
-  sheet/column constants, ``normalise_value`` (the shared value rules), ``task_key``/
+  sheet/column constants, ``fixed_cell_text``, ``task_key``/
   ``indicator_key``;
 * ``writer``: ``write_packet`` (atomic), ``packet_bytes``, ``atomic_write``, ``WrittenFile``;
 * ``container``: ``check_container``, ``scan_sheet`` (bounds every workbook opened);
 * ``reader``: ``read_packet`` → ``PacketFile``, ``check_container``;
+* ``values``: ``normalise_value`` (the shared input rules), value conversions;
 * ``seal``: ``compute_seal``, ``verify_seal``, ``fixed_hash``.
 """
 
@@ -21,7 +22,7 @@ from typing import Any
 _WHERE = {
     "FORMAT_VERSION": "format", "Manifest": "format", "PacketRow": "format",
     "PlanMeta": "format",
-    "indicator_key": "format", "normalise_value": "format", "task_key": "format",
+    "indicator_key": "format", "task_key": "format", "normalise_value": "values",
     "PacketFile": "reader", "problems_text": "reader", "read_packet": "reader",
     "compute_seal": "seal", "fixed_hash": "seal", "verify_seal": "seal",
     "WrittenFile": "writer", "atomic_write": "writer", "packet_bytes": "writer",

@@ -1,7 +1,8 @@
-"""The packet workbook format (version 1): sheet names, columns, manifest fields, value rules.
+"""The packet workbook format (version 1): sheet names, columns, manifest fields, limits.
 
 Everything the writer, the reader, the office app and the district merge must agree on
-lives here; docs/packet-format.md describes the same thing for people.
+lives here (the input rules that apply the limits: ``values.normalise_value``);
+docs/packet-format.md describes the same thing for people.
 
 Values travel as JSON-friendly Python values in both directions (``PacketRow.values``):
 
@@ -15,13 +16,11 @@ Values travel as JSON-friendly Python values in both directions (``PacketRow.val
 from __future__ import annotations
 
 import datetime as dt
-import math
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from app.core import clock
-from app.core.vocab import FIELD_LABELS, ROLE_LABELS, STATUS_BY_LABEL, STATUS_LABELS, STATUSES
+from app.core.vocab import FIELD_LABELS, ROLE_LABELS
 
 FORMAT_NAME = "taizhang-packet"
 FORMAT_VERSION = 1
@@ -79,12 +78,6 @@ TEXT_LIMITS: dict[str, int] = {
 MULTILINE_FIELDS = frozenset({"progress", "problems", "next_steps", "note"})
 DATE_MIN = dt.date(2000, 1, 1)
 DATE_MAX = dt.date(2099, 12, 31)
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-_NEWLINE = re.compile(r"[\r\n\t]")
-_PHONE = re.compile(r"^[0-9+\-()()\s转,,、/—–]+$")
-_DATE_TEXT = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
-_FULLWIDTH_DIGITS = str.maketrans("0123456789.%-+", "0123456789.%-+")
 
 
 def task_key(uid: str) -> str:
@@ -187,131 +180,14 @@ def empty_indicator_values() -> dict[str, Any]:
     return {"value": "", "note": ""}
 
 
-# ---------------------------------------------------------------- value rules
-
-def number_text(value: float) -> str:
-    """95.0 → '95', 12.5 → '12.5' (how a number read from a cell is kept as text)."""
-    if math.isfinite(value) and value == int(value) and abs(value) < 1e15:
-        return str(int(value))
-    return repr(value)
-
-
-def parse_number(raw: Any) -> float | None:
-    """A number from a cell or a form: 60, '60', '60%', '60'; None if not a number."""
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int | float):
-        return float(raw) if math.isfinite(raw) else None
-    if isinstance(raw, str):
-        text = raw.translate(_FULLWIDTH_DIGITS).strip().rstrip("%").replace(",", "").strip()
-        if not text:
-            return None
-        try:
-            value = float(text)
-        except ValueError:
-            return None
-        return value if math.isfinite(value) else None
-    return None
-
-
-def parse_date(raw: Any) -> dt.date | None:
-    """A date from a cell or a form: date/datetime, '2021-06-30', '2021/6/30', '2021年6月30日'."""
-    if isinstance(raw, dt.datetime):
-        return raw.date()
-    if isinstance(raw, dt.date):
-        return raw
-    if isinstance(raw, str):
-        m = _DATE_TEXT.match(raw.translate(_FULLWIDTH_DIGITS))
-        if m:
-            try:
-                return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            except ValueError:
-                return None
-    return None
-
-
-def parse_status(raw: Any) -> str | None:
-    """'推进中' or 'in_progress' → 'in_progress'; None if not a status."""
-    if not isinstance(raw, str):
-        return None
-    text = raw.strip()
-    if text in STATUS_BY_LABEL:
-        return STATUS_BY_LABEL[text]
-    if text in STATUSES:
-        return text
-    return None
-
-
-def check_text(name: str, text: str) -> str | None:
-    """Message if `text` is not acceptable for field `name` (control characters, length)."""
-    if _CONTROL.search(text):
-        return f"{INPUT_HEADERS.get(name, name)}含有不可见的控制字符,请删除后重新填写。"
-    if name not in MULTILINE_FIELDS and _NEWLINE.search(text):
-        return f"{INPUT_HEADERS.get(name, name)}不能换行。"
-    limit = TEXT_LIMITS.get(name)
-    if limit is not None and len(text) > limit:
-        return f"{INPUT_HEADERS.get(name, name)}最多 {limit} 字(现 {len(text)} 字)。"
-    return None
-
-
-def check_phone(text: str) -> str | None:
-    if not text:
-        return None
-    if not _PHONE.match(text) or sum(ch.isdigit() for ch in text) < 7:
-        return "联系电话格式不对,请填写手机号或带区号的固话(如 0519-12345678)。"
-    return None
-
-
-def normalise_value(name: str, raw: Any) -> tuple[Any, str | None]:
-    """(JSON-friendly value, problem message or None) for input field `name`.
-
-    Shared by the packet reader (cells) and the office save (form values) so both
-    accept and refuse the same things. Empty input gives the field's empty value.
-    """
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return (None if name in ("status", "percent", "completed_on") else ""), None
-    label = INPUT_HEADERS.get(name, name)
-    if name == "status":
-        code = parse_status(raw)
-        if code is None:
-            return None, f"{label}只能是:{'、'.join(STATUS_LABELS.values())}。"
-        return code, None
-    if name == "percent":
-        number = parse_number(raw)
-        if number is None:
-            return None, f"{label}须为 0–100 的数字。"
-        if not 0 <= number <= 100:
-            return None, f"{label}须在 0–100 之间(填的是 {number_text(number)})。"
-        return number, None
-    if name == "completed_on":
-        if isinstance(raw, int | float) and not isinstance(raw, bool):
-            return None, f"{label}不是日期,请按 2021-06-30 的格式填写。"
-        day = parse_date(raw)
-        if day is None:
-            return None, f"{label}不是日期,请按 2021-06-30 的格式填写。"
-        if not DATE_MIN <= day <= DATE_MAX:
-            return None, f"{label}超出合理范围(2000–2099 年)。"
-        return day.isoformat(), None
-    # text fields
-    if isinstance(raw, bool):
-        text = "是" if raw else "否"
-    elif isinstance(raw, float | int):
-        text = number_text(float(raw))
-    elif isinstance(raw, dt.datetime):
-        text = raw.date().isoformat() if raw.time() == dt.time() else raw.isoformat(sep=" ")
-    elif isinstance(raw, dt.date):
-        text = raw.isoformat()
-    elif isinstance(raw, dt.time | dt.timedelta):
-        text = str(raw)
-    else:
-        text = str(raw)
-    text = text.strip() if name not in MULTILINE_FIELDS else text.strip("\r\n ")
-    problem = check_text(name, text)
-    if problem is None and name == "phone":
-        problem = check_phone(text)
-    if problem is not None:
-        return "", problem
-    return text, None
+def fixed_cell_text(value: Any) -> str:
+    """What a fixed cell shows for a fixed value (lists joined with 、); the writer writes
+    it and the reader compares against it, so both must use this one rule."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value)
+    return str(value)
 
 
 def manifest_to_dict(m: Manifest) -> dict[str, Any]:

@@ -59,12 +59,10 @@ from app.services.packets.format import (
     Manifest,
     PacketRow,
     PlanMeta,
-    normalise_value,
-    number_text,
-    parse_number,
+    fixed_cell_text,
 )
 from app.services.packets.seal import fixed_hash
-from app.services.packets.values import percent_from_cell
+from app.services.packets.values import normalise_value, number_text, percent_from_cell
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # The manifest sheet before anything is known about the packet: its rows are the issued
@@ -291,14 +289,6 @@ def _fixed_json(text: str) -> tuple[Any, str]:
 
 # ---------------------------------------------------------------- data sheets
 
-def _fixed_cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return "、".join(str(v) for v in value)
-    return str(value)
-
-
 # (fixed hash, fields) → the texts the fixed cells must show: the same task's fixed content
 # recurs in every unit's packet, so it is worked out once per content, not once per cell
 _EXPECTED: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
@@ -309,7 +299,7 @@ def _expected_fixed(digest: str, fixed: dict[str, Any], fields: tuple[str, ...]
     key = (digest, fields)
     want = _EXPECTED.get(key)
     if want is None:
-        want = tuple(_fixed_cell_text(fixed.get(f)).strip() for f in fields)
+        want = tuple(fixed_cell_text(fixed.get(f)).strip() for f in fields)
         if len(_EXPECTED) >= _EXPECTED_MAX:
             _EXPECTED.clear()
         _EXPECTED[key] = want
@@ -317,14 +307,14 @@ def _expected_fixed(digest: str, fixed: dict[str, Any], fields: tuple[str, ...]
 
 
 @functools.lru_cache(maxsize=8192, typed=True)
-def _normalise(name: str, raw: Any) -> tuple[Any, str | None]:
-    """`normalise_value` remembered per (field, cell value): statuses, percents, names and
-    phone numbers repeat row after row and packet after packet."""
-    return normalise_value(name, raw)
+def _normalise(name: str, raw: Any, numeric: bool) -> tuple[Any, str | None]:
+    """`normalise_value` remembered per (field, cell value, numeric): statuses, percents,
+    names and phone numbers repeat row after row and packet after packet."""
+    return normalise_value(name, raw, numeric=numeric)
 
 
 def _same_fixed(cell: Any, expected: Any) -> bool:
-    want = _fixed_cell_text(expected).strip()
+    want = fixed_cell_text(expected).strip()
     got = _text(cell)
     if got == want:
         return True
@@ -448,15 +438,9 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
                 raw = percent_from_cell(raw, shown_as_percent)
                 row.percent_format = shown_as_percent
             try:
-                value, problem = _normalise(f, raw)
+                value, problem = _normalise(f, raw, numeric)
             except TypeError:  # an unhashable cell value
-                value, problem = normalise_value(f, raw)
-            if problem is None and f == "value" and numeric and value:
-                number = parse_number(value)
-                if number is None:
-                    problem = f"此指标须填写数字(填的是“{str(value)[:20]}”)。"
-                else:
-                    value = number_text(number)
+                value, problem = normalise_value(f, raw, numeric=numeric)
             if problem is not None:
                 problems.append(Problem(sheet, ref, f"第 {row.code} 项:{problem}",
                                               key=row.key, field=f))

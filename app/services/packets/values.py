@@ -1,5 +1,8 @@
 """Reported field values between three forms: packet values, database columns and text.
 
+The input rules (``normalise_value``: what a clerk may type, in a cell or the office
+form) live here too, shared by the packet reader, the office form and the merge.
+
 Packets carry JSON-friendly values (``app.services.packets.format``: status code, percent
 float, ISO date string, text); the database holds a ``date`` for ``completed_on``; the
 audit log and the conflict queue store text. Merging compares packet-form values, so
@@ -9,11 +12,29 @@ audit log and the conflict queue store text. Merging compares packet-form values
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from typing import Any
 
-from app.core.vocab import FIELD_LABELS, STATUS_LABELS
+from app.core.vocab import FIELD_LABELS, STATUS_BY_LABEL, STATUS_LABELS, STATUSES
+from app.services.packets.format import (
+    DATE_MAX,
+    DATE_MIN,
+    INPUT_HEADERS,
+    MULTILINE_FIELDS,
+    TASK_INPUT_FIELDS,
+    TEXT_LIMITS,
+    empty_indicator_values,
+    empty_task_values,
+)
 
 NULLABLE = frozenset({"status", "percent", "completed_on"})
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_NEWLINE = re.compile(r"[\r\n\t]")
+_PHONE = re.compile(r"^[0-9+\-()()\s转,,、/—–]+$")
+_DATE_TEXT = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
+_FULLWIDTH_DIGITS = str.maketrans("0123456789.%-+", "0123456789.%-+")
 
 
 def label(field: str) -> str:
@@ -113,3 +134,150 @@ def display(field: str, text: str | None) -> str:
     if field == "status":
         return STATUS_LABELS.get(text, text)
     return text
+
+
+def entry_values(entry: Any | None) -> dict[str, Any]:
+    """A progress entry (ORM row, or None) as packet values."""
+    if entry is None:
+        return empty_task_values()
+    return {f: to_packet(f, getattr(entry, f)) for f in TASK_INPUT_FIELDS}
+
+
+def indicator_values(value: Any | None) -> dict[str, Any]:
+    """An indicator value (ORM row, or None) as packet values."""
+    if value is None:
+        return empty_indicator_values()
+    return {"value": value.value or "", "note": value.note or ""}
+
+
+# ---------------------------------------------------------------- input rules
+
+def number_text(value: float) -> str:
+    """95.0 → '95', 12.5 → '12.5' (how a number read from a cell is kept as text)."""
+    if math.isfinite(value) and value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+def parse_number(raw: Any) -> float | None:
+    """A number from a cell or a form: 60, '60', '60%', '60'; None if not a number."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int | float):
+        return float(raw) if math.isfinite(raw) else None
+    if isinstance(raw, str):
+        text = raw.translate(_FULLWIDTH_DIGITS).strip().rstrip("%").replace(",", "").strip()
+        if not text:
+            return None
+        try:
+            value = float(text)
+        except ValueError:
+            return None
+        return value if math.isfinite(value) else None
+    return None
+
+
+def parse_date(raw: Any) -> dt.date | None:
+    """A date from a cell or a form: date/datetime, '2021-06-30', '2021/6/30', '2021年6月30日'."""
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    if isinstance(raw, str):
+        m = _DATE_TEXT.match(raw.translate(_FULLWIDTH_DIGITS))
+        if m:
+            try:
+                return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                return None
+    return None
+
+
+def parse_status(raw: Any) -> str | None:
+    """'推进中' or 'in_progress' → 'in_progress'; None if not a status."""
+    if not isinstance(raw, str):
+        return None
+    text = raw.strip()
+    if text in STATUS_BY_LABEL:
+        return STATUS_BY_LABEL[text]
+    if text in STATUSES:
+        return text
+    return None
+
+
+def check_text(name: str, text: str) -> str | None:
+    """Message if `text` is not acceptable for field `name` (control characters, length)."""
+    if _CONTROL.search(text):
+        return f"{INPUT_HEADERS.get(name, name)}含有不可见的控制字符,请删除后重新填写。"
+    if name not in MULTILINE_FIELDS and _NEWLINE.search(text):
+        return f"{INPUT_HEADERS.get(name, name)}不能换行。"
+    limit = TEXT_LIMITS.get(name)
+    if limit is not None and len(text) > limit:
+        return f"{INPUT_HEADERS.get(name, name)}最多 {limit} 字(现 {len(text)} 字)。"
+    return None
+
+
+def check_phone(text: str) -> str | None:
+    if not text:
+        return None
+    if not _PHONE.match(text) or sum(ch.isdigit() for ch in text) < 7:
+        return "联系电话格式不对,请填写手机号或带区号的固话(如 0519-12345678)。"
+    return None
+
+
+def normalise_value(name: str, raw: Any, *, numeric: bool = False) -> tuple[Any, str | None]:
+    """(JSON-friendly value, problem message or None) for input field `name`.
+
+    Shared by the packet reader (cells) and the office save (form values) so both
+    accept and refuse the same things. Empty input gives the field's empty value. A
+    `numeric` indicator's value must be a number and is kept as its plain text ('95').
+    """
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return (None if name in ("status", "percent", "completed_on") else ""), None
+    label = INPUT_HEADERS.get(name, name)
+    if name == "status":
+        code = parse_status(raw)
+        if code is None:
+            return None, f"{label}只能是:{'、'.join(STATUS_LABELS.values())}。"
+        return code, None
+    if name == "percent":
+        number = parse_number(raw)
+        if number is None:
+            return None, f"{label}须为 0–100 的数字。"
+        if not 0 <= number <= 100:
+            return None, f"{label}须在 0–100 之间(填的是 {number_text(number)})。"
+        return number, None
+    if name == "completed_on":
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            return None, f"{label}不是日期,请按 2021-06-30 的格式填写。"
+        day = parse_date(raw)
+        if day is None:
+            return None, f"{label}不是日期,请按 2021-06-30 的格式填写。"
+        if not DATE_MIN <= day <= DATE_MAX:
+            return None, f"{label}超出合理范围(2000–2099 年)。"
+        return day.isoformat(), None
+    # text fields
+    if isinstance(raw, bool):
+        text = "是" if raw else "否"
+    elif isinstance(raw, float | int):
+        text = number_text(float(raw))
+    elif isinstance(raw, dt.datetime):
+        text = raw.date().isoformat() if raw.time() == dt.time() else raw.isoformat(sep=" ")
+    elif isinstance(raw, dt.date):
+        text = raw.isoformat()
+    elif isinstance(raw, dt.time | dt.timedelta):
+        text = str(raw)
+    else:
+        text = str(raw)
+    text = text.strip() if name not in MULTILINE_FIELDS else text.strip("\r\n ")
+    problem = check_text(name, text)
+    if problem is None and name == "phone":
+        problem = check_phone(text)
+    if problem is not None:
+        return "", problem
+    if numeric and name == "value" and text:
+        number = parse_number(text)
+        if number is None:
+            return "", f"此指标须填写数字(填的是“{text[:20]}”)。"
+        text = number_text(number)
+    return text, None

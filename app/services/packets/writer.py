@@ -50,6 +50,7 @@ from app.services.packets.format import (
     TEXT_LIMITS,
     Manifest,
     PacketRow,
+    fixed_cell_text,
 )
 from app.services.packets.seal import canonical, hash_of_canonical
 from app.services.plans.query import period_label
@@ -150,14 +151,6 @@ class _Formats:
             fmt = self.wb.add_format(props)
             self._cache[key] = fmt
         return fmt
-
-
-def _fixed_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return "、".join(str(v) for v in value)
-    return str(value)
 
 
 def _write_input(ws: Worksheet, r: int, c: int, name: str, value: Any, fmt: Format) -> None:
@@ -293,7 +286,7 @@ def _data_sheet(wb: xlsxwriter.Workbook, fm: _Formats, name: str, title: str,
                                     for k, v in row.comments.items() if v)
                     fmt = flagged_fmt if text else fixed_fmt
                 else:
-                    text = _fixed_text(row.fixed.get(f))
+                    text = fixed_cell_text(row.fixed.get(f))
                     fmt = overdue_fmt if (is_overdue and overdue_fmt is not None) else fixed_fmt
                 ws.write_string(r, c, text, fmt)
                 if text:

@@ -46,6 +46,7 @@ from app.services.plans.units import (
     clean_name,
     is_collective,
     known_units,
+    split_top,
     split_units,
     to_simplified,
     traditional_share,
@@ -691,7 +692,7 @@ def parse_roles(text: str, default: str | None) -> dict[str, list[str]] | None:
     t = to_simplified(norm_text(text)).strip()
     # "X牵头、Y配合": a role word closes its clause even when a 、 follows
     t = re.sub(r"(牵头|配合|协办|负责落实|落实|负责)、", r"\1,", t)
-    clauses = [c.strip() for c in _split_top(t, ",;,;。") if c.strip()]
+    clauses = [c.strip() for c in split_top(t, ",;,;。") if c.strip()]
     out: dict[str, list[str]] = {}
     pending: list[str] = []
     marked = False
@@ -729,24 +730,6 @@ def parse_roles(text: str, default: str | None) -> dict[str, list[str]] | None:
                 if name not in out.setdefault(role, []):
                     out[role].append(name)
     return out
-
-
-def _split_top(text: str, seps: str) -> list[str]:
-    parts: list[str] = []
-    cur: list[str] = []
-    depth = 0
-    for ch in text:
-        if ch in "((":
-            depth += 1
-        elif ch in "))":
-            depth = max(depth - 1, 0)
-        if ch in seps and depth == 0:
-            parts.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    parts.append("".join(cur))
-    return parts
 
 
 def trailing_roles(text: str) -> tuple[str, dict[str, list[str]]] | None:

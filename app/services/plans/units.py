@@ -153,27 +153,33 @@ def is_collective(name: str) -> bool:
 _SEPARATORS = set("、,,;;/\n\r\t ")
 
 
+def split_top(text: str, separators: str | set[str] | frozenset[str]) -> list[str]:
+    """`text` cut at each separator outside parentheses (half- or full-width): the one
+    rule for lists of units and of role clauses."""
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for ch in text:
+        if ch in "(\uff08":
+            depth += 1
+        elif ch in ")\uff09":
+            depth = max(depth - 1, 0)
+        if ch in separators and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return parts
+
+
 def split_units(text: str) -> list[str]:
     """'区发改局、区工信局,天宁生态环境局等' → three names; a comma inside parentheses
     ('区农业农村局（水利局）') does not split."""
     text = unicodedata.normalize("NFKC", text).translate(_PAREN_FIX)
     text = re.sub(r"\s*([()])\s*", r"\1", text)
-    names: list[str] = []
-    depth = 0
-    current: list[str] = []
-    for ch in text:
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth = max(depth - 1, 0)
-        if ch in _SEPARATORS and depth == 0:
-            names.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-    names.append("".join(current))
     out = []
-    for raw in names:
+    for raw in split_top(text, _SEPARATORS):
         name = clean_name(strip_role_words(raw))
         if name and name not in out:
             out.append(name)

@@ -590,3 +590,24 @@ def build_reminder(engine: Engine, period_key: str, plan_id: int | None = None, 
         contacts = {n: c or "" for n, c in s.execute(
             select(Unit.name, Unit.contact).where(Unit.name.in_(names)))}
     return reminder(summary, contacts, date)
+
+
+REPORT_KINDS = ("bulletin", "unit_report", "reminder")  # 进展情况通报, 单位报告, 催报通知
+
+
+def build_report(engine: Engine, kind: str, period_key: str, plan_id: int | None = None, *,
+                 unit: str | None = None, date: dt.date | None = None, charts: bool = True,
+                 summary: PeriodSummary | None = None) -> Document:
+    """The one choice of document, for the 报告 page and `report --pdf` alike: a unit's
+    report (needs `unit`), the 催报通知, or the 通报 (with charts unless told otherwise)."""
+    if kind == "unit_report":
+        if not unit:
+            from app.core.errors import UserFacingError
+
+            raise UserFacingError("请选择要生成报告的单位。")
+        return build_unit_report(engine, period_key, unit, plan_id, date=date)
+    if kind == "reminder":
+        return build_reminder(engine, period_key, plan_id, date=date)
+    if kind != "bulletin":
+        raise ValueError(f"unknown report kind {kind!r}")
+    return build_bulletin(engine, period_key, plan_id, date=date, charts=charts, summary=summary)

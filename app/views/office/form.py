@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.vocab import FIELD_LABELS, ROLE_LABELS, STATUS_LABELS, STATUSES
-from app.services.packets.format import parse_number
+from app.services.packets.values import parse_number
 from app.views.i18n import vocab_tr
 
 TEXT_FIELDS = ("progress", "problems", "next_steps")

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from packet_helpers import sample_manifest, sample_rows, sealed
 
 from app.services.packets import read_packet, write_packet
-from app.services.packets.format import normalise_value
+from app.services.packets.values import normalise_value
 
 # Letters, digits, CJK, punctuation, symbols and spaces; line breaks only in multi-line
 # fields. Control characters are refused by the value rules, so they are not "legitimate".

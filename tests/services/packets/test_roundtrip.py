@@ -25,8 +25,8 @@ from app.services.packets.format import (
     SHEET_INDICATORS,
     SHEET_MANIFEST,
     SHEET_TASKS,
-    normalise_value,
 )
+from app.services.packets.values import normalise_value
 
 
 def filled_rows():

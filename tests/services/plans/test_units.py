@@ -19,6 +19,7 @@ from app.services.plans.units import (
     is_collective,
     known_units,
     levels_differ,
+    split_top,
     split_units,
     to_simplified,
     unit_key,
@@ -57,6 +58,14 @@ def test_clean_name_keeps_half_width_parentheses_and_drops_deng() -> None:
     assert clean_name("区发改局等") == "区发改局"
     assert clean_name("区住建局等部门") == "区住建局"
     assert to_simplified("牽頭單位") == "牵头单位"
+
+
+def test_split_top_ignores_separators_inside_parentheses() -> None:
+    """One splitter for unit lists and role clauses, half- and full-width parentheses."""
+    assert split_top("甲(乙,丙),丁", ",") == ["甲(乙,丙)", "丁"]
+    assert split_top("区农业农村局（水利局；林业局）牵头；区工信局配合", ";；") == [
+        "区农业农村局（水利局；林业局）牵头", "区工信局配合"]
+    assert split_top("一)二,三", ",") == ["一)二", "三"]  # a stray closing parenthesis
 
 
 def test_split_units_respects_parentheses_and_role_words() -> None:

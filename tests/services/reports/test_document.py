@@ -16,12 +16,14 @@ from progress_seed import (  # noqa: F401
 from app.core.errors import UserFacingError
 from app.services.db import Database
 from app.services.reports.document import (
+    REPORT_KINDS,
     ChartRow,
     PageBreak,
     Paragraph,
     Table,
     build_bulletin,
     build_reminder,
+    build_report,
     build_unit_report,
     cn_date,
     plan_subject,
@@ -124,3 +126,16 @@ def test_typeset_and_subject() -> None:
 def test_plan_subject(seeded: Database) -> None:
     s = period_summary(seeded, LAST, 1, trend=False)
     assert plan_subject(s) == "生态文明建设示范区创建"
+
+
+def test_build_report_is_the_one_choice_of_document(seeded: Database) -> None:
+    """The 报告 page and `report --pdf` pick the document through build_report."""
+    titles = {kind: build_report(seeded, kind, LAST, 1, unit="郑陆镇", date=DATE,
+                                 charts=False).title for kind in REPORT_KINDS}
+    assert titles["bulletin"] == build_bulletin(seeded, LAST, 1, date=DATE, charts=False).title
+    assert titles["unit_report"] == build_unit_report(seeded, LAST, "郑陆镇", 1, date=DATE).title
+    assert titles["reminder"] == build_reminder(seeded, LAST, 1, date=DATE).title
+    with pytest.raises(UserFacingError, match="单位"):
+        build_report(seeded, "unit_report", LAST, 1)
+    with pytest.raises(ValueError):
+        build_report(seeded, "annual", LAST, 1)
