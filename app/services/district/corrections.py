@@ -41,9 +41,16 @@ from app.services.packets.format import (
     INDICATOR_PREFIX,
     TASK_INPUT_FIELDS,
     TASK_PREFIX,
-    normalise_value,
 )
-from app.services.packets.values import display, label, same, to_column, to_packet, to_text
+from app.services.packets.values import (
+    display,
+    label,
+    normalise_value,
+    same,
+    to_column,
+    to_packet,
+    to_text,
+)
 from app.services.plans.query import short_title
 
 

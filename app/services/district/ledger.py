@@ -35,7 +35,7 @@ from app.models import (
     Unit,
 )
 from app.services.district.progress import reporting_units, resolve_plan_period
-from app.services.packets.values import to_packet
+from app.services.packets.values import entry_values
 from app.services.plans.query import (
     PeriodInfo,
     PlanInfo,
@@ -350,10 +350,6 @@ class CellDetail:
         return ""
 
 
-def _values(e: ProgressEntry) -> dict[str, Any]:
-    return {f: to_packet(f, getattr(e, f)) for f in PROGRESS_FIELDS}
-
-
 def find_task(session: Session, plan_id: int, code: str) -> Task:
     task = session.scalar(select(Task).where(Task.plan_id == plan_id, Task.code == code.strip()))
     if task is None:
@@ -399,7 +395,7 @@ def _detail(s: Session, per: Period, plan: PlanInfo, u: Unit, task: Task) -> Cel
         if e is None:
             continue
         if p.id != per.id:
-            previous = _values(e)
+            previous = entry_values(e)
         src = files.get(e.packet_id or "")
         history.append(HistoryPoint(p.key, p.label, e.status, e.percent,
                                     e.id in edited_entries, src.file_name if src else ""))
@@ -435,7 +431,7 @@ def _detail(s: Session, per: Period, plan: PlanInfo, u: Unit, task: Task) -> Cel
                                             CloseOut.unit_id == u.id))
     period_end = s.scalar(select(Period.end).where(Period.id == per.id))
     assert period_end is not None
-    values = _values(entry) if entry is not None else None
+    values = entry_values(entry) if entry is not None else None
     status = values["status"] if values else None
     return CellDetail(
         per.plan_id, per.key, u.name, u.kind, task.code, short_title(task.text), task.text,
