@@ -1,4 +1,4 @@
-"""Command line: the GUI by default, batch subcommands for headless work (see BRIEF.md)."""
+"""The command line: the parser and the headless subcommands (the window is opened by app/launcher.py)."""
 
 from __future__ import annotations
 
