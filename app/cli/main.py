@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from app.cli import district, ledger, office, plans, reports
+from app.cli import backup, district, ledger, office, plans, reports
 from app.cli.common import USAGE_ERROR, Parser, UsageError, db_target
 from app.core.errors import UserFacingError
 
@@ -59,7 +59,7 @@ def build_parser() -> Parser:
     plan = sub.add_parser("plan", help="方案")
     plan_sub = plan.add_subparsers(dest="plan_command", parser_class=Parser, required=True)
 
-    for feature in (district, ledger, office, plans, reports):
+    for feature in (district, ledger, office, plans, reports, backup):
         feature.register(sub, plan_sub)
     for command in [*sub.choices.values(), *plan_sub.choices.values()]:
         if any("--db" in a.option_strings for a in command._actions):
@@ -86,6 +86,16 @@ def run(args: argparse.Namespace) -> int:
         return usage_error(exc)
     except UserFacingError as exc:
         print(f"taizhang: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        # disk full, read-only, locked or damaged database, a file gone: one line, exit 1
+        from app.services.db import as_user_error
+
+        fault = as_user_error(exc, getattr(args, "db", None))
+        if fault is None:
+            raise
+        log.debug("environment fault", exc_info=exc)
+        print(f"taizhang: {fault}", file=sys.stderr)
         return 1
 
 

@@ -7,6 +7,16 @@ Taizhang is refused rather than guessed at.
 Opening an up-to-date database (every start) reads the stored version with one query and
 compares it with the head revision read from the migration scripts' own lines; Alembic
 (with its imports, ~0.5 s at start-up) is loaded only to create, stamp or upgrade.
+
+SQLite files (not servers) are checked for their environment first and every fault is one
+Chinese line naming the file and what to do (``as_user_error`` maps the SQLite/OS errors of
+any later command the same way): a missing, unreadable, foreign or damaged file (a bad
+page-size header; after an unclean shutdown — a WAL file left behind — ``PRAGMA
+quick_check`` runs, and a damaged file is refused with the path of its newest backup), a
+locked one, a full disk. A file or folder without write permission opens read-only
+(``mode=ro&immutable=1``), so reading commands still work and writing ones fail with a plain
+message. Automatic backups (app/services/backups.py) are for SQLite files only; a server
+database is backed up with pg_dump before a schema upgrade.
 """
 
 from __future__ import annotations
@@ -16,13 +26,12 @@ import logging
 import os
 import re
 import shutil
-import sqlite3
 import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select, text
-from sqlalchemy.engine import URL, ExceptionContext
+from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -98,12 +107,28 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(target: str | Path | URL, *, password: str | None = None) -> Engine:
-    """Engine for a SQLite path or a PostgreSQL URL (the password only ever in memory)."""
+def _readonly_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA query_only=ON")
+    cur.close()
+
+
+def make_engine(target: str | Path | URL, *, password: str | None = None,
+                readonly: bool = False) -> Engine:
+    """Engine for a SQLite path or a PostgreSQL URL (the password only ever in memory).
+
+    ``readonly``: a SQLite file opened with ``mode=ro&immutable=1`` (no -wal/-shm files
+    are created, so a write-protected file or folder can still be read).
+    """
     where = target if isinstance(target, URL) else database_target(target)
     if isinstance(where, Path):
-        engine = create_engine(f"sqlite:///{where.resolve()}")
-        event.listen(engine, "connect", _sqlite_pragmas)
+        if readonly:
+            url = f"sqlite:///file:{where.resolve()}?mode=ro&immutable=1&uri=true"
+        else:
+            url = f"sqlite:///{where.resolve()}"
+        engine = create_engine(url)
+        event.listen(engine, "connect", _readonly_pragmas if readonly else _sqlite_pragmas)
         return engine
     engine = create_engine(where, connect_args=connect_args(where, password),
                            pool_pre_ping=True)
@@ -117,20 +142,101 @@ def _server_gone(context: ExceptionContext) -> None:
         raise server_error(context.engine.url, context.original_exception)
 
 
-def backup_sqlite(path: Path, suffix: str) -> Path:
-    """Consistent copy through the SQLite backup API (a file copy can catch a WAL half-written)."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    dest = path.with_name(f"{path.stem}.{suffix}.{stamp}.bak{path.suffix}")
-    src = sqlite3.connect(path)
+_PAGE_SIZES = frozenset({1} | {2 ** n for n in range(9, 16)})  # 1 means 65536
+
+
+def _newest_backup_hint(path: Path) -> str:
+    from app.services.backups import newest_backup
+
+    newest = newest_backup(path)
+    if newest is None:
+        return "没有找到它的自动备份;请用其他备份恢复,或联系技术人员。"
+    return (f"最新的自动备份是 {newest},可用“文件 › 从备份恢复…”或 "
+            f"python main.py backup restore --db {path} {newest} 恢复。")
+
+
+def damaged(path: Path, detail: str = "") -> UserFacingError:
+    why = f"({detail})" if detail else ""
+    return UserFacingError(f"数据库文件已损坏{why}:{path}。为避免进一步损坏,未打开。"
+                           + _newest_backup_hint(path))
+
+
+def as_user_error(exc: BaseException, location: str | Path | None = None
+                  ) -> UserFacingError | None:
+    """One Chinese line for an environment fault (SQLite or the operating system), naming
+    the file and what to do; None for anything else (a bug)."""
+    if isinstance(exc, UserFacingError):
+        return exc
+    inner = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    text = str(inner).lower()
+    path = Path(str(location)) if location and "://" not in str(location) else None
+    if location and path is None:  # a server URL: never print its password
+        location = make_url(str(location)).render_as_string(hide_password=True)
+    where = f":{location}" if location else ""
+    errno = getattr(inner, "errno", None)
+    if "disk is full" in text or errno == 28:
+        return UserFacingError(f"磁盘空间不足,无法写入{where}。这次的改动没有写入(数据库保持原样);"
+                               "请清理磁盘空间后再试。")
+    if "readonly" in text or "read-only" in text or errno == 30 or "query_only" in text \
+            or "attempt to write" in text:
+        return UserFacingError(f"数据库是只读的,无法写入{where}。请检查文件和所在文件夹的写入权限"
+                               "(或把它复制到可写的位置)后再试;查看、打印不受影响。")
+    if "locked" in text or "busy" in text:
+        return UserFacingError(f"数据库正被其他程序占用(已锁定){where}。请关闭其他正在使用它的台账窗口"
+                               "或程序后再试。")
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return damaged(path) if path else UserFacingError(f"数据库已损坏{where}。")
+    if "unable to open" in text or errno == 13 or isinstance(inner, PermissionError):
+        return UserFacingError(f"无法打开或写入数据库文件{where}:没有权限,或所在文件夹不存在/不可写。"
+                               "请检查路径和权限后再试。")
+    if "disk i/o error" in text or errno == 5:
+        return UserFacingError(f"读写数据库时发生磁盘错误{where}。请检查磁盘(U 盘是否已拔出)后再试。")
+    if isinstance(inner, OSError) and errno == 2:
+        return UserFacingError(f"数据库文件已不存在{where}。")
+    return None
+
+
+def _check_file(path: Path) -> bool:
+    """Environment checks before SQLite sees the file; True when it must open read-only."""
     try:
-        dst = sqlite3.connect(dest)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    return dest
+        with path.open("rb") as fh:
+            header = fh.read(100)
+    except PermissionError as exc:
+        raise UserFacingError(f"无法读取数据库文件:{path}(没有读取权限)。请检查文件权限。") from exc
+    except IsADirectoryError as exc:
+        raise UserFacingError(f"这是一个文件夹,不是数据库文件:{path}") from exc
+    except OSError as exc:
+        raise as_user_error(exc, path) or UserFacingError(
+            f"无法读取数据库文件:{path}({exc.strerror or exc})。") from exc
+    if not header:
+        return False
+    if header[:16] != b"SQLite format 3\x00":
+        raise UserFacingError(f"不是台账数据库文件(不是 SQLite 格式):{path}。请选择台账的数据库文件(.db)。")
+    if len(header) < 100 or int.from_bytes(header[16:18], "big") not in _PAGE_SIZES:
+        raise damaged(path, "文件头无效")
+    folder_writable = os.access(path.parent, os.W_OK)
+    return not os.access(path, os.W_OK) or not folder_writable
+
+
+def _unclean(path: Path) -> bool:
+    """A WAL file left with content: the last session did not close (or is still open)."""
+    wal = Path(str(path) + "-wal")
+    try:
+        return wal.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _quick_check(engine: Engine, path: Path) -> None:
+    try:
+        with engine.connect() as conn:
+            result = conn.exec_driver_sql("PRAGMA quick_check").scalar()
+    except DBAPIError as exc:
+        engine.dispose()
+        raise as_user_error(exc, path) or damaged(path) from exc
+    if result != "ok":
+        engine.dispose()
+        raise damaged(path, "完整性检查未通过")
 
 
 # The one PostgreSQL advisory lock (bigint key space: "taizhang" in ASCII) held while a
@@ -180,34 +286,43 @@ def open_database(target: str | Path | URL, *, create: bool = True, new: bool = 
     pg_dump first, or needs ``confirm_upgrade`` (the command line's ``--yes``) without it.
     """
     where = target if isinstance(target, URL) else database_target(target)
+    readonly = False
     if isinstance(where, Path):
         path = where
         if not path.exists() and not create:
             raise UserFacingError(f"数据库文件不存在:{path}")
-        if path.exists() and path.stat().st_size > 0:
-            with path.open("rb") as fh:
-                if fh.read(16) != b"SQLite format 3\x00":
-                    raise UserFacingError(f"不是台账数据库文件(不是 SQLite 格式):{path}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(where, password=password)
+        if path.exists():
+            readonly = _check_file(path)
+        else:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise as_user_error(exc, path) or UserFacingError(
+                    f"无法创建数据库文件:{path}({exc.strerror or exc})。") from exc
+    engine = make_engine(where, password=password, readonly=readonly)
     try:
+        if isinstance(where, Path) and _unclean(where):
+            _quick_check(engine, where)
         with engine.connect() as conn:
             if not isinstance(where, Path):
                 conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": SCHEMA_LOCK})
                 conn.commit()
             try:
                 _prepare_schema(conn, where, new=new, password=password,
-                                confirm_upgrade=confirm_upgrade or CONFIRM_UPGRADES)
+                                confirm_upgrade=confirm_upgrade or CONFIRM_UPGRADES,
+                                readonly=readonly)
             finally:
                 if not isinstance(where, Path):
                     conn.rollback()
                     conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": SCHEMA_LOCK})
                     conn.commit()
-    except OperationalError as exc:
+    except DBAPIError as exc:
         engine.dispose()
         if isinstance(where, Path):
-            raise
-        raise server_error(where, exc) from None
+            raise as_user_error(exc, where) or exc from exc
+        if isinstance(exc, OperationalError):
+            raise server_error(where, exc) from None
+        raise
     except BaseException:
         engine.dispose()
         raise
@@ -219,7 +334,7 @@ CONFIRM_UPGRADES = False
 
 
 def _prepare_schema(conn: Connection, where: Path | URL, *, new: bool, password: str | None,
-                    confirm_upgrade: bool) -> None:
+                    confirm_upgrade: bool, readonly: bool = False) -> None:
     """Create and stamp a new database, or upgrade an older one (a backup first)."""
     where_text = str(where) if isinstance(where, Path) else server_name(where)
     current = _stored_revision(conn)
@@ -239,7 +354,11 @@ def _prepare_schema(conn: Connection, where: Path | URL, *, new: bool, password:
     cfg = alembic_config()
     if current is None:
         if tables - {"alembic_version"}:
-            raise UserFacingError("此文件不是台账数据库(缺少版本信息),为避免损坏数据未打开。")
+            raise UserFacingError(
+                f"此文件不是台账数据库(缺少版本信息),为避免损坏数据未打开:{where_text}")
+        if readonly:
+            raise UserFacingError(
+                f"数据库是只读的,无法在其中新建台账数据库:{where_text}。请检查写入权限。")
         with conn.begin():
             Base.metadata.create_all(conn)
             cfg.attributes["connection"] = conn
@@ -251,8 +370,13 @@ def _prepare_schema(conn: Connection, where: Path | URL, *, new: bool, password:
             f"此数据库由更新版本的台账创建(架构版本 {current}),请升级台账后再打开。")
     if current == head:
         return
+    if readonly:
+        raise UserFacingError(f"数据库需要升级到新版本,但它是只读的:{where_text}。"
+                              "请检查文件和文件夹的写入权限后再打开。")
     if isinstance(where, Path):
-        dest = backup_sqlite(where, f"schema-{current}")
+        from app.services.backups import make_backup
+
+        dest = make_backup(where, "migrate")
         log.info("backed up %s to %s before upgrading", where, dest)
     else:
         dumped = backup_server(where, current, password)
@@ -307,6 +431,33 @@ def lock_keys(s: Session, a: int, b: int) -> None:
 def is_busy(exc: BaseException) -> bool:
     """SQLite's "database is locked" after its busy timeout: worth another try."""
     return isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower()
+
+
+def file_identity(db: Engine) -> tuple[int, int] | None:
+    """(device, inode) of a SQLite database file, to notice it being replaced; None otherwise."""
+    if db.url.get_backend_name() != "sqlite" or not db.url.database:
+        return None
+    name = db.url.database
+    path = Path(name[5:] if name.startswith("file:") else name)
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return (0, 0)
+    return (st.st_dev, st.st_ino)
+
+
+def check_same_file(db: Engine, identity: tuple[int, int] | None, done: int = 0) -> None:
+    """Stop a batch when its database file was deleted or replaced since ``identity``
+    (writing on would go into a file nobody will open again)."""
+    if identity is None:
+        return
+    now = file_identity(db)
+    if now == identity:
+        return
+    location = database_location(db)
+    what = "被删除" if now == (0, 0) else "被替换(可能被其他程序覆盖或恢复了备份)"
+    raise UserFacingError(f"数据库文件在处理过程中{what}:{location}。已停止,之前完成的 {done} 项"
+                          "写入了原来的文件;请确认数据库文件后重新操作。")
 
 
 def get_setting(session: Session, key: str, default: str = "") -> str:

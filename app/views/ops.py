@@ -44,8 +44,12 @@ class _Job(QRunnable):
         except UserFacingError as exc:
             self.signals.failed.emit(exc)
         except Exception as exc:  # a bug: log it with its traceback, tell the user briefly
-            log.error("background operation failed:\n%s", traceback.format_exc())
-            self.signals.failed.emit(exc)
+            from app.services.db import as_user_error
+
+            fault = as_user_error(exc)  # disk full, read-only, locked, damaged: plain words
+            if fault is None:
+                log.error("background operation failed:\n%s", traceback.format_exc())
+            self.signals.failed.emit(fault or exc)
         else:
             self.signals.succeeded.emit(result)
         self.signals.finished.emit()

@@ -9,6 +9,7 @@ from sqlalchemy import inspect, text
 
 from app.core.errors import UserFacingError
 from app.models import Base
+from app.services.backups import list_backups
 from app.services.db import head_revision, open_database
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "data" / "schemas"
@@ -86,7 +87,7 @@ def test_every_released_schema_upgrades_to_head_keeping_every_row(
     for table, rows in before.items():
         assert len(after[table]) == len(rows), table
     if stored.stem != head_revision():
-        backups = list(tmp_path.glob(f"{path.stem}.schema-{stored.stem}.*.bak.db"))
+        backups = [b.path for b in list_backups(path) if b.reason == "migrate"]
         assert len(backups) == 1
         assert table_rows(backups[0]) == before
 
@@ -135,7 +136,7 @@ def downgrade() -> None:
     con.close()
     after = table_rows(path)
     assert {t: len(r) for t, r in after.items()} == {t: len(r) for t, r in before.items()}
-    backups = list(tmp_path.glob(f"office.schema-{head}.*.bak.db"))
+    backups = [b.path for b in list_backups(path) if b.reason == "migrate"]
     assert len(backups) == 1
     assert table_rows(backups[0]) == before
 

@@ -44,7 +44,15 @@ from app.models import (
     ProgressEntry,
     Receipt,
 )
-from app.services.db import begin_write, get_setting, is_busy, lock_keys
+from app.services.backups import make_backup
+from app.services.db import (
+    begin_write,
+    check_same_file,
+    file_identity,
+    get_setting,
+    is_busy,
+    lock_keys,
+)
 from app.services.district.check import (
     PacketPreview,
     PlanCache,
@@ -131,6 +139,9 @@ def apply_packets(db: Engine, items: Sequence[PacketPreview | str | Path], *,
                               reporter=reporter)
                    if paths else [])
     previews = [i if isinstance(i, PacketPreview) else next(planned) for i in items]
+    if any(p.status == "new" for p in previews):
+        make_backup(db, "merge")  # before the batch: one copy to go back to
+    identity = file_identity(db)
     caches: dict[int, PlanCache] = {}
     results: list[PacketResult] = []
     total = len(previews)
@@ -140,6 +151,7 @@ def apply_packets(db: Engine, items: Sequence[PacketPreview | str | Path], *,
         except Cancelled:
             results.extend(_cancelled(p) for p in previews[i:])
             return results
+        check_same_file(db, identity, i)
         results.append(_apply_one(db, preview, period, plan_id, caches,
                                   clock.stored(received_at) if received_at else clock.now(),
                                   actor))

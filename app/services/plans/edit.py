@@ -9,7 +9,10 @@ does exactly that). Deleting something that reported data hangs on is refused.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -36,9 +39,11 @@ from app.models import (
     Unit,
     UnitAlias,
 )
+from app.services.backups import make_backup
 from app.services.plans.importing import current_actor, parse_deadline, parse_standard_text
 from app.services.plans.query import guess_kind, make_periods
 
+EDIT_BACKUP_INTERVAL = dt.timedelta(minutes=5)
 CREATED = "created"
 UPDATED = "updated"
 DELETED = "deleted"
@@ -166,6 +171,14 @@ class _Audit:
             self.session.execute(insert(AuditLog), self.rows)
 
 
+@contextmanager
+def _editing(engine: Engine) -> Iterator[Session]:
+    """One edit's transaction, after a backup (at most one per five minutes of editing)."""
+    make_backup(engine, "edit", min_interval=EDIT_BACKUP_INTERVAL)
+    with Session(engine) as s, s.begin():
+        yield s
+
+
 def _text(value: Any) -> str | None:
     if value is None:
         return None
@@ -244,7 +257,7 @@ def _settings(session: Session, plan_id: int) -> PlanSettings:
 def create_plan(engine: Engine, settings: PlanSettings) -> Change:
     """A new, empty plan (tasks and units are added afterwards)."""
     settings = _validate_settings(settings)
-    with Session(engine) as s, s.begin():
+    with _editing(engine) as s:
         plan = Plan(title=settings.title, issuer=settings.issuer, office=settings.office,
                     frequency=settings.frequency, deadline_day=settings.deadline_day)
         s.add(plan)
@@ -286,7 +299,7 @@ def _write_periods(session: Session, plan_id: int, settings: PlanSettings) -> tu
 def update_plan_settings(engine: Engine, plan_id: int, settings: PlanSettings) -> Change:
     """Title, issuer, office, reporting frequency, deadline day and the period range."""
     settings = _validate_settings(settings)
-    with Session(engine) as s, s.begin():
+    with _editing(engine) as s:
         before = _settings(s, plan_id)
         plan = s.get(Plan, plan_id)
         assert plan is not None
@@ -397,7 +410,7 @@ def _clean_task(session: Session, plan_id: int, fields: TaskFields,
 
 
 def add_task(engine: Engine, plan_id: int, fields: TaskFields) -> Change:
-    with Session(engine) as s, s.begin():
+    with _editing(engine) as s:
         if s.get(Plan, plan_id) is None:
             raise UserFacingError(f"方案 {plan_id} 不存在。")
         fields = _clean_task(s, plan_id, fields, None)
@@ -415,7 +428,7 @@ def add_task(engine: Engine, plan_id: int, fields: TaskFields) -> Change:
 
 
 def update_task(engine: Engine, task_id: int, fields: TaskFields) -> Change:
-    with Session(engine) as s, s.begin():
+    with _editing(engine) as s:
         task = s.get(Task, task_id)
         if task is None:
             raise UserFacingError("任务已不存在(可能已被删除)。")
@@ -437,7 +450,7 @@ def update_task(engine: Engine, task_id: int, fields: TaskFields) -> Change:
 
 
 def delete_task(engine: Engine, task_id: int) -> Change:
-    with Session(engine) as s, s.begin():
+    with _editing(engine) as s:
         task = s.get(Task, task_id)
         if task is None:
             raise UserFacingError("任务已不存在(可能已被删除)。")
@@ -458,7 +471,7 @@ def delete_task(engine: Engine, task_id: int) -> Change:
 
 def restore_task(engine: Engine, snap: TaskSnapshot) -> Change:
     """Put a deleted task back with its id, uid and place (undo of delete)."""
-    with Session(engine) as s, s.begin():
+    with _editing(engine) as s:
         if s.get(Task, snap.id) is not None or s.scalar(
                 select(Task.id).where(Task.uid == snap.uid)) is not None:
             raise UserFacingError("无法恢复任务:它已存在。")
@@ -482,7 +495,7 @@ def task_assignments(engine: Engine, task_ids: list[int]) -> Assignments:
 
 def set_assignments(engine: Engine, assignments: Assignments) -> Change:
     """Set the units of several tasks at once (also the undo of ``assign_units``)."""
-    with Session(engine) as s, s.begin():
+    with _editing(engine) as s:
         before: Assignments = {}
         audit = _audit(s)
         for task_id, roles in assignments.items():
@@ -543,7 +556,7 @@ def _clean_section(session: Session, plan_id: int, fields: SectionFields,
 
 
 def add_section(engine: Engine, plan_id: int, fields: SectionFields) -> Change:
-    with Session(engine) as s, s.begin():
+    with _editing(engine) as s:
         if s.get(Plan, plan_id) is None:
             raise UserFacingError(f"方案 {plan_id} 不存在。")
         fields = _clean_section(s, plan_id, fields, None)
@@ -561,7 +574,7 @@ def add_section(engine: Engine, plan_id: int, fields: SectionFields) -> Change:
 
 
 def update_section(engine: Engine, section_id: int, fields: SectionFields) -> Change:
-    with Session(engine) as s, s.begin():
+    with _editing(engine) as s:
         row = s.get(Section, section_id)
         if row is None:
             raise UserFacingError("领域已不存在(可能已被删除)。")
@@ -579,7 +592,7 @@ def update_section(engine: Engine, section_id: int, fields: SectionFields) -> Ch
 
 def delete_section(engine: Engine, section_id: int) -> Change:
     """Delete an empty-of-subsections section; its tasks stay, without a section."""
-    with Session(engine) as s, s.begin():
+    with _editing(engine) as s:
         row = s.get(Section, section_id)
         if row is None:
             raise UserFacingError("领域已不存在(可能已被删除)。")
@@ -599,7 +612,7 @@ def delete_section(engine: Engine, section_id: int) -> Change:
 
 
 def restore_section(engine: Engine, snap: SectionSnapshot) -> Change:
-    with Session(engine) as s, s.begin():
+    with _editing(engine) as s:
         if s.get(Section, snap.id) is not None:
             raise UserFacingError("无法恢复领域:它已存在。")
         fields = _clean_section(s, snap.plan_id, snap.fields, None)
@@ -683,7 +696,7 @@ def _write_indicator(session: Session, ind: Indicator, fields: IndicatorFields) 
 
 
 def add_indicator(engine: Engine, plan_id: int, fields: IndicatorFields) -> Change:
-    with Session(engine) as s, s.begin():
+    with _editing(engine) as s:
         if s.get(Plan, plan_id) is None:
             raise UserFacingError(f"方案 {plan_id} 不存在。")
         fields = _clean_indicator(s, plan_id, fields, None)
@@ -700,7 +713,7 @@ def add_indicator(engine: Engine, plan_id: int, fields: IndicatorFields) -> Chan
 
 
 def update_indicator(engine: Engine, indicator_id: int, fields: IndicatorFields) -> Change:
-    with Session(engine) as s, s.begin():
+    with _editing(engine) as s:
         ind = s.get(Indicator, indicator_id)
         if ind is None:
             raise UserFacingError("指标已不存在(可能已被删除)。")
@@ -717,7 +730,7 @@ def update_indicator(engine: Engine, indicator_id: int, fields: IndicatorFields)
 
 
 def delete_indicator(engine: Engine, indicator_id: int) -> Change:
-    with Session(engine) as s, s.begin():
+    with _editing(engine) as s:
         ind = s.get(Indicator, indicator_id)
         if ind is None:
             raise UserFacingError("指标已不存在(可能已被删除)。")
@@ -739,7 +752,7 @@ def delete_indicator(engine: Engine, indicator_id: int) -> Change:
 
 
 def restore_indicator(engine: Engine, snap: IndicatorSnapshot) -> Change:
-    with Session(engine) as s, s.begin():
+    with _editing(engine) as s:
         if s.get(Indicator, snap.id) is not None:
             raise UserFacingError("无法恢复指标:它已存在。")
         fields = _clean_indicator(s, snap.plan_id, snap.fields, None)
@@ -804,7 +817,7 @@ def _write_aliases(session: Session, unit_id: int, aliases: tuple[str, ...]) -> 
 
 def add_unit(engine: Engine, fields: UnitFields, plan_id: int | None = None) -> Change:
     """A new unit; with `plan_id` it also takes part in that plan."""
-    with Session(engine) as s, s.begin():
+    with _editing(engine) as s:
         fields = _clean_unit(s, fields, None)
         unit = Unit(name=fields.name, kind=fields.kind, contact=fields.contact)
         s.add(unit)
@@ -819,7 +832,7 @@ def add_unit(engine: Engine, fields: UnitFields, plan_id: int | None = None) -> 
 
 
 def update_unit(engine: Engine, unit_id: int, fields: UnitFields) -> Change:
-    with Session(engine) as s, s.begin():
+    with _editing(engine) as s:
         unit = s.get(Unit, unit_id)
         if unit is None:
             raise UserFacingError("单位已不存在(可能已被删除)。")
@@ -849,7 +862,7 @@ def _unit_in_use(session: Session, unit_id: int) -> str | None:
 
 def delete_unit(engine: Engine, unit_id: int) -> Change:
     """Delete a unit nothing refers to (no task, indicator, report or packet)."""
-    with Session(engine) as s, s.begin():
+    with _editing(engine) as s:
         unit = s.get(Unit, unit_id)
         if unit is None:
             raise UserFacingError("单位已不存在(可能已被删除)。")
@@ -869,7 +882,7 @@ def delete_unit(engine: Engine, unit_id: int) -> Change:
 
 
 def restore_unit(engine: Engine, snap: UnitSnapshot) -> Change:
-    with Session(engine) as s, s.begin():
+    with _editing(engine) as s:
         if s.get(Unit, snap.id) is not None:
             raise UserFacingError("无法恢复单位:它已存在。")
         fields = _clean_unit(s, snap.fields, None)
@@ -887,7 +900,7 @@ def restore_unit(engine: Engine, snap: UnitSnapshot) -> Change:
 
 def add_plan_units(engine: Engine, plan_id: int, names: list[str]) -> Change:
     """Let existing units take part in a plan (before any task is assigned to them)."""
-    with Session(engine) as s, s.begin():
+    with _editing(engine) as s:
         ids = _unit_ids(s, names)
         present = set(s.scalars(select(PlanUnit.unit_id).where(PlanUnit.plan_id == plan_id)))
         added = [i for i in ids if i not in present]
@@ -900,7 +913,7 @@ def add_plan_units(engine: Engine, plan_id: int, names: list[str]) -> Change:
 
 
 def remove_plan_units(engine: Engine, plan_id: int, unit_ids: list[int]) -> Change:
-    with Session(engine) as s, s.begin():
+    with _editing(engine) as s:
         for uid in unit_ids:
             used = s.scalar(select(func.count()).select_from(Assignment).join(
                 Task, Task.id == Assignment.task_id).where(Task.plan_id == plan_id,

@@ -34,6 +34,7 @@ from app.core.jobs import Reporter
 from app.core.problems import Problem, location
 from app.core.vocab import FREQUENCY_LABELS, KIND_LABELS, UNIT_KINDS
 from app.models import AuditLog, Indicator
+from app.services.backups import make_backup
 from app.services.db import get_setting
 from app.services.packets.container import Limits, check_container, scan_sheet, sheet_parts
 from app.services.plans.query import insert_plan, parse_standard
@@ -1511,6 +1512,7 @@ def apply_import(engine: Engine, preview: ImportPreview,
     spec = preview.resolved_spec()
     if reporter is not None:
         reporter.step(0, 2, "写入单位")
+    make_backup(engine, "import")
     with Session(engine) as s, s.begin():
         existing_names = {u.name for u in known_units(s)}
         # the database may have changed since the preview: re-check targets
