@@ -575,6 +575,29 @@ EN: dict[str, str] = {
     "填写有误,未保存": "Not valid, not saved",
     "待填:": "To fill in: ",
     "、": ", ",
+    # ------------------------------------------------------------ backups (文件 › 从备份恢复…)
+    "从备份恢复": "Restore from backup",
+    "从备份恢复…": "Restore from Backup…",
+    "备份时间": "Backed up",
+    "原因": "Reason",
+    "大小": "Size",
+    "汇总导入前": "Before merging",
+    "导入方案前": "Before plan import",
+    "编辑方案前": "Before plan edit",
+    "升级数据库前": "Before upgrade",
+    "恢复备份前": "Before restore",
+    "手动": "Manual",
+    "自动备份位于 {0}。恢复时会先把当前数据库另存一份备份,恢复后也可以再从这里恢复回来。":
+        "Automatic backups are kept in {0}. Restoring first backs up the current database, "
+        "so a restore can be undone from this list too.",
+    "还没有备份。导入报送包、导入或编辑方案、升级数据库之前会自动备份。":
+        "No backups yet. One is made automatically before merging returns, importing or "
+        "editing a plan, and upgrading the database.",
+    "恢复所选备份": "Restore selected backup",
+    "正在恢复数据库…": "Restoring the database…",
+    "已从备份恢复数据库。恢复前的文件已另存为:\n{0}":
+        "The database was restored from the backup. The file as it was is kept as:\n{0}",
+    "已从备份恢复数据库。": "The database was restored from the backup.",
     # ------------------------------------------------------------ periods (QDate formats)
     "第一季度": "Q1",
     "第二季度": "Q2",

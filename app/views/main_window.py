@@ -200,6 +200,9 @@ class MainWindow(QMainWindow):
         if isinstance(self.server_action, QAction):  # 连接服务器… joins the database section
             self.file_menu.removeAction(self.server_action)
             add_database_action(self.file_menu, self.server_action)
+        from app.views.district.restore_dialog import install_restore_action
+
+        self.restore_action = install_restore_action(self, self.file_menu, self.db)
         install_report_menu(self)
         from app.views.plans.edit_page import install_plan_actions
 

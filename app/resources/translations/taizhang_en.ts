@@ -2440,6 +2440,83 @@ Tasks behind: {5}</translation>
     </message>
 </context>
 <context>
+    <name>RestoreDialog</name>
+    <message>
+        <source>从备份恢复</source>
+        <translation>Restore from backup</translation>
+    </message>
+    <message>
+        <source>汇总导入前</source>
+        <translation>Before merging</translation>
+    </message>
+    <message>
+        <source>导入方案前</source>
+        <translation>Before plan import</translation>
+    </message>
+    <message>
+        <source>编辑方案前</source>
+        <translation>Before plan edit</translation>
+    </message>
+    <message>
+        <source>升级数据库前</source>
+        <translation>Before upgrade</translation>
+    </message>
+    <message>
+        <source>恢复备份前</source>
+        <translation>Before restore</translation>
+    </message>
+    <message>
+        <source>手动</source>
+        <translation>Manual</translation>
+    </message>
+    <message>
+        <source>备份时间</source>
+        <translation>Backed up</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>大小</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <source>文件</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <source>自动备份位于 {0}。恢复时会先把当前数据库另存一份备份,恢复后也可以再从这里恢复回来。</source>
+        <translation>Automatic backups are kept in {0}. Restoring first backs up the current database, so a restore can be undone from this list too.</translation>
+    </message>
+    <message>
+        <source>还没有备份。导入报送包、导入或编辑方案、升级数据库之前会自动备份。</source>
+        <translation>No backups yet. One is made automatically before merging returns, importing or editing a plan, and upgrading the database.</translation>
+    </message>
+    <message>
+        <source>恢复所选备份</source>
+        <translation>Restore selected backup</translation>
+    </message>
+    <message>
+        <source>正在恢复数据库…</source>
+        <translation>Restoring the database…</translation>
+    </message>
+    <message>
+        <source>从备份恢复…</source>
+        <translation>Restore from Backup…</translation>
+    </message>
+    <message>
+        <source>已从备份恢复数据库。恢复前的文件已另存为:
+{0}</source>
+        <translation>The database was restored from the backup. The file as it was is kept as:
+{0}</translation>
+    </message>
+    <message>
+        <source>已从备份恢复数据库。</source>
+        <translation>The database was restored from the backup.</translation>
+    </message>
+</context>
+<context>
     <name>ReturnsMenu</name>
     <message>
         <source>导入报送包…</source>
