@@ -158,6 +158,10 @@ def test_read_only_database_can_be_read_not_written(district: tuple[Path, Path],
             result = cli(*args)
             assert result.returncode == 0, result.stderr
             assert result.stdout.lstrip().startswith("{")
+        out = db_path.parent.parent / "汇总表.xlsx"
+        result = cli("report", "--db", str(ro), "--period", "2021-06", "--xlsx", str(out))
+        assert result.returncode == 0, result.stderr
+        assert out.stat().st_size > 0
         line = one_line(cli("merge", "--db", str(ro), str(filled)))
         assert "只读" in line and str(ro.parent) in line
         assert not Path(str(ro) + "-wal").exists()
