@@ -19,6 +19,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from sqlalchemy import Engine
 
@@ -51,9 +52,18 @@ def sqlite_path(target: Engine | str | Path) -> Path | None:
     if isinstance(target, Engine):
         if target.url.get_backend_name() != "sqlite" or not target.url.database:
             return None
-        return Path(target.url.database)
+        name = target.url.database
+        if name.startswith("file:"):  # opened read-only through a URI
+            return Path(unquote(name[5:].split("?", 1)[0]))
+        return Path(name)
     text = str(target)
     return None if "://" in text else Path(text)
+
+
+def file_uri(path: Path, query: str) -> str:
+    """A SQLite URI filename for ``path`` (its % ? # escaped) with ``query``."""
+    text = str(path.resolve()).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+    return f"file:{text}?{query}"
 
 
 def backup_folder(db_path: Path) -> Path:
@@ -133,7 +143,7 @@ def make_backup(target: Engine | str | Path, reason: str, *,
         dest = folder / f"{path.stem}-{now:%Y%m%d-%H%M%S-%f}-{reason}.db"
     try:
         folder.mkdir(exist_ok=True)
-        src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        src = sqlite3.connect(file_uri(path, "mode=ro"), uri=True)
         try:
             _copy(src, dest)
             keep = _keep(src)
@@ -164,7 +174,7 @@ def describe_os_error(exc: BaseException) -> str:
 def check_database_file(path: Path) -> str | None:
     """Why ``path`` is not a whole Taizhang database (None if it is one)."""
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = sqlite3.connect(file_uri(path, "mode=ro"), uri=True)
     except sqlite3.Error as exc:
         return f"无法打开({exc})"
     try:
@@ -222,7 +232,7 @@ def restore_backup(db_path: Path, backup: Path) -> Path | None:
                                   f"({describe_os_error(exc)})。") from exc
     tmp = db_path.with_name(db_path.name + ".restoring")
     try:
-        src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+        src = sqlite3.connect(file_uri(backup, "mode=ro"), uri=True)
         try:
             out = sqlite3.connect(tmp)
             try:

@@ -124,9 +124,13 @@ def make_engine(target: str | Path | URL, *, password: str | None = None,
     where = target if isinstance(target, URL) else database_target(target)
     if isinstance(where, Path):
         if readonly:
-            url = f"sqlite:///file:{where.resolve()}?mode=ro&immutable=1&uri=true"
+            from app.services.backups import file_uri
+
+            # a URL object: a URL string would have its %XX escapes undone before SQLite
+            url = URL.create("sqlite", database=file_uri(where, "mode=ro&immutable=1"),
+                             query={"uri": "true"})
         else:
-            url = f"sqlite:///{where.resolve()}"
+            url = URL.create("sqlite", database=str(where.resolve()))
         engine = create_engine(url)
         event.listen(engine, "connect", _readonly_pragmas if readonly else _sqlite_pragmas)
         return engine
@@ -435,10 +439,11 @@ def is_busy(exc: BaseException) -> bool:
 
 def file_identity(db: Engine) -> tuple[int, int] | None:
     """(device, inode) of a SQLite database file, to notice it being replaced; None otherwise."""
-    if db.url.get_backend_name() != "sqlite" or not db.url.database:
+    from app.services.backups import sqlite_path
+
+    path = sqlite_path(db)
+    if path is None:
         return None
-    name = db.url.database
-    path = Path(name[5:] if name.startswith("file:") else name)
     try:
         st = path.stat()
     except FileNotFoundError:
@@ -481,5 +486,8 @@ def database_location(db: Engine) -> str:
     """Human-readable location: the file path for SQLite, the URL without password otherwise."""
     url = db.url
     if url.get_backend_name() == "sqlite":
-        return str(url.database or "")
+        from app.services.backups import sqlite_path
+
+        path = sqlite_path(db)
+        return str(path) if path is not None else str(url.database or "")
     return url.render_as_string(hide_password=True)
