@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 
 from app.services.backups import BackupInfo, backup_folder, list_backups, restore_backup
 from app.services.db import Database, database_location
-from app.views.database_menu import add_database_action
 from app.views.bus import Changes, bus
+from app.views.database_menu import add_database_action
 from app.views.ops import run_op
 from app.views.widgets.dialogs import show_info
 from app.views.widgets.table_model import Column, RecordTableModel
