@@ -32,6 +32,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.core import clock
+from app.core.errors import UserFacingError
 from app.core.jobs import Cancelled, Reporter
 from app.core.problems import Problem
 from app.core.vocab import MERGE_STATUS_LABELS
@@ -46,8 +47,10 @@ from app.models import (
 )
 from app.services.backups import make_backup
 from app.services.db import (
+    as_user_error,
     begin_write,
     check_same_file,
+    database_location,
     file_identity,
     get_setting,
     is_busy,
@@ -154,7 +157,7 @@ def apply_packets(db: Engine, items: Sequence[PacketPreview | str | Path], *,
         check_same_file(db, identity, i)
         results.append(_apply_one(db, preview, period, plan_id, caches,
                                   clock.stored(received_at) if received_at else clock.now(),
-                                  actor))
+                                  actor, done=i))
     reporter.step(total, total, "导入完成")
     counts: dict[str, int] = defaultdict(int)
     for r in results:
@@ -169,13 +172,15 @@ def _cancelled(p: PacketPreview) -> PacketResult:
 
 
 # A packet still waiting for the write lock after SQLite's busy timeout (5 s) is tried
-# again this many times before it is reported as not merged (the batch goes on).
+# again this many times; then the database is held by something that does not let go
+# (another program mid-write), and the batch stops with one line (each merged packet is
+# its own transaction, so nothing is half-written).
 BUSY_ATTEMPTS = 6
 
 
 def _apply_one(db: Engine, preview: PacketPreview, period: str | None, plan_id: int | None,
-               caches: dict[int, PlanCache], now: dt.datetime, actor: str | None
-               ) -> PacketResult:
+               caches: dict[int, PlanCache], now: dt.datetime, actor: str | None,
+               done: int = 0) -> PacketResult:
     """Identity check, three-way compare and write of one packet: one locked transaction.
 
     The unit-period write lock is taken before the first read, so any interleaving of
@@ -183,6 +188,7 @@ def _apply_one(db: Engine, preview: PacketPreview, period: str | None, plan_id: 
     meanwhile comes out `unchanged` (or `superseded`).
     """
     if preview.status == "new" and preview.packet is not None:
+        busy: OperationalError | None = None
         for attempt in range(BUSY_ATTEMPTS):
             try:
                 with Session(db) as s, s.begin():
@@ -199,11 +205,13 @@ def _apply_one(db: Engine, preview: PacketPreview, period: str | None, plan_id: 
             except OperationalError as exc:
                 if not is_busy(exc):
                     raise
-                log.warning("%s: database busy (attempt %d)", preview.path.name, attempt + 1)
+                busy = exc
+                log.info("%s: database busy (attempt %d)", preview.path.name, attempt + 1)
         else:
-            result = _result(preview, "rejected")
-            result.reason = "数据库一直被其他导入占用,此文件未导入,请稍后重新导入。"
-            return result
+            assert busy is not None  # every attempt ended waiting for the lock
+            fault = as_user_error(busy, database_location(db))
+            raise UserFacingError(f"{fault} 本批此前已导入 {done} 个文件,{preview.path.name} "
+                                  "及其后的文件未导入。") from busy
     result = _result(preview, preview.status)
     if preview.status == "rejected" and preview.record_rejection:
         result.packet_id = _record_rejection(db, preview, now)
