@@ -15,10 +15,11 @@ person to decide (never overwritten).
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -69,7 +70,7 @@ SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et", ".ett", ".xls
 APPLICABLE = ("new",)
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class FieldChange:
     """What merging does with one returned field that differs from the database."""
 
@@ -85,9 +86,10 @@ class FieldChange:
     action: str  # take / conflict
 
 
-@dataclass
+@dataclass(frozen=True)
 class PacketPreview:
-    """The dry-run verdict on one file; ``apply_packets`` takes these back."""
+    """The dry-run verdict on one file, never changed once made: ``apply_packets`` takes
+    it back and writes what it says (or checks again, if the database moved meanwhile)."""
 
     path: Path
     file: str
@@ -103,14 +105,17 @@ class PacketPreview:
     rows_unchanged: int = 0
     conflicts: int = 0
     backwards: int = 0  # task rows whose percent fell below the previous period's
-    changes: list[FieldChange] = field(default_factory=list)
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
+    changes: tuple[FieldChange, ...] = ()
+    errors: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()
     reason: str = ""  # one line: why unchanged / superseded / rejected
     packet: PacketFile | None = field(default=None, repr=False)
-    read_problems: list[Problem] = field(default_factory=list, repr=False)
+    read_problems: tuple[Problem, ...] = field(default=(), repr=False)
     seal_verified: bool = False
     record_rejection: bool = False  # identified as ours: the refusal goes in the ledger
+    # what writing it takes, and a digest of the database rows that verdict rests on
+    writes: Writes | None = field(default=None, repr=False)
+    basis: str = field(default="", repr=False)
 
     @property
     def rows_applied(self) -> int:
@@ -122,13 +127,70 @@ class PacketPreview:
 
     @property
     def problems(self) -> list[Problem]:
-        return self.errors + self.warnings
+        return [*self.errors, *self.warnings]
+
+
+@dataclass
+class Draft:
+    """A verdict being worked out (by the check, or again inside the writing transaction);
+    ``freeze`` turns it into the preview nobody changes afterwards."""
+
+    path: Path
+    file: str
+    status: str = "new"
+    file_hash: str = ""
+    unit: str | None = None
+    period: str | None = None
+    revision: int | None = None
+    kind: str = "normal"
+    packet_uid: str | None = None
+    rows_new: int = 0
+    rows_changed: int = 0
+    rows_unchanged: int = 0
+    conflicts: int = 0
+    backwards: int = 0
+    changes: list[FieldChange] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    reason: str = ""
+    packet: PacketFile | None = None
+    read_problems: list[Problem] = field(default_factory=list)
+    seal_verified: bool = False
+    record_rejection: bool = False
+    writes: Writes | None = None
+    basis: str = ""
+
+    @classmethod
+    def of(cls, p: PacketPreview) -> Draft:
+        """A fresh start from a preview (the preview itself stays as it is)."""
+        return cls(p.path, p.file, p.status, p.file_hash, p.unit, p.period, p.revision,
+                   p.kind, p.packet_uid, packet=p.packet, read_problems=list(p.read_problems),
+                   seal_verified=p.seal_verified)
+
+    def adopt(self, p: PacketPreview) -> None:
+        """Take a verdict made on the same inputs (the preview's) instead of redoing it."""
+        self.status, self.reason = p.status, p.reason
+        self.rows_new, self.rows_changed = p.rows_new, p.rows_changed
+        self.rows_unchanged, self.conflicts = p.rows_unchanged, p.conflicts
+        self.backwards = p.backwards
+        self.changes, self.errors, self.warnings = list(p.changes), list(p.errors), list(
+            p.warnings)
+        self.writes = p.writes
 
     def reject(self, message: str, sheet: str = "", cell: str = "") -> None:
         self.status = "rejected"
         self.errors.append(Problem(sheet, cell, message))
         if not self.reason:
             self.reason = message
+
+    def freeze(self) -> PacketPreview:
+        return PacketPreview(
+            self.path, self.file, self.status, self.file_hash, self.unit, self.period,
+            self.revision, self.kind, self.packet_uid, self.rows_new, self.rows_changed,
+            self.rows_unchanged, self.conflicts, self.backwards, tuple(self.changes),
+            tuple(self.errors),
+            tuple(self.warnings), self.reason, self.packet, tuple(self.read_problems),
+            self.seal_verified, self.record_rejection, self.writes, self.basis)
 
 
 # ---------------------------------------------------------------- files
@@ -199,21 +261,21 @@ class Target:
 
 # ---------------------------------------------------------------- checking one packet
 
-def _read(path: Path, preview: PacketPreview) -> PacketFile | None:
+def _read(path: Path, draft: Draft) -> PacketFile | None:
     try:
         packet = read_packet(path, name=path.name)
     except UserFacingError as exc:
-        preview.reject(exc.message, exc.sheet or "", exc.cell or "")
+        draft.reject(exc.message, exc.sheet or "", exc.cell or "")
         return None
-    preview.file_hash = packet.file_hash
+    draft.file_hash = packet.file_hash
     m = packet.manifest
-    preview.unit, preview.period, preview.revision = m.unit, m.period, m.revision
-    preview.kind, preview.packet_uid = m.kind, m.packet_id
-    preview.read_problems = list(packet.problems)
+    draft.unit, draft.period, draft.revision = m.unit, m.period, m.revision
+    draft.kind, draft.packet_uid = m.kind, m.packet_id
+    draft.read_problems = list(packet.problems)
     return packet
 
 
-def _identify(s: Session, packet: PacketFile, preview: PacketPreview, period: str | None,
+def _identify(s: Session, packet: PacketFile, draft: Draft, period: str | None,
               plan_id: int | None, caches: dict[int, PlanCache]) -> Target | None:
     """The issued packet this file answers, after the checks that need no data compare."""
     m = packet.manifest
@@ -222,30 +284,30 @@ def _identify(s: Session, packet: PacketFile, preview: PacketPreview, period: st
     if issued is None:
         known_plan = s.scalar(select(Plan.id).where(Plan.uid == m.plan.uid))
         if known_plan is None:
-            preview.reject(f"此填报包属于“{m.plan.title}”,不是本数据库中的方案,未导入。",
+            draft.reject(f"此填报包属于“{m.plan.title}”,不是本数据库中的方案,未导入。",
                            SHEET_MANIFEST)
         else:
-            preview.reject(f"此填报包(编号 {m.packet_id[:8]}…)不是本数据库下发的,"
+            draft.reject(f"此填报包(编号 {m.packet_id[:8]}…)不是本数据库下发的,"
                            "可能来自其他电脑或已被重新下发,未导入。", SHEET_MANIFEST)
         return None
     if packet.file_hash == issued.file_hash:
-        preview.reject("这是区里下发的原始文件(还没有填写),不是单位的报送包,未导入。")
+        draft.reject("这是区里下发的原始文件(还没有填写),不是单位的报送包,未导入。")
         return None
     plan = _plan_cache(s, issued.plan_id, caches)
     unit = s.get(Unit, issued.unit_id)
     per = s.get(Period, issued.period_id)
     assert unit is not None and per is not None
-    preview.unit, preview.period = unit.name, per.key
+    draft.unit, draft.period = unit.name, per.key
     if plan_id is not None and issued.plan_id != plan_id:
-        preview.reject(f"此填报包属于方案“{plan.title}”,不是当前选择的方案,未导入。")
+        draft.reject(f"此填报包属于方案“{plan.title}”,不是当前选择的方案,未导入。")
         return None
     if period is not None and per.key != period:
-        preview.reject(f"此填报包是{period_label(per.key)}的,当前汇总的是"
+        draft.reject(f"此填报包是{period_label(per.key)}的,当前汇总的是"
                        f"{period_label(period)},未导入(可能误发了其他月份的文件)。")
         return None
-    preview.record_rejection = True  # from here on it is ours: a refusal is recorded
-    if not preview.seal_verified and not verify_seal(plan.secret, m, packet.rows):
-        preview.reject("填报包的防伪校验未通过:包的标识或下发内容被改动过,"
+    draft.record_rejection = True  # from here on it is ours: a refusal is recorded
+    if not draft.seal_verified and not verify_seal(plan.secret, m, packet.rows):
+        draft.reject("填报包的防伪校验未通过:包的标识或下发内容被改动过,"
                        "或不是区里下发的原文件。请让单位用下发的原文件重新填写。", SHEET_MANIFEST)
         return None
     for sheet, title in packet.titles.items():
@@ -253,26 +315,26 @@ def _identify(s: Session, packet: PacketFile, preview: PacketPreview, period: st
         # from another unit's (or month's) packet disagrees with it
         if title and not (title.startswith(f"{m.unit} ·")
                           and period_label(m.period) in title):
-            preview.reject(f"表头写的是“{title}”,与包标识({m.unit} · {period_label(m.period)})"
+            draft.reject(f"表头写的是“{title}”,与包标识({m.unit} · {period_label(m.period)})"
                            "不符:此文件可能混用了其他单位或其他月份的填报包,未导入。", sheet, "A1")
-    preview.seal_verified = True  # the bytes are in memory: no need to check again
+    draft.seal_verified = True  # the bytes are in memory: no need to check again
     if m.unit != unit.name:
-        preview.warnings.append(Problem(SHEET_MANIFEST, "", f"包中的单位名“{m.unit}”与数据库中的"
+        draft.warnings.append(Problem(SHEET_MANIFEST, "", f"包中的单位名“{m.unit}”与数据库中的"
                                         f"“{unit.name}”不同(单位可能已改名)。", "warning"))
     if m.period != per.key or m.plan.uid != s.scalar(select(Plan.uid).where(
             Plan.id == issued.plan_id)):
-        preview.reject("填报包的周期或方案与下发记录不符,未导入。", SHEET_MANIFEST)
+        draft.reject("填报包的周期或方案与下发记录不符,未导入。", SHEET_MANIFEST)
         return None
     issued_keys = set(issued.rows or {})
     for row in packet.rows:
         if row.key not in issued_keys:
-            preview.reject(f"第 {row.code} 项(行标识 {row.key[:20]})不是下发给"
+            draft.reject(f"第 {row.code} 项(行标识 {row.key[:20]})不是下发给"
                            f"{unit.name}的行,未导入。", row.sheet, f"A{row.row}")
         elif (row.key.startswith(TASK_PREFIX) and row.uid not in plan.tasks) \
                 or (row.key.startswith(INDICATOR_PREFIX) and row.uid not in plan.indicators):
-            preview.reject(f"第 {row.code} 项已从方案中删除,无法导入。", row.sheet,
+            draft.reject(f"第 {row.code} 项已从方案中删除,无法导入。", row.sheet,
                            f"A{row.row}")
-    if preview.errors:
+    if draft.errors:
         return None
     return Target(issued, unit, per, plan)
 
@@ -334,35 +396,33 @@ def _current(s: Session, unit_id: int, period_id: int) -> tuple[dict[int, Any], 
     return entries, values
 
 
-def _fraction_warnings(s: Session, target: Target, packet: PacketFile,
-                       preview: PacketPreview) -> None:
+def _fraction_warnings(target: Target, packet: PacketFile, draft: Draft,
+                       previous: dict[int, float]) -> None:
     """Warn where 完成进度 reads 0–1 from a cell without a percent format while the unit's
     previous period said more than 1: probably "60%" typed into a fixed-format cell."""
     suspects = [r for r in packet.rows if r.key.startswith(TASK_PREFIX) and not r.percent_format
                 and isinstance(r.values.get("percent"), float)
                 and 0 < r.values["percent"] <= 1]
-    if not suspects:
-        return
-    previous = _previous_percents(s, target)
     for row in suspects:
         task_id, code = target.plan.tasks[row.uid]
         message = fraction_warning(row.values["percent"], previous.get(task_id))
         if message:
-            preview.warnings.append(Problem(row.sheet, row.cells.get("percent", ""),
-                                            f"第 {code} 项:{message}", "warning"))
+            draft.warnings.append(Problem(row.sheet, row.cells.get("percent", ""),
+                                          f"第 {code} 项:{message}", "warning"))
 
 
-@dataclass
+@dataclass(frozen=True)
 class Writes:
-    """The writes one packet needs (computed inside the transaction that does them)."""
+    """The writes one packet needs, as the compare found them. Read-only: the writer copies
+    each record before adding the packet id and time."""
 
-    new_entries: list[dict[str, Any]] = field(default_factory=list)
-    new_values: list[dict[str, Any]] = field(default_factory=list)
-    entry_updates: dict[int, dict[str, Any]] = field(default_factory=dict)
-    value_updates: dict[int, dict[str, Any]] = field(default_factory=dict)
+    new_entries: tuple[dict[str, Any], ...] = ()
+    new_values: tuple[dict[str, Any], ...] = ()
+    entry_updates: tuple[tuple[int, dict[str, Any]], ...] = ()  # (row id, changed columns)
+    value_updates: tuple[tuple[int, dict[str, Any]], ...] = ()
     # new rows: (entity, task/indicator id, field, sheet, cell, value) of every filled field
-    new_audit: list[tuple[str, int, str, str, str, Any]] = field(default_factory=list)
-    returned_rows: dict[str, dict[str, Any]] = field(default_factory=dict)
+    new_audit: tuple[tuple[str, int, str, str, str, Any], ...] = ()
+    returned_rows: tuple[tuple[str, dict[str, Any]], ...] = ()  # the next merge's base
 
 
 def _previous_percents(s: Session, target: Target) -> dict[int, float]:
@@ -378,7 +438,7 @@ def _previous_percents(s: Session, target: Target) -> dict[int, float]:
             ProgressEntry.percent.is_not(None))) if pct is not None}
 
 
-def _flag_backwards(preview: PacketPreview, sheet: str, cell: str, code: str, now: Any,
+def _flag_backwards(draft: Draft, sheet: str, cell: str, code: str, now: Any,
                     before: float | None) -> None:
     """Progress that goes backwards is flagged (a warning, never a refusal)."""
     if now in (None, "") or before is None:
@@ -388,23 +448,55 @@ def _flag_backwards(preview: PacketPreview, sheet: str, cell: str, code: str, no
     except (TypeError, ValueError):
         return
     if percent < before:
-        preview.backwards += 1
-        preview.warnings.append(Problem(
+        draft.backwards += 1
+        draft.warnings.append(Problem(
             sheet, cell, f"第 {code} 项完成进度 {percent:g}% 低于上期的 {before:g}%"
             "(进度倒退),请核实;单位应在存在问题中说明原因。", "warning"))
 
 
-def _compare(s: Session, target: Target, packet: PacketFile, preview: PacketPreview,
-             applied: _Applied) -> Writes:
-    """Three-way compare of every returned field; fills the preview's counts."""
-    base_rows = _base_rows(target, packet, applied)
+@dataclass
+class _Basis:
+    """What a packet's verdict rests on besides the file: read once per evaluation."""
+
+    entries: dict[int, Any]
+    values: dict[int, Any]
+    flagged: dict[str, set[str]]
+    receipt: Receipt | None
+    before: dict[int, float]  # task id → last period's percent
+
+    def digest(self, applied: _Applied, draft: Draft) -> str:
+        """Equal digests → the compare would come out the same (so need not run again)."""
+        state = (sorted(tuple(r) for r in self.entries.values()),
+                 sorted(tuple(r) for r in self.values.values()),
+                 sorted((k, sorted(v)) for k, v in self.flagged.items()),
+                 (self.receipt.state, self.receipt.packet_id) if self.receipt else None,
+                 sorted(self.before.items()),
+                 [p.id for p in applied.rows], draft.errors, draft.warnings)
+        return hashlib.sha1(repr(state).encode()).hexdigest()
+
+
+def _read_basis(s: Session, target: Target, packet: PacketFile) -> _Basis:
     entries, values = _current(s, target.unit.id, target.period.id)
-    plan = Writes()
     # a correction packet: the flags sent with it say which cells were unlocked (the
     # manifest says so too, but it is not sealed)
     flagged = flagged_cells(s, packet.manifest.packet_id) \
         if target.issued.kind == "correction" else {}
-    before = _previous_percents(s, target)
+    receipt = s.scalar(select(Receipt).where(Receipt.unit_id == target.unit.id,
+                                             Receipt.period_id == target.period.id))
+    return _Basis(entries, values, flagged, receipt, _previous_percents(s, target))
+
+
+def _compare(target: Target, packet: PacketFile, draft: Draft, applied: _Applied,
+             basis: _Basis) -> Writes:
+    """Three-way compare of every returned field; fills the draft's counts."""
+    base_rows = _base_rows(target, packet, applied)
+    entries, values, flagged = basis.entries, basis.values, basis.flagged
+    new_entries: list[dict[str, Any]] = []
+    new_values: list[dict[str, Any]] = []
+    entry_updates: dict[int, dict[str, Any]] = {}
+    value_updates: dict[int, dict[str, Any]] = {}
+    new_audit: list[tuple[str, int, str, str, str, Any]] = []
+    returned_rows: dict[str, dict[str, Any]] = {}
     for row in packet.rows:
         is_task = row.key.startswith(TASK_PREFIX)
         fields = TASK_INPUT_FIELDS if is_task else INDICATOR_INPUT_FIELDS
@@ -419,28 +511,28 @@ def _compare(s: Session, target: Target, packet: PacketFile, preview: PacketPrev
             for f in list(returned):
                 if f not in editable:
                     if not same(f, returned[f], base.get(f)):
-                        preview.warnings.append(Problem(
+                        draft.warnings.append(Problem(
                             row.sheet, row.cells.get(f, ""),
                             f"第 {code} 项:此单元格未要求修改,改动已忽略。", "warning"))
                     returned.pop(f)
-        plan.returned_rows[row.key] = returned
+        returned_rows[row.key] = returned
         if is_task:
-            _flag_backwards(preview, row.sheet, row.cells.get("percent", ""), code,
-                            returned.get("percent"), before.get(target_id))
+            _flag_backwards(draft, row.sheet, row.cells.get("percent", ""), code,
+                            returned.get("percent"), basis.before.get(target_id))
         existing = entries.get(target_id) if is_task else values.get(target_id)
         if existing is None:
             # packet values are None or "" when empty (0 is a value)
             filled = [f for f in fields if returned.get(f) not in (None, "")]
             if not filled:
-                preview.rows_unchanged += 1
+                draft.rows_unchanged += 1
                 continue
             record: dict[str, Any] = {f: to_column(f, returned.get(f)) for f in fields}
             record.update(unit_id=target.unit.id, period_id=target.period.id)
             record["task_id" if is_task else "indicator_id"] = target_id
-            (plan.new_entries if is_task else plan.new_values).append(record)
-            preview.rows_new += 1
-            plan.new_audit.extend((entity, target_id, f, row.sheet, row.cells.get(f, ""),
-                                   returned[f]) for f in filled)
+            (new_entries if is_task else new_values).append(record)
+            draft.rows_new += 1
+            new_audit.extend((entity, target_id, f, row.sheet, row.cells.get(f, ""),
+                              returned[f]) for f in filled)
             continue
         taken: dict[str, Any] = {}
         for f in fields:
@@ -453,86 +545,94 @@ def _compare(s: Session, target: Target, packet: PacketFile, preview: PacketPrev
             action = "take" if same(f, c, b) else "conflict"
             change = FieldChange(row.key, code, entity, f, row.sheet, row.cells.get(f, ""),
                                  b, r, c, action)
-            preview.changes.append(change)
+            draft.changes.append(change)
             if action == "take":
                 taken[f] = to_column(f, r)
             else:
-                preview.conflicts += 1
-                preview.warnings.append(Problem(
+                draft.conflicts += 1
+                draft.warnings.append(Problem(
                     row.sheet, row.cells.get(f, ""),
                     f"第 {code} 项{label(f)}:区里已改为“{display(f, to_text(c))}”,"
                     f"报送的是“{display(f, to_text(r))}”,两边都改过,已列入冲突待人工决定。",
                     "warning"))
         if taken:
-            (plan.entry_updates if is_task else plan.value_updates)[existing.id] = taken
-            preview.rows_changed += 1
+            (entry_updates if is_task else value_updates)[existing.id] = taken
+            draft.rows_changed += 1
         else:
-            preview.rows_unchanged += 1
-    return plan
+            draft.rows_unchanged += 1
+    return Writes(tuple(new_entries), tuple(new_values), tuple(entry_updates.items()),
+                  tuple(value_updates.items()), tuple(new_audit), tuple(returned_rows.items()))
 
 
-def evaluate(s: Session, packet: PacketFile, preview: PacketPreview, period: str | None,
-              plan_id: int | None, caches: dict[int, PlanCache], compare: bool = True
-              ) -> tuple[Target, Writes] | None:
+def evaluate(s: Session, packet: PacketFile, draft: Draft, period: str | None,
+             plan_id: int | None, caches: dict[int, PlanCache], compare: bool = True,
+             checked: PacketPreview | None = None) -> tuple[Target, Writes] | None:
     """Identify, check and compare one packet; None when it is not to be written.
 
     Runs again inside the writing transaction, so it starts from the reader's problems.
     `compare=False` stops before the field compare (status stays "new"): for a batch
     applied straight away, which compares inside each packet's transaction anyway.
+    `checked`: the preview of the same file made earlier; when nothing its verdict rests
+    on has changed since, that verdict is taken instead of comparing again.
     """
-    preview.errors = [p for p in preview.read_problems if p.severity == "error"]
-    preview.warnings = [p for p in preview.read_problems if p.severity != "error"]
-    preview.reason = ""
-    preview.record_rejection = False
-    preview.changes = []
-    preview.rows_new = preview.rows_changed = preview.rows_unchanged = preview.conflicts = 0
-    preview.backwards = 0
-    target = _identify(s, packet, preview, period, plan_id, caches)
+    draft.errors = [p for p in draft.read_problems if p.severity == "error"]
+    draft.warnings = [p for p in draft.read_problems if p.severity != "error"]
+    draft.reason = ""
+    draft.record_rejection = False
+    draft.changes = []
+    draft.rows_new = draft.rows_changed = draft.rows_unchanged = draft.conflicts = 0
+    draft.backwards = 0
+    target = _identify(s, packet, draft, period, plan_id, caches)
     if target is None:
-        preview.status = "rejected"
-        if not preview.reason:
-            first = preview.errors[0]
+        draft.status = "rejected"
+        if not draft.reason:
+            first = draft.errors[0]
             where = f"{first.where} " if first.where else ""
-            preview.reason = (f"{where}{first.message}" if len(preview.errors) == 1 else
-                              f"有 {len(preview.errors)} 处错误,整个文件未导入;"
-                              f"第一处:{where}{first.message}")
+            draft.reason = (f"{where}{first.message}" if len(draft.errors) == 1 else
+                            f"有 {len(draft.errors)} 处错误,整个文件未导入;"
+                            f"第一处:{where}{first.message}")
         return None
     applied = _applied_returns(s, target.unit.id, target.period.id)
     if any(p.file_hash == packet.file_hash for p in applied.rows):
-        preview.status = "unchanged"
-        preview.reason = "同一文件已导入过,无需重复导入。"
+        draft.status = "unchanged"
+        draft.reason = "同一文件已导入过,无需重复导入。"
         return None
     locked = approval_block(s, target.unit.id, target.period, target.unit.name)
     if locked:  # 审核通过: nothing more is merged until the district withdraws it
-        preview.reject(locked)
+        draft.reject(locked)
         return None
     why = _superseded(s, target, packet, applied)
     if why:
-        preview.status = "superseded"
-        preview.reason = why
+        draft.status = "superseded"
+        draft.reason = why
         return None
     if not compare:
-        preview.status = "new"
+        draft.status = "new"
         return None
-    plan = _compare(s, target, packet, preview, applied)
-    _fraction_warnings(s, target, packet, preview)
-    receipt = s.scalar(select(Receipt).where(Receipt.unit_id == target.unit.id,
-                                             Receipt.period_id == target.period.id))
+    basis = _read_basis(s, target, packet)
+    draft.basis = basis.digest(applied, draft)
+    if checked is not None and checked.writes is not None and checked.basis == draft.basis:
+        draft.adopt(checked)
+        return target, checked.writes
+    writes = _compare(target, packet, draft, applied, basis)
+    _fraction_warnings(target, packet, draft, basis.before)
+    receipt = basis.receipt
     accepted = receipt is not None and receipt.state == "accepted" and bool(applied.rows)
-    if not preview.changes and not preview.rows_new and (
+    if not draft.changes and not draft.rows_new and (
             applied.of_packet(packet.manifest.packet_id) or (
             accepted and target.issued.kind == "normal")):
-        preview.status = "unchanged"
-        preview.reason = "内容与数据库中已有的完全相同。"
+        draft.status = "unchanged"
+        draft.reason = "内容与数据库中已有的完全相同。"
         return None
     issued_rows = target.issued.rows or {}
     if packet.manifest.direction == "issued" and all(
             same(f, v, issued_rows.get(r.key, {}).get(f))
             for r in packet.rows for f, v in r.values.items()):
-        preview.warnings.append(Problem("", "", "文件内容与下发时完全相同,可能是未填写的下发包。",
-                                        "warning"))
-    preview.status = "new"
-    return target, plan
+        draft.warnings.append(Problem("", "", "文件内容与下发时完全相同,可能是未填写的下发包。",
+                                      "warning"))
+    draft.status = "new"
+    draft.writes = writes
+    return target, writes
 
 
 def table_of(model: type[Any]) -> Table:
@@ -543,13 +643,17 @@ def table_of(model: type[Any]) -> Table:
 # ---------------------------------------------------------------- dry run
 
 def check_packets(db: Engine, paths: Sequence[str | Path], *, period: str | None = None,
-               plan_id: int | None = None, reporter: Reporter | None = None,
-               compare: bool = True) -> list[PacketPreview]:
+                  plan_id: int | None = None, reporter: Reporter | None = None,
+                  compare: bool = True, batch: Sequence[PacketPreview] = ()
+                  ) -> tuple[PacketPreview, ...]:
     """Read and check every file; say what merging would do. Writes nothing.
 
     `period` (YYYY-MM, the period being merged) refuses packets of any other period;
     `plan_id` those of another plan. Files for the same unit and period in one batch are
     ordered by revision: an older one is `superseded`, a copy of another is `unchanged`.
+    `batch`: previews checked earlier that the new files join (files added to a list on
+    screen); they are not read again, only ordered with the new ones. Returns the batch's
+    previews (in the given order) then the new files'.
     """
     reporter = reporter or Reporter()
     files = [Path(p) for p in paths]
@@ -559,27 +663,27 @@ def check_packets(db: Engine, paths: Sequence[str | Path], *, period: str | None
     with Session(db) as s:
         for i, path in enumerate(files):
             reporter.step(i, total, f"正在检查 {path.name}({i + 1}/{total})")
-            preview = PacketPreview(path, str(path))
-            packet = _read(path, preview)
-            preview.packet = packet
+            draft = Draft(path, str(path))
+            packet = _read(path, draft)
+            draft.packet = packet
             if packet is not None:
-                evaluate(s, packet, preview, period, plan_id, caches, compare)
-                _compact(preview)
+                evaluate(s, packet, draft, period, plan_id, caches, compare)
+                _compact(draft)
             else:
-                preview.status = "rejected"
-            previews.append(preview)
-    order_batch(previews)
+                draft.status = "rejected"
+            previews.append(draft.freeze())
+    ordered = order_batch([*batch, *previews])
     reporter.step(total, total, "检查完成")
-    return previews
+    return ordered
 
 
-def _compact(preview: PacketPreview) -> None:
+def _compact(draft: Draft) -> None:
     """Keep only what applying needs: a batch of 1,000 previews stays small, and the
     garbage collector (which pauses every thread, the GUI's too) has little to walk."""
-    packet = preview.packet
+    packet = draft.packet
     if packet is None:
         return
-    if preview.status != "new":
+    if draft.status != "new":
         packet.rows = []  # a refusal is recorded from the manifest and the file hash
         return
     for row in packet.rows:
@@ -587,27 +691,34 @@ def _compact(preview: PacketPreview) -> None:
         row.comments = {}
 
 
-def order_batch(previews: list[PacketPreview]) -> None:
-    """Within one batch: the newest revision of a packet wins, exact copies count once."""
-    groups: dict[tuple[str | None, str | None], list[PacketPreview]] = defaultdict(list)
-    for p in previews:
+def order_batch(previews: Sequence[PacketPreview]) -> tuple[PacketPreview, ...]:
+    """Within one batch: the newest revision of a packet wins, exact copies count once.
+
+    Returns the previews in the same order, those that lose as new previews."""
+    out = list(previews)
+    groups: dict[tuple[str | None, str | None], list[int]] = defaultdict(list)
+    for i, p in enumerate(out):
         if p.status == "new":
-            groups[(p.unit, p.period)].append(p)
+            groups[(p.unit, p.period)].append(i)
     for group in groups.values():
         seen_hash: dict[str, PacketPreview] = {}
-        for p in group:
+        live: list[int] = []
+        for i in group:
+            p = out[i]
             first = seen_hash.get(p.file_hash)
             if first is not None:
-                p.status = "unchanged"
-                p.reason = f"与同批文件“{first.path.name}”内容相同。"
+                out[i] = replace(p, status="unchanged",
+                                 reason=f"与同批文件“{first.path.name}”内容相同。")
                 continue
             seen_hash[p.file_hash] = p
-        live = [p for p in group if p.status == "new"]
-        for p in live:
-            newer = [q for q in live if q.packet_uid == p.packet_uid and
-                     (q.revision or 0) > (p.revision or 0)]
+            live.append(i)
+        for i in live:
+            p = out[i]
+            newer = [out[j] for j in live if out[j].packet_uid == p.packet_uid and
+                     (out[j].revision or 0) > (p.revision or 0)]
             if newer:
                 best = max(newer, key=lambda q: q.revision or 0)
-                p.status = "superseded"
-                p.reason = (f"同批中“{best.path.name}”是更新的第 {best.revision} 版,"
-                            f"本文件是第 {p.revision} 版,未导入。")
+                out[i] = replace(p, status="superseded", reason=(
+                    f"同批中“{best.path.name}”是更新的第 {best.revision} 版,"
+                    f"本文件是第 {p.revision} 版,未导入。"))
+    return tuple(out)

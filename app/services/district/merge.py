@@ -23,7 +23,7 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,7 @@ from app.services.db import (
     lock_keys,
 )
 from app.services.district.check import (
+    Draft,
     PacketPreview,
     PlanCache,
     Target,
@@ -72,7 +73,7 @@ from app.services.packets.values import to_text
 log = logging.getLogger(__name__)
 
 
-@dataclass
+@dataclass(frozen=True)
 class PacketResult:
     """What merging did with one file (the entries of `merge --json`)."""
 
@@ -84,8 +85,8 @@ class PacketResult:
     revision: int | None
     rows_applied: int = 0
     conflicts: int = 0
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
+    errors: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()
     packet_id: str | None = None  # the ledger row written, if any
     reason: str = ""
 
@@ -95,7 +96,7 @@ class PacketResult:
 
     @property
     def problems(self) -> list[Problem]:
-        return self.errors + self.warnings
+        return [*self.errors, *self.warnings]
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -118,28 +119,30 @@ def preview_result(p: PacketPreview) -> PacketResult:
     applied = status == "applied"
     return PacketResult(p.path, p.file, status, p.unit, p.period, p.revision,
                         p.rows_applied if applied else 0, p.conflicts if applied else 0,
-                        list(p.errors), list(p.warnings), None, p.reason)
+                        p.errors, p.warnings, None, p.reason)
 
 
 # ---------------------------------------------------------------- applying
 
 def apply_packets(db: Engine, items: Sequence[PacketPreview | str | Path], *,
-                period: str | None = None, plan_id: int | None = None,
-                reporter: Reporter | None = None, received_at: dt.datetime | None = None,
-                actor: str | None = None) -> list[PacketResult]:
+                  period: str | None = None, plan_id: int | None = None,
+                  reporter: Reporter | None = None, received_at: dt.datetime | None = None,
+                  actor: str | None = None) -> list[PacketResult]:
     """Merge each acceptable packet in its own transaction; record refusals.
 
-    `items` are previews from ``check_packets`` (files are not read again) or paths (checked
-    first, as one batch). Previews that are not `new` write nothing except a refusal of a
-    packet identified as ours. Cancelling stops between packets: those merged stay merged,
-    the rest come back as `cancelled`. Every stamp is `clock.now()` (naive UTC) unless
-    `received_at` says when the files arrived (naive UTC, or aware).
+    `items` are previews from ``check_packets`` (files are not read again; the previews are
+    not changed) or paths (checked first, as one batch). Inside its transaction each packet
+    is checked again against the database; its preview's compare is reused when nothing it
+    rests on changed since. Previews that are not `new` write nothing except a refusal of
+    a packet identified as ours. Cancelling stops between packets: those merged stay
+    merged, the rest come back as `cancelled`. Every stamp is `clock.now()` (naive UTC)
+    unless `received_at` says when the files arrived (naive UTC, or aware).
     """
     reporter = reporter or Reporter()
     paths = [i for i in items if not isinstance(i, PacketPreview)]
     # files: read and identify now (batch order needs it), compare inside each transaction
     planned = iter(check_packets(db, paths, period=period, plan_id=plan_id, compare=False,
-                              reporter=reporter)
+                                 reporter=reporter)
                    if paths else [])
     previews = [i if isinstance(i, PacketPreview) else next(planned) for i in items]
     if any(p.status == "new" for p in previews):
@@ -185,23 +188,27 @@ def _apply_one(db: Engine, preview: PacketPreview, period: str | None, plan_id: 
 
     The unit-period write lock is taken before the first read, so any interleaving of
     processes ends as merging the files one by one would; a file another process merged
-    meanwhile comes out `unchanged` (or `superseded`).
+    meanwhile comes out `unchanged` (or `superseded`). The preview is never changed: the
+    verdict made inside the transaction is a new one (the preview's compare reused when
+    nothing it rests on changed).
     """
+    verdict = preview
     if preview.status == "new" and preview.packet is not None:
         busy: OperationalError | None = None
         for attempt in range(BUSY_ATTEMPTS):
             try:
                 with Session(db) as s, s.begin():
                     _lock_unit_period(s, preview.packet.manifest.packet_id)
-                    done = evaluate(s, preview.packet, preview, period, plan_id, caches)
-                    if done is None:
+                    draft = Draft.of(preview)
+                    found = evaluate(s, preview.packet, draft, period, plan_id, caches,
+                                     checked=preview)
+                    verdict = draft.freeze()
+                    if found is None:
                         break
-                    target, plan = done
-                    packet_id = _write(s, target, preview.packet, preview, plan, now,
-                                       actor if actor is not None else get_setting(s, "actor"))
-                    result = _result(preview, "applied")
-                    result.packet_id = packet_id
-                    return result
+                    target, writes = found
+                    written = _write(s, target, preview.packet, verdict, writes, now,
+                                     actor if actor is not None else get_setting(s, "actor"))
+                    return _result(verdict, "applied", written)
             except OperationalError as exc:
                 if not is_busy(exc):
                     raise
@@ -212,10 +219,10 @@ def _apply_one(db: Engine, preview: PacketPreview, period: str | None, plan_id: 
             fault = as_user_error(busy, database_location(db))
             raise UserFacingError(f"{fault} 本批此前已导入 {done} 个文件,{preview.path.name} "
                                   "及其后的文件未导入。") from busy
-    result = _result(preview, preview.status)
-    if preview.status == "rejected" and preview.record_rejection:
-        result.packet_id = _record_rejection(db, preview, now)
-    return result
+    recorded = None
+    if verdict.status == "rejected" and verdict.record_rejection:
+        recorded = _record_rejection(db, verdict, now)
+    return _result(verdict, verdict.status, recorded)
 
 
 def _lock_unit_period(s: Session, packet_uid: str) -> None:
@@ -234,11 +241,11 @@ def _lock_unit_period(s: Session, packet_uid: str) -> None:
         lock_keys(s, issued.unit_id, issued.period_id)
 
 
-def _result(p: PacketPreview, status: str) -> PacketResult:
+def _result(p: PacketPreview, status: str, packet_id: str | None) -> PacketResult:
     rows = p.rows_applied if status == "applied" else 0
     return PacketResult(p.path, p.file, status, p.unit, p.period, p.revision, rows,
-                        p.conflicts if status == "applied" else 0, list(p.errors),
-                        list(p.warnings), None, p.reason)
+                        p.conflicts if status == "applied" else 0, p.errors, p.warnings,
+                        packet_id, p.reason)
 
 
 def _ledger_id(uid: str, tag: str, revision: int, file_hash: str) -> str:
@@ -247,26 +254,24 @@ def _ledger_id(uid: str, tag: str, revision: int, file_hash: str) -> str:
 
 def _write(s: Session, target: Target, packet: PacketFile, preview: PacketPreview,
            plan: Writes, now: dt.datetime, actor: str) -> str:
+    """The packet's rows, audit, conflicts, receipt and ledger row (``plan`` is read only)."""
     m = packet.manifest
     packet_id = _ledger_id(m.packet_id, "returned", m.revision, packet.file_hash)
     s.add(Packet(id=packet_id, packet_uid=m.packet_id, plan_id=target.plan.plan_id,
                  unit_id=target.unit.id, period_id=target.period.id, direction="returned",
                  kind=target.issued.kind, revision=m.revision, file_name=preview.path.name,
                  file_hash=packet.file_hash, created_at=now, outcome="applied",
-                 message=_summary(preview), rows=plan.returned_rows))
+                 message=_summary(preview), rows=dict(plan.returned_rows)))
     s.flush()
     conn = s.connection()  # Core executemany from here (the brief: ~4x faster than the ORM)
     unit_id, period_id = target.unit.id, target.period.id
+    stamp = {"packet_id": packet_id, "updated_at": now}
     if plan.new_entries:
-        for r in plan.new_entries:
-            r.update(packet_id=packet_id, updated_at=now)
-        conn.execute(insert(table_of(ProgressEntry)), plan.new_entries)
+        conn.execute(insert(table_of(ProgressEntry)), [{**r, **stamp} for r in plan.new_entries])
     if plan.new_values:
-        for r in plan.new_values:
-            r.update(packet_id=packet_id, updated_at=now)
-        conn.execute(insert(table_of(IndicatorValue)), plan.new_values)
-    _bulk_update(s, ProgressEntry, plan.entry_updates, packet_id, now)
-    _bulk_update(s, IndicatorValue, plan.value_updates, packet_id, now)
+        conn.execute(insert(table_of(IndicatorValue)), [{**r, **stamp} for r in plan.new_values])
+    _bulk_update(s, ProgressEntry, dict(plan.entry_updates), packet_id, now)
+    _bulk_update(s, IndicatorValue, dict(plan.value_updates), packet_id, now)
 
     ids: dict[tuple[str, int], int] = {}
     if plan.new_audit:

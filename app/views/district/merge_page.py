@@ -29,12 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.problems import Problem
-from app.services.district.check import (
-    PacketPreview,
-    check_packets,
-    collect_files,
-    order_batch,
-)
+from app.services.district.check import PacketPreview, check_packets, collect_files
 from app.services.district.merge import PacketResult, apply_packets
 from app.views.bus import Changes, bus
 from app.views.i18n import period_text, vocab_tr
@@ -307,20 +302,28 @@ class MergePage(Page):
             dialogs.show_info(self, self.tr("没有找到新的填报包文件。"))
             return
         db, period, plan_id = ctx.db, ctx.period.key, ctx.plan.plan.id
+        # the files join those listed and not applied yet: the service orders the batch
+        pending = [r for r in self.model.records if r.pending]
+        batch = [r.preview for r in pending]
         self._set_busy(True)
         _spare_the_collector()
         handle = run_op(
             self, lambda reporter: check_packets(db, files, period=period, plan_id=plan_id,
-                                              reporter=reporter),
-            on_success=self._previews_checked, on_failure=self._failed,
+                                                 reporter=reporter, batch=batch),
+            on_success=lambda previews: self._previews_checked(pending, previews),
+            on_failure=self._failed,
             on_cancel=lambda: self._set_busy(False), title=self.tr("正在检查报送包…"))
         handle.signals.progress.connect(_freeze_now_and_then)
         # `finished` is the worker's last signal: after it nothing touches the handle
         handle.signals.finished.connect(self.previews_ready.emit)
 
-    def _previews_checked(self, previews: list[PacketPreview]) -> None:
-        rows = [*self.model.records, *(MergeRow(p) for p in previews)]
-        order_batch([r.preview for r in rows if r.pending])
+    def _previews_checked(self, pending: list[MergeRow],
+                          previews: Sequence[PacketPreview]) -> None:
+        """Show the service's verdicts: the pending rows restated, then the new files."""
+        restated = dict(zip((id(r) for r in pending), previews, strict=False))
+        rows = [MergeRow(restated[id(r)]) if id(r) in restated else r
+                for r in self.model.records]
+        rows.extend(MergeRow(p) for p in previews[len(pending):])
         self.model.set_records(rows)
         self._set_busy(False)
         self._show_summary()
@@ -364,7 +367,7 @@ class MergePage(Page):
 
         handle = run_op(
             self, lambda reporter: apply_packets(db, previews, period=period, plan_id=plan_id,
-                                               reporter=reporter),
+                                                 reporter=reporter),
             on_success=done, on_failure=self._failed, on_cancel=lambda: self._set_busy(False),
             title=self.tr("正在导入报送包…"))
         handle.signals.finished.connect(self.applied.emit)

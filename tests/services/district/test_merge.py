@@ -3,6 +3,8 @@ merge and conflicts, every kind of refused file (and that it changed no data).""
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import datetime as dt
 import json
 import shutil
@@ -732,3 +734,70 @@ def test_issue_and_merge_in_the_same_second_stamp_the_same_time(
     assert received == returned and audit == {returned}
     [entry, *_] = list_audit(tianning, plan_id=1)
     assert abs(entry.at - wall_before) <= dt.timedelta(seconds=after - before + 1)
+
+
+# ---------------------------------------------------------------- the preview is a value
+
+def test_applying_leaves_the_previews_as_they_were_and_compares_once(
+        mdb: Database, issued_set: IssuedSet, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.services.district import check
+
+    compares: list[str] = []
+    real = check._compare
+    monkeypatch.setattr(check, "_compare", lambda target, packet, *a: (
+        compares.append(packet.manifest.unit), real(target, packet, *a))[1])
+    files = []
+    for unit in TOWNS[:3]:
+        src = issued_set.path(unit)
+        files.append(office_return(src, tmp_path / unit / "x.xlsx",
+                                   values_for(unit, row_keys(src)), PERIOD, times=1))
+    previews = check_packets(mdb, files, period=PERIOD)
+    assert isinstance(previews, tuple) and sorted(compares) == sorted(TOWNS[:3])
+    before = copy.deepcopy(previews)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        previews[0].status = "rejected"  # type: ignore[misc]
+    results = apply_packets(mdb, previews, period=PERIOD)
+    assert [r.status for r in results] == ["applied"] * 3
+    assert [r.rows_applied for r in results] == [p.rows_applied for p in previews]
+    assert previews == before  # nothing in the previews (their writes included) changed
+    assert len(compares) == 3  # the check's compare was reused: nothing changed since
+
+
+def test_applying_compares_again_when_the_database_moved_since_the_check(
+        mdb: Database, issued_set: IssuedSet, tmp_path: Path) -> None:
+    unit = "天宁街道"
+    src = issued_set.path(unit)
+    key = row_keys(src)[0]
+    v1 = {key: {"status": "in_progress", "percent": 30.0, "progress": "一月进展"}}
+    r1 = office_return(src, tmp_path / "1" / "t.xlsx", v1, PERIOD, times=1)
+    assert apply_packets(mdb, [r1], period=PERIOD)[0].status == "applied"
+    r2 = office_return(src, tmp_path / "2" / "t.xlsx", {key: {**v1[key], "percent": 50.0}},
+                       PERIOD, times=2)
+    [preview] = check_packets(mdb, [r2], period=PERIOD)
+    assert preview.status == "new" and preview.conflicts == 0
+    before = copy.deepcopy(preview)
+    _district_edits(mdb, unit, key, percent=35.0)  # after the check, before applying
+    [result] = apply_packets(mdb, [preview], period=PERIOD)
+    assert result.status == "applied" and result.conflicts == 1  # found by checking again
+    assert preview == before and preview.conflicts == 0
+    [conflict] = list_conflicts(mdb)
+    assert (conflict.returned, conflict.current) == ("50", "35")
+
+
+def test_files_added_to_a_checked_batch_are_ordered_by_the_service(
+        mdb: Database, issued_set: IssuedSet, tmp_path: Path) -> None:
+    src = issued_set.path("红梅街道")
+    keys = row_keys(src)
+    rev1 = office_return(src, tmp_path / "r1" / "x.xlsx", {keys[0]: {"percent": 20.0}},
+                         PERIOD, times=1)
+    rev2 = office_return(src, tmp_path / "r2" / "x.xlsx", {keys[0]: {"percent": 60.0}},
+                         PERIOD, times=2)
+    [first] = check_packets(mdb, [rev1], period=PERIOD)
+    assert first.status == "new"
+    restated, added = check_packets(mdb, [rev2], period=PERIOD, batch=[first])
+    assert (restated.status, added.status) == ("superseded", "new")
+    assert "第 2 版" in restated.reason and restated.path == first.path
+    assert first.status == "new"  # the earlier preview itself is untouched
+    results = apply_packets(mdb, [restated, added], period=PERIOD)
+    assert [r.status for r in results] == ["superseded", "applied"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import shutil
 from pathlib import Path
 
 import pytest
@@ -166,3 +168,35 @@ def test_models_pass_qtmodeltester(qtmodeltester, tianning: Database, inbox: Pat
     problems: RecordTableModel = RecordTableModel(problem_columns(str))
     problems.set_records([p for pv in previews for p in pv.problems])
     qtmodeltester.check(problems)
+
+
+def test_the_page_shows_the_services_verdicts_and_compares_each_packet_once(
+        qtbot: QtBot, tianning: Database, inbox: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.services.district import check
+
+    compares: list[str] = []
+    real = check._compare
+    monkeypatch.setattr(check, "_compare", lambda target, packet, *a: (
+        compares.append(packet.manifest.unit), real(target, packet, *a))[1])
+    _window, page = open_window(qtbot, tianning)
+    first = sorted(inbox.glob("*.xlsx"))[0]
+    with qtbot.waitSignal(page.previews_ready, timeout=20000):
+        page.add_paths([first])
+    # a copy of a listed file dropped later: the service orders the whole batch
+    copy_of_first = tmp_path / "again" / first.name
+    copy_of_first.parent.mkdir()
+    shutil.copy(first, copy_of_first)
+    with qtbot.waitSignal(page.previews_ready, timeout=20000):
+        page.add_paths([copy_of_first, *sorted(inbox.glob("*.xlsx"))[1:]])
+    statuses = [r.status for r in page.model.records]
+    assert statuses[:2] == ["new", "unchanged"] and sorted(statuses[2:]) == [
+        "new", "new", "rejected"]
+    previews = [r.preview for r in page.model.records]
+    before = copy.deepcopy(previews)
+    with qtbot.waitSignal(page.applied, timeout=20000):
+        page.apply_all()
+    assert sorted(r.status for r in page.model.records) == [
+        "applied", "applied", "applied", "rejected", "unchanged"]
+    assert [r.preview for r in page.model.records] == before == previews
+    assert len(compares) == 4  # three packets + the copy checked before it met its twin
