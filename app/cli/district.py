@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,12 @@ def cmd_progress(args: argparse.Namespace) -> int:
 def cmd_merge(args: argparse.Namespace) -> int:
     from app.services.db import open_database
     from app.services.district.check import check_packets, collect_files
-    from app.services.district.merge import apply_packets, merge_json, preview_result
+    from app.services.district.merge import (
+        PacketResult,
+        apply_packets,
+        merge_json,
+        preview_result,
+    )
 
     db_path = existing_db(args.db)
     if args.period is not None:
@@ -68,6 +74,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
         raise UsageError("没有找到要导入的文件。")
     engine = open_database(db_path, create=False)
     try:
+        results: Sequence[PacketResult]
         if args.dry_run:
             results = [preview_result(p) for p in
                        check_packets(engine, files, period=args.period, plan_id=args.plan)]

@@ -1,26 +1,20 @@
-"""One application-wide signal telling views that data changed (Anki's OpChanges idea)."""
+"""One application-wide signal telling views that data changed (Anki's OpChanges idea).
+
+``run_op`` emits ``changed`` with the ``changes`` of a result that carries them; code that
+calls a writing service on the GUI thread emits what that service says it changed.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from PySide6.QtCore import QObject, Signal
 
+from app.core.changes import Changes
 
-@dataclass(frozen=True)
-class Changes:
-    """What an operation changed, so views refresh only what they show."""
-
-    plans: bool = False
-    progress: bool = False
-    packets: bool = False
-    units: bool = False
-    note: str = ""
-    extra: frozenset[str] = field(default_factory=frozenset)
+__all__ = ["Bus", "Changes", "bus"]
 
 
 class Bus(QObject):
-    changed = Signal(object)  # Changes
+    changed = Signal(object)  # app.core.changes.Changes
     database_opened = Signal(object)  # the Database handle
 
 

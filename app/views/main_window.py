@@ -301,10 +301,19 @@ class MainWindow(QMainWindow):
         self.context_changed.emit(ctx)
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.plans:
+        """Reload what shows the data that changed: the plan (every page shows it), else
+        only the pages watching a kind of data among the changes."""
+        if changes.plans or changes.units:  # the plan info pages read holds the units too
             self.reload_plans()
-        else:
-            self._set_context(self.context())
+            return
+        ctx = self.context()
+        for page in self.pages:
+            if not changes.touches(page.watches):
+                continue  # it shows none of what changed
+            if page in self._live:
+                page.set_context(ctx)
+            else:
+                self._stale[page] = ctx  # loads when first shown
 
     def set_status(self, text: str) -> None:
         self.status_label.setText(text)

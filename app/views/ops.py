@@ -1,7 +1,9 @@
 """The one way to run background work: ``run_op`` with progress, cancel and callbacks.
 
 Worker code gets a ``Reporter`` and never touches widgets; results come back to the GUI
-thread through queued signals.
+thread through queued signals. A result that carries ``changes`` (an
+``app.core.changes.Changes``) is announced on ``app.views.bus.bus.changed`` after
+``on_success`` ran, so every page that shows such data reloads, and only those.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from app.core.changes import Changes
 from app.core.errors import UserFacingError
 from app.core.jobs import Cancelled, Reporter
+from app.views.bus import bus
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +87,13 @@ def shutdown(timeout_ms: int = 10_000) -> bool:
     return bool(QThreadPool.globalInstance().waitForDone(timeout_ms))
 
 
+def announce_changes(result: object) -> None:
+    """Tell the views what a service's result says it changed (nothing if it says none)."""
+    changes = getattr(result, "changes", None)
+    if isinstance(changes, Changes) and changes:
+        bus.changed.emit(changes)
+
+
 def run_op(
     parent: QWidget | None,
     fn: Callable[[Reporter], Any],
@@ -118,6 +129,7 @@ def run_op(
         sig.finished.connect(dlg.deleteLater)
     if on_success is not None:
         sig.succeeded.connect(on_success)
+    sig.succeeded.connect(announce_changes)
     if on_failure is not None:
         sig.failed.connect(on_failure)
     elif parent is not None:

@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+import pytest
 from pytestqt.qtbot import QtBot
 
+from app.core.changes import Changes
 from app.services.db import Database
 from app.services.plans.query import get_plan
+from app.views.bus import bus
 from app.views.main_window import MainWindow
+from app.views.ops import run_op
 from app.views.plans.catalog_page import IndicatorsPage, UnitsPage
 from app.views.plans.tasks_page import TasksPage, task_columns
 from app.views.widgets.table_model import RecordTableModel
@@ -93,3 +99,42 @@ def test_pages_load_when_first_shown_the_first_after_the_window_paints(
     window.period_combo.setCurrentIndex(0)  # a page once loaded follows the context
     assert units.context.period is not None
     assert units.context.period.id == window.period_combo.currentData()
+
+
+def test_a_change_reloads_only_the_pages_that_show_that_kind_of_data(
+        qtbot: QtBot, tianning: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    window = MainWindow(tianning)
+    qtbot.addWidget(window)
+    window.show()
+    for page in list(window.pages):
+        window.page(type(page))  # every page loaded once (pages load when first shown)
+    reloads: list[str] = []
+    for page in window.pages:
+        name = type(page).__name__
+        monkeypatch.setattr(page, "refresh", lambda name=name: reloads.append(name))
+    monkeypatch.setattr(window, "reload_plans", lambda *a: reloads.append("plans"))
+
+    bus.changed.emit(Changes(conflicts=True))
+    assert sorted(reloads) == ["ConflictsPage", "DashboardPage"]
+
+    # a result that carries changes: run_op announces them once the work is done
+    reloads.clear()
+    result = SimpleNamespace(changes=Changes(audit=True, note="test"))
+    with qtbot.waitSignal(bus.changed, timeout=5000) as blocker:
+        run_op(window, lambda _reporter: result, show_progress=False)
+    assert blocker.args == [result.changes]
+    assert reloads == ["AuditPage"]  # not the task list, the charts or the receipts
+
+    reloads.clear()
+    bus.changed.emit(Changes(units=True))
+    assert reloads == ["plans"]  # every page shows the plan: reloaded through it
+
+
+def test_a_result_without_changes_announces_nothing(qtbot: QtBot, tianning: Database) -> None:
+    window = MainWindow(tianning)
+    qtbot.addWidget(window)
+    with qtbot.assertNotEmitted(bus.changed, wait=200):
+        handle = run_op(window, lambda _reporter: SimpleNamespace(changes=Changes()),
+                        show_progress=False)
+        with qtbot.waitSignal(handle.signals.finished, timeout=5000):
+            pass

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from app.core import clock
+from app.core.changes import Changes
 from app.core.errors import UserFacingError
 from app.models import (
     AuditLog,
@@ -93,6 +94,10 @@ def _info(s: Session, c: Conflict, unit_id: int, period_id: int) -> ConflictInfo
     return ConflictInfo(c.id, c.packet_id, unit.name if unit else "", period.key if period else "",
                         c.entity, c.entity_id, code, title, c.field, c.issued, c.returned,
                         c.current, now, c.sheet, c.cell, c.status, c.resolved_at)
+
+
+# what deciding a conflict writes: the field (when taken), the conflict, an audit row
+RESOLVING = Changes(progress=True, conflicts=True, audit=True, note="conflict resolved")
 
 
 def resolve_conflict(db: Engine, conflict_id: int, choice: str, actor: str = ""

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from app.core import clock
+from app.core.changes import Changes
 from app.core.errors import UserFacingError
 from app.models import (
     Assignment,
@@ -218,6 +219,11 @@ def _info(s: Session, f: Flag) -> FlagInfo:
         key, code, title = (INDICATOR_PREFIX + i.uid, i.code, i.name) if i else ("", "", "")
     return FlagInfo(f.id, unit.name if unit else "", per.key if per else "", key, code, title,
                     f.field, f.comment, f.status, f.packet_id, f.created_at, f.closed_at)
+
+
+# what writing a correction packet changes: the ledger, the receipt, the flags' packet
+ISSUING_CORRECTION = Changes(packets=True, receipts=True, flags=True,
+                             note="correction issued")
 
 
 def issue_correction_packet(db: Engine, plan_id: int, period: str, unit: str,

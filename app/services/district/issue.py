@@ -22,6 +22,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.core import clock
+from app.core.changes import Changes
 from app.core.errors import UserFacingError
 from app.core.jobs import Reporter
 from app.core.vocab import ROLES
@@ -95,6 +96,12 @@ class IssueResult:
     folder: Path
     packets: list[IssuedPacket] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # unit, reason
+
+    @property
+    def changes(self) -> Changes:
+        """Each packet written is in the ledger and marks its unit's receipt 已下发."""
+        return Changes(packets=True, receipts=True, note="issued") if self.packets \
+            else Changes()
 
 
 def packet_file_name(period: str, unit: str, plan_title: str) -> str:

@@ -25,13 +25,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import Engine, bindparam, insert, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.core import clock
+from app.core.changes import Changes
 from app.core.errors import UserFacingError
 from app.core.jobs import Cancelled, Reporter
 from app.core.problems import Problem
@@ -108,6 +109,35 @@ class PacketResult:
         return out
 
 
+class MergeResults(Sequence[PacketResult]):
+    """What ``apply_packets`` did, one result per item in order, and what it changed."""
+
+    def __init__(self, results: Iterable[PacketResult]) -> None:
+        self._results = tuple(results)
+
+    @overload
+    def __getitem__(self, i: int) -> PacketResult: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[PacketResult]: ...
+
+    def __getitem__(self, i: int | slice) -> PacketResult | Sequence[PacketResult]:
+        return self._results[i]
+
+    def __len__(self) -> int:
+        return len(self._results)
+
+    def __repr__(self) -> str:
+        return f"MergeResults({list(self._results)!r})"
+
+    @property
+    def changes(self) -> Changes:
+        wrote = [r for r in self._results if r.packet_id is not None]
+        applied = any(r.status == "applied" for r in wrote)
+        return Changes(progress=applied, audit=applied, flags=applied,
+                       conflicts=any(r.conflicts for r in wrote),
+                       packets=bool(wrote), receipts=bool(wrote), note="merged")
+
+
 def merge_json(results: Iterable[PacketResult]) -> dict[str, Any]:
     return {"packets": [r.as_json() for r in results]}
 
@@ -127,7 +157,7 @@ def preview_result(p: PacketPreview) -> PacketResult:
 def apply_packets(db: Engine, items: Sequence[PacketPreview | str | Path], *,
                   period: str | None = None, plan_id: int | None = None,
                   reporter: Reporter | None = None, received_at: dt.datetime | None = None,
-                  actor: str | None = None) -> list[PacketResult]:
+                  actor: str | None = None) -> MergeResults:
     """Merge each acceptable packet in its own transaction; record refusals.
 
     `items` are previews from ``check_packets`` (files are not read again; the previews are
@@ -156,7 +186,7 @@ def apply_packets(db: Engine, items: Sequence[PacketPreview | str | Path], *,
             reporter.step(i, total, f"正在导入 {preview.path.name}({i + 1}/{total})")
         except Cancelled:
             results.extend(_cancelled(p) for p in previews[i:])
-            return results
+            return MergeResults(results)
         check_same_file(db, identity, i)
         results.append(_apply_one(db, preview, period, plan_id, caches,
                                   clock.stored(received_at) if received_at else clock.now(),
@@ -166,7 +196,7 @@ def apply_packets(db: Engine, items: Sequence[PacketPreview | str | Path], *,
     for r in results:
         counts[r.status] += 1
     log.info("merge: %d packet(s), %s", total, dict(counts))
-    return results
+    return MergeResults(results)
 
 
 def _cancelled(p: PacketPreview) -> PacketResult:

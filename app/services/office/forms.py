@@ -29,6 +29,7 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from app.core import clock
+from app.core.changes import Changes
 from app.core.errors import UserFacingError
 from app.core.jobs import Reporter
 from app.core.problems import Problem
@@ -143,6 +144,14 @@ class OpenResult:
     entries_prefilled: int
     problems: list[str] = field(default_factory=list)
 
+    @property
+    def changes(self) -> Changes:
+        """Opening stores the plan's items, prefilled entries and the ledger row."""
+        if self.already_opened:
+            return Changes()
+        return Changes(plans=True, units=self.new_database, progress=True, packets=True,
+                       note="office-open")
+
     def summary(self) -> str:
         if self.already_opened:
             return f"{self.unit} {period_label(self.period)}的下发包已打开过,未做更改。"
@@ -242,6 +251,10 @@ class ExportResult:
     indicators: int
     sha256: str
     preflight: list[PreflightItem]
+
+    @property
+    def changes(self) -> Changes:
+        return Changes(packets=True, note="office-export")
 
 
 # ---------------------------------------------------------------- opening a packet

@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from app.core.changes import Changes
 from app.core.errors import UserFacingError
 from app.core.jobs import Reporter
 from app.core.problems import Problem, location
@@ -244,6 +245,10 @@ class ImportResult:
     units: int
     new_units: tuple[str, ...]
     aliases: tuple[tuple[str, str], ...]  # (written name, unit)
+
+    @property
+    def changes(self) -> Changes:
+        return Changes(plans=True, units=True, note="plan imported")
 
 
 def _count_sections(items: list[dict[str, Any]]) -> int:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.changes import Changes
 from app.services.district.audit import AuditEntry, list_audit
 from app.views.i18n import vocab_tr
 from app.views.widgets.page import Page
@@ -38,6 +39,7 @@ def audit_columns(tr: Callable[[str], str]) -> list[Column[AuditEntry]]:
 
 class AuditPage(Page):
     title = "日志"
+    watches = Changes(audit=True)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -14,10 +14,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.changes import Changes
 from app.core.errors import UserFacingError
 from app.core.vocab import CONFLICT_STATUS_LABELS
-from app.services.district.conflicts import ConflictInfo, list_conflicts, resolve_conflict
-from app.views.bus import Changes, bus
+from app.services.district.conflicts import (
+    RESOLVING,
+    ConflictInfo,
+    list_conflicts,
+    resolve_conflict,
+)
+from app.views.bus import bus
 from app.views.i18n import vocab_tr
 from app.views.widgets import dialogs
 from app.views.widgets.page import Page
@@ -43,6 +49,7 @@ def conflict_columns(tr: Callable[[str], str]) -> list[Column[ConflictInfo]]:
 
 class ConflictsPage(Page):
     title = "冲突"
+    watches = Changes(conflicts=True)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -131,4 +138,4 @@ class ConflictsPage(Page):
                 resolve_conflict(ctx.db, c.id, choice)
         except UserFacingError as exc:
             dialogs.show_error(self, exc)
-        bus.changed.emit(Changes(progress=True, extra=frozenset({"conflicts"})))
+        bus.changed.emit(RESOLVING)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.core.errors import UserFacingError
 from app.services.db import Database
 from app.services.district.corrections import (
+    ISSUING_CORRECTION,
     ReportedField,
     flag_field,
     issue_correction_packet,
@@ -29,7 +30,7 @@ from app.services.district.corrections import (
     reported_fields,
 )
 from app.services.district.issue import packet_file_name
-from app.views.bus import Changes, bus
+from app.views.bus import bus
 from app.views.i18n import fit_columns, period_text, vocab_tr
 from app.views.widgets import dialogs
 from app.views.widgets.table_model import Column, RecordFilterProxy, RecordTableModel
@@ -164,7 +165,7 @@ class CorrectionDialog(QDialog):
         except UserFacingError as exc:
             dialogs.show_error(self, exc)
             return
-        bus.changed.emit(Changes(packets=True, extra=frozenset({"receipts", "flags"})))
+        bus.changed.emit(ISSUING_CORRECTION)
         self.issued.emit(str(issued.path))
         dialogs.show_info(self, self.tr("已生成退回修改包:{0}\n请发给{1}修改后报送回来。").format(
             issued.path, self.unit))

@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.changes import Changes
 from app.core.jobs import Reporter
 from app.core.vocab import KIND_LABELS
 from app.services.district.issue import IssueCandidate, IssueResult, issue_candidates, issue_packets
-from app.views.bus import Changes, bus
+from app.views.bus import bus
 from app.views.i18n import period_text, vocab_tr
 from app.views.ops import OpHandle, run_op
 from app.views.widgets import dialogs
@@ -96,6 +97,7 @@ def candidate_columns(tr: Any) -> list[Column[IssueCandidate]]:
 
 class IssuePage(Page):
     title = "下发"
+    watches = Changes(packets=True, receipts=True)  # what was issued to whom
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -194,9 +196,10 @@ class IssuePage(Page):
                          on_failure=self._failed, title=self.tr("正在生成下发包…"))
         self._update_count()
 
-    def _finish(self) -> None:
+    def _finish(self, stopped: bool = False) -> None:
         self.op = None
-        bus.changed.emit(Changes(packets=True, note="issued"))
+        if stopped:  # packets written before a cancel or a failure stay issued
+            bus.changed.emit(Changes(packets=True, receipts=True, note="issued"))
         self._update_count()
 
     def _done(self, result: IssueResult) -> None:
@@ -213,9 +216,9 @@ class IssuePage(Page):
 
     def _cancelled(self) -> None:
         self.result_label.setText(self.tr("已取消。取消前已生成的下发包保留在文件夹中,并已登记。"))
-        self._finish()
+        self._finish(stopped=True)
 
     def _failed(self, exc: BaseException) -> None:
         self.result_label.setText("")
-        self._finish()
+        self._finish(stopped=True)
         dialogs.show_error(self, exc)

@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.changes import Changes
 from app.core.problems import Problem
 from app.services.district.check import PacketPreview, check_packets, collect_files
-from app.services.district.merge import PacketResult, apply_packets
-from app.views.bus import Changes, bus
+from app.services.district.merge import MergeResults, PacketResult, apply_packets
 from app.views.i18n import period_text, vocab_tr
 from app.views.ops import run_op
 from app.views.widgets import dialogs
@@ -154,6 +154,7 @@ class DropZone(QFrame):
 
 class MergePage(Page):
     title = "汇总"
+    watches = Changes()  # its list is its own; nothing else changes it
     previews_ready = Signal()  # a dry run of added files ended (its results are shown)
     applied = Signal()  # an apply ended (results are in the table)
 
@@ -356,14 +357,12 @@ class MergePage(Page):
         self._set_busy(True)
         _spare_the_collector()
 
-        def done(results: list[PacketResult]) -> None:
+        def done(results: MergeResults) -> None:
             for row, result in zip(rows, results, strict=True):
                 row.result = result
             self.model.set_records(list(self.model.records))
             self._set_busy(False)
-            self._show_summary()
-            bus.changed.emit(Changes(progress=True, packets=True,
-                                     extra=frozenset({"conflicts", "receipts"})))
+            self._show_summary()  # run_op then announces results.changes
 
         handle = run_op(
             self, lambda reporter: apply_packets(db, previews, period=period, plan_id=plan_id,

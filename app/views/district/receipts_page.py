@@ -15,12 +15,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.changes import Changes
 from app.core.errors import UserFacingError
 from app.services.db import Database
 from app.services.district.approval import approve_received
 from app.services.district.receipts import ReceiptLedger, ReceiptRow, export_ledger, receipt_ledger
 from app.services.plans.query import period_label
-from app.views.bus import Changes, bus
+from app.views.bus import bus
 from app.views.district.correction_dialog import CorrectionDialog
 from app.views.i18n import period_text, vocab_tr
 from app.views.widgets import dialogs
@@ -67,6 +68,7 @@ def chase_columns(tr: Callable[[str], str]) -> list[Column[ReceiptRow]]:
 
 class ReceiptsPage(Page):
     title = "收件登记"
+    watches = Changes(packets=True, receipts=True, flags=True)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -67,7 +67,6 @@ from app.services.office.forms import (
     PreflightItem,
 )
 from app.services.packets.format import INPUT_HEADERS
-from app.views.bus import Changes, bus
 from app.views.database_menu import DB_FILTER, install_file_menu, request_open, title_suffix
 from app.views.i18n import due_text, install_language_menu, period_text, vocab_tr
 from app.views.office.form import IndicatorForm, TaskForm
@@ -865,8 +864,7 @@ class OfficeWindow(QMainWindow):
         key = self.period.key if self.period else None
         self.info = office.office_info(self.db)
         self.period = next((p for p in self.info.periods if p.key == key), self.period)
-        self._update_export_state()
-        bus.changed.emit(Changes(packets=True, note="office-export"))
+        self._update_export_state()  # run_op announces result.changes
         missing = len(result.preflight)
         text = self.tr("已导出报送包(第 {0} 版):\n{1}\n\n请把这个文件发送给{2}。").format(
             result.revision, result.path, self.info.receiver)
@@ -894,8 +892,7 @@ class OfficeWindow(QMainWindow):
         return handle
 
     def _packet_opened(self, result: OpenResult) -> None:
-        self.reload(select_period=result.period)
-        bus.changed.emit(Changes(packets=True, note="office-open"))
+        self.reload(select_period=result.period)  # run_op announces result.changes
         text = result.summary()
         if result.problems:
             text += "\n\n" + self.tr("下发包中有以下问题:") + "\n" + "\n".join(result.problems[:20])

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from app.core.changes import Changes
 from app.core.vocab import KIND_LABELS
 from app.services.plans.query import IndicatorInfo
 from app.views.i18n import vocab_tr
@@ -28,6 +29,7 @@ class UnitRow:
 
 class UnitsPage(Page):
     title = "单位"
+    watches = Changes(plans=True, units=True)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,6 +72,7 @@ class UnitsPage(Page):
 
 class IndicatorsPage(Page):
     title = "指标"
+    watches = Changes(plans=True, units=True)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

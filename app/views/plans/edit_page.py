@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.changes import Changes
 from app.core.errors import UserFacingError
 from app.core.vocab import KIND_LABELS
 from app.services.plans.edit import UnitRecord, list_units, next_task_code
@@ -70,6 +71,7 @@ def _view(model: RecordTableModel, stretch: int, multi: bool = False) -> QTableV
 
 class PlanEditPage(Page):
     title = "编辑方案"
+    watches = Changes(plans=True, units=True)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -48,7 +48,6 @@ from app.services.plans.importing import (
     with_decisions,
 )
 from app.services.plans.units import NEW, UnitDecision
-from app.views.bus import Changes, bus
 from app.views.i18n import fit_columns, vocab_tr
 from app.views.ops import run_op
 from app.views.widgets import dialogs
@@ -464,8 +463,7 @@ class PlanImportDialog(QDialog):
                           title=self.tr("导入方案"))
 
     def _imported(self, result: ImportResult) -> None:
-        self.import_result = result
-        bus.changed.emit(Changes(plans=True, units=True, note="plan imported"))
+        self.import_result = result  # run_op announces result.changes
         self.imported.emit(result.plan_id)
         dialogs.show_info(self.parentWidget(), self.tr(
             "已导入方案“{0}”:任务 {1} 项,指标 {2} 项,单位 {3} 个(新建 {4} 个)。").format(

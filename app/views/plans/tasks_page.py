@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.changes import Changes
 from app.core.vocab import ROLE_LABELS
 from app.services.plans.query import TaskInfo
 from app.views.i18n import vocab_tr
@@ -68,6 +69,7 @@ def task_detail_html(task: TaskInfo) -> str:
 
 class TasksPage(Page):
     title = "任务"
+    watches = Changes(plans=True, units=True)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

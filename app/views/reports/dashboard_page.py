@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.changes import Changes
 from app.core.jobs import Reporter
 from app.core.vocab import BEHIND_REASON_LABELS, STATUS_LABELS
 from app.services.reports.summary import PeriodSummary, period_summary
@@ -138,6 +139,8 @@ def _tile(title: str) -> tuple[QFrame, QLabel, QLabel]:
 
 class DashboardPage(Page):
     title = "看板"
+    # reported progress, who returned, open conflicts
+    watches = Changes(progress=True, receipts=True, packets=True, conflicts=True)
     updated = Signal()  # the charts now show the current context and filters
     drilled = Signal(str, str, str)  # kind, key, status/state of a clicked bar
 

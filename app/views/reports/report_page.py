@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.changes import Changes
 from app.core.errors import UserFacingError
 from app.core.jobs import Reporter
 from app.services.reports.document import Document, build_report
@@ -67,6 +68,7 @@ def make_printer() -> QPrinter:
 
 class ReportPage(Page):
     title = "报告"
+    watches = Changes(progress=True, receipts=True, packets=True)
     document_ready = Signal(object)  # Document now in the preview
     exported = Signal(str)  # path of a written PDF or workbook
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from PySide6.QtWidgets import QWidget
 
+from app.core.changes import EVERYTHING, Changes
 from app.services.db import Database
 from app.services.plans.query import PeriodInfo, PlanInfo
 
@@ -23,6 +25,8 @@ class Page(QWidget):
     """A page of the navigation; `title` is shown in the list on the left."""
 
     title = ""
+    # the kinds of data the page shows: it reloads after a change of one of them only
+    watches: ClassVar[Changes] = EVERYTHING
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
