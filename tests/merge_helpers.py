@@ -18,7 +18,9 @@ import openpyxl
 
 from app.services.db import Database, open_database
 from app.services.district.issue import issue_packets
-from app.services.office.forms import export_packet, open_packet, save_indicator, save_task
+from app.services.office.export import export_packet
+from app.services.office.forms import save_indicator, save_task
+from app.services.office.opening import open_packet
 from app.services.packets.format import (
     INPUT_HEADERS,
     KEY_HEADER,

@@ -22,6 +22,7 @@ from PySide6.QtCore import QTimer
 from app.services.db import open_database
 from app.services.district.issue import issue_packets
 from app.services.office import forms as office
+from app.services.office import opening as office_opening
 from app.services.plans.examples import load_example
 from app.views.app import make_application
 
@@ -63,7 +64,7 @@ def build(folder: Path) -> Path:
     may = next(out.glob("2021-05_*"))
     path = folder / "qinglong.db"
     db = open_database(path)
-    office.open_packet(db, may)
+    office_opening.open_packet(db, may)
     tasks = office.list_tasks(db, "2021-05")
     fill(db, "2021-05", MAY, tasks)
     for t in tasks[len(MAY):]:
@@ -71,7 +72,7 @@ def build(folder: Path) -> Path:
                                                  "progress": "按计划推进。", **PEOPLE})
     issue_packets(district, "2021-06", out, units=[UNIT])
     june = next(out.glob("2021-06_*"))
-    office.open_packet(db, june)
+    office_opening.open_packet(db, june)
     fill(db, "2021-06", JUNE, office.list_tasks(db, "2021-06"))
     district.dispose()
     db.dispose()

@@ -14,7 +14,7 @@ PREFLIGHT_SHOWN = 20  # lines of the pre-flight list printed by `office export`
 
 def cmd_office_open(args: argparse.Namespace) -> int:
     from app.services.db import open_database
-    from app.services.office.forms import open_packet
+    from app.services.office.opening import open_packet
 
     packet = Path(args.packet)
     if not packet.is_file():
@@ -32,7 +32,7 @@ def cmd_office_open(args: argparse.Namespace) -> int:
 
 def cmd_office_export(args: argparse.Namespace) -> int:
     from app.services.db import open_database
-    from app.services.office.forms import export_packet, preflight_text
+    from app.services.office.export import export_packet, preflight_text
 
     period = period_arg(args.period)
     out = Path(args.out)

@@ -95,7 +95,7 @@ def step_issue(ctx: SelfTestContext) -> str:
 
 def step_office_open(ctx: SelfTestContext) -> str:
     from app.services.db import open_database
-    from app.services.office.forms import database_role, open_packet
+    from app.services.office.opening import database_role, open_packet
 
     assert ctx.issued is not None
     engine = open_database(ctx.office_db)
@@ -132,7 +132,7 @@ def step_fill(ctx: SelfTestContext) -> str:
 
 
 def step_export(ctx: SelfTestContext) -> str:
-    from app.services.office.forms import export_packet
+    from app.services.office.export import export_packet
 
     engine = _engine(ctx.office_db)
     try:

@@ -322,7 +322,7 @@ class MainWindow(QMainWindow):
 
 def window_for(db: Database) -> QMainWindow:
     """District window, or the office clerk's window for an office database."""
-    from app.services.office.forms import database_role
+    from app.services.office.opening import database_role
 
     if database_role(db) == "office":
         from app.views.office.window import OfficeWindow

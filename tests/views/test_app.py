@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from app.services.db import Database, open_database
 from app.services.district.issue import issue_packets
-from app.services.office import forms as office
+from app.services.office import opening as office
 from app.views import app as app_module
 from app.views.app import make_application, open_in_window
 from app.views.database_menu import recent_databases, requests

@@ -69,7 +69,7 @@ def test_each_window_shows_its_roles_guide_first(qtbot: object, tianning: object
                                                  tmp_path: Path) -> None:
     from app.services.db import open_database
     from app.services.district.issue import issue_packets
-    from app.services.office import forms as office
+    from app.services.office import opening as office
     from app.views.main_window import MainWindow
     from app.views.office.window import OfficeWindow
 

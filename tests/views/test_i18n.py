@@ -20,7 +20,7 @@ from pytestqt.qtbot import QtBot
 import app.core.vocab as vocab
 from app.services.db import Database, open_database
 from app.services.district.issue import issue_packets
-from app.services.office import forms as office
+from app.services.office import opening as office_opening
 from app.services.plans.query import period_label
 from app.views.i18n import (
     choose_language,
@@ -194,7 +194,7 @@ def test_district_window_in_english(qtbot: QtBot, tianning: Database,
 def office_db(tianning: Database, tmp_path: Path) -> Iterator[Database]:
     result = issue_packets(tianning, "2021-06", tmp_path / "out", units=["青龙街道"])
     db = open_database(tmp_path / "qinglong.db")
-    office.open_packet(db, result.packets[0].path)
+    office_opening.open_packet(db, result.packets[0].path)
     yield db
     db.dispose()
 

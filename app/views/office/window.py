@@ -56,16 +56,17 @@ from app.core.errors import UserFacingError
 from app.core.jobs import Reporter
 from app.core.problems import Problem
 from app.services.db import Database, database_location
+from app.services.office import export as office_export
 from app.services.office import forms as office
+from app.services.office import opening as office_opening
+from app.services.office.export import ExportResult, PreflightItem
 from app.services.office.forms import (
-    ExportResult,
     OfficeIndicator,
     OfficeInfo,
     OfficePeriod,
     OfficeTask,
-    OpenResult,
-    PreflightItem,
 )
+from app.services.office.opening import OpenResult
 from app.services.packets.format import INPUT_HEADERS
 from app.views.database_menu import DB_FILTER, install_file_menu, request_open, title_suffix
 from app.views.i18n import due_text, install_language_menu, period_text, vocab_tr
@@ -710,7 +711,7 @@ class OfficeWindow(QMainWindow):
     def _load_preflight(self) -> None:
         assert self.period is not None
         self._missing = {}
-        for item in office.preflight(self.db, self.period.key, self.period.plan_id):
+        for item in office_export.preflight(self.db, self.period.key, self.period.plan_id):
             self._missing.setdefault(item.key, []).append(item)
 
     def _reminders(self, key: str, problems: list[Problem]) -> list[Problem]:
@@ -800,7 +801,7 @@ class OfficeWindow(QMainWindow):
         self.save_pending()
         if self.period is None:
             return None
-        items = office.preflight(self.db, self.period.key, self.period.plan_id)
+        items = office_export.preflight(self.db, self.period.key, self.period.plan_id)
         refused = [
             PreflightItem("task" if key in self.tasks else "indicator", key,
                           self.tasks[key].code if key in self.tasks else self.indicators[key].code,
@@ -841,7 +842,7 @@ class OfficeWindow(QMainWindow):
         if self.period is None:
             return
         self.save_pending()
-        name = office.suggested_export_name(self.db, self.period.key, self.period.plan_id)
+        name = office_export.suggested_export_name(self.db, self.period.key, self.period.plan_id)
         path = dialogs.save_file(self, self.tr("导出报送包"), name, kind="returns")
         if not path:
             return
@@ -851,7 +852,7 @@ class OfficeWindow(QMainWindow):
         period = self.period
 
         def work(reporter: Reporter) -> ExportResult:
-            return office.export_packet(self.db, period.key, target, plan_id=period.plan_id,
+            return office_export.export_packet(self.db, period.key, target, plan_id=period.plan_id,
                                         reporter=reporter)
 
         self._ops.append(run_op(self, work, on_success=self._exported,
@@ -884,7 +885,7 @@ class OfficeWindow(QMainWindow):
         self.save_pending()
 
         def work(reporter: Reporter) -> OpenResult:
-            return office.open_packet(self.db, path, reporter=reporter)
+            return office_opening.open_packet(self.db, path, reporter=reporter)
 
         handle = run_op(self, work, on_success=self._packet_opened, on_failure=self._op_failed,
                         title=self.tr("正在打开下发包…"))
@@ -959,7 +960,7 @@ def open_packet_as_office(parent: QWidget) -> OpHandle | None:
 
     def check(reporter: Reporter) -> str:
         reporter.step(0, 1, translate("OfficeEntry", "正在检查下发包…"))
-        return office.check_issued_packet(Path(packet)).manifest.unit
+        return office_opening.check_issued_packet(Path(packet)).manifest.unit
 
     def checked(unit: str) -> None:
         suggested = dialogs.start_folder("database") / translate(
@@ -985,7 +986,7 @@ def open_packet_as_office(parent: QWidget) -> OpHandle | None:
                     _remove_database_files(path)
                 raise
             try:
-                return office.open_packet(db, Path(packet), reporter=reporter)
+                return office_opening.open_packet(db, Path(packet), reporter=reporter)
             except BaseException:
                 db.dispose()  # closed before its files are removed (Windows locks them)
                 if created:

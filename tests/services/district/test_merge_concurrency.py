@@ -27,7 +27,9 @@ from sqlalchemy import func, select
 from app.models import Conflict, IndicatorValue, ProgressEntry, Receipt
 from app.services.db import Database, open_database
 from app.services.district.merge import apply_packets
-from app.services.office.forms import export_packet, open_packet, save_task
+from app.services.office.export import export_packet
+from app.services.office.forms import save_task
+from app.services.office.opening import open_packet
 from app.services.plans.examples import load_example
 
 ROOT = Path(__file__).resolve().parents[3]

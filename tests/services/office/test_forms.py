@@ -16,18 +16,15 @@ from app.core.errors import UserFacingError
 from app.models import AuditLog, Flag, Packet, Period, Plan, ProgressEntry, Task, Unit
 from app.services.db import Database, open_database
 from app.services.district.issue import issue_correction, issue_packets
+from app.services.office.export import export_packet, preflight, suggested_export_name
 from app.services.office.forms import (
-    database_role,
-    export_packet,
     list_indicators,
     list_tasks,
     office_info,
-    open_packet,
-    preflight,
     save_indicator,
     save_task,
-    suggested_export_name,
 )
+from app.services.office.opening import database_role, open_packet
 from app.services.packets import read_packet, verify_seal
 from app.services.packets.format import SHEET_TASKS
 

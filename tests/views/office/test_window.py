@@ -22,6 +22,7 @@ from app.core.errors import UserFacingError
 from app.services.db import Database, open_database
 from app.services.district.issue import issue_packets
 from app.services.office import forms as office
+from app.services.office import opening as office_opening
 from app.services.packets.reader import read_packet
 from app.views.app import main_window_for
 from app.views.main_window import MainWindow
@@ -48,7 +49,7 @@ def packets(tianning: Database, tmp_path: Path) -> dict[str, Path]:
 def office_path(tmp_path: Path, packets: dict[str, Path]) -> Path:
     path = tmp_path / "qinglong.db"
     db = open_database(path)
-    office.open_packet(db, packets["2021-05"])
+    office_opening.open_packet(db, packets["2021-05"])
     db.dispose()
     return path
 
@@ -422,7 +423,7 @@ def test_indicator_form_for_a_department(qtbot: QtBot, tianning: Database, tmp_p
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     packet = issue(tianning, "2021-05", "天宁生态环境局", tmp_path / "dep")
     db = open_database(tmp_path / "dep.db")
-    office.open_packet(db, packet)
+    office_opening.open_packet(db, packet)
     window = make_window(qtbot, db)
     assert window.tabs.isTabVisible(1)
     inds = office.list_indicators(db, "2021-05")
@@ -506,7 +507,7 @@ def test_correction_packet_opens_only_the_reopened_inputs(
     packet = issue_correction(tianning, 1, "2021-05", UNIT, tmp_path / "fix.xlsx",
                               editable={keys[2]: {"progress", "phone"}},
                               comments={keys[2]: {"progress": "请写明完成的企业数量"}})
-    office.open_packet(office_db, packet.path)
+    office_opening.open_packet(office_db, packet.path)
     window = make_window(qtbot, office_db)
     assert "退回修改包" in window.plan_label.text()
     window.select_task(keys[2])
@@ -588,7 +589,7 @@ def test_a_packet_the_database_refuses_leaves_no_new_file(
     other = issue(tianning, "2021-05", "郑陆镇", tmp_path / "other")
     existing = tmp_path / "郑陆.db"
     db = open_database(existing)
-    office.open_packet(db, other)
+    office_opening.open_packet(db, other)
     db.dispose()
     district = MainWindow(tianning)
     qtbot.addWidget(district)
