@@ -86,8 +86,24 @@ class FieldChange:
     action: str  # take / conflict
 
 
+class Outcome:
+    """What a preview and a result both tell about a file: a status and its problems."""
+
+    status: str
+    errors: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+
+    @property
+    def status_label(self) -> str:
+        return MERGE_STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [*self.errors, *self.warnings]
+
+
 @dataclass(frozen=True)
-class PacketPreview:
+class PacketPreview(Outcome):
     """The dry-run verdict on one file, never changed once made: ``apply_packets`` takes
     it back and writes what it says (or checks again, if the database moved meanwhile)."""
 
@@ -120,14 +136,6 @@ class PacketPreview:
     @property
     def rows_applied(self) -> int:
         return self.rows_new + self.rows_changed
-
-    @property
-    def status_label(self) -> str:
-        return MERGE_STATUS_LABELS.get(self.status, self.status)
-
-    @property
-    def problems(self) -> list[Problem]:
-        return [*self.errors, *self.warnings]
 
 
 @dataclass

@@ -36,7 +36,6 @@ from app.core.changes import Changes
 from app.core.errors import UserFacingError
 from app.core.jobs import Cancelled, Reporter
 from app.core.problems import Problem
-from app.core.vocab import MERGE_STATUS_LABELS
 from app.models import (
     AuditLog,
     Conflict,
@@ -59,6 +58,7 @@ from app.services.db import (
 )
 from app.services.district.check import (
     Draft,
+    Outcome,
     PacketPreview,
     PlanCache,
     Target,
@@ -75,7 +75,7 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class PacketResult:
+class PacketResult(Outcome):
     """What merging did with one file (the entries of `merge --json`)."""
 
     path: Path
@@ -90,14 +90,6 @@ class PacketResult:
     warnings: tuple[Problem, ...] = ()
     packet_id: str | None = None  # the ledger row written, if any
     reason: str = ""
-
-    @property
-    def status_label(self) -> str:
-        return MERGE_STATUS_LABELS.get(self.status, self.status)
-
-    @property
-    def problems(self) -> list[Problem]:
-        return [*self.errors, *self.warnings]
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
