@@ -111,7 +111,7 @@ class EditDialog(QDialog):
             return
         self.saved.emit()
         self.accept()
-        bus.changed.emit(Changes(progress=True, note="ledger-edit"))
+        bus.changed.emit(Changes(progress=True, audit=True, note="ledger-edit"))
 
 
 class CloseOutDialog(QDialog):
@@ -161,4 +161,4 @@ class CloseOutDialog(QDialog):
             return
         self.saved.emit()
         self.accept()
-        bus.changed.emit(Changes(progress=True, note="ledger-close-out"))
+        bus.changed.emit(Changes(progress=True, audit=True, note="ledger-close-out"))

@@ -301,7 +301,7 @@ class CellPane(QWidget):
         except UserFacingError as exc:
             dialogs.show_error(self, exc)
             return
-        bus.changed.emit(Changes(progress=True, note="ledger-approval"))
+        bus.changed.emit(Changes(progress=True, receipts=True, audit=True, note="ledger-approval"))
 
     def toggle_close_out(self) -> None:
         d = self.detail
@@ -318,7 +318,7 @@ class CellPane(QWidget):
         except UserFacingError as exc:
             dialogs.show_error(self, exc)
             return
-        bus.changed.emit(Changes(progress=True, note="ledger-reopen"))
+        bus.changed.emit(Changes(progress=True, audit=True, note="ledger-reopen"))
 
 
 class LedgerPage(Page):

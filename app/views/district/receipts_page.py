@@ -178,7 +178,7 @@ class ReceiptsPage(Page):
         except UserFacingError as exc:
             dialogs.show_error(self, exc)
             return
-        bus.changed.emit(Changes(progress=True, note="approve-received"))
+        bus.changed.emit(Changes(progress=True, receipts=True, audit=True, note="approve-received"))
         dialogs.show_info(self, self.tr("已审核通过 {0} 个单位的报送。").format(len(done)))
 
     def db_(self) -> Database:
