@@ -608,7 +608,7 @@ def test_a_packet_the_database_refuses_leaves_no_new_file(
     def fails(*_a: object, **_k: object) -> None:
         raise UserFacingError("磁盘已满")
 
-    monkeypatch.setattr(office, "open_packet", fails)
+    monkeypatch.setattr(office_opening, "open_packet", fails)
     open_packet_as_office(district)
     qtbot.waitUntil(lambda: len(errors) == 2, timeout=15000)
     assert str(errors[1]) == "磁盘已满"
