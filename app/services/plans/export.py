@@ -24,7 +24,12 @@ from app.core.errors import UserFacingError
 from app.core.jobs import Reporter
 from app.core.vocab import FREQUENCY_LABELS, KIND_LABELS
 from app.services.packets.writer import give_user_mode
-from app.services.plans.importing import FORMAT_MARK, INFO_SHEET, SECTIONS_SHEET, UNITS_SHEET
+from app.services.plans.importing.reading import (
+    FORMAT_MARK,
+    INFO_SHEET,
+    SECTIONS_SHEET,
+    UNITS_SHEET,
+)
 from app.services.plans.query import PlanInfo, SectionInfo, load_plan
 
 TASKS_SHEET = "任务分解表"

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 from app.core.problems import Problem
 from app.core.vocab import KIND_LABELS, ROLE_LABELS
 from app.services.db import Database
-from app.services.plans.importing import (
+from app.services.plans.importing.reading import (
     ImportPreview,
     ImportResult,
     apply_import,

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from app.core.errors import UserFacingError
 from app.models import AuditLog, Plan, Unit, UnitAlias
 from app.services.db import Database
-from app.services.plans.importing import (
+from app.services.plans.importing.reading import (
     apply_import,
     import_plan_workbook,
     parse_deadline,
@@ -32,7 +32,7 @@ from app.services.plans.importing import (
 )
 from app.services.plans.query import get_plan, plans_json
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[4]
 FIXTURES = ROOT / "tests" / "fixtures" / "plans"
 SEEDS = ROOT.parent / "shared" / "seeds"
 EXAMPLES = ROOT / "app" / "resources" / "examples"
@@ -425,7 +425,7 @@ def test_broken_files_are_refused_in_chinese_and_create_nothing(case: str, tmp_p
 def test_import_is_one_transaction(tmp_path: Path, db: Database,
                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """A failure after the units were written leaves no unit, alias or plan behind."""
-    import app.services.plans.importing as module
+    import app.services.plans.importing.reading as module
 
     def broken(session: Any, spec: dict[str, Any]) -> int:
         session.flush()
