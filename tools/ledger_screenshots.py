@@ -29,7 +29,7 @@ from app.services.district.corrections import edit_entry  # noqa: E402
 from app.services.district.ledger import ledger_grid  # noqa: E402
 from app.services.plans.edit import PlanSettings, update_plan_settings  # noqa: E402
 from app.services.plans.examples import load_example  # noqa: E402
-from app.services.plans.importing.reading import import_plan_workbook  # noqa: E402
+from app.services.plans.importing.writing import import_plan_workbook  # noqa: E402
 from app.services.plans.query import get_plan  # noqa: E402
 from app.views.app import main_window_for, make_application  # noqa: E402
 from app.views.district.ledger_page import LedgerPage  # noqa: E402

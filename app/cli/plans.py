@@ -46,7 +46,8 @@ def _unit_map(items: list[str] | None) -> dict[str, str]:
 
 def cmd_plan_import(args: argparse.Namespace) -> int:
     from app.services.db import open_database
-    from app.services.plans.importing.reading import apply_import, preview_import, preview_text
+    from app.services.plans.importing.matching import preview_import, preview_text
+    from app.services.plans.importing.writing import apply_import
 
     items = list(args.unit_map or [])
     if args.workbook is None:

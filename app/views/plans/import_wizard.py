@@ -40,13 +40,8 @@ from PySide6.QtWidgets import (
 from app.core.problems import Problem
 from app.core.vocab import KIND_LABELS, ROLE_LABELS
 from app.services.db import Database
-from app.services.plans.importing.reading import (
-    ImportPreview,
-    ImportResult,
-    apply_import,
-    preview_import,
-    with_decisions,
-)
+from app.services.plans.importing.matching import ImportPreview, preview_import, with_decisions
+from app.services.plans.importing.writing import ImportResult, apply_import
 from app.services.plans.units import NEW, UnitDecision
 from app.views.i18n import fit_columns, vocab_tr
 from app.views.ops import run_op

@@ -16,7 +16,8 @@ from app.core.errors import UserFacingError
 from app.services.db import Database, database_location, open_database
 from app.services.plans.examples import load_example
 from app.services.plans.export import export_plan
-from app.services.plans.importing.reading import import_plan_workbook, preview_import
+from app.services.plans.importing.matching import preview_import
+from app.services.plans.importing.writing import import_plan_workbook
 from app.services.plans.query import get_plan, insert_plan, plans_json
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from app.core import clock
 from app.services.db import Database, open_database
 from app.services.district.ledger import cell_detail
-from app.services.plans.importing.reading import import_plan_workbook
+from app.services.plans.importing.writing import import_plan_workbook
 from app.views.district.ledger_dialogs import CloseOutDialog, EditDialog
 from app.views.district.ledger_model import LedgerFilter, LedgerModel
 from app.views.district.ledger_page import LedgerPage

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from app.services.db import Database
 from app.services.plans.edit import list_units
-from app.services.plans.importing.reading import preview_import
+from app.services.plans.importing.matching import preview_import
 from app.services.plans.query import get_plan, list_plans
 from app.views.main_window import MainWindow
 from app.views.plans.edit_page import PlanEditPage

@@ -1,58 +1,54 @@
-"""Plan workbooks (任务分解表 + 指标表) as people make them, read into a plan spec dict.
+"""Reading a plan workbook (任务分解表 + 指标表) into the spec dict
+``app.services.plans.query.insert_plan`` writes: ``read_plan_workbook`` finds each sheet's
+header and role, reads tasks, sections, indicators, units and the 方案信息 sheet, and records
+every problem with its sheet and cell. Nothing is written and no database is needed.
 
-District offices keep their task breakdown in WPS/Excel: title rows above the header, merged
-cells for 领域/任务 spanning many rows, numbering like "1、" or "(一)", several units in one cell,
-"(X牵头,Y配合)" at the end of the task text, blank separator rows, a "注:" row at the bottom,
-sometimes traditional characters. ``read_plan_workbook`` turns such a file into the spec dict
-``app.services.plans.query.insert_plan`` writes (the format of the bundled examples), plus every
-problem with its sheet and cell; ``preview_import`` matches the unit names against the
-database; ``apply_import`` writes units, aliases and the plan in one transaction.
-
-A workbook written by ``app.services.plans.export`` carries a 方案信息 sheet with a format mark;
-it is read *exactly* (codes, texts and sections as written, no guessing), so export → import
-gives the same plan.
+A workbook written by ``app.services.plans.export`` carries a 方案信息 sheet with
+``FORMAT_MARK``; it is read *exactly* (codes, texts and sections as written, no guessing).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import getpass
 import hashlib
-import io
 import re
-import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
-
-from app.core.changes import Changes
 from app.core.errors import UserFacingError
 from app.core.jobs import Reporter
 from app.core.problems import Problem, location
 from app.core.vocab import FREQUENCY_LABELS, KIND_LABELS, UNIT_KINDS
-from app.models import AuditLog, Indicator
-from app.services.backups import make_backup
-from app.services.db import get_setting
-from app.services.packets.container import Limits, check_container, scan_sheet, sheet_parts
-from app.services.plans.query import insert_plan, parse_standard
+from app.services.plans.importing.grid import (
+    Grid,
+    cell_ref,
+    check_file,
+    get_column_letter,
+    load_grids,
+)
+from app.services.plans.importing.headers import (
+    Header,
+    find_header,
+    header_field,
+    header_key,
+    norm_text,
+)
+from app.services.plans.importing.parsers import (
+    CN_NUMERAL,
+    code_text,
+    normalise_standard,
+    parse_deadline,
+    parse_roles,
+    section_values,
+    split_heading,
+    trailing_roles,
+)
 from app.services.plans.units import (
-    NEW,
     KnownUnit,
-    UnitDecision,
-    UnitMatcher,
-    apply_overrides,
     clean_name,
     is_collective,
-    known_units,
-    split_top,
-    split_units,
     to_simplified,
     traditional_share,
-    write_units,
 )
 
 FORMAT_MARK = "台账方案工作簿 v1"
@@ -60,101 +56,9 @@ INFO_SHEET = "方案信息"
 SECTIONS_SHEET = "领域"
 UNITS_SHEET = "单位"
 
-MAX_FILE_BYTES = 30 * 1024 * 1024
-MAX_UNPACKED_BYTES = 300 * 1024 * 1024
-MAX_ROWS = 20000
-MAX_COLUMNS = 200
-MAX_CELLS = 300_000  # in the whole workbook: openpyxl holds every cell (~0.5 KB each)
-SHEET_LIMITS = Limits(max_row=MAX_ROWS, max_col=MAX_COLUMNS, max_cells=MAX_CELLS)
-HEADER_SCAN_ROWS = 40
 
-# ---------------------------------------------------------------- header vocabulary
-
-# Exact header names (after normalising) per field; checked in this order.
-HEADER_NAMES: dict[str, tuple[str, ...]] = {
-    "code": ("序号", "编号", "任务编号", "序列号", "项目编号", "指标序号", "任务序号", "序列", "NO.",
-             "NO"),
-    "parent": ("上级序号", "上级编号", "上级指标", "上级指标序号"),
-    "name": ("指标名称", "指标", "指标项", "指标内容", "考核指标", "具体指标", "一级指标", "二级指标",
-             "子指标", "指标名"),
-    "text": ("任务内容", "工作任务", "工作内容", "目标任务", "整改措施", "主要任务", "具体任务", "工作措施",
-             "重点任务", "任务名称", "主要内容", "具体内容", "工作要点", "具体措施", "主要措施", "任务措施",
-             "工作事项", "事项", "内容", "任务项", "重点工作", "工作目标任务"),
-    "section": ("领域", "类别", "体系", "任务", "任务类别", "任务分类", "子类", "子类别", "分类", "板块",
-                "专项", "方面", "重点领域", "大类", "小类", "一级分类", "二级分类", "三级分类", "整改任务",
-                "问题类别", "部分", "章节", "工作类别", "项目类别", "领域类别", "子领域", "分项"),
-    "lead": ("牵头单位", "牵头部门", "责任单位", "责任部门", "牵头责任单位", "主责单位", "主办单位", "负责单位",
-             "牵头科室", "牵头", "责任单位(牵头)", "牵头单位(部门)"),
-    "cooperating": ("配合单位", "协办单位", "配合部门", "协助单位", "参与单位", "协同单位", "配合",
-                    "协办部门", "配合责任单位"),
-    "implementing": ("落实单位", "实施单位", "责任主体", "落实主体", "承办单位", "具体落实单位",
-                     "落实责任单位"),
-    "deadline": ("完成时限", "时间节点", "完成时间", "时限", "整改时限", "完成期限", "进度安排", "时间安排",
-                 "截止时间", "时间要求", "完成时限要求"),
-    "target": ("目标", "目标值", "整改目标", "预期目标", "工作目标", "预期成效", "目标要求", "量化目标",
-               "指标值", "标准值", "建设标准", "标准", "考核目标", "目标任务值"),
-    "target_year": ("目标年份", "目标年度"),
-    "measure": ("单位", "计量单位", "指标单位"),
-    "attribute": ("指标属性", "属性", "指标类型"),
-    "note": ("备注", "说明", "备考"),
-    "unit_name": ("单位名称",),
-    "kind": ("类型", "单位类型"),
-    "aliases": ("别名", "又称", "其他名称"),
-    "title": ("名称", "领域名称", "标题"),
-}
-_NAME_TO_FIELD: dict[str, str] = {}
-for _field, _names in HEADER_NAMES.items():
-    for _n in _names:
-        _NAME_TO_FIELD.setdefault(_n, _field)
-_CONTAINS = (("牵头", "lead"), ("配合", "cooperating"), ("协办", "cooperating"),
-             ("落实单位", "implementing"), ("时限", "deadline"), ("完成时间", "deadline"),
-             ("指标名称", "name"), ("任务内容", "text"), ("工作任务", "text"), ("整改措施", "text"),
-             ("目标值", "target"), ("序号", "code"))
-
-CN_DIGITS = "零一二三四五六七八九十百"
-_CN = f"[{CN_DIGITS}]+"
-_HEADING_STYLES = (
-    ("cn、", re.compile(rf"^({_CN})\s*[、.．]\s*")),
-    ("(cn)", re.compile(rf"^\(({_CN})\)\s*[、.．]?\s*")),
-    ("第cn", re.compile(rf"^第({_CN})(?:部分|章|节|篇|项|条)?\s*[、.．:]?\s*")),
-    ("n、", re.compile(r"^(\d+)\s*、\s*")),
-    ("(n)", re.compile(r"^\((\d+)\)\s*")),
-    ("n.", re.compile(r"^(\d+)\s*[.．](?!\d)\s*")),
-)
 _CODE_PREFIX = re.compile(r"^\s*(\d+(?:\.\d+)*)\s*(?:[、.．](?!\d)|\s)\s*|^\s*\((\d+)\)\s*")
 _NOTE_ROW = re.compile(r"^(注|备注|附注|说明|填表说明|注释)\s*\d*\s*[::、.]|^注\s*\d|^\*注")
-
-
-def norm_text(value: str) -> str:
-    return unicodedata.normalize("NFKC", value)
-
-
-def header_key(value: Any) -> tuple[str, int | None]:
-    """'目标值\\n(2022年)' → ('目标值', 2022): the normalised header name and a year in it."""
-    text = to_simplified(norm_text(str(value)))
-    year = None
-    m = re.search(r"(\d{4})\s*年", text)
-    if m:
-        year = int(m.group(1))
-    text = re.sub(r"\(.*?\)", "", text)
-    text = re.sub(r"[\s*:※]", "", text)
-    return text.upper() if text.isascii() else text, year
-
-
-def header_field(value: Any) -> tuple[str | None, int | None]:
-    key, year = header_key(value)
-    if not key:
-        return None, year
-    fld = _NAME_TO_FIELD.get(key)
-    if fld is None and len(key) <= 12:
-        for part, candidate in _CONTAINS:
-            if part in key:
-                fld = candidate
-                break
-    return fld, year
-
-
-# ---------------------------------------------------------------- results
 
 
 @dataclass(frozen=True)
@@ -185,589 +89,7 @@ class ParsedWorkbook:
         return [p for p in self.problems if p.severity == "error"]
 
 
-@dataclass
-class ImportPreview:
-    parsed: ParsedWorkbook
-    units: list[UnitDecision]
-    existing: list[KnownUnit]
-
-    @property
-    def spec(self) -> dict[str, Any]:
-        return self.parsed.spec
-
-    @property
-    def problems(self) -> list[Problem]:
-        return self.parsed.problems
-
-    def counts(self) -> dict[str, int]:
-        spec = self.parsed.spec
-        n_ind = sum(1 + len(i.get("children", [])) for i in spec.get("indicators", []))
-        return {
-            "sections": _count_sections(spec.get("sections", [])),
-            "tasks": len(spec.get("tasks", [])),
-            "indicators": n_ind,
-            "units": len({d.target for d in self.units}),
-            "new_units": sum(1 for d in self.units if d.action == NEW),
-            "aliases": sum(1 for d in self.units if d.name != d.target),
-            "errors": len(self.parsed.errors),
-            "warnings": sum(1 for p in self.problems if p.severity == "warning"),
-        }
-
-    def resolved_spec(self) -> dict[str, Any]:
-        """The spec with every written unit name replaced by its canonical unit."""
-        return resolve_spec(self.parsed.spec, {d.name: d.target for d in self.units})
-
-    def as_json(self) -> dict[str, Any]:
-        spec = self.resolved_spec()
-        return {
-            "file": self.parsed.path,
-            "title": spec["title"],
-            "counts": self.counts(),
-            "sheets": [{"sheet": s.sheet, "kind": s.kind, "header_row": s.header_row,
-                        "columns": s.columns} for s in self.parsed.sheets],
-            "units": [{"name": d.name, "action": d.action, "target": d.target, "kind": d.kind,
-                       "score": d.score, "candidates": list(d.candidates), "cells": d.cells}
-                      for d in self.units],
-            "sections": _flatten_sections(spec.get("sections", [])),
-            "tasks": spec.get("tasks", []),
-            "indicators": spec.get("indicators", []),
-            "problems": [{**p.as_json(), "level": p.severity} for p in self.problems],
-        }
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    plan_id: int
-    title: str
-    sections: int
-    tasks: int
-    indicators: int
-    units: int
-    new_units: tuple[str, ...]
-    aliases: tuple[tuple[str, str], ...]  # (written name, unit)
-
-    @property
-    def changes(self) -> Changes:
-        return Changes(plans=True, units=True, note="plan imported")
-
-
-def _count_sections(items: list[dict[str, Any]]) -> int:
-    return sum(1 + _count_sections(s.get("children", [])) for s in items)
-
-
-def _flatten_sections(items: list[dict[str, Any]], parent: str = "") -> list[dict[str, str]]:
-    out = []
-    for s in items:
-        path = f"{parent} › {s['title']}" if parent else s["title"]
-        out.append({"code": s.get("code", ""), "title": s["title"], "path": path})
-        out.extend(_flatten_sections(s.get("children", []), path))
-    return out
-
-
-def resolve_spec(spec: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
-    def fix(values: list[str]) -> list[str]:
-        out: list[str] = []
-        for v in values:
-            t = names.get(v, v)
-            if t not in out:
-                out.append(t)
-        return out
-
-    def fix_ind(ind: dict[str, Any]) -> dict[str, Any]:
-        return {**ind, "lead": fix(ind.get("lead", [])),
-                "children": [fix_ind(c) for c in ind.get("children", [])]}
-
-    units: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for u in spec.get("units", []):
-        t = names.get(u["name"], u["name"])
-        if t not in seen:
-            seen.add(t)
-            units.append({"name": t, "kind": u.get("kind")})
-    return {
-        **spec, "units": units,
-        "tasks": [{**t, **{r: fix(t.get(r, [])) for r in ("lead", "cooperating", "implementing")}}
-                  for t in spec.get("tasks", [])],
-        "indicators": [fix_ind(i) for i in spec.get("indicators", [])],
-    }
-
-
-# ---------------------------------------------------------------- opening the file
-
-
-def _check_file(path: Path) -> bytes:
-    if not path.is_file():
-        raise UserFacingError(f"文件不存在:{path}")
-    size = path.stat().st_size
-    if size == 0:
-        raise UserFacingError(f"文件是空的(0 字节):{path.name}")
-    if size > MAX_FILE_BYTES:
-        raise UserFacingError(f"文件过大({size // (1024 * 1024)} MB),不像是方案工作簿:{path.name}")
-    data = path.read_bytes()
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        if "EncryptionInfo".encode("utf-16-le") in data or b"EncryptedPackage" in data \
-                or "EncryptedPackage".encode("utf-16-le") in data:
-            raise UserFacingError(
-                f"工作簿设置了打开密码(已加密),无法读取:{path.name}。请在 Excel/WPS 中取消密码后"
-                "另存为 .xlsx 再导入。")
-        raise UserFacingError(
-            f"这是旧版 Excel 97-2003 格式(.xls)或其他 Office 文件:{path.name}。请在 Excel/WPS 中"
-            "“另存为” Excel 工作簿(.xlsx)后再导入。")
-    zf = check_container(data, path.name, what="方案工作簿", max_bytes=MAX_FILE_BYTES,
-                         max_unpacked=MAX_UNPACKED_BYTES)
-    parts, _states = sheet_parts(zf)
-    if not parts:
-        raise UserFacingError(f"不是 Excel 工作簿(.xlsx)文件(其中没有工作表):{path.name}")
-    total = 0
-    for sheet, part in parts.items():
-        total += scan_sheet(zf, part, sheet, SHEET_LIMITS, path.name, what="方案工作簿").cells
-        if total > MAX_CELLS:
-            raise UserFacingError(
-                f"“{path.name}”单元格过多(超过 {MAX_CELLS:,} 个,到“{sheet}”表为止),"
-                "不像是方案工作簿,已拒绝。", sheet=sheet)
-    return data
-
-
-@dataclass
-class _Grid:
-    """One sheet with merged cells resolved: every cell of a merged range reads the value
-    of its top-left cell, and knows the range it belongs to."""
-
-    name: str
-    values: dict[tuple[int, int], Any]
-    ranges: dict[tuple[int, int], tuple[int, int, int, int]]
-    number_formats: dict[tuple[int, int], str]
-    max_row: int
-    max_col: int
-
-    def get(self, r: int, c: int) -> Any:
-        return self.values.get((r, c))
-
-    def text(self, r: int, c: int) -> str:
-        return cell_text(self.get(r, c), self.number_formats.get((r, c), ""))
-
-    def range_of(self, r: int, c: int) -> tuple[int, int, int, int]:
-        return self.ranges.get((r, c), (r, c, r, c))
-
-    def origin(self, r: int, c: int) -> tuple[int, int]:
-        rng = self.range_of(r, c)
-        return rng[0], rng[1]
-
-
-def get_column_letter(c: int) -> str:
-    """1 → A, 27 → AA (openpyxl's rule; openpyxl itself is loaded only to read a file)."""
-    letters = ""
-    while c > 0:
-        c, rem = divmod(c - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def cell_ref(r: int, c: int) -> str:
-    return f"{get_column_letter(c)}{r}"
-
-
-def cell_text(value: Any, number_format: str = "") -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float):
-        if "%" in number_format:
-            v = value * 100
-            return f"{round(v, 6):g}%"
-        return str(int(value)) if value.is_integer() else f"{value:.15g}"
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0, 0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\u3000", " ").replace("\xa0", " ")
-    return text.strip()
-
-
-def _load_grids(path: Path, data: bytes, problems: list[Problem]) -> list[_Grid]:
-    from openpyxl import load_workbook  # ~0.3 s with numpy: not at start-up
-
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=False, data_only=True)
-    except UserFacingError:
-        raise
-    except Exception as exc:  # openpyxl raises many types for a broken file
-        raise UserFacingError(f"无法读取工作簿 {path.name}:{type(exc).__name__}: {exc}") from exc
-    grids = []
-    try:
-        for ws in wb.worksheets:
-            if ws.sheet_state != "visible":
-                continue
-            values: dict[tuple[int, int], Any] = {}
-            formats: dict[tuple[int, int], str] = {}
-            max_row = max_col = 0
-            for row in ws.iter_rows():
-                for cell in row:
-                    v = cell.value
-                    if v is None or (isinstance(v, str) and not v.strip()):
-                        continue
-                    if isinstance(v, str) and v.startswith("=") and cell.data_type == "f":
-                        problems.append(Problem(ws.title, cell.coordinate,
-                                                "单元格是公式且没有计算结果,已忽略。", "warning"))
-                        continue
-                    r, c = cell.row, cell.column
-                    values[(r, c)] = v
-                    if cell.number_format and cell.number_format != "General":
-                        formats[(r, c)] = cell.number_format
-                    max_row, max_col = max(max_row, r), max(max_col, c)
-            if max_row > MAX_ROWS:
-                raise UserFacingError(f"工作表“{ws.title}”超过 {MAX_ROWS} 行,不像是方案工作簿。")
-            ranges: dict[tuple[int, int], tuple[int, int, int, int]] = {}
-            for mr in ws.merged_cells.ranges:
-                rng = (mr.min_row, mr.min_col, mr.max_row, mr.max_col)
-                if (mr.max_row - mr.min_row + 1) * (mr.max_col - mr.min_col + 1) > 200000:
-                    continue
-                top = values.get((mr.min_row, mr.min_col))
-                fmt = formats.get((mr.min_row, mr.min_col))
-                for r in range(mr.min_row, mr.max_row + 1):
-                    for c in range(mr.min_col, mr.max_col + 1):
-                        ranges[(r, c)] = rng
-                        if top is not None:
-                            values[(r, c)] = top
-                            if fmt:
-                                formats[(r, c)] = fmt
-                if top is not None:
-                    max_row, max_col = max(max_row, mr.max_row), max(max_col, mr.max_col)
-            grids.append(_Grid(ws.title, values, ranges, formats, max_row, max_col))
-    finally:
-        wb.close()
-    return grids
-
-
-# ---------------------------------------------------------------- header detection
-
-
-@dataclass
-class _Header:
-    row: int  # last header row
-    first_row: int
-    columns: dict[str, list[int]]  # field → columns, left to right
-    target_year: int | None
-    name_span: list[int]  # columns of a 指标名称 header merged across columns
-    names: dict[int, str] = field(default_factory=dict)  # column → normalised header text
-
-
-def _find_header(grid: _Grid) -> _Header | None:
-    best: _Header | None = None
-    for r in range(1, min(grid.max_row, HEADER_SCAN_ROWS) + 1):
-        columns: dict[str, list[int]] = {}
-        names: dict[int, str] = {}
-        year = None
-        name_span: list[int] = []
-        seen_origins: set[tuple[int, int]] = set()
-        for c in range(1, grid.max_col + 1):
-            if grid.get(r, c) is None:
-                continue
-            origin = grid.origin(r, c)
-            rng = grid.range_of(r, c)
-            if origin in seen_origins:
-                fld = next((f for f, cols in columns.items() if cols and
-                            grid.origin(r, cols[-1]) == origin), None)
-                if fld in ("section", "name", "text"):
-                    columns[fld].append(c)  # a header spanning several columns
-                    if fld == "name":
-                        name_span.append(c)
-                continue
-            seen_origins.add(origin)
-            fld, y = header_field(grid.get(r, c))
-            if fld is None:
-                continue
-            names[c] = header_key(grid.get(r, c))[0]
-            if fld == "target" and y:
-                year = y
-            columns.setdefault(fld, []).append(c)
-            if fld == "name" and rng[3] > rng[1]:
-                name_span.append(c)
-        has_body = any(f in columns for f in ("text", "name", "unit_name", "title")) or (
-            "section" in columns and ("lead" in columns or "code" in columns))
-        if not has_body or sum(len(v) for v in columns.values()) < 2:
-            continue
-        best = _Header(r, r, columns, year, name_span if len(name_span) > 1 else [], names)
-        _second_header_row(grid, best)
-        break
-    if best is None:
-        return None
-    cols = best.columns
-    if "text" not in cols and "name" not in cols and "section" in cols and len(cols["section"]) >= 1:
-        cols["text"] = [cols["section"].pop()]  # 序号 | 任务 | 牵头单位: "任务" is the text
-        if not cols["section"]:
-            del cols["section"]
-    if "lead" in cols and len(cols["lead"]) > 1:
-        # 牵头单位 + 责任单位: the second is who carries it out
-        extra = cols["lead"][1:]
-        cols["lead"] = cols["lead"][:1]
-        cols.setdefault("implementing", []).extend(extra)
-    return best
-
-
-def _second_header_row(grid: _Grid, header: _Header) -> None:
-    """A group header ("责任单位" over "牵头单位 | 配合单位", "目标值" over "(2022年)")."""
-    r = header.row + 1
-    if r > grid.max_row:
-        return
-    sub: dict[int, str] = {}
-    year = None
-    for c in range(1, grid.max_col + 1):
-        v = grid.get(r, c)
-        if v is None:
-            continue
-        if grid.range_of(r, c)[0] < r:
-            continue  # a header cell merged down into this row
-        fld, y = header_field(v)
-        text = header_key(v)[0]
-        if fld is None and y is not None and not text:
-            year = y
-            continue
-        if fld is None and re.fullmatch(r"\(?\d{4}年?\)?", str(v).strip()):
-            year = int(re.search(r"\d{4}", str(v)).group(0))  # type: ignore[union-attr]
-            continue
-        if fld is None:
-            return  # a data row
-        sub[c] = fld
-    if not sub and year is None:
-        return
-    for c, fld in sub.items():
-        header.names[c] = header_key(grid.get(r, c))[0]
-        for f, cols in list(header.columns.items()):
-            if c in cols:
-                cols.remove(c)
-                if not cols:
-                    del header.columns[f]
-        header.columns.setdefault(fld, []).append(c)
-        header.columns[fld].sort()
-    if year is not None and header.target_year is None:
-        header.target_year = year
-    header.row = r
-
-
-# ---------------------------------------------------------------- small parsers
-
-
-def code_text(value: str) -> str:
-    """'1、' → '1'; '(3)' → '3'; '（一）' → '一'; '2.1.' → '2.1'."""
-    text = norm_text(value).strip()
-    text = re.sub(r"^第", "", text)
-    text = text.strip("()、.:; ")
-    text = re.sub(r"(?<=\d)\s*[、.]$", "", text)
-    return re.sub(r"\s+", "", text)
-
-
-def split_heading(text: str) -> tuple[str | None, str]:
-    """'(一)建立健全监管制度' → ('(cn)', '建立健全监管制度'); unnumbered → (None, text)."""
-    t = norm_text(text).strip()
-    for style, rx in _HEADING_STYLES:
-        m = rx.match(t)
-        if m and len(t) > m.end():
-            return style, t[m.end():].strip()
-    return None, t
-
-
 _STANDARD_HEADERS = ("指标值", "标准值", "建设标准", "标准", "指标标准", "考核标准")
-_NUMBERING_ONLY = re.compile(rf"^[(]?(第)?({_CN}|\d+)[)]?[、.]?$")
-
-
-def section_values(raw: list[str], exact: bool) -> list[str]:
-    """Section cells of one row as a title path: in a person's sheet a numbering-only cell
-    ("(一)") joins the title beside it, a title merged across two columns counts once, and
-    the numbering is dropped ("(二)生态环境质量改善" → "生态环境质量改善")."""
-    if exact:
-        return [v for v in raw if v]
-    out: list[str] = []
-    pending = ""
-    for v in raw:
-        v = v.replace("\n", "").strip()
-        if not v:
-            continue
-        if _NUMBERING_ONLY.match(norm_text(v)):
-            pending = v
-            continue
-        title = split_heading(pending + v)[1] if pending else split_heading(v)[1]
-        pending = ""
-        if not out or out[-1] != title:
-            out.append(title)
-    return out
-
-
-_DEADLINE_NONE = re.compile(r"^(长期坚持|长期|持续推进|持续|常态化|长效|长期推进|持续开展|按上级要求|按要求|"
-                            r"每年|每季度|每月|逐年推进|全年|年度内)")
-
-
-def parse_deadline(text: str, default_year: int | None) -> tuple[str | None, bool]:
-    """'2021年3月底前' → '2021-03'; '2022年底' → '2022-12'; '4月底前' with a year known → that
-    month; 2022-05-31 → '2022-05-31'; '长期坚持' → None (no problem). Returns (value, understood)."""
-    t = to_simplified(norm_text(text)).strip()
-    if not t:
-        return None, True
-    m = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", t)
-    if m:
-        return t, True
-    found: list[tuple[int, int, int | None]] = []
-    for m in re.finditer(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?", t):
-        found.append((int(m.group(1)), int(m.group(2)), int(m.group(3))))
-    rest = re.sub(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?", " ", t)
-    for m in re.finditer(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*月?", rest):
-        found.append((int(m.group(1)), int(m.group(2)), None))
-    rest = re.sub(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*月?", " ", rest)
-    quarter = {"一": 3, "1": 3, "二": 6, "2": 6, "三": 9, "3": 9, "四": 12, "4": 12}
-    for m in re.finditer(r"(\d{4})\s*年\s*(上半年|下半年|第?([一二三四1-4])季度|底|末|年底|年末)?", rest):
-        y, what = int(m.group(1)), m.group(2) or ""
-        month = 6 if what == "上半年" else quarter[m.group(3)] if m.group(3) else 12
-        found.append((y, month, None))
-    if not found and default_year:
-        for m in re.finditer(r"(\d{1,2})\s*月", t):
-            found.append((default_year, int(m.group(1)), None))
-        if not found and re.search(r"年底|年末|年内|本年度|年度内", t):
-            found.append((default_year, 12, None))
-    found = [f for f in found if 1 <= f[1] <= 12 and 1990 <= f[0] <= 2100]
-    if found:
-        y, mth, d = max(found, key=lambda f: (f[0], f[1], f[2] or 32))
-        if d:
-            try:
-                return dt.date(y, mth, d).isoformat(), True
-            except ValueError:
-                pass
-        return f"{y}-{mth:02d}", True
-    if _DEADLINE_NONE.match(t):
-        return None, True
-    return None, False
-
-
-_STANDARD_WORDS = (
-    (re.compile(r"^(不低于|不少于|大于等于|高于等于|至少|达到)\s*(-?\d+(?:\.\d+)?)\s*(%?)\s*(以上)?$"), ">="),
-    (re.compile(r"^(-?\d+(?:\.\d+)?)\s*(%?)\s*(以上|及以上)$"), ">="),
-    (re.compile(r"^(不高于|不超过|不大于|低于等于|小于等于|控制在)\s*(-?\d+(?:\.\d+)?)\s*(%?)\s*(以内|以下)?$"),
-     "<="),
-    (re.compile(r"^(-?\d+(?:\.\d+)?)\s*(%?)\s*(以下|以内|及以下)$"), "<="),
-)
-
-
-def parse_standard_text(text: str | None) -> tuple[str | None, float | None]:
-    """``plans.parse_standard`` plus the words people write: '不低于95%', '80%以上',
-    '不超过0.5'."""
-    comp, value = parse_standard(text)
-    if comp is not None or not text:
-        return comp, value
-    t = norm_text(text).strip().replace("≧", "≥").replace("≦", "≤")
-    comp, value = parse_standard(t)
-    if comp is not None:
-        return comp, value
-    for rx, op in _STANDARD_WORDS:
-        m = rx.match(t)
-        if m:
-            num = next(g for g in m.groups() if g and re.fullmatch(r"-?\d+(?:\.\d+)?", g))
-            return op, float(num)
-    return None, None
-
-
-def normalise_standard(text: str) -> str:
-    """Keep the written standard, only unify the JIS comparison signs (≧ → ≥, ≦ → ≤)."""
-    return text.replace("≧", "≥").replace("≦", "≤")
-
-
-_ROLE_PREFIX = (
-    (re.compile(r"^(牵头单位|牵头部门|主责单位|责任单位|责任部门|牵头)\s*[::]\s*"), "lead"),
-    (re.compile(r"^(配合单位|配合部门|协办单位|协助单位|配合)\s*[::]\s*"), "cooperating"),
-    (re.compile(r"^(落实单位|实施单位|责任主体)\s*[::]\s*"), "implementing"),
-)
-_ROLE_SUFFIXES = (
-    (re.compile(r"(负责落实|具体落实|抓好落实|落实)$"), "implementing"),
-    (re.compile(r"(按职责(?:分工)?分别牵头|按职责(?:分工)?牵头|分别牵头|共同牵头|牵头负责|牵头|负责|主办)$"),
-     "lead"),
-    (re.compile(r"(配合|协办|协助|参与)$"), "cooperating"),
-)
-
-
-_FILLER = re.compile(r"^(以上|以下)?(任务)?(均需|均由|均请|需|由|请|均)")
-
-
-def parse_roles(text: str, default: str | None) -> dict[str, list[str]] | None:
-    """'天宁生态环境局牵头,区工信局、区发改局配合' → {'lead': [...], 'cooperating': [...]}.
-
-    Clauses are separated by commas or semicolons; a clause ends with its role word (牵头,
-    配合, 负责落实…) or starts with one ("牵头单位:…"). Without any role word the whole text
-    is `default`'s; with `default` None such a text is not a list of units (None)."""
-    t = to_simplified(norm_text(text)).strip()
-    # "X牵头、Y配合": a role word closes its clause even when a 、 follows
-    t = re.sub(r"(牵头|配合|协办|负责落实|落实|负责)、", r"\1,", t)
-    clauses = [c.strip() for c in split_top(t, ",;,;。") if c.strip()]
-    out: dict[str, list[str]] = {}
-    pending: list[str] = []
-    marked = False
-    for clause in clauses:
-        role = None
-        body = clause
-        for rx, r in _ROLE_PREFIX:
-            m = rx.match(body)
-            if m:
-                role, body = r, body[m.end():]
-                break
-        for rx, r in _ROLE_SUFFIXES:
-            m = rx.search(body)
-            if m:
-                role = role or r
-                body = body[:m.start()]
-                break
-        body = _FILLER.sub("", body)
-        if role is None:
-            pending.append(body)
-            continue
-        marked = True
-        names = [*pending, body]
-        pending = []
-        for part in names:
-            for name in split_units(part):
-                if name not in out.setdefault(role, []):
-                    out[role].append(name)
-    if not marked and default is None:
-        return None
-    if pending and default is not None:
-        role = default or "lead"
-        for part in pending:
-            for name in split_units(part):
-                if name not in out.setdefault(role, []):
-                    out[role].append(name)
-    return out
-
-
-def trailing_roles(text: str) -> tuple[str, dict[str, list[str]]] | None:
-    """Split '…实施。(天宁生态环境局牵头,区工信局配合)' into the text and its units, when the
-    closing parenthesis names units with role words."""
-    t = text.rstrip()
-    tail = ""
-    while t and t[-1] in "。.;;":
-        tail = t[-1] + tail
-        t = t[:-1].rstrip()
-    if not t or t[-1] not in "))":
-        return None
-    depth = 0
-    for i in range(len(t) - 1, -1, -1):
-        ch = t[i]
-        if ch in "))":
-            depth += 1
-        elif ch in "((":
-            depth -= 1
-            if depth == 0:
-                inner = t[i + 1:-1]
-                roles = parse_roles(inner, None)
-                if not roles or not any(roles.values()):
-                    return None
-                head = t[:i].rstrip()
-                if tail and not head.endswith(("。", ".", ";", ";")):
-                    head += tail
-                return head, roles
-    return None
-
-
-# ---------------------------------------------------------------- reading
 
 
 @dataclass
@@ -808,7 +130,7 @@ def _is_note(text: str) -> bool:
     return bool(_NOTE_ROW.match(norm_text(text).strip()))
 
 
-def _row_cells(grid: _Grid, r: int) -> list[tuple[int, str]]:
+def _row_cells(grid: Grid, r: int) -> list[tuple[int, str]]:
     """Non-empty cells of a row, each merged range once (at its first column in the row)."""
     out = []
     seen = set()
@@ -824,7 +146,7 @@ def _row_cells(grid: _Grid, r: int) -> list[tuple[int, str]]:
     return out
 
 
-def _header_repeat(grid: _Grid, r: int, header: _Header) -> bool:
+def _header_repeat(grid: Grid, r: int, header: Header) -> bool:
     hits = 0
     for cols in header.columns.values():
         for c in cols:
@@ -834,7 +156,7 @@ def _header_repeat(grid: _Grid, r: int, header: _Header) -> bool:
     return hits >= 2
 
 
-def _col(header: _Header, fld: str) -> int | None:
+def _col(header: Header, fld: str) -> int | None:
     cols = header.columns.get(fld)
     return cols[0] if cols else None
 
@@ -865,7 +187,7 @@ class _Sections:
         return node
 
 
-def _read_tasks(grid: _Grid, header: _Header, ctx: _Ctx, sections: _Sections,
+def _read_tasks(grid: Grid, header: Header, ctx: _Ctx, sections: _Sections,
                 section_codes: dict[tuple[str, ...], str] | None,
                 reporter: Reporter | None) -> list[dict[str, Any]]:
     sheet = grid.name
@@ -904,7 +226,7 @@ def _read_tasks(grid: _Grid, header: _Header, ctx: _Ctx, sections: _Sections,
                       and grid.range_of(r, cells[0][0])[3] > grid.range_of(r, cells[0][0])[1]
                       and (split_heading(cells[0][1])[0] is not None or len(cells[0][1]) <= 40)
                       and trailing_roles(cells[0][1]) is None)
-            cn_code = code_raw and re.fullmatch(rf"[(]?(第)?{_CN}[)]?[、.]?", norm_text(code_raw)
+            cn_code = code_raw and re.fullmatch(rf"[(]?(第)?{CN_NUMERAL}[)]?[、.]?", norm_text(code_raw)
                                                 .strip()) is not None
             only_code_text = {c for c, _ in cells} <= {code_c, text_c} and not units_here
             single_in_text = (len(cells) == 1 and cells[0][0] in (code_c, text_c)
@@ -1079,7 +401,7 @@ def _leading_int(code: str) -> int | None:
     return int(m.group(0)) if m else None
 
 
-def _read_indicators(grid: _Grid, header: _Header, ctx: _Ctx) -> list[dict[str, Any]]:
+def _read_indicators(grid: Grid, header: Header, ctx: _Ctx) -> list[dict[str, Any]]:
     sheet = grid.name
     code_c = _col(header, "code")
     name_cols = header.columns.get("name", [])
@@ -1223,7 +545,7 @@ def _read_indicators(grid: _Grid, header: _Header, ctx: _Ctx) -> list[dict[str, 
     return [clean(i) for i in out]
 
 
-def _read_units_sheet(grid: _Grid, header: _Header, ctx: _Ctx) -> list[KnownUnit]:
+def _read_units_sheet(grid: Grid, header: Header, ctx: _Ctx) -> list[KnownUnit]:
     name_c = _col(header, "unit_name")
     kind_c = _col(header, "kind")
     alias_c = _col(header, "aliases")
@@ -1248,7 +570,7 @@ def _read_units_sheet(grid: _Grid, header: _Header, ctx: _Ctx) -> list[KnownUnit
     return out
 
 
-def _read_sections_sheet(grid: _Grid, header: _Header, ctx: _Ctx
+def _read_sections_sheet(grid: Grid, header: Header, ctx: _Ctx
                          ) -> tuple[_Sections, dict[tuple[str, ...], str]]:
     code_c = _col(header, "code")
     title_c = _col(header, "title") or _col(header, "section")
@@ -1272,7 +594,7 @@ def _read_sections_sheet(grid: _Grid, header: _Header, ctx: _Ctx
     return sections, codes
 
 
-def _read_info(grid: _Grid) -> dict[str, str]:
+def _read_info(grid: Grid) -> dict[str, str]:
     info: dict[str, str] = {}
     for r in range(1, grid.max_row + 1):
         key = header_key(grid.text(r, 1))[0] if grid.get(r, 1) is not None else ""
@@ -1340,10 +662,10 @@ def read_plan_workbook(path: str | Path, reporter: Reporter | None = None) -> Pa
     """Read a plan workbook into a spec dict with written unit names; raises UserFacingError
     for a file that is not a usable plan workbook (nothing is written anywhere)."""
     path = Path(path)
-    data = _check_file(path)
+    data = check_file(path)
     file_hash = hashlib.sha256(data).hexdigest()
     problems: list[Problem] = []
-    grids = _load_grids(path, data, problems)
+    grids = load_grids(path, data, problems)
     if not any(g.values for g in grids):
         raise UserFacingError(f"工作簿是空的,没有任何内容:{path.name}")
 
@@ -1371,12 +693,12 @@ def read_plan_workbook(path: str | Path, reporter: Reporter | None = None) -> Pa
         spec.update(_plan_from_info(info, ctx, info_grid.name))
 
     roles: list[SheetRole] = []
-    found: list[tuple[_Grid, _Header, str]] = []
+    found: list[tuple[Grid, Header, str]] = []
     for g in grids:
         if g is info_grid:
             roles.append(SheetRole(g.name, "info", None, {}))
             continue
-        header = _find_header(g)
+        header = find_header(g)
         if header is None:
             if g.values:
                 problems.append(Problem(g.name, "", "没有找到可识别的表头,已跳过此工作表。", "info"))
@@ -1460,129 +782,3 @@ def read_plan_workbook(path: str | Path, reporter: Reporter | None = None) -> Pa
     spec["indicators"] = indicators
     return ParsedWorkbook(str(path), spec, ctx.unit_cells, declared, problems, roles, exact,
                           traditional, file_hash)
-
-
-# ---------------------------------------------------------------- preview and apply
-
-
-def preview_import(engine: Engine, path: str | Path, unit_map: dict[str, str] | None = None,
-                   reporter: Reporter | None = None) -> ImportPreview:
-    """Read the workbook and decide each unit name against the database (nothing written)."""
-    parsed = read_plan_workbook(path, reporter)
-    with Session(engine) as s:
-        existing = known_units(s)
-    return preview_from_parsed(parsed, existing, unit_map)
-
-
-def preview_from_parsed(parsed: ParsedWorkbook, existing: list[KnownUnit],
-                        unit_map: dict[str, str] | None = None) -> ImportPreview:
-    matcher = UnitMatcher(existing, [u for u in parsed.declared_units])
-    for name in [u["name"] for u in parsed.spec["units"]]:
-        for cell in parsed.unit_cells.get(name, []) or [None]:  # type: ignore[list-item]
-            matcher.match(name, cell)
-    decisions = [d for d in matcher.ordered()
-                 if d.name in parsed.unit_cells or d.declared]
-    if unit_map:
-        decisions = apply_overrides(decisions, unit_map, existing)
-    return ImportPreview(parsed, decisions, existing)
-
-
-def with_decisions(preview: ImportPreview, overrides: dict[str, str]) -> ImportPreview:
-    """The same preview with the user's unit choices applied (NAME → NAME means a new
-    unit, NAME → OTHER means OTHER's unit)."""
-    fresh = preview_from_parsed(preview.parsed, preview.existing)
-    decisions = apply_overrides(fresh.units, overrides, preview.existing) if overrides \
-        else fresh.units
-    return ImportPreview(preview.parsed, decisions, preview.existing)
-
-
-def current_actor(session: Session) -> str:
-    """Who is editing: the database's "actor" setting, else the operating-system user."""
-    actor = get_setting(session, "actor")
-    if actor:
-        return actor
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name on this system
-        return ""
-
-
-def apply_import(engine: Engine, preview: ImportPreview,
-                 reporter: Reporter | None = None) -> ImportResult:
-    """Write units, aliases and the plan in one transaction (all or nothing)."""
-    if preview.parsed.errors:
-        first = preview.parsed.errors[0]
-        raise UserFacingError(f"工作簿有 {len(preview.parsed.errors)} 处错误,未导入。第一处:"
-                              f"{first.message}", sheet=first.sheet, cell=first.cell)
-    spec = preview.resolved_spec()
-    if reporter is not None:
-        reporter.step(0, 2, "写入单位")
-    make_backup(engine, "import")
-    with Session(engine) as s, s.begin():
-        existing_names = {u.name for u in known_units(s)}
-        # the database may have changed since the preview: re-check targets
-        for d in preview.units:
-            if d.action != NEW and d.target not in existing_names and not any(
-                    x.action == NEW and x.name == d.target for x in preview.units):
-                raise UserFacingError(f"单位“{d.target}”已不存在,请重新预览后再导入。")
-        write_units(s, preview.units)
-        if reporter is not None:
-            reporter.step(1, 2, "写入方案")
-        plan_id = insert_plan(s, spec)
-        _refine_comparators(s, plan_id)
-        s.add(AuditLog(actor=current_actor(s), entity="plan", entity_id=plan_id, field="imported",
-                       new=Path(preview.parsed.path).name, file_hash=preview.parsed.file_hash))
-        s.flush()
-    counts = preview.counts()
-    return ImportResult(plan_id, spec["title"], counts["sections"], counts["tasks"],
-                        counts["indicators"], counts["units"],
-                        tuple(d.name for d in preview.units if d.action == NEW),
-                        tuple((d.name, d.target) for d in preview.units if d.name != d.target))
-
-
-def _refine_comparators(session: Session, plan_id: int) -> None:
-    """Standards written in words ('不低于95%') get the comparator insert_plan cannot see."""
-    for ind in session.scalars(select(Indicator).where(Indicator.plan_id == plan_id,
-                                                       Indicator.comparator.is_(None))):
-        comp, value = parse_standard_text(ind.standard)
-        if comp is not None:
-            ind.comparator, ind.threshold = comp, value
-        if ind.target_value is None and ind.target:
-            ind.target_value = parse_standard_text(ind.target)[1]
-
-
-def import_plan_workbook(engine: Engine, path: str | Path,
-                         unit_map: dict[str, str] | None = None,
-                         reporter: Reporter | None = None) -> ImportResult:
-    return apply_import(engine, preview_import(engine, path, unit_map, reporter), reporter)
-
-
-Formatter = Callable[[ImportPreview], str]
-
-
-def preview_text(preview: ImportPreview) -> str:
-    """The dry-run report for the command line."""
-    c = preview.counts()
-    spec = preview.resolved_spec()
-    lines = [f"方案:{spec['title']}",
-             f"领域 {c['sections']} · 任务 {c['tasks']} · 指标 {c['indicators']} · 单位 {c['units']}"
-             f"(新建 {c['new_units']},别名 {c['aliases']})"]
-    for s in preview.parsed.sheets:
-        label = {"tasks": "任务表", "indicators": "指标表", "units": "单位表", "sections": "领域表",
-                 "info": "方案信息", "skipped": "未使用"}[s.kind]
-        where = f",表头第 {s.header_row} 行" if s.header_row else ""
-        lines.append(f"  工作表“{s.sheet}”:{label}{where}")
-    lines.append("单位:")
-    for d in preview.units:
-        extra = ""
-        if d.action != NEW and d.score < 1.0:
-            extra = f"(相似度 {d.score:.2f},请确认)"
-        elif d.action == NEW and d.candidates and d.score >= 0.5:
-            extra = f"(最接近:{d.candidates[0]})"
-        lines.append(f"  {d.name} → {d.describe()}{extra}")
-    if preview.problems:
-        lines.append("问题:")
-        level = {"error": "错误", "warning": "注意", "info": "提示"}
-        for p in preview.problems:
-            lines.append(f"  [{level[p.severity]}] {p.text}")
-    return "\n".join(lines)

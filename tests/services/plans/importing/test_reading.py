@@ -1,4 +1,5 @@
-"""Importing plan workbooks laid out by people (fixtures from the seeds) and broken files."""
+"""Reading plan workbooks laid out by people (fixtures from the seeds, layouts built here),
+and workbooks that hold no plan."""
 
 from __future__ import annotations
 
@@ -6,30 +7,20 @@ import json
 import re
 import subprocess
 import sys
-import zipfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import opencc
 import pytest
 from openpyxl import Workbook
-from sqlalchemy import func, select
+from plan_helpers import Rows, assert_refused, counts, workbook
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core.errors import UserFacingError
-from app.models import AuditLog, Plan, Unit, UnitAlias
+from app.models import Unit, UnitAlias
 from app.services.db import Database
-from app.services.plans.importing.reading import (
-    apply_import,
-    import_plan_workbook,
-    parse_deadline,
-    parse_roles,
-    parse_standard_text,
-    preview_import,
-    read_plan_workbook,
-    trailing_roles,
-)
+from app.services.plans.importing.matching import preview_import
+from app.services.plans.importing.reading import read_plan_workbook
+from app.services.plans.importing.writing import apply_import, import_plan_workbook
 from app.services.plans.query import get_plan, plans_json
 
 ROOT = Path(__file__).resolve().parents[4]
@@ -42,13 +33,6 @@ T2S = opencc.OpenCC("t2s").convert
 
 def seed(prefix: str) -> str:
     return next(SEEDS.glob(f"{prefix}_*.txt")).read_bytes().decode("utf-8", errors="replace")
-
-
-def counts(db: Database) -> tuple[int, int, int]:
-    with Session(db) as s:
-        return (s.scalar(select(func.count()).select_from(Plan)) or 0,
-                s.scalar(select(func.count()).select_from(Unit)) or 0,
-                s.scalar(select(func.count()).select_from(UnitAlias)) or 0)
 
 
 # ---------------------------------------------------------------- 002 唐山, traditional
@@ -201,66 +185,7 @@ def test_indicator_standards_are_parsed(tianning: Database) -> None:
     assert by["7.1"].target_year == 2022 and by["7"].target_year is None
 
 
-# ---------------------------------------------------------------- small parsers
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("2021年3月底前", ("2021-03", True)), ("2022年底前", ("2022-12", True)),
-    ("2022-05", ("2022-05", True)), ("2022-05-31", ("2022-05-31", True)),
-    ("2021年6月30日", ("2021-06-30", True)), ("2022年上半年", ("2022-06", True)),
-    ("2018年底前,2020年底前全面完成", ("2020-12", True)), ("长期坚持", (None, True)),
-    ("4月底前", ("2021-04", True)), ("尽快", (None, False)), ("", (None, True)),
-])
-def test_parse_deadline(text: str, expected: tuple[str | None, bool]) -> None:
-    assert parse_deadline(text, 2021) == expected
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("≥20", (">=", 20.0)), ("≧95", (">=", 95.0)), ("≤0.5", ("<=", 0.5)), ("100", (">=", 100.0)),
-    ("95%", (">=", 95.0)), ("不低于95%", (">=", 95.0)), ("80%以上", (">=", 80.0)),
-    ("不超过0.5", ("<=", 0.5)), ("制定实施", (None, None)), ("全面实施", (None, None)),
-])
-def test_parse_standard_text(text: str, expected: tuple[str | None, float | None]) -> None:
-    assert parse_standard_text(text) == expected
-
-
-def test_roles_in_words() -> None:
-    assert parse_roles("天宁生态环境局牵头,区工信局、区发改局等配合", None) == {
-        "lead": ["天宁生态环境局"], "cooperating": ["区工信局", "区发改局"]}
-    assert parse_roles("区农业农村局(水利局)牵头、区住建局、区城管局等配合", None) == {
-        "lead": ["区农业农村局(水利局)"], "cooperating": ["区住建局", "区城管局"]}
-    assert parse_roles("区商务局、区市场监管局按职责分别牵头", None) == {
-        "lead": ["区商务局", "区市场监管局"]}
-    assert parse_roles("牽頭單位:市水利局、市生態環境局", None) == {"lead": ["市水利局", "市生态环境局"]}
-    assert parse_roles("区发改局、区工信局", "cooperating") == {
-        "cooperating": ["区发改局", "区工信局"]}
-    assert parse_roles("试行", None) is None
-    assert trailing_roles("全面推行河长制。") is None
-    assert trailing_roles("按照《办法(试行)》执行。") is None
-    text, roles = trailing_roles("严格秸秆禁烧管控。(天宁生态环境局牵头)") or ("", {})
-    assert (text, roles) == ("严格秸秆禁烧管控。", {"lead": ["天宁生态环境局"]})
-
-
 # ---------------------------------------------------------------- layouts built here
-
-Rows = list[list[Any]]
-
-
-def workbook(tmp_path: Path, rows: Rows, merges: tuple[str, ...] = (), name: str = "plan.xlsx",
-             edit: Callable[[Workbook], None] | None = None) -> Path:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "任务"
-    for row in rows:
-        ws.append(row)
-    for m in merges:
-        ws.merge_cells(m)
-    if edit is not None:
-        edit(wb)
-    path = tmp_path / name
-    wb.save(path)
-    return path
-
 
 def test_header_synonyms_and_notes(tmp_path: Path, db: Database) -> None:
     path = workbook(tmp_path, [
@@ -357,95 +282,14 @@ def test_long_codes_units_and_attributes_are_stored_whole(tmp_path: Path, db: Da
     assert (stored.code, stored.unit, stored.attribute) == (code, unit, attribute)
 
 
-def test_unit_choices_are_remembered(tmp_path: Path, db: Database) -> None:
-    rows: Rows = [["序号", "任务内容", "牵头单位"], ["1", "甲任务。", "区住房和城乡建设局"]]
-    import_plan_workbook(db, workbook(tmp_path, rows, name="a.xlsx"))
-    rows = [["序号", "任务内容", "牵头单位"], ["1", "乙任务。", "区住建局"],
-            ["2", "丙任务。", "区住建管理局"]]
-    path = workbook(tmp_path, rows, name="b.xlsx")
-    preview = preview_import(db, path)
-    by = {d.name: d for d in preview.units}
-    assert (by["区住建局"].action, by["区住建局"].target) == ("alias", "区住房和城乡建设局")
-    # not close enough to propose: a new unit, the closest offered to pick
-    assert by["区住建管理局"].action == "new" and by["区住建管理局"].candidates[0] == "区住房和城乡建设局"
-    # the user says 区住建管理局 is a unit of its own
-    preview = preview_import(db, path, {"区住建管理局": "区住建管理局"})
-    apply_import(db, preview)
-    again = preview_import(db, path)
-    assert {d.name: d.action for d in again.units} == {"区住建局": "existing",
-                                                       "区住建管理局": "existing"}
-
-
-# ---------------------------------------------------------------- refused files
-
-
-def _ole(tmp_path: Path, body: bytes) -> Path:
-    path = tmp_path / "old.xlsx"
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + body)
-    return path
-
-
-BROKEN: dict[str, tuple[Callable[[Path], Path], str]] = {
-    "encrypted": (lambda p: FIXTURES / "encrypted.xlsx", "设置了打开密码"),
-    "xls": (lambda p: _ole(p, b"\x00" * 600 + "Workbook".encode("utf-16-le")), "97-2003"),
-    "text": (lambda p: (p / "x.xlsx").write_text("序号,任务内容\n1,测试", "utf-8") and p / "x.xlsx",
-             "不是 Excel 工作簿"),
-    "zero": (lambda p: (p / "z.xlsx").write_bytes(b"") is not None and p / "z.xlsx", "文件是空的"),
-    "docx": (lambda p: _zip(p, {"word/document.xml": "<w/>"}), "不是 Excel 工作簿"),
-    "corrupt": (lambda p: _zip(p, {"[Content_Types].xml": "<Types/>",
-                                   "xl/workbook.xml": "<not xml"}), "已损坏"),
-    "empty": (lambda p: workbook(p, []), "工作簿是空的"),
-    "no header": (lambda p: workbook(p, [["会议纪要"], ["一、参会人员"], ["张三、李四"]]),
-                  "没有找到任务表或指标表的表头"),
-    "header only": (lambda p: workbook(p, [["序号", "任务内容", "牵头单位"], []]),
-                    "没有读到任何任务或指标"),
-    "missing": (lambda p: p / "nope.xlsx", "文件不存在"),
-}
-
-
-def _zip(tmp_path: Path, members: dict[str, str]) -> Path:
-    path = tmp_path / "z.xlsx"
-    with zipfile.ZipFile(path, "w") as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-    return path
-
-
-@pytest.mark.parametrize("case", sorted(BROKEN))
-def test_broken_files_are_refused_in_chinese_and_create_nothing(case: str, tmp_path: Path,
-                                                                db: Database) -> None:
-    make, message = BROKEN[case]
-    path = make(tmp_path)
-    with pytest.raises(UserFacingError, match=message) as info:
-        import_plan_workbook(db, path)
-    assert re.search(r"[\u4e00-\u9fff]", str(info.value))
-    assert counts(db) == (0, 0, 0)
-
-
-def test_import_is_one_transaction(tmp_path: Path, db: Database,
-                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    """A failure after the units were written leaves no unit, alias or plan behind."""
-    import app.services.plans.importing.reading as module
-
-    def broken(session: Any, spec: dict[str, Any]) -> int:
-        session.flush()
-        raise RuntimeError("disk full")
-
-    path = workbook(tmp_path, [["序号", "任务内容", "牵头单位"], ["1", "甲。", "区发改局、区发改委"]])
-    monkeypatch.setattr(module, "insert_plan", broken)
-    with pytest.raises(RuntimeError):
-        import_plan_workbook(db, path)
-    assert counts(db) == (0, 0, 0)
-
-
-def test_import_writes_an_audit_row(tmp_path: Path, db: Database) -> None:
-    path = workbook(tmp_path, [["序号", "任务内容", "牵头单位"], ["1", "甲。", "区发改局"]])
-    result = import_plan_workbook(db, path)
-    with Session(db) as s:
-        row = s.scalars(select(AuditLog)).one()
-    assert (row.entity, row.entity_id, row.field, row.new) == ("plan", result.plan_id,
-                                                               "imported", "plan.xlsx")
-    assert row.file_hash and len(row.file_hash) == 64
+@pytest.mark.parametrize(("rows", "message"), [
+    ([], "工作簿是空的"),
+    ([["会议纪要"], ["一、参会人员"], ["张三、李四"]], "没有找到任务表或指标表的表头"),
+    ([["序号", "任务内容", "牵头单位"], []], "没有读到任何任务或指标"),
+], ids=["empty", "no header", "header only"])
+def test_workbooks_without_a_plan_are_refused(rows: Rows, message: str, tmp_path: Path,
+                                              db: Database) -> None:
+    assert_refused(db, workbook(tmp_path, rows), message)
 
 
 def test_read_is_pure(tmp_path: Path) -> None:
