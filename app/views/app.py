@@ -180,7 +180,7 @@ def _track(window: QMainWindow) -> None:
 
 def show_welcome() -> QMainWindow:
     """First start: ask who is using the program (app.views.welcome)."""
-    from app.views.office.window import open_packet_as_office
+    from app.views.office.entry import open_packet_as_office
     from app.views.welcome import WelcomeWindow
 
     welcome = WelcomeWindow()

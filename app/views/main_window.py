@@ -186,7 +186,7 @@ class MainWindow(QMainWindow):
         self.summary_menu = self.menuBar().addMenu(self.tr("报告(&S)"))
         self.help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
         self.database_actions = install_file_menu(self, self.file_menu, self.db)
-        from app.views.office.window import install_office_entry
+        from app.views.office.entry import install_office_entry
 
         self.office_entry = install_office_entry(self, self.file_menu)
         self.file_menu.addSeparator()

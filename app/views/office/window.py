@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QCoreApplication,
     QDate,
     QDateTime,
     QEvent,
@@ -32,15 +31,11 @@ from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QProgressBar,
@@ -60,15 +55,10 @@ from app.services.office import export as office_export
 from app.services.office import forms as office
 from app.services.office import opening as office_opening
 from app.services.office.export import ExportResult, PreflightItem
-from app.services.office.forms import (
-    OfficeIndicator,
-    OfficeInfo,
-    OfficePeriod,
-    OfficeTask,
-)
+from app.services.office.forms import OfficeIndicator, OfficeInfo, OfficePeriod, OfficeTask
 from app.services.office.opening import OpenResult
 from app.services.packets.format import INPUT_HEADERS
-from app.views.database_menu import DB_FILTER, install_file_menu, request_open, title_suffix
+from app.views.database_menu import install_file_menu, title_suffix
 from app.views.i18n import due_text, install_language_menu, period_text, vocab_tr
 from app.views.office.form import IndicatorForm, TaskForm
 from app.views.office.models import (
@@ -77,8 +67,8 @@ from app.views.office.models import (
     TaskFilterProxy,
     TaskItemDelegate,
     TaskListModel,
-    state_icon,
 )
+from app.views.office.preflight import PreflightDialog
 from app.views.ops import OpHandle, run_op
 from app.views.widgets import dialogs
 
@@ -100,70 +90,6 @@ def entry_for(task: OfficeTask, invalid: bool = False) -> ListEntry:
     return ListEntry(task.key, task.code, task.title, task.section, task.values.get("status"),
                      task.values.get("percent"), tuple(field_label(f) for f in task.missing),
                      invalid, task.text)
-
-
-class PreflightDialog(QDialog):
-    """What the pre-flight found, one line per item; choosing a line opens its form."""
-
-    item_chosen = Signal(object)  # PreflightItem (the first one of the chosen line)
-    export_anyway = Signal()
-
-    def __init__(self, items: list[PreflightItem], titles: dict[str, str],
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("导出前检查"))
-        self.resize(720, 480)
-        grouped: dict[str, list[PreflightItem]] = {}
-        for item in items:
-            grouped.setdefault(item.key, []).append(item)
-        tasks = sum(1 for its in grouped.values() if its[0].kind == "task")
-        inds = len(grouped) - tasks
-        what = self.tr("{0} 项任务").format(tasks) if tasks else ""
-        if inds:
-            what += (self.tr("、") if what else "") + self.tr("{0} 项指标").format(inds)
-        head = QLabel(self.tr("还有 {0}没有填写完整(共 {1} 处)。点击一项可直接去填写。").format(
-            what, len(items)))
-        head.setWordWrap(True)
-        note = QLabel(self.tr("也可以先导出:区里会看到这些空缺,补齐后再导出一次即可。"))
-        note.setStyleSheet("color: #6b7280;")
-        note.setWordWrap(True)
-        self.list = QListWidget()
-        self.list.setWordWrap(True)
-        self.list.setStyleSheet("QListWidget::item { padding: 6px 4px; color: #1a4fa0; }"
-                                "QListWidget::item:hover { background: #eef4fe; }")
-        self.list.setCursor(Qt.CursorShape.PointingHandCursor)
-        icon = state_icon("invalid")
-        for key, its in grouped.items():
-            first = its[0]
-            kind = self.tr("任务") if first.kind == "task" else self.tr("指标")
-            text = (f"{kind} {first.code}  {titles.get(key, '')}\n    "
-                    + ";".join(i.message.rstrip("。") for i in its))
-            row = QListWidgetItem(icon, text, self.list)
-            row.setData(Qt.ItemDataRole.UserRole, first)
-            row.setToolTip(self.tr("点击去填写"))
-        self.list.itemClicked.connect(self._chosen)
-        self.list.itemActivated.connect(self._chosen)
-        buttons = QDialogButtonBox()
-        self.back_button = buttons.addButton(self.tr("返回填写"),
-                                             QDialogButtonBox.ButtonRole.RejectRole)
-        self.export_button = buttons.addButton(self.tr("仍然导出…"),
-                                               QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.rejected.connect(self.reject)
-        buttons.accepted.connect(self._export)
-        layout = QVBoxLayout(self)
-        layout.addWidget(head)
-        layout.addWidget(note)
-        layout.addWidget(self.list, 1)
-        layout.addWidget(buttons)
-
-    def _chosen(self, row: QListWidgetItem) -> None:
-        item = row.data(Qt.ItemDataRole.UserRole)
-        self.accept()
-        self.item_chosen.emit(item)
-
-    def _export(self) -> None:
-        self.accept()
-        self.export_anyway.emit()
 
 
 class WindowShortcuts(QObject):
@@ -939,81 +865,4 @@ class OfficeWindow(QMainWindow):
         box.open()
 
 
-# ---------------------------------------------------------------- district-side entry
-
-def _remove_database_files(path: Path) -> None:
-    for name in (path.name, path.name + "-wal", path.name + "-shm", path.name + "-journal"):
-        path.with_name(name).unlink(missing_ok=True)
-
-
-def open_packet_as_office(parent: QWidget) -> OpHandle | None:
-    """打开下发包(单位填报): check the packet first, then ask where the unit's database
-    goes, load the packet into it and open the clerk's window on it (replacing `parent`).
-
-    A refused packet never gets as far as a database file; a database this created for a
-    packet that then fails to load is removed again."""
-    translate = QCoreApplication.translate  # `parent.tr` would use the caller's class name
-    packet = dialogs.open_file(parent, translate("OfficeEntry", "打开下发包(单位填报)"),
-                               kind="packets")
-    if not packet:
-        return None
-
-    def check(reporter: Reporter) -> str:
-        reporter.step(0, 1, translate("OfficeEntry", "正在检查下发包…"))
-        return office_opening.check_issued_packet(Path(packet)).manifest.unit
-
-    def checked(unit: str) -> None:
-        suggested = dialogs.start_folder("database") / translate(
-            "OfficeEntry", "{0}_填报库.db").format(unit)
-        target = dialogs.save_file(parent, translate("OfficeEntry", "本单位填报库保存到"),
-                                   str(suggested), DB_FILTER, kind="database")
-        if target:
-            path = Path(target)
-            if path.suffix.lower() != ".db":
-                path = path.with_name(path.name + ".db")
-            load(path)
-
-    def load(path: Path) -> None:
-        created = not path.exists()
-
-        def work(reporter: Reporter) -> OpenResult:
-            from app.services.db import open_database
-
-            try:
-                db = open_database(path)
-            except BaseException:
-                if created:
-                    _remove_database_files(path)
-                raise
-            try:
-                return office_opening.open_packet(db, Path(packet), reporter=reporter)
-            except BaseException:
-                db.dispose()  # closed before its files are removed (Windows locks them)
-                if created:
-                    _remove_database_files(path)
-                raise
-            finally:
-                db.dispose()
-
-        def opened(result: OpenResult) -> None:
-            request_open(parent, str(path), note=result.summary())
-
-        run_op(parent, work, on_success=opened,
-               title=translate("OfficeEntry", "正在打开下发包…"))
-
-    return run_op(parent, check, on_success=checked,
-                  title=translate("OfficeEntry", "正在检查下发包…"))
-
-
-def install_office_entry(window: QMainWindow, menu: Any) -> QAction:
-    """The district window's 文件 › 打开下发包(单位填报)… (its own section of the menu)."""
-    action = QAction(QCoreApplication.translate("OfficeEntry", "打开下发包(单位填报)…"), window)
-    action.setToolTip(QCoreApplication.translate(
-        "OfficeEntry", "以单位身份填报:把区里下发的填报包载入本单位的填报库"))
-    action.triggered.connect(lambda: open_packet_as_office(window))
-    menu.addAction(action)
-    return action
-
-
-__all__ = ["STATE_COLOURS", "OfficeWindow", "PreflightDialog", "install_office_entry",
-           "open_packet_as_office"]
+__all__ = ["STATE_COLOURS", "OfficeWindow"]
