@@ -12,7 +12,13 @@ from typing import Any
 
 from app.core.errors import UserFacingError
 from app.core.problems import Problem
-from app.services.packets.container import Limits, check_container, scan_sheet, sheet_parts
+from app.services.packets.container import (
+    Limits,
+    check_container,
+    col_letters,
+    scan_sheet,
+    sheet_parts,
+)
 
 MAX_FILE_BYTES = 30 * 1024 * 1024
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024
@@ -83,17 +89,8 @@ class Grid:
         return rng[0], rng[1]
 
 
-def get_column_letter(c: int) -> str:
-    """1 → A, 27 → AA (openpyxl's rule; openpyxl itself is loaded only to read a file)."""
-    letters = ""
-    while c > 0:
-        c, rem = divmod(c - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def cell_ref(r: int, c: int) -> str:
-    return f"{get_column_letter(c)}{r}"
+    return f"{col_letters(c)}{r}"
 
 
 def cell_text(value: Any, number_format: str = "") -> str:

@@ -19,11 +19,11 @@ from app.core.errors import UserFacingError
 from app.core.jobs import Reporter
 from app.core.problems import Problem, location
 from app.core.vocab import FREQUENCY_LABELS, KIND_LABELS, UNIT_KINDS
+from app.services.packets.container import col_letters
 from app.services.plans.importing.grid import (
     Grid,
     cell_ref,
     check_file,
-    get_column_letter,
     load_grids,
 )
 from app.services.plans.importing.headers import (
@@ -716,7 +716,7 @@ def read_plan_workbook(path: str | Path, reporter: Reporter | None = None) -> Pa
         else:
             kind = "skipped"
         roles.append(SheetRole(g.name, kind, header.row, {
-            f: ",".join(get_column_letter(c) for c in cs) for f, cs in cols.items()}))
+            f: ",".join(col_letters(c) for c in cs) for f, cs in cols.items()}))
         found.append((g, header, kind))
     if not any(k in ("tasks", "indicators") for _, _, k in found):
         raise UserFacingError(
