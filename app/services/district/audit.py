@@ -1,21 +1,117 @@
-"""日志: the audit log as plain records, filtered by unit, task/indicator code and packet."""
+"""日志: the audit log as plain records, filtered by unit, task/indicator code and packet.
+
+Provenance of a first value: a merge writes no audit row for a field it stores in a row
+that did not exist yet (that was one row per stored field, 1.27 million rows for 1,000
+returns). The returned packet's ledger row already holds the values taken (``Packet.rows``);
+it also records, under ``FIRST_VALUES``, who merged it and which rows it created with the
+sheet and cell of each filled field. The 日志 and the 台账 history pane read those facts
+back as entries like the audit rows they replace. Changes to existing values, district
+edits and conflict decisions keep their audit rows.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any
 
 from sqlalchemy import Engine, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.core import clock
-from app.models import AuditLog, Indicator, IndicatorValue, Period, ProgressEntry, Task, Unit
-from app.services.packets.values import display, label
+from app.models import (
+    AuditLog,
+    Indicator,
+    IndicatorValue,
+    Packet,
+    Period,
+    ProgressEntry,
+    Task,
+    Unit,
+)
+from app.services.packets.values import display, label, to_text
+
+# the key of a returned ledger row's `rows` holding the provenance of the rows it created:
+# {"actor": who merged, "rows": [[entity, task/indicator id, row key, sheet,
+# [[field, cell], …]], …]} — the values themselves are the row key's entry of `rows`
+FIRST_VALUES = "@first"
+
+
+def first_values_record(actor: str, created: Iterable[tuple[str, int, str, str,
+                                                            list[tuple[str, str]]]]
+                        ) -> dict[str, Any]:
+    """The ``FIRST_VALUES`` entry: `created` = (entity, target id, row key, sheet,
+    [(field, cell)]) of every row the merge created, its filled fields in order."""
+    return {"actor": actor,
+            "rows": [[e, tid, key, sheet, [list(fc) for fc in cells]]
+                     for e, tid, key, sheet, cells in created]}
+
+
+@dataclass(frozen=True)
+class FirstValue:
+    """One first value of a merged return, as its audit row would have said."""
+
+    entity: str
+    target_id: int  # task or indicator id
+    field: str
+    new: str | None
+    sheet: str
+    cell: str
+
+
+def first_values(rows: dict[str, Any] | None) -> tuple[str, list[FirstValue]]:
+    """(actor, first values in the order stored) of a returned ledger row's `rows`."""
+    info = (rows or {}).get(FIRST_VALUES)
+    if not info:
+        return "", []
+    out = []
+    for entity, target_id, key, sheet, cells in info["rows"]:
+        values = rows.get(key) or {}  # type: ignore[union-attr]
+        out.extend(FirstValue(entity, target_id, f, to_text(values.get(f)), sheet, cell)
+                   for f, cell in cells)
+    return info.get("actor", ""), out
+
+
+@dataclass(frozen=True)
+class HistoryFact:
+    """One fact of an entry's history: an audit row or a first value from the ledger."""
+
+    at: dt.datetime  # naive UTC, as stored
+    actor: str
+    field: str
+    old: str | None
+    new: str | None
+    kind: str
+    note: str
+    packet_id: str | None
+    sheet: str | None
+    cell: str | None
+
+
+def entry_history(s: Session, entity: str, entity_id: int, target_id: int, unit_id: int,
+                  period_id: int) -> list[HistoryFact]:
+    """Every fact about one entry or indicator value, oldest first: the first values of
+    the return that created it, then its audit rows."""
+    facts: list[tuple[tuple[Any, ...], HistoryFact]] = []
+    for p in s.scalars(select(Packet).where(
+            Packet.unit_id == unit_id, Packet.period_id == period_id,
+            Packet.direction == "returned", Packet.outcome == "applied")):
+        actor, values = first_values(p.rows)
+        facts.extend(((p.created_at, 0, n), HistoryFact(
+            p.created_at, actor, v.field, None, v.new, "", "", p.id, v.sheet, v.cell))
+            for n, v in enumerate(values) if v.entity == entity and v.target_id == target_id)
+    for a in s.scalars(select(AuditLog).where(AuditLog.entity == entity,
+                                              AuditLog.entity_id == entity_id)):
+        facts.append(((a.at, 1, a.id), HistoryFact(
+            a.at, a.actor, a.field, a.old, a.new, a.kind, a.note or "", a.packet_id, a.sheet,
+            a.cell)))
+    return [f for _k, f in sorted(facts, key=lambda kf: kf[0])]
 
 
 @dataclass(frozen=True)
 class AuditEntry:
-    id: int
+    id: int | None  # the audit row; None for a first value read from the packet ledger
     at: dt.datetime  # local time
     actor: str
     unit: str
@@ -29,6 +125,7 @@ class AuditEntry:
     file_hash: str | None
     sheet: str | None
     cell: str | None
+    order: int = 0  # position in the list it came in, larger = newer (sorting by time)
 
     @property
     def kept(self) -> bool:
@@ -80,11 +177,60 @@ def list_audit(db: Engine, *, plan_id: int | None = None, period_id: int | None 
             query = query.where(or_(Task.code == code, Indicator.code == code))
         if packet:
             query = query.where(AuditLog.packet_id.startswith(packet, autoescape=True))
-        out = []
+        keyed: list[tuple[tuple[Any, ...], AuditEntry]] = []
         for a, unit_name, period_key, task_code, ind_code in s.execute(query):
-            out.append(AuditEntry(a.id, clock.to_local(a.at), a.actor, unit_name or a.actor_unit,
-                                  period_key or "", a.entity, task_code or ind_code or "",
-                                  a.field, a.old, a.new, a.packet_id, a.file_hash, a.sheet,
-                                  a.cell))
-        return out
+            keyed.append(((a.at, 1, a.id), AuditEntry(
+                a.id, clock.to_local(a.at), a.actor, unit_name or a.actor_unit,
+                period_key or "", a.entity, task_code or ind_code or "", a.field, a.old, a.new,
+                a.packet_id, a.file_hash, a.sheet, a.cell)))
+        keyed.extend(_first_value_entries(s, plan_id, period_id, unit, code, packet, limit))
+        keyed.sort(key=lambda ke: ke[0], reverse=True)
+        kept = [e for _k, e in keyed[:limit]]
+        return [replace(e, order=len(kept) - n) for n, e in enumerate(kept)]
 
+
+def _first_value_entries(s: Session, plan_id: int | None, period_id: int | None,
+                         unit: str | None, code: str | None, packet: str | None, limit: int
+                         ) -> Iterator[tuple[tuple[Any, ...], AuditEntry]]:
+    """The first values of merged returns matching the filters, newest first, at least
+    `limit` of them where there are that many (each with its sort key)."""
+    query = (select(Packet, Unit.name, Period.key).join(Unit, Unit.id == Packet.unit_id)
+             .join(Period, Period.id == Packet.period_id)
+             .where(Packet.direction == "returned", Packet.outcome == "applied")
+             .order_by(Packet.created_at.desc(), Packet.id.desc()))
+    if plan_id is not None:
+        query = query.where(Packet.plan_id == plan_id)
+    if period_id is not None:
+        query = query.where(Packet.period_id == period_id)
+    if unit:
+        query = query.where(Unit.name == unit)
+    if packet:
+        query = query.where(Packet.id.startswith(packet, autoescape=True))
+    codes: dict[tuple[str, int], str] = {}
+    found = 0
+    for p, unit_name, period_key in s.execute(query):
+        if found >= limit:
+            return
+        actor, values = first_values(p.rows)
+        _load_codes(s, codes, values)
+        at = clock.to_local(p.created_at)
+        for n in range(len(values) - 1, -1, -1):
+            v = values[n]
+            c = codes.get((v.entity, v.target_id), "")
+            if code and c != code:
+                continue
+            found += 1
+            yield (p.created_at, 0, n), AuditEntry(
+                None, at, actor, unit_name, period_key, v.entity, c, v.field, None, v.new,
+                p.id, p.file_hash, v.sheet, v.cell)
+
+
+def _load_codes(s: Session, codes: dict[tuple[str, int], str],
+                values: list[FirstValue]) -> None:
+    """Task and indicator codes of the ids not looked up yet."""
+    for entity, model in (("progress", Task), ("indicator_value", Indicator)):
+        missing = {v.target_id for v in values
+                   if v.entity == entity and (entity, v.target_id) not in codes}
+        if missing:
+            codes.update(((entity, i), c) for i, c in s.execute(
+                select(model.id, model.code).where(model.id.in_(missing))))

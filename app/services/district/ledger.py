@@ -34,6 +34,7 @@ from app.models import (
     Task,
     Unit,
 )
+from app.services.district.audit import entry_history
 from app.services.district.progress import reporting_units, resolve_plan_period
 from app.services.packets.values import entry_values
 from app.services.plans.query import (
@@ -403,15 +404,13 @@ def _detail(s: Session, per: Period, plan: PlanInfo, u: Unit, task: Task) -> Cel
     sources: dict[str, FieldSource] = {}
     changes: list[ChangeRecord] = []
     if entry is not None:
-        rows = list(s.scalars(select(AuditLog).where(
-            AuditLog.entity == "progress", AuditLog.entity_id == entry.id)
-            .order_by(AuditLog.id)))
+        rows = entry_history(s, "progress", entry.id, task.id, u.id, per.id)
         ledger = {p.id: p for p in s.scalars(select(Packet).where(
             Packet.id.in_({a.packet_id for a in rows if a.packet_id})))}
         for a in rows:
             name = a.field.removesuffix(":kept")
             changes.append(ChangeRecord(clock.to_local(a.at), a.actor, a.field, a.old, a.new, a.kind,
-                                        a.note or "", a.packet_id))
+                                        a.note, a.packet_id))
             if a.field.endswith(":kept"):
                 continue
             pk = ledger.get(a.packet_id or "")
@@ -420,7 +419,7 @@ def _detail(s: Session, per: Period, plan: PlanInfo, u: Unit, task: Task) -> Cel
             sources[name] = FieldSource(name, kind, clock.to_local(a.at), a.actor, a.packet_id,
                                         pk.file_name if pk else "",
                                         pk.revision if pk else None, a.sheet, a.cell,
-                                        a.note or "")
+                                        a.note)
         changes.reverse()
     src = files.get(entry.packet_id or "") if entry is not None else None
     receipt_at = s.scalar(select(Receipt.received_at).where(

@@ -56,6 +56,7 @@ from app.services.db import (
     is_busy,
     lock_keys,
 )
+from app.services.district.audit import FIRST_VALUES, first_values_record
 from app.services.district.check import (
     Draft,
     Outcome,
@@ -279,14 +280,16 @@ def _write(s: Session, target: Target, packet: PacketFile, preview: PacketPrevie
     """The packet's rows, audit, conflicts, receipt and ledger row (``plan`` is read only)."""
     m = packet.manifest
     packet_id = _ledger_id(m.packet_id, "returned", m.revision, packet.file_hash)
+    rows: dict[str, Any] = dict(plan.returned_rows)
+    if plan.new_audit:  # the first values' provenance (no audit row each: audit.py)
+        rows[FIRST_VALUES] = first_values_record(actor, _created_rows(target, plan))
     s.add(Packet(id=packet_id, packet_uid=m.packet_id, plan_id=target.plan.plan_id,
                  unit_id=target.unit.id, period_id=target.period.id, direction="returned",
                  kind=target.issued.kind, revision=m.revision, file_name=preview.path.name,
                  file_hash=packet.file_hash, created_at=now, outcome="applied",
-                 message=_summary(preview), rows=dict(plan.returned_rows)))
+                 message=_summary(preview), rows=rows))
     s.flush()
     conn = s.connection()  # Core executemany from here (the brief: ~4x faster than the ORM)
-    unit_id, period_id = target.unit.id, target.period.id
     stamp = {"packet_id": packet_id, "updated_at": now}
     if plan.new_entries:
         conn.execute(insert(table_of(ProgressEntry)), [{**r, **stamp} for r in plan.new_entries])
@@ -295,23 +298,12 @@ def _write(s: Session, target: Target, packet: PacketFile, preview: PacketPrevie
     _bulk_update(s, ProgressEntry, dict(plan.entry_updates), packet_id, now)
     _bulk_update(s, IndicatorValue, dict(plan.value_updates), packet_id, now)
 
-    ids: dict[tuple[str, int], int] = {}
-    if plan.new_audit:
-        ids.update({("progress", tid): eid for tid, eid in s.execute(
-            select(ProgressEntry.task_id, ProgressEntry.id).where(
-                ProgressEntry.unit_id == unit_id, ProgressEntry.period_id == period_id))})
-        ids.update({("indicator_value", iid): vid for iid, vid in s.execute(
-            select(IndicatorValue.indicator_id, IndicatorValue.id).where(
-                IndicatorValue.unit_id == unit_id, IndicatorValue.period_id == period_id))})
-    entry_by_key, value_by_key = _current_ids(s, target, packet)
+    entry_by_key, value_by_key = _current_ids(s, target, packet) if preview.changes \
+        else ({}, {})
     audit: list[dict[str, Any]] = []
     conflicts: list[dict[str, Any]] = []
     common = {"at": now, "actor": actor, "actor_unit": target.unit.name, "packet_id": packet_id,
               "file_hash": packet.file_hash}
-    for entity, target_id, f, sheet, cell, value in plan.new_audit:
-        audit.append({**common, "entity": entity, "entity_id": ids[(entity, target_id)],
-                      "field": f, "old": None, "new": to_text(value), "sheet": sheet,
-                      "cell": cell})
     for ch in preview.changes:  # fields of rows that existed: taken or conflicting
         entity_id = (entry_by_key if ch.entity == "progress" else value_by_key)[ch.key]
         if ch.action == "take":
@@ -339,6 +331,19 @@ def _write(s: Session, target: Target, packet: PacketFile, preview: PacketPrevie
         s.execute(update(Flag).where(Flag.packet_id == m.packet_id, Flag.status == "open")
                   .values(status="closed", closed_at=now))
     return packet_id
+
+
+def _created_rows(target: Target, plan: Writes
+                  ) -> list[tuple[str, int, str, str, list[tuple[str, str]]]]:
+    """(entity, task/indicator id, row key, sheet, [(field, cell)]) of each row created."""
+    keys = {("progress", tid): TASK_PREFIX + uid
+            for uid, (tid, _c) in target.plan.tasks.items()}
+    keys.update({("indicator_value", iid): INDICATOR_PREFIX + uid
+                 for uid, (iid, _c) in target.plan.indicators.items()})
+    rows: dict[tuple[str, int], tuple[str, list[tuple[str, str]]]] = {}
+    for entity, target_id, f, sheet, cell, _value in plan.new_audit:
+        rows.setdefault((entity, target_id), (sheet, []))[1].append((f, cell))
+    return [(e, tid, keys[(e, tid)], sheet, cells) for (e, tid), (sheet, cells) in rows.items()]
 
 
 def _current_ids(s: Session, target: Target, packet: PacketFile

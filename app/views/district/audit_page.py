@@ -25,7 +25,7 @@ LIMIT = 5000
 def audit_columns(tr: Callable[[str], str]) -> list[Column[AuditEntry]]:
     return [
         Column(tr("时间"), lambda a: f"{a.at:%Y-%m-%d %H:%M:%S}",
-               sort_key=lambda a: a.id),
+               sort_key=lambda a: a.order),
         Column(tr("单位"), lambda a: a.unit),
         Column(tr("周期"), lambda a: a.period),
         Column(tr("编号"), lambda a: a.code),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-
 from unittest.mock import ANY
 
 from merge_helpers import cell_of, fill_by_hand, issue, row_keys
@@ -103,7 +102,7 @@ def test_first_values_history_in_the_log_and_the_pane(tianning: Database,
         for entity, code, f, old, new, _k in reversed(expected_first)]
     assert [x[12] for x in log] == [cell[(k, f)] for *_r, f, _o, _n, k in
                                     reversed(expected_first)]
-    sources, changes, history, packet_id, file_name = panes[code0]
+    sources, changes, _history, packet_id, file_name = panes[code0]
     assert packet_id == a.packet_id and file_name == "first.xlsx"
     assert [(f, s.kind, s.at, s.actor, s.packet_id, s.file_name, s.revision, s.sheet, s.cell,
              s.note) for f, s in sources] == [
