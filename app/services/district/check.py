@@ -696,6 +696,7 @@ def _compact(draft: Draft) -> None:
         return
     for row in packet.rows:
         row.fixed = {"code": row.code}  # the seal is verified; the code names the row
+        row.fixed_json = None
         row.comments = {}
 
 

@@ -157,6 +157,9 @@ class PacketRow:
     cells: dict[str, str] = field(default_factory=dict)
     # 完成进度 was a number in a cell formatted as a percentage (read ×100: 0.6 → 60)
     percent_format: bool = False
+    # the manifest's text of `fixed` when it is the canonical JSON (its hash matched): the
+    # seal is checked over these bytes instead of encoding `fixed` again
+    fixed_json: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
     def is_task(self) -> bool:

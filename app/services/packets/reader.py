@@ -264,7 +264,9 @@ def _parse_manifest(grid: list[list[Any]]) -> tuple[Manifest, list[PacketRow],
             raise broken(f"行 {key} 重复")
         rows.append(PacketRow(key=key, fixed=fixed, editable=editable,
                               comments={str(k): str(v) for k, v in comments.items()},
-                              sheet=cells[1], row=excel_row))
+                              sheet=cells[1], row=excel_row,
+                              fixed_json=cells[4].encode("utf-8") if digest == cells[3]
+                              else None))
         positions[key] = (cells[1], excel_row)
         hashes[key] = cells[3]
     return manifest, rows, positions, hashes

@@ -71,4 +71,7 @@ def verify_seal(secret: str, manifest: Manifest, rows: Iterable[PacketRow]) -> b
     """
     if not manifest.seal:
         return False
-    return hmac.compare_digest(compute_seal(secret, manifest, rows), manifest.seal)
+    rows = list(rows)
+    # the reader keeps each row's manifest text where it is the canonical encoding
+    parts = [r.fixed_json if r.fixed_json is not None else canonical(r.fixed) for r in rows]
+    return hmac.compare_digest(compute_seal(secret, manifest, rows, parts), manifest.seal)

@@ -50,3 +50,22 @@ def test_precomputed_fixed_json_gives_the_same_seal() -> None:
 def test_hash_of_canonical_is_the_fixed_hash() -> None:
     fixed = sample_rows(1)[0].fixed
     assert hash_of_canonical(canonical(fixed)) == fixed_hash(fixed)
+
+
+def test_the_reader_seals_over_the_manifest_text_it_read(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """read_packet keeps each manifest row's canonical text; the seal is checked over
+    those bytes (no re-encoding), so a different text fails like different content."""
+    from dataclasses import replace
+
+    from app.services.packets.reader import read_packet
+    from app.services.packets.writer import packet_bytes
+
+    rows = sample_rows(6)
+    manifest = replace(sample_manifest(), seal=compute_seal(SECRET, sample_manifest(), rows))
+    pf = read_packet(packet_bytes(manifest, rows))
+    assert [r.fixed_json for r in pf.rows] == [canonical(r.fixed) for r in rows]
+    assert verify_seal(SECRET, pf.manifest, pf.rows)
+    pf.rows[2].fixed_json = canonical({**rows[2].fixed, "text": "改过的任务"})
+    assert not verify_seal(SECRET, pf.manifest, pf.rows)
+    pf.rows[2].fixed_json = None  # no text kept: `fixed` is encoded, as before
+    assert verify_seal(SECRET, pf.manifest, pf.rows)
