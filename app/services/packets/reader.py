@@ -251,7 +251,7 @@ def _parse_manifest(grid: list[list[Any]]) -> tuple[Manifest, list[PacketRow],
             continue
         cells = [_text(c) for c in row[:7]] + [""] * 7
         try:
-            fixed, digest = _fixed_json(cells[4])
+            fixed, digest, raw = _fixed_json(cells[4])
             editable = frozenset(json.loads(cells[5])) if cells[5] else None
             comments = json.loads(cells[6]) if cells[6] else {}
             excel_row = int(cells[2])
@@ -265,8 +265,7 @@ def _parse_manifest(grid: list[list[Any]]) -> tuple[Manifest, list[PacketRow],
         rows.append(PacketRow(key=key, fixed=fixed, editable=editable,
                               comments={str(k): str(v) for k, v in comments.items()},
                               sheet=cells[1], row=excel_row,
-                              fixed_json=cells[4].encode("utf-8") if digest == cells[3]
-                              else None))
+                              fixed_json=raw if digest == cells[3] else None))
         positions[key] = (cells[1], excel_row)
         hashes[key] = cells[3]
     return manifest, rows, positions, hashes
@@ -274,19 +273,21 @@ def _parse_manifest(grid: list[list[Any]]) -> tuple[Manifest, list[PacketRow],
 
 # manifest cell text → (its parsed content, its hash): the same issued rows recur in
 # every unit's packet (each caller gets its own copy of the dict)
-_FIXED_JSON: dict[str, tuple[Any, str]] = {}
+_FIXED_JSON: dict[str, tuple[Any, str, bytes]] = {}
 
 
-def _fixed_json(text: str) -> tuple[Any, str]:
-    """(json.loads(text), the short sha256 of the text), parsed once per distinct text."""
+def _fixed_json(text: str) -> tuple[Any, str, bytes]:
+    """(json.loads(text), the short sha256 of the text, the text's UTF-8 bytes), worked
+    out once per distinct text."""
     known = _FIXED_JSON.get(text)
     if known is None:
-        known = (json.loads(text), hashlib.sha256(text.encode("utf-8")).hexdigest()[:16])
+        raw = text.encode("utf-8")
+        known = (json.loads(text), hashlib.sha256(raw).hexdigest()[:16], raw)
         if len(_FIXED_JSON) >= _EXPECTED_MAX:
             _FIXED_JSON.clear()
         _FIXED_JSON[text] = known
-    value, digest = known
-    return (dict(value) if isinstance(value, dict) else value), digest
+    value, digest, raw = known
+    return (dict(value) if isinstance(value, dict) else value), digest, raw
 
 
 # ---------------------------------------------------------------- data sheets

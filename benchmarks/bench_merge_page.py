@@ -1,0 +1,97 @@
+"""The 汇总 page's check of N dropped files against the command line's dry run (by hand).
+
+    .venv/bin/python benchmarks/bench_merge_page.py [--n 50]
+
+The returns of ``bench_merge.py`` (cached there), checked for the first month: by
+``check_packets`` as `merge --dry-run --period` does, and by the district window's 汇总
+page (offscreen): ``MergePage.add_paths`` of the same files, timed until the page lists
+the previews (``previews_ready``: the dry run in the worker, the batch order and the
+table). Files of the other months are refused by both, after being read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from bench_merge import _month, cached_build, copy_db
+from harness import Measure, benchmark, log, once_ms
+
+from app.services.db import open_database
+from app.services.district.check import check_packets
+
+
+def window_check(db_path: Path, files: list[Path], period: str) -> float:
+    """ms from dropping the files on the 汇总 page to the previews listed."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from app.views import ops
+    from app.views.app import make_application
+    from app.views.district.merge_page import MergePage
+    from app.views.main_window import MainWindow
+
+    app = make_application([])  # as the program does (the GUI-thread collector too)
+    engine = open_database(db_path)
+    window = MainWindow(engine)
+    window.resize(1360, 820)
+    window.show()
+    window.select_period(period)
+    page = window.page(MergePage)
+    assert isinstance(page, MergePage)
+    window.show_page(page)
+    app.processEvents()
+    loop = QEventLoop()
+    page.previews_ready.connect(loop.quit)
+    QTimer.singleShot(600_000, loop.quit)
+    ms = once_ms(lambda: (page.add_paths(files), loop.exec()))
+    checked = len(page.model.records)
+    ops.shutdown()
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    engine.dispose()
+    assert checked == len(files), (checked, len(files))
+    return ms
+
+
+@benchmark("merge check in window", small={"n": 50, "rows": 200},
+           large={"n": 200, "rows": 200})
+def measure(n: int, rows: int) -> list[Measure]:
+    template, files = cached_build(n, rows)
+    period = _month(0)
+    work = Path(tempfile.mkdtemp(prefix="bench-merge-page-"))
+    try:
+        engine = open_database(copy_db(template, work / "cli.db"))
+        check_packets(engine, files[:2], period=period)  # imports and page cache
+        cli = once_ms(lambda: check_packets(engine, files, period=period))
+        engine.dispose()
+        log(f"dry run {cli / 1000:.1f} s")
+        page = window_check(copy_db(template, work / "page.db"), files, period)
+        log(f"汇总 page {page / 1000:.1f} s")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    cli_l = f"`check_packets` of {n} files for one month (`merge --dry-run --period`)"
+    return [Measure(cli_l, cli),
+            Measure("汇总 page: the same files dropped, until the previews are listed", page,
+                    base=cli_l, target=1.0)]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=50)
+    ap.add_argument("--rows", type=int, default=200)
+    args = ap.parse_args()
+    for m in measure(args.n, args.rows):
+        print(f"{m.label}: {m.value:.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
