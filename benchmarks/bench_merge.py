@@ -183,7 +183,7 @@ def sqlite_floor(db: Path, files: list[Path]) -> None:
     con.close()
 
 
-@benchmark("merge", small={"n": 50, "rows": 200}, large={"n": 200, "rows": 200})
+@benchmark("merge", small={"n": 50, "rows": 200}, large={"n": 1000, "rows": 200})
 def measure(n: int, rows: int) -> list[Measure]:
     """Merging N returned packets from files against calamine + plain sqlite3."""
     template, files = cached_build(n, rows)
