@@ -208,8 +208,12 @@ def _first_value_entries(s: Session, plan_id: int | None, period_id: int | None,
         query = query.where(Packet.id.startswith(packet, autoescape=True))
     codes: dict[tuple[str, int], str] = {}
     found = 0
-    for p, unit_name, period_key in s.execute(query):
+    # streamed: a ledger row carries its packet's values, and a packet has hundreds of
+    # first values, so the newest few packets usually fill a page
+    result = s.execute(query.execution_options(yield_per=4))
+    for rank, (p, unit_name, period_key) in enumerate(result):
         if found >= limit:
+            result.close()
             return
         actor, values = first_values(p.rows)
         _load_codes(s, codes, values)
@@ -220,7 +224,9 @@ def _first_value_entries(s: Session, plan_id: int | None, period_id: int | None,
             if code and c != code:
                 continue
             found += 1
-            yield (p.created_at, 0, n), AuditEntry(
+            # packets merged at the same moment (a batch given one received time) stay
+            # one block each instead of interleaving field by field
+            yield (p.created_at, 0, -rank, n), AuditEntry(
                 None, at, actor, unit_name, period_key, v.entity, c, v.field, None, v.new,
                 p.id, p.file_hash, v.sheet, v.cell)
 

@@ -162,3 +162,24 @@ def test_first_values_history_in_the_log_and_the_pane(tianning: Database,
         assert [(a.at, a.field, a.code) for a in list_audit(
             tianning, plan_id=1, unit=unit, limit=limit)] == [
             (a.at, a.field, a.code) for a in everything[:limit]]
+
+
+def test_returns_merged_at_one_moment_stay_one_block_each(tianning: Database,
+                                                          tmp_path: Path) -> None:
+    """A batch given one received time: each packet's first values are listed together."""
+    import datetime as dt
+
+    packets = issue(tianning, PERIOD, ["青龙街道", "茶山街道", "红梅街道"], tmp_path)
+    hands = []
+    for unit, src in packets.items():
+        keys = row_keys(src)
+        hands.append(fill_by_hand(src, tmp_path / f"{unit}.xlsx", {
+            keys[0]: {"status": "in_progress", "percent": 30.0, "progress": unit},
+            keys[1]: {"progress": f"{unit}二"}}))
+    results = apply_packets(tianning, hands, period=PERIOD,
+                            received_at=dt.datetime(2021, 7, 3, 10, 0))
+    assert [r.status for r in results] == ["applied"] * 3
+    units = [a.unit for a in list_audit(tianning, plan_id=1)]
+    assert len(units) == 12
+    blocks = [u for i, u in enumerate(units) if i == 0 or units[i - 1] != u]
+    assert sorted(blocks) == sorted(packets)  # three blocks, one per packet
