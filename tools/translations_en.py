@@ -811,3 +811,15 @@ EN.update({
     "已报/应报": "Reported/assigned",
     "{0}:已报 {1}/{2}": "{0}: reported {1}/{2}",
 })
+
+# mail loop (issue 16): unit contacts, .eml drafts, mail and archives in, the watched inbox
+EN.update({
+    "联系人": "Contact",
+    "电话": "Phone",
+    "邮箱": "E-mail",
+    "name@example.com;多个用分号隔开(邮件草稿的收件人)":
+        "name@example.com; separate several with semicolons (the drafts' recipients)",
+    "双击单位可修改联系人、电话和邮箱(下发时据此生成邮件草稿)。":
+        "Double-click a unit to edit its contact, phone and e-mail (used for the mail drafts "
+        "when issuing).",
+})

@@ -75,7 +75,9 @@ class Unit(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(Text, unique=True)
     kind: Mapped[str] = mapped_column(String(20), default="department")
-    contact: Mapped[str] = mapped_column(Text, default="")
+    contact: Mapped[str] = mapped_column(Text, default="")  # 联系人
+    phone: Mapped[str] = mapped_column(Text, default="", server_default="")  # 电话
+    email: Mapped[str] = mapped_column(Text, default="", server_default="")  # 邮箱 (drafts' To)
 
     aliases: Mapped[list[UnitAlias]] = relationship(back_populates="unit", cascade="all, delete-orphan")
 

@@ -91,6 +91,10 @@ class Packet(Base):
     outcome: Mapped[str] = mapped_column(String(12), default="issued")
     message: Mapped[str] = mapped_column(Text, default="")
     rows: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # row key -> issued values
+    # a return that came in a mail (.eml): the message's From, Date and Subject as written
+    mail_from: Mapped[str | None] = mapped_column(Text)
+    mail_date: Mapped[str | None] = mapped_column(Text)
+    mail_subject: Mapped[str | None] = mapped_column(Text)
 
 
 class AuditLog(Base):

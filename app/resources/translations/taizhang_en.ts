@@ -360,6 +360,18 @@
         <translation>Lead indicators</translation>
     </message>
     <message>
+        <source>联系人</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>邮箱</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
         <source>别名</source>
         <translation>Aliases</translation>
     </message>
@@ -2837,6 +2849,10 @@ Tasks behind: {5}</translation>
         <translation>Add unit</translation>
     </message>
     <message>
+        <source>name@example.com;多个用分号隔开(邮件草稿的收件人)</source>
+        <translation>name@example.com; separate several with semicolons (the drafts&apos; recipients)</translation>
+    </message>
+    <message>
         <source>其他写法,用“、”分隔(导入时据此识别)</source>
         <translation>Other spellings, separated by &quot;、&quot; (used to recognise the unit when importing)</translation>
     </message>
@@ -2857,8 +2873,16 @@ Tasks behind: {5}</translation>
         <translation>Type</translation>
     </message>
     <message>
-        <source>联系方式</source>
+        <source>联系人</source>
         <translation>Contact</translation>
+    </message>
+    <message>
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>邮箱</source>
+        <translation>E-mail</translation>
     </message>
     <message>
         <source>别名</source>
@@ -2867,6 +2891,10 @@ Tasks behind: {5}</translation>
 </context>
 <context>
     <name>UnitsPage</name>
+    <message>
+        <source>双击单位可修改联系人、电话和邮箱(下发时据此生成邮件草稿)。</source>
+        <translation>Double-click a unit to edit its contact, phone and e-mail (used for the mail drafts when issuing).</translation>
+    </message>
     <message>
         <source>共 {0} 个单位:</source>
         <translation>{0} units: </translation>

@@ -17,6 +17,7 @@ from app.core import clock
 from app.core.vocab import KIND_LABELS, RECEIPT_STATE_LABELS
 from app.models import Approval, Packet, Period, PlanUnit, Receipt, Unit
 from app.services.district.progress import reporting_units, resolve_plan_period
+from app.services.plans.contacts import contact_line
 from app.services.plans.query import period_label
 
 # states in which the unit owes the district a (new) return
@@ -139,7 +140,7 @@ def receipt_ledger(db: Engine, plan_id: int, period: str | int,
 def _row(u: Unit, issued: Packet | None, receipt: Receipt | None, rejected: Packet | None,
          due: dt.date, today: dt.date) -> ReceiptRow:
     def make(state: str, late: int | None = None, message: str = "") -> ReceiptRow:
-        return ReceiptRow(u.id, u.name, u.kind, u.contact, state,
+        return ReceiptRow(u.id, u.name, u.kind, contact_line(u.contact, u.phone), state,
                           clock.to_local(issued.created_at) if issued else None,
                           clock.to_local(receipt.received_at)
                           if receipt and receipt.received_at else None, late,

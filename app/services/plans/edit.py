@@ -40,6 +40,7 @@ from app.models import (
     UnitAlias,
 )
 from app.services.backups import make_backup
+from app.services.plans.contacts import clean_contact
 from app.services.plans.importing.parsers import parse_deadline, parse_standard_text
 from app.services.plans.importing.writing import current_actor
 from app.services.plans.query import guess_kind, make_periods
@@ -143,8 +144,10 @@ class IndicatorSnapshot:
 class UnitFields:
     name: str
     kind: str = "department"
-    contact: str = ""
+    contact: str = ""  # 联系人
     aliases: tuple[str, ...] = ()
+    phone: str = ""
+    email: str = ""  # checked by plans.contacts.clean_email; several joined by "; "
 
 
 @dataclass(frozen=True)
@@ -799,13 +802,14 @@ def _clean_unit(session: Session, fields: UnitFields, unit_id: int | None) -> Un
         if (owner is not None and owner != unit_id) or (named is not None and named != unit_id):
             raise UserFacingError(f"别名“{a}”已被另一个单位使用。")
         aliases.append(a)
-    return UnitFields(name, kind, fields.contact.strip(), tuple(aliases))
+    contact = clean_contact(fields.contact, fields.phone, fields.email, f"单位“{name}”")
+    return UnitFields(name, kind, contact.person, tuple(aliases), contact.phone, contact.email)
 
 
 def _unit_fields(session: Session, unit: Unit) -> UnitFields:
     aliases = tuple(session.scalars(select(UnitAlias.alias).where(UnitAlias.unit_id == unit.id)
                                     .order_by(UnitAlias.id)))
-    return UnitFields(unit.name, unit.kind, unit.contact, aliases)
+    return UnitFields(unit.name, unit.kind, unit.contact, aliases, unit.phone, unit.email)
 
 
 def _write_aliases(session: Session, unit_id: int, aliases: tuple[str, ...]) -> None:
@@ -820,7 +824,8 @@ def add_unit(engine: Engine, fields: UnitFields, plan_id: int | None = None) -> 
     """A new unit; with `plan_id` it also takes part in that plan."""
     with _editing(engine) as s:
         fields = _clean_unit(s, fields, None)
-        unit = Unit(name=fields.name, kind=fields.kind, contact=fields.contact)
+        unit = Unit(name=fields.name, kind=fields.kind, contact=fields.contact,
+                    phone=fields.phone, email=fields.email)
         s.add(unit)
         s.flush()
         _write_aliases(s, unit.id, fields.aliases)
@@ -841,6 +846,7 @@ def update_unit(engine: Engine, unit_id: int, fields: UnitFields) -> Change:
         before = _unit_fields(s, unit)
         changed = _diff(before, fields)
         unit.name, unit.kind, unit.contact = fields.name, fields.kind, fields.contact
+        unit.phone, unit.email = fields.phone, fields.email
         s.flush()
         if "aliases" in changed:
             _write_aliases(s, unit_id, fields.aliases)
@@ -887,7 +893,8 @@ def restore_unit(engine: Engine, snap: UnitSnapshot) -> Change:
         if s.get(Unit, snap.id) is not None:
             raise UserFacingError("无法恢复单位:它已存在。")
         fields = _clean_unit(s, snap.fields, None)
-        s.add(Unit(id=snap.id, name=fields.name, kind=fields.kind, contact=fields.contact))
+        s.add(Unit(id=snap.id, name=fields.name, kind=fields.kind, contact=fields.contact,
+                   phone=fields.phone, email=fields.email))
         s.flush()
         _write_aliases(s, snap.id, fields.aliases)
         for plan_id, pos in snap.plans:
@@ -963,10 +970,13 @@ class UnitRecord:
     in_plan: bool
     tasks: int  # tasks of the plan naming it (any role)
     indicators: int
+    phone: str = ""
+    email: str = ""
 
     @property
     def fields(self) -> UnitFields:
-        return UnitFields(self.name, self.kind, self.contact, self.aliases)
+        return UnitFields(self.name, self.kind, self.contact, self.aliases, self.phone,
+                          self.email)
 
 
 def list_units(engine: Engine, plan_id: int | None = None) -> list[UnitRecord]:
@@ -991,7 +1001,8 @@ def list_units(engine: Engine, plan_id: int | None = None) -> list[UnitRecord]:
                 .join(Indicator, Indicator.id == IndicatorLead.indicator_id)
                 .where(Indicator.plan_id == plan_id).group_by(IndicatorLead.unit_id))}
         units = [UnitRecord(u.id, u.name, u.kind, u.contact, tuple(aliases.get(u.id, ())),
-                            u.id in order, tasks.get(u.id, 0), inds.get(u.id, 0))
+                            u.id in order, tasks.get(u.id, 0), inds.get(u.id, 0), u.phone,
+                            u.email)
                  for u in s.scalars(select(Unit))]
     units.sort(key=lambda u: (not u.in_plan, order.get(u.id, 0), u.name))
     return units

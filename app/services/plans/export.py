@@ -276,13 +276,15 @@ def _indicators_sheet(wb: Workbook, info: PlanInfo) -> None:
 
 def _units_sheet(wb: Workbook, info: PlanInfo) -> None:
     ws = wb.create_sheet(UNITS_SHEET)
-    _header(ws, 1, ["单位名称", "类型", "别名"])
+    _header(ws, 1, ["单位名称", "类型", "别名", "联系人", "电话", "邮箱"])
     for r, u in enumerate(info.units, 2):
         ws.cell(r, 1, u.name)
         ws.cell(r, 2, KIND_LABELS.get(u.kind, u.kind))
         ws.cell(r, 3, "、".join(u.aliases) or None)
-    _body(ws, 2, len(info.units) + 1, 3, {2})
-    _widths(ws, [28, 10, 50])
+        for c, value in enumerate((u.contact, u.phone, u.email), 4):
+            ws.cell(r, c, value or None)  # text: a phone number is written as text
+    _body(ws, 2, len(info.units) + 1, 6, {2})
+    _widths(ws, [28, 10, 40, 12, 18, 30])
 
 
 def plan_workbook(info: PlanInfo) -> Workbook:

@@ -245,6 +245,9 @@ class UnitInfo:
     name: str
     kind: str
     aliases: tuple[str, ...] = ()
+    contact: str = ""  # 联系人
+    phone: str = ""
+    email: str = ""
 
 
 @dataclass(frozen=True)
@@ -398,7 +401,8 @@ def load_plan(session: Session, plan_id: int) -> PlanInfo:
     for unit_id, alias in session.execute(select(UnitAlias.unit_id, UnitAlias.alias)
                                           .order_by(UnitAlias.id)):
         aliases[unit_id].append(alias)
-    units = [UnitInfo(u.id, u.name, u.kind, tuple(aliases[u.id])) for u in session.scalars(
+    units = [UnitInfo(u.id, u.name, u.kind, tuple(aliases[u.id]), u.contact, u.phone, u.email)
+             for u in session.scalars(
         select(Unit).join(PlanUnit, PlanUnit.unit_id == Unit.id)
         .where(PlanUnit.plan_id == plan_id).order_by(PlanUnit.position))]
     unit_names = {u.id: u.name for u in units}

@@ -582,13 +582,14 @@ def build_reminder(engine: Engine, period_key: str, plan_id: int | None = None, 
     from sqlalchemy.orm import Session
 
     from app.models import Unit
+    from app.services.plans.contacts import contact_line
     from app.services.reports.summary import period_summary
 
     summary = period_summary(engine, period_key, plan_id, today=date, trend=False)
     names = [u.name for u in summary.units_in("missing")]
     with Session(engine) as s:
-        contacts = {n: c or "" for n, c in s.execute(
-            select(Unit.name, Unit.contact).where(Unit.name.in_(names)))}
+        contacts = {n: contact_line(c, p) for n, c, p in s.execute(
+            select(Unit.name, Unit.contact, Unit.phone).where(Unit.name.in_(names)))}
     return reminder(summary, contacts, date)
 
 

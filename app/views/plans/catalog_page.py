@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app.core.changes import Changes
 from app.core.vocab import KIND_LABELS
 from app.services.plans.query import IndicatorInfo
 from app.views.i18n import vocab_tr
+from app.views.plans.edit_dialogs import EditDialog
+from app.views.plans.edit_page import PlanEditPage
 from app.views.widgets.page import Page
 from app.views.widgets.table_model import Column, RecordFilterProxy, RecordTableModel, record_view
 
@@ -25,6 +27,9 @@ class UnitRow:
     cooperating: int
     implementing: int
     indicators: int
+    contact: str = ""
+    phone: str = ""
+    email: str = ""
 
 
 class UnitsPage(Page):
@@ -41,15 +46,31 @@ class UnitsPage(Page):
             Column(tr("配合任务"), lambda u: u.cooperating, align_right=True),
             Column(tr("落实任务"), lambda u: u.implementing, align_right=True),
             Column(tr("牵头指标"), lambda u: u.indicators, align_right=True),
+            Column(tr("联系人"), lambda u: u.contact),
+            Column(tr("电话"), lambda u: u.phone),
+            Column(tr("邮箱"), lambda u: u.email, tooltip=lambda u: u.email),
             Column(tr("别名"), lambda u: u.aliases),
         ], self)
         self.proxy = RecordFilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.table = record_view(self.proxy, stretch=6, widths=((0, 200),), service_order=True)
+        self.table = record_view(self.proxy, stretch=9, widths=((0, 200), (8, 180)), service_order=True)
+        self.table.doubleClicked.connect(self._double_clicked)
         self.summary = QLabel()
+        hint = QLabel(self.tr("双击单位可修改联系人、电话和邮箱(下发时据此生成邮件草稿)。"))
+        hint.setStyleSheet("color: #666;")
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
+        layout.addWidget(hint)
         layout.addWidget(self.table)
+
+    def _double_clicked(self, index: QModelIndex) -> EditDialog | None:
+        """Contacts are edited in the plan editor's 修改单位 dialog (one home, with undo)."""
+        row = self.proxy.record(index.row())
+        finder = getattr(self.window(), "page", None)
+        editor = finder(PlanEditPage) if finder is not None else None
+        if not isinstance(editor, PlanEditPage):
+            return None
+        return editor.edit_unit(row.name)
 
     def refresh(self) -> None:
         plan = self.context.plan if self.context else None
@@ -63,7 +84,7 @@ class UnitsPage(Page):
             ind = Counter(name for i in plan.indicators for name in i.lead)
             rows = [UnitRow(u.name, u.kind, "、".join(u.aliases), counts[(u.name, "lead")],
                             counts[(u.name, "cooperating")], counts[(u.name, "implementing")],
-                            ind[u.name]) for u in plan.units]
+                            ind[u.name], u.contact, u.phone, u.email) for u in plan.units]
         self.model.set_records(rows)
         kinds = Counter(r.kind for r in rows)
         self.summary.setText(self.tr("共 {0} 个单位:").format(len(rows)) + "  ".join(

@@ -490,6 +490,9 @@ class UnitDialog(EditDialog):
         self.kind.setCurrentIndex(max(self.kind.findData(unit.kind if unit else "department"),
                                       0))
         self.contact = QLineEdit(unit.contact if unit else "")
+        self.phone = QLineEdit(unit.phone if unit else "")
+        self.email = QLineEdit(unit.email if unit else "")
+        self.email.setPlaceholderText(self.tr("name@example.com;多个用分号隔开(邮件草稿的收件人)"))
         self.aliases = QLineEdit("、".join(unit.aliases) if unit else "")
         self.aliases.setPlaceholderText(self.tr("其他写法,用“、”分隔(导入时据此识别)"))
         self.join = QCheckBox(self.tr("加入当前方案“{0}”").format(plan.plan.title) if plan
@@ -498,7 +501,9 @@ class UnitDialog(EditDialog):
         self.join.setEnabled(plan is not None and unit is None)
         self.form.addRow(self.tr("单位名称"), self.name)
         self.form.addRow(self.tr("类型"), self.kind)
-        self.form.addRow(self.tr("联系方式"), self.contact)
+        self.form.addRow(self.tr("联系人"), self.contact)
+        self.form.addRow(self.tr("电话"), self.phone)
+        self.form.addRow(self.tr("邮箱"), self.email)
         self.form.addRow(self.tr("别名"), self.aliases)
         if unit is None:
             self.form.addRow("", self.join)
@@ -507,7 +512,7 @@ class UnitDialog(EditDialog):
     def fields(self) -> UnitFields:
         aliases = tuple(a for a in re.split(r"[、,,;;\s]+", self.aliases.text()) if a)
         return UnitFields(self.name.text(), self.kind.currentData(), self.contact.text(),
-                          aliases)
+                          aliases, self.phone.text(), self.email.text())
 
 
 class AssignDialog(EditDialog):

@@ -117,6 +117,9 @@ class PlanEditPage(Page):
                    background=lambda u: None if u.in_plan else "#F2F2F2"),
             Column(tr("任务"), lambda u: u.tasks, align_right=True),
             Column(tr("指标"), lambda u: u.indicators, align_right=True),
+            Column(tr("联系人"), lambda u: u.contact),
+            Column(tr("电话"), lambda u: u.phone),
+            Column(tr("邮箱"), lambda u: u.email, tooltip=lambda u: u.email),
             Column(tr("别名"), lambda u: j(u.aliases), tooltip=lambda u: j(u.aliases)),
         ], self)
 
@@ -127,7 +130,7 @@ class PlanEditPage(Page):
         self.indicator_table = _view(self.indicator_model, 1)
         for col, width in ((0, 60), (2, 80), (3, 130), (4, 60), (5, 130), (6, 50), (7, 150)):
             self.indicator_table.setColumnWidth(col, width)
-        self.unit_table = _view(self.unit_model, 5)
+        self.unit_table = _view(self.unit_model, 8)
         self.unit_table.setColumnWidth(0, 220)
         self.tables = [self.task_table, self.section_table, self.indicator_table,
                        self.unit_table]
@@ -294,6 +297,16 @@ class PlanEditPage(Page):
         idlg = IndicatorDialog(plan, self.units, item, self)
         idlg.submit = lambda: ed.update_indicator(item.id, idlg.fields())
         return self._open(idlg)
+
+    def edit_unit(self, name: str) -> EditDialog | None:
+        """The 修改单位 dialog for one unit by name (the 单位 page opens it for contacts)."""
+        item = next((u for u in list_units(self.editor.db, self.plan.plan.id if self.plan
+                                           else None) if u.name == name), None)
+        if item is None:
+            return None
+        udlg = UnitDialog(item, self.plan, self)
+        udlg.submit = lambda: self.editor.update_unit(item.id, udlg.fields())
+        return self._open(udlg)
 
     def delete(self) -> None:
         """Delete the selection (undo brings it back); refusals are shown, the rest done."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -227,3 +228,39 @@ def test_page_models_pass_qtmodeltester(qtbot: QtBot, qtmodeltester,  # type: ig
     for model in (page.task_model, page.section_model, page.indicator_model, page.unit_model):
         assert model.rowCount() > 0
         qtmodeltester.check(model)
+
+
+def test_contacts_are_edited_from_the_units_page(qtbot: QtBot, tianning: Database) -> None:
+    """单位 page: a double-click opens 修改单位; a wrong 邮箱 keeps it open with the
+    message, a right one is saved, shown on the page, and undone like any edit."""
+    from app.views.plans.catalog_page import UnitsPage
+
+    window = MainWindow(tianning)
+    qtbot.addWidget(window)
+    units = window.page(UnitsPage)
+    assert isinstance(units, UnitsPage)
+    window.show_page(units)
+    window.show()
+    proxy = units.table.model()
+    row = next(r for r in range(proxy.rowCount()) if proxy.index(r, 0).data() == "青龙街道")
+    dlg = units._double_clicked(proxy.index(row, 0))
+    assert isinstance(dlg, UnitDialog) and dlg.name.text() == "青龙街道"
+    dlg.contact.setText("王芳")
+    dlg.phone.setText("0519-88881234")
+    dlg.email.setText("qinglong")
+    dlg.accept()
+    assert dlg.isVisible() and "邮箱“qinglong”格式不正确" in dlg.error.text()
+    dlg.email.setText("qinglong@tianning.gov.cn")
+    dlg.accept()
+    assert not dlg.isVisible()
+    unit = next(u for u in get_plan(tianning, 1).units if u.name == "青龙街道")
+    assert (unit.contact, unit.phone, unit.email) == ("王芳", "0519-88881234",
+                                                      "qinglong@tianning.gov.cn")
+    columns = [proxy.headerData(c, Qt.Orientation.Horizontal) for c in range(proxy.columnCount())]
+    qtbot.waitUntil(lambda: proxy.index(row, columns.index("邮箱")).data()
+                    == "qinglong@tianning.gov.cn")
+    editor = window.page(PlanEditPage)
+    assert isinstance(editor, PlanEditPage)
+    editor.editor.stack.undo()
+    unit = next(u for u in get_plan(tianning, 1).units if u.name == "青龙街道")
+    assert (unit.contact, unit.email) == ("", "")

@@ -47,6 +47,9 @@ HEADER_NAMES: dict[str, tuple[str, ...]] = {
     "unit_name": ("单位名称",),
     "kind": ("类型", "单位类型"),
     "aliases": ("别名", "又称", "其他名称"),
+    "contact_person": ("联系人", "联络人", "联系人姓名"),
+    "phone": ("电话", "联系电话", "手机", "联系方式"),
+    "email": ("邮箱", "电子邮箱", "电子邮件", "EMAIL", "E-MAIL", "MAIL", "邮件地址"),
     "title": ("名称", "领域名称", "标题"),
 }
 _NAME_TO_FIELD: dict[str, str] = {}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from app.core.jobs import Reporter
 from app.core.problems import Problem, location
 from app.core.vocab import FREQUENCY_LABELS, KIND_LABELS, UNIT_KINDS
 from app.services.packets.container import col_letters
+from app.services.plans.contacts import Contact, clean_contact
 from app.services.plans.importing.grid import (
     Grid,
     cell_ref,
@@ -83,6 +84,7 @@ class ParsedWorkbook:
     exact: bool
     traditional: bool
     file_hash: str
+    contacts: dict[str, Contact] = field(default_factory=dict)  # unit sheet: name → contacts
 
     @property
     def errors(self) -> list[Problem]:
@@ -545,10 +547,12 @@ def _read_indicators(grid: Grid, header: Header, ctx: _Ctx) -> list[dict[str, An
     return [clean(i) for i in out]
 
 
-def _read_units_sheet(grid: Grid, header: Header, ctx: _Ctx) -> list[KnownUnit]:
+def _read_units_sheet(grid: Grid, header: Header, ctx: _Ctx,
+                      contacts: dict[str, Contact]) -> list[KnownUnit]:
     name_c = _col(header, "unit_name")
     kind_c = _col(header, "kind")
     alias_c = _col(header, "aliases")
+    contact_cols = (_col(header, "contact_person"), _col(header, "phone"), _col(header, "email"))
     by_label = {v: k for k, v in KIND_LABELS.items()}
     out = []
     for r in range(header.row + 1, grid.max_row + 1):
@@ -564,6 +568,14 @@ def _read_units_sheet(grid: Grid, header: Header, ctx: _Ctx) -> list[KnownUnit]:
         aliases = tuple(a for a in (clean_name(x) for x in re.split(
             r"[、,,;;\n]", grid.text(r, alias_c))) if a) if alias_c else ()
         out.append(KnownUnit(name, kind or "", aliases))
+        person, phone, email = (grid.text(r, c) if c else "" for c in contact_cols)
+        try:
+            contact = clean_contact(person, phone, email, f"单位“{name}”")
+        except UserFacingError as exc:
+            ctx.warn(grid.name, r, contact_cols[2], f"{exc.message}未导入此邮箱。")
+            contact = clean_contact(person, phone, "", f"单位“{name}”")
+        if any((contact.person, contact.phone, contact.email)):
+            contacts[name] = contact
         ctx.unit_cells.setdefault(name, []).append(location(grid.name, cell_ref(r, name_c or 1)))
         if name not in ctx.units_order:
             ctx.units_order.append(name)
@@ -743,11 +755,12 @@ def read_plan_workbook(path: str | Path, reporter: Reporter | None = None) -> Pa
     ctx.default_year = int(year.group(1)) if year else None
 
     declared: list[KnownUnit] = []
+    contacts: dict[str, Contact] = {}
     sections = _Sections()
     section_codes: dict[tuple[str, ...], str] | None = None
     for g, header, kind in found:
         if kind == "units":
-            declared.extend(_read_units_sheet(g, header, ctx))
+            declared.extend(_read_units_sheet(g, header, ctx, contacts))
         elif kind == "sections":
             sections, section_codes = _read_sections_sheet(g, header, ctx)
     tasks: list[dict[str, Any]] = []
@@ -781,4 +794,4 @@ def read_plan_workbook(path: str | Path, reporter: Reporter | None = None) -> Pa
     spec["tasks"] = tasks
     spec["indicators"] = indicators
     return ParsedWorkbook(str(path), spec, ctx.unit_cells, declared, problems, roles, exact,
-                          traditional, file_hash)
+                          traditional, file_hash, contacts)

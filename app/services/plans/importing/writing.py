@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 from app.core.changes import Changes
 from app.core.errors import UserFacingError
 from app.core.jobs import Reporter
-from app.models import AuditLog, Indicator
+from app.models import AuditLog, Indicator, Unit
 from app.services.backups import make_backup
 from app.services.db import get_setting
+from app.services.plans.contacts import Contact
 from app.services.plans.importing.matching import ImportPreview, preview_import
 from app.services.plans.importing.parsers import parse_standard_text
 from app.services.plans.query import insert_plan
@@ -71,7 +72,8 @@ def apply_import(engine: Engine, preview: ImportPreview,
             if d.action != NEW and d.target not in existing_names and not any(
                     x.action == NEW and x.name == d.target for x in preview.units):
                 raise UserFacingError(f"单位“{d.target}”已不存在,请重新预览后再导入。")
-        write_units(s, preview.units)
+        ids = write_units(s, preview.units)
+        _write_contacts(s, ids, preview.parsed.contacts)
         if reporter is not None:
             reporter.step(1, 2, "写入方案")
         plan_id = insert_plan(s, spec)
@@ -85,6 +87,19 @@ def apply_import(engine: Engine, preview: ImportPreview,
                         tuple(d.name for d in preview.units if d.action == NEW),
                         tuple((d.name, d.target) for d in preview.units if d.name != d.target))
 
+
+def _write_contacts(session: Session, ids: dict[str, int], contacts: dict[str, Contact]
+                    ) -> None:
+    """The unit list's 联系人/电话/邮箱 onto the units; an empty cell keeps what the
+    database has (a workbook without contacts erases none)."""
+    for name, contact in contacts.items():
+        unit = session.get(Unit, ids[name]) if name in ids else None
+        if unit is None:
+            continue
+        unit.contact = contact.person or unit.contact
+        unit.phone = contact.phone or unit.phone
+        unit.email = contact.email or unit.email
+    session.flush()
 
 def _refine_comparators(session: Session, plan_id: int) -> None:
     """Standards written in words ('不低于95%') get the comparator insert_plan cannot see."""
