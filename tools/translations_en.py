@@ -822,4 +822,26 @@ EN.update({
     "双击单位可修改联系人、电话和邮箱(下发时据此生成邮件草稿)。":
         "Double-click a unit to edit its contact, phone and e-mail (used for the mail drafts "
         "when issuing).",
+    "同时生成邮件草稿(.eml)": "Also write mail drafts (.eml)",
+    "在退回修改包旁边写一封待发送的邮件,正文列出退回意见。":
+        "Write a mail ready to send beside the correction packet, quoting the comments.",
+    "邮件草稿:{0}": "Mail draft: {0}",
+    "{0}没有登记邮箱,收件人留空。": "{0} has no e-mail address on record: the To line is empty.",
+    "每个下发包旁边写一封待发送的邮件:收件人是单位登记的邮箱,附件是下发包。"
+    "双击用 Outlook、Foxmail 或 Thunderbird 打开后发送。":
+        "Write a mail ready to send beside each packet: to the unit's e-mail address, the "
+        "packet attached. Double-click it to open it in Outlook, Foxmail or Thunderbird and "
+        "send.",
+    "。已生成 {0} 封邮件草稿(.eml)": ". Wrote {0} mail drafts (.eml)",
+    ",其中 {0} 个单位没有登记邮箱,收件人留空:{1}":
+        "; {0} units have no e-mail address, their To line is empty: {1}",
+    "生成催报邮件…": "Reminder mails…",
+    "给尚未报送的单位各写一封待发送的邮件(.eml),附《催报通知》PDF":
+        "Write a mail ready to send (.eml) to each unit still missing, with the reminder "
+        "notice PDF attached",
+    "选择催报邮件保存的文件夹": "Choose the folder for the reminder mails",
+    "已生成 {0} 封催报邮件草稿和《催报通知》PDF。":
+        "Wrote {0} reminder mail drafts and the reminder notice PDF.",
+    "{0} 个单位没有登记邮箱,收件人留空:{1}":
+        "{0} units have no e-mail address, their To line is empty: {1}",
 })

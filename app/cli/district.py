@@ -20,6 +20,7 @@ from app.cli.common import UsageError, existing_db, period_arg, print_json
 def cmd_issue(args: argparse.Namespace) -> int:
     from app.services.db import open_database
     from app.services.district.issue import issue_packets, issue_summary
+    from app.services.district.mail import drafts_summary, write_packet_drafts
 
     period = period_arg(args.period)
     out = Path(args.out)
@@ -28,11 +29,16 @@ def cmd_issue(args: argparse.Namespace) -> int:
     engine = open_database(existing_db(args.db), create=False)
     try:
         result = issue_packets(engine, period, out, plan_id=args.plan, units=args.unit or None)
+        drafts = write_packet_drafts(engine, result.packets) if args.eml else []
     finally:
         engine.dispose()
     for p in result.packets:
         print(f"{p.path}\t任务 {p.tasks}\t指标 {p.indicators}")
     print(issue_summary(result))
+    if args.eml:
+        for d in drafts:
+            print(f"{d.path}\t收件人 {'; '.join(d.to) or '(空)'}")
+        print(drafts_summary(drafts))
     return 0
 
 
@@ -120,6 +126,8 @@ def register(sub: Any, _plan_sub: Any) -> None:
     p.add_argument("--out", required=True, help="输出文件夹")
     p.add_argument("--plan", type=int)
     p.add_argument("--unit", nargs="+", action="extend", help="只给这些单位下发")
+    p.add_argument("--eml", action="store_true",
+                   help="每个下发包旁再写一封待发送的邮件草稿(.eml,收件人为单位登记的邮箱)")
     p.set_defaults(func=cmd_issue)
 
     p = sub.add_parser("progress", help="某周期数据库中的进展")

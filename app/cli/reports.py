@@ -1,10 +1,11 @@
 """`report`: the period's 通报 (PDF), 汇总表 (xlsx), a unit's report and the 催报通知.
 
     report --db FILE --period YYYY-MM [--plan ID] [--pdf FILE] [--xlsx FILE]
-           [--unit NAME] [--reminder FILE] [--date YYYY-MM-DD] [--no-charts] [--json]
+           [--unit NAME] [--reminder FILE [--eml]] [--date YYYY-MM-DD] [--no-charts] [--json]
 
 ``--pdf`` writes the 进展情况通报, or with ``--unit`` that unit's report; ``--reminder``
-writes the 催报通知 to the units that have not returned. PDFs come from the same
+writes the 催报通知 to the units that have not returned (with ``--eml`` also a mail draft
+to each of them, the PDF attached, beside it). PDFs come from the same
 rendering routine as the window's print preview, through Qt without a window (offscreen
 when there is no display). Without an output option the key figures are printed;
 ``--json`` prints all of them.
@@ -49,6 +50,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     date = _date(args.date)
     pdf, xlsx, reminder = _out(args.pdf, ".pdf"), _out(args.xlsx, ".xlsx"), \
         _out(args.reminder, ".pdf")
+    if args.eml and reminder is None:
+        raise UsageError("--eml 需与 --reminder 一起使用(催报邮件附上催报通知)。")
     if args.unit and pdf is None:
         raise UsageError("--unit 需与 --pdf 一起使用(输出该单位的进展报告)。")
     engine = open_database(db_path, create=False)
@@ -72,6 +75,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         for target, doc in docs:
             pages = write_pdf(doc, target)
             written.append(f"{target}({doc.title},{pages} 页)")
+    if reminder is not None and args.eml:
+        from app.services.district.mail import write_reminder_drafts
+
+        for d in write_reminder_drafts(engine, args.period, reminder.parent, reminder,
+                                       summary.plan.id, today=date):
+            written.append(f"{d.path}(催报邮件草稿,收件人 {'; '.join(d.to) or '空:未登记邮箱'})")
     if xlsx is not None:
         from app.services.reports.workbook import write_summary_workbook
 
@@ -110,6 +119,8 @@ def register(sub: Any, _plan_sub: Any) -> None:
     p.add_argument("--xlsx", help="汇总表 xlsx")
     p.add_argument("--unit", help="单位名称(单位报告)")
     p.add_argument("--reminder", help="催报通知 PDF")
+    p.add_argument("--eml", action="store_true",
+                   help="与 --reminder 一起:给每个未报单位写一封附催报通知的邮件草稿(.eml)")
     p.add_argument("--date", help="成文日期 YYYY-MM-DD(默认今天)")
     p.add_argument("--no-charts", action="store_true", help="通报不附图表")
     p.add_argument("--json", action="store_true", help="输出汇总数据 JSON")

@@ -903,6 +903,14 @@ Ours now: {8}</translation>
         <translation>Unmark</translation>
     </message>
     <message>
+        <source>同时生成邮件草稿(.eml)</source>
+        <translation>Also write mail drafts (.eml)</translation>
+    </message>
+    <message>
+        <source>在退回修改包旁边写一封待发送的邮件,正文列出退回意见。</source>
+        <translation>Write a mail ready to send beside the correction packet, quoting the comments.</translation>
+    </message>
+    <message>
         <source>生成退回修改包…</source>
         <translation>Write correction packet…</translation>
     </message>
@@ -931,6 +939,14 @@ Ours now: {8}</translation>
 请发给{1}修改后报送回来。</source>
         <translation>Correction packet written: {0}
 Send it to {1} to correct and return.</translation>
+    </message>
+    <message>
+        <source>邮件草稿:{0}</source>
+        <translation>Mail draft: {0}</translation>
+    </message>
+    <message>
+        <source>{0}没有登记邮箱,收件人留空。</source>
+        <translation>{0} has no e-mail address on record: the To line is empty.</translation>
     </message>
 </context>
 <context>
@@ -1388,6 +1404,14 @@ The details were written to the log.</translation>
         <translation>Write outbound packets</translation>
     </message>
     <message>
+        <source>同时生成邮件草稿(.eml)</source>
+        <translation>Also write mail drafts (.eml)</translation>
+    </message>
+    <message>
+        <source>每个下发包旁边写一封待发送的邮件:收件人是单位登记的邮箱,附件是下发包。双击用 Outlook、Foxmail 或 Thunderbird 打开后发送。</source>
+        <translation>Write a mail ready to send beside each packet: to the unit&apos;s e-mail address, the packet attached. Double-click it to open it in Outlook, Foxmail or Thunderbird and send.</translation>
+    </message>
+    <message>
         <source>保存到</source>
         <translation>Save to</translation>
     </message>
@@ -1418,6 +1442,14 @@ The details were written to the log.</translation>
     <message>
         <source>;跳过:{0}</source>
         <translation>; skipped: {0}</translation>
+    </message>
+    <message>
+        <source>。已生成 {0} 封邮件草稿(.eml)</source>
+        <translation>. Wrote {0} mail drafts (.eml)</translation>
+    </message>
+    <message>
+        <source>,其中 {0} 个单位没有登记邮箱,收件人留空:{1}</source>
+        <translation>; {0} units have no e-mail address, their To line is empty: {1}</translation>
     </message>
     <message>
         <source>已取消。取消前已生成的下发包保留在文件夹中,并已登记。</source>
@@ -2261,6 +2293,14 @@ They are lost if you close; everything else is saved.</translation>
         <translation>Copy reminder list</translation>
     </message>
     <message>
+        <source>生成催报邮件…</source>
+        <translation>Reminder mails…</translation>
+    </message>
+    <message>
+        <source>给尚未报送的单位各写一封待发送的邮件(.eml),附《催报通知》PDF</source>
+        <translation>Write a mail ready to send (.eml) to each unit still missing, with the reminder notice PDF attached</translation>
+    </message>
+    <message>
         <source>导出登记表…</source>
         <translation>Export receipts…</translation>
     </message>
@@ -2311,6 +2351,18 @@ They are lost if you close; everything else is saved.</translation>
     <message>
         <source>,已逾期 {0} 天</source>
         <translation>, {0} day(s) overdue</translation>
+    </message>
+    <message>
+        <source>选择催报邮件保存的文件夹</source>
+        <translation>Choose the folder for the reminder mails</translation>
+    </message>
+    <message>
+        <source>已生成 {0} 封催报邮件草稿和《催报通知》PDF。</source>
+        <translation>Wrote {0} reminder mail drafts and the reminder notice PDF.</translation>
+    </message>
+    <message>
+        <source>{0} 个单位没有登记邮箱,收件人留空:{1}</source>
+        <translation>{0} units have no e-mail address, their To line is empty: {1}</translation>
     </message>
     <message>
         <source>收件登记_{0}.xlsx</source>

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QHBoxLayout,
     QHeaderView,
@@ -30,6 +31,7 @@ from app.services.district.corrections import (
     reported_fields,
 )
 from app.services.district.issue import packet_file_name
+from app.services.district.mail import write_correction_draft
 from app.views.bus import bus
 from app.views.i18n import fit_columns, period_text, vocab_tr
 from app.views.widgets import dialogs
@@ -86,6 +88,8 @@ class CorrectionDialog(QDialog):
         self.unflag_button = QPushButton(self.tr("取消标记"))
         self.unflag_button.clicked.connect(self.unflag_selected)
         self.summary = QLabel()
+        self.eml = QCheckBox(self.tr("同时生成邮件草稿(.eml)"))
+        self.eml.setToolTip(self.tr("在退回修改包旁边写一封待发送的邮件,正文列出退回意见。"))
         self.issue_button = QPushButton(self.tr("生成退回修改包…"))
         self.issue_button.clicked.connect(self.write_packet)
         close = QPushButton(self.tr("关闭"))
@@ -101,6 +105,7 @@ class CorrectionDialog(QDialog):
         row.addWidget(self.unflag_button)
         bottom = QHBoxLayout()
         bottom.addWidget(self.summary, 1)
+        bottom.addWidget(self.eml)
         bottom.addWidget(self.issue_button)
         bottom.addWidget(close)
         layout = QVBoxLayout(self)
@@ -162,11 +167,17 @@ class CorrectionDialog(QDialog):
         try:
             issued = issue_correction_packet(self.db, self.plan_id, self.period, self.unit,
                                              Path(path))
+            draft = write_correction_draft(self.db, issued) if self.eml.isChecked() else None
         except UserFacingError as exc:
             dialogs.show_error(self, exc)
             return
         bus.changed.emit(ISSUING_CORRECTION)
         self.issued.emit(str(issued.path))
-        dialogs.show_info(self, self.tr("已生成退回修改包:{0}\n请发给{1}修改后报送回来。").format(
-            issued.path, self.unit))
+        text = self.tr("已生成退回修改包:{0}\n请发给{1}修改后报送回来。").format(issued.path,
+                                                                   self.unit)
+        if draft is not None:
+            text += "\n" + self.tr("邮件草稿:{0}").format(draft.path)
+            if not draft.to:
+                text += "\n" + self.tr("{0}没有登记邮箱,收件人留空。").format(self.unit)
+        dialogs.show_info(self, text)
         self.reload()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -22,6 +24,7 @@ from app.core.changes import Changes
 from app.core.jobs import Reporter
 from app.core.vocab import KIND_LABELS
 from app.services.district.issue import IssueCandidate, IssueResult, issue_candidates, issue_packets
+from app.services.district.mail import MailDraft, write_packet_drafts
 from app.views.bus import bus
 from app.views.i18n import period_text, vocab_tr
 from app.views.ops import OpHandle, run_op
@@ -95,6 +98,18 @@ def candidate_columns(tr: Any) -> list[Column[IssueCandidate]]:
     ]
 
 
+@dataclass(frozen=True)
+class Issued:
+    """The packets written and the drafts beside them (``changes``: what run_op announces)."""
+
+    result: IssueResult
+    drafts: list[MailDraft]
+
+    @property
+    def changes(self) -> Changes:
+        return self.result.changes
+
+
 class IssuePage(Page):
     title = "下发"
     watches = Changes(packets=True, receipts=True)  # what was issued to whom
@@ -103,6 +118,7 @@ class IssuePage(Page):
         super().__init__(parent)
         self.op: OpHandle | None = None
         self.last_result: IssueResult | None = None
+        self.last_drafts: list[MailDraft] = []
         self.heading = QLabel()
         self.heading.setStyleSheet("font-size: 14px; padding: 4px 0;")
         self.model = UnitChoiceModel(candidate_columns(self.tr), self)
@@ -127,6 +143,10 @@ class IssuePage(Page):
         self.issue_button = QPushButton(self.tr("生成下发包"))
         self.issue_button.setDefault(True)
         self.issue_button.clicked.connect(self.issue)
+        self.eml = QCheckBox(self.tr("同时生成邮件草稿(.eml)"))
+        self.eml.setToolTip(self.tr(
+            "每个下发包旁边写一封待发送的邮件:收件人是单位登记的邮箱,附件是下发包。"
+            "双击用 Outlook、Foxmail 或 Thunderbird 打开后发送。"))
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -140,6 +160,7 @@ class IssuePage(Page):
         folder_row.addWidget(QLabel(self.tr("保存到")))
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(self.folder_button)
+        folder_row.addWidget(self.eml)
         folder_row.addWidget(self.issue_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -185,11 +206,15 @@ class IssuePage(Page):
         folder = Path(self.folder.text().strip())
         if not units or not str(folder):
             return
-        db, plan_id, period = ctx.db, ctx.plan.plan.id, ctx.period.key
+        db, plan_id, period, eml = ctx.db, ctx.plan.plan.id, ctx.period.key, self.eml.isChecked()
 
-        def work(reporter: Reporter) -> IssueResult:
-            return issue_packets(db, period, folder, plan_id=plan_id, units=units,
-                                 reporter=reporter)
+        def work(reporter: Reporter) -> Issued:
+            result = issue_packets(db, period, folder, plan_id=plan_id, units=units,
+                                   reporter=reporter)
+            if not eml:
+                return Issued(result, [])
+            reporter.step(0, 1, "正在生成邮件草稿")
+            return Issued(result, write_packet_drafts(db, result.packets))
 
         self.result_label.setText("")
         self.op = run_op(self, work, on_success=self._done, on_cancel=self._cancelled,
@@ -202,13 +227,20 @@ class IssuePage(Page):
             bus.changed.emit(Changes(packets=True, receipts=True, note="issued"))
         self._update_count()
 
-    def _done(self, result: IssueResult) -> None:
-        self.last_result = result
+    def _done(self, done: Issued) -> None:
+        result, drafts = done.result, done.drafts
+        self.last_result, self.last_drafts = result, drafts
         text = self.tr("已生成 {0} 个下发包,保存在 {1}").format(len(result.packets),
                                                              result.folder)
         if result.skipped:
             text += self.tr(";跳过:{0}").format(
                 "、".join(f"{u}({why})" for u, why in result.skipped))
+        if drafts:
+            empty = [d.unit for d in drafts if not d.to]
+            text += self.tr("。已生成 {0} 封邮件草稿(.eml)").format(len(drafts))
+            if empty:
+                text += self.tr(",其中 {0} 个单位没有登记邮箱,收件人留空:{1}").format(
+                    len(empty), "、".join(empty))
         self.result_label.setText(text)
         self._finish()
         if result.packets:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -19,6 +20,7 @@ from app.core.changes import Changes
 from app.core.errors import UserFacingError
 from app.services.db import Database
 from app.services.district.approval import approve_received
+from app.services.district.mail import MailDraft, write_reminder_drafts
 from app.services.district.receipts import ReceiptLedger, ReceiptRow, export_ledger, receipt_ledger
 from app.services.plans.query import period_label
 from app.views.bus import bus
@@ -66,6 +68,16 @@ def chase_columns(tr: Callable[[str], str]) -> list[Column[ReceiptRow]]:
     ]
 
 
+def reminder_mails(db: Database, period: str, plan_id: int, folder: Path) -> list[MailDraft]:
+    """The 催报通知 as a PDF in `folder`, and a draft to each missing unit with it attached."""
+    from app.services.reports.document import build_report
+    from app.views.reports.render import write_pdf
+
+    pdf = folder / f"催报通知_{period}.pdf"
+    write_pdf(build_report(db, "reminder", period, plan_id), pdf)
+    return write_reminder_drafts(db, period, folder, pdf, plan_id)
+
+
 class ReceiptsPage(Page):
     title = "收件登记"
     watches = Changes(packets=True, receipts=True, flags=True)
@@ -95,6 +107,10 @@ class ReceiptsPage(Page):
         self.chase_label = QLabel(self.tr("催报名单"))
         self.copy_button = QPushButton(self.tr("复制催报名单"))
         self.copy_button.clicked.connect(self.copy_chase_list)
+        self.mail_button = QPushButton(self.tr("生成催报邮件…"))
+        self.mail_button.setToolTip(self.tr(
+            "给尚未报送的单位各写一封待发送的邮件(.eml),附《催报通知》PDF"))
+        self.mail_button.clicked.connect(self.write_reminder_mails)
         self.export_button = QPushButton(self.tr("导出登记表…"))
         self.export_button.clicked.connect(self.export)
         self.correct_button = QPushButton(self.tr("退回修改…"))
@@ -113,6 +129,7 @@ class ReceiptsPage(Page):
         rl.addWidget(self.chase_table)
         buttons = QHBoxLayout()
         buttons.addWidget(self.copy_button)
+        buttons.addWidget(self.mail_button)
         buttons.addStretch(1)
         rl.addLayout(buttons)
         splitter = QSplitter()
@@ -141,6 +158,7 @@ class ReceiptsPage(Page):
         self.approve_button.setEnabled(any(
             r.state in ("received", "late") and r.approved_at is None for r in rows))
         self.copy_button.setEnabled(bool(self.chase_model.records))
+        self.mail_button.setEnabled(bool(self.chase_model.records))
         if self.ledger is None:
             self.summary.setText(self.tr("请选择方案和周期。"))
         else:
@@ -214,6 +232,29 @@ class ReceiptsPage(Page):
 
     def copy_chase_list(self) -> None:
         QGuiApplication.clipboard().setText(self.chase_text())
+
+    def write_reminder_mails(self) -> list[MailDraft]:
+        """催报 by mail: the 催报通知 PDF into a chosen folder, then one draft per unit
+        still missing with it attached (the PDF is rendered here, on the GUI thread)."""
+        if self.ledger is None:
+            return []
+        folder = dialogs.choose_directory(self, self.tr("选择催报邮件保存的文件夹"),
+                                          kind="issued")
+        if not folder:
+            return []
+        lg = self.ledger
+        try:
+            drafts = reminder_mails(self.db_(), lg.period, lg.plan_id, Path(folder))
+        except UserFacingError as exc:
+            dialogs.show_error(self, exc)
+            return []
+        text = self.tr("已生成 {0} 封催报邮件草稿和《催报通知》PDF。").format(len(drafts))
+        empty = [d.unit for d in drafts if not d.to]
+        if empty:
+            text += self.tr("{0} 个单位没有登记邮箱,收件人留空:{1}").format(
+                len(empty), "、".join(empty))
+        dialogs.show_written(self, text, Path(folder))
+        return drafts
 
     def export(self) -> None:
         if self.ledger is None:

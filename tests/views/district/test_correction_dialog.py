@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 from pathlib import Path
 
 import openpyxl
@@ -68,10 +70,17 @@ def test_flag_and_issue_from_the_receipts_page(qtbot: QtBot, merged: Database,
     assert flag.field == "percent" and "请核实" in flag.comment
 
     out = tmp_path / "退回.xlsx"
+    infos: list[str] = []
     monkeypatch.setattr(dialogs, "save_file", lambda *a, **k: str(out))
-    monkeypatch.setattr(dialogs, "show_info", lambda *a, **k: None)
+    monkeypatch.setattr(dialogs, "show_info", lambda _p, text: infos.append(text))
+    dialog.eml.setChecked(True)
     with qtbot.waitSignal(dialog.issued, timeout=10000):
         qtbot.mouseClick(dialog.issue_button, Qt.MouseButton.LeftButton)
+    assert "邮件草稿" in infos[0] and out.with_suffix(".eml").exists()
+    mail = email.message_from_bytes(out.with_suffix(".eml").read_bytes(),
+                                    policy=email.policy.default)
+    body = mail.get_body(("plain",))
+    assert body is not None and "进度90%与“刚开始”不符,请核实" in body.get_content()
     pf = read_packet(out)
     assert pf.manifest.kind == "correction"
     [flag] = list_flags(merged, 1, PERIOD, UNIT)

@@ -74,3 +74,27 @@ def test_unit_choice_model(qtmodeltester, tianning: Database) -> None:  # type: 
     assert model.chosen() == []
     model.set_all(True)
     assert len(model.chosen()) == model.rowCount()
+
+
+def test_issue_with_mail_drafts(qtbot: QtBot, tianning: Database, tmp_path: Path,
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """同时生成邮件草稿: an .eml beside each packet, the units without 邮箱 named."""
+    import email
+    import email.policy
+
+    monkeypatch.setattr(issue_page, "open_folder", lambda _p: None)
+    _window, page = _page(qtbot, tianning)
+    page.none_button.click()
+    names = [page.model.record(r).name for r in range(page.model.rowCount())]
+    assert page.model.setData(page.model.index(names.index("青龙街道"), 0), 2, 10)
+    page.folder.setText(str(tmp_path / "下发"))
+    page.eml.setChecked(True)
+    page.issue_button.click()
+    qtbot.waitUntil(lambda: page.last_result is not None, timeout=20000)
+    qtbot.waitUntil(lambda: page.op is None)
+    [draft] = page.last_drafts
+    assert "已生成 1 封邮件草稿" in page.result_label.text()
+    assert "没有登记邮箱" in page.result_label.text() and "青龙街道" in page.result_label.text()
+    msg = email.message_from_bytes(draft.path.read_bytes(), policy=email.policy.default)
+    [packet] = (tmp_path / "下发").glob("*.xlsx")
+    assert next(msg.iter_attachments()).get_payload(decode=True) == packet.read_bytes()

@@ -69,6 +69,37 @@ def test_receipts_page_and_status_bar(qtbot: QtBot, returned: Database, tmp_path
     assert window.status_label.text() == "2021年7月尚未下发"
 
 
+def test_reminder_mails_from_the_receipts_page(qtbot: QtBot, returned: Database,
+                                               tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """生成催报邮件…: the 催报通知 PDF and one draft per missing unit with it attached."""
+    import email
+    import email.policy
+
+    window = MainWindow(returned)
+    qtbot.addWidget(window)
+    window.select_period(PERIOD)
+    page = window.page(ReceiptsPage)
+    assert isinstance(page, ReceiptsPage)
+    window.show_page(page)
+    assert page.mail_button.isEnabled()
+    folder = tmp_path / "催报"
+    folder.mkdir()
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "choose_directory", lambda *a, **k: str(folder))
+    monkeypatch.setattr(dialogs, "show_written", lambda _p, text, _path: shown.append(text))
+    drafts = page.write_reminder_mails()
+    assert {d.unit for d in drafts} == set(TOWNS[5:])
+    [pdf] = folder.glob("*.pdf")
+    assert pdf.read_bytes().startswith(b"%PDF")
+    for d in drafts:
+        msg = email.message_from_bytes(d.path.read_bytes(), policy=email.policy.default)
+        part = next(msg.iter_attachments())
+        assert part.get_filename() == pdf.name
+        assert part.get_payload(decode=True) == pdf.read_bytes()
+    assert "已生成 3 封催报邮件草稿" in shown[0] and "没有登记邮箱" in shown[0]
+
+
 def test_audit_page_filters(qtbot: QtBot, returned: Database) -> None:
     window = MainWindow(returned)
     qtbot.addWidget(window)
