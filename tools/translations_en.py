@@ -269,8 +269,6 @@ EN: dict[str, str] = {
     "已取消。取消前已生成的下发包保留在文件夹中,并已登记。":
         "Cancelled. The packets written before cancelling stay in the folder and are registered.",
     # 汇总
-    "把单位报送的填报包(.xlsx 文件或整个文件夹)拖到这里":
-        "Drop the units' return packets here (.xlsx files or a whole folder)",
     "导入报送包…": "Import return packets…",
     "导入文件夹中的报送包…": "Import return packets from a folder…",
     "选择文件…": "Choose files…",
@@ -844,4 +842,11 @@ EN.update({
         "Wrote {0} reminder mail drafts and the reminder notice PDF.",
     "{0} 个单位没有登记邮箱,收件人留空:{1}":
         "{0} units have no e-mail address, their To line is empty: {1}",
+    "邮件:{0} · {1} · {2}": "Mail: {0} · {1} · {2}",
+    "邮件:{0}": "Mail: {0}",
+    "把单位报送的填报包拖到这里:.xlsx 文件、存下的邮件(.eml)、压缩包(.zip)或整个文件夹":
+        "Drop the units' returns here: .xlsx files, saved mails (.eml), archives (.zip) or a "
+        "whole folder",
+    "报送包、邮件或压缩包 (*.xlsx *.xlsm *.xls *.et *.eml *.zip)":
+        "Returns, mails or archives (*.xlsx *.xlsm *.xls *.et *.eml *.zip)",
 })

@@ -1,6 +1,6 @@
 """`merge`: merge returned packets from the command line (see BRIEF.md for JSON and exit codes).
 
-    merge --db FILE [--dry-run] [--json] [--period YYYY-MM] [--plan ID] PACKET|FOLDER ...
+    merge --db FILE [--dry-run] [--json] [--period YYYY-MM] [--plan ID] PACKET|MAIL.eml|ARCHIVE.zip|FOLDER ...
 
 Exit status 0 when every packet was applied or unchanged, 1 when any was rejected or
 superseded, 2 on a usage error. A dry run reports the status each packet would get.
@@ -143,6 +143,7 @@ def register(sub: Any, _plan_sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.add_argument("--period", help="只接受这个周期(YYYY-MM)的报送包")
     p.add_argument("--plan", type=int, help="只接受这个方案的报送包")
-    p.add_argument("packets", nargs="+", metavar="PACKET", help="报送包文件或文件夹")
+    p.add_argument("packets", nargs="+", metavar="PACKET",
+                   help="报送包文件、存下的邮件(.eml)、压缩包(.zip)或文件夹")
     p.set_defaults(func=cmd_merge)
 

@@ -432,6 +432,10 @@
         <translation>File</translation>
     </message>
     <message>
+        <source>邮件:{0} · {1} · {2}</source>
+        <translation>Mail: {0} · {1} · {2}</translation>
+    </message>
+    <message>
         <source>版本</source>
         <translation>Revision</translation>
     </message>
@@ -786,6 +790,10 @@
     <message>
         <source>{0} 收</source>
         <translation>received {0}</translation>
+    </message>
+    <message>
+        <source>邮件:{0}</source>
+        <translation>Mail: {0}</translation>
     </message>
     <message>
         <source>区里更正:{0}</source>
@@ -1202,8 +1210,8 @@ The details were written to the log.</translation>
 <context>
     <name>DropZone</name>
     <message>
-        <source>把单位报送的填报包(.xlsx 文件或整个文件夹)拖到这里</source>
-        <translation>Drop the units&apos; return packets here (.xlsx files or a whole folder)</translation>
+        <source>把单位报送的填报包拖到这里:.xlsx 文件、存下的邮件(.eml)、压缩包(.zip)或整个文件夹</source>
+        <translation>Drop the units&apos; returns here: .xlsx files, saved mails (.eml), archives (.zip) or a whole folder</translation>
     </message>
 </context>
 <context>
@@ -1281,6 +1289,10 @@ The details were written to the log.</translation>
     <message>
         <source>所有文件 (*)</source>
         <translation>All files (*)</translation>
+    </message>
+    <message>
+        <source>报送包、邮件或压缩包 (*.xlsx *.xlsm *.xls *.et *.eml *.zip)</source>
+        <translation>Returns, mails or archives (*.xlsx *.xlsm *.xls *.et *.eml *.zip)</translation>
     </message>
     <message>
         <source>台账数据库 (*.db)</source>

@@ -43,6 +43,15 @@ from app.models import (
 )
 from app.services.district.approval import approval_block
 from app.services.district.corrections import flagged_cells
+from app.services.district.inbox import (
+    CONTAINER_SUFFIXES,
+    SPREADSHEET_SUFFIXES,
+    MailOrigin,
+    Member,
+    Refused,
+    Source,
+    sources,
+)
 from app.services.packets.format import (
     INDICATOR_INPUT_FIELDS,
     INDICATOR_PREFIX,
@@ -63,10 +72,10 @@ from app.services.packets.values import (
 )
 from app.services.plans.query import period_label
 
-# files a folder import picks up: spreadsheets of any kind, so a .xls or .xlsm sent by
-# mistake is refused with a message instead of being silently skipped
-SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".et", ".ett", ".xlsb", ".xltx",
-                                  ".xltm", ".ods", ".csv"})
+# files a folder import picks up: spreadsheets of any kind (so a .xls or .xlsm sent by
+# mistake is refused with a message instead of being silently skipped), saved mails and
+# archives (the packets inside them)
+PICKED_UP = SPREADSHEET_SUFFIXES | CONTAINER_SUFFIXES
 APPLICABLE = ("new",)
 
 
@@ -132,6 +141,7 @@ class PacketPreview(Outcome):
     # what writing it takes, and a digest of the database rows that verdict rests on
     writes: Writes | None = field(default=None, repr=False)
     basis: str = field(default="", repr=False)
+    origin: MailOrigin | None = None  # the mail it came in (From, Date, Subject)
 
     @property
     def rows_applied(self) -> int:
@@ -167,13 +177,14 @@ class Draft:
     record_rejection: bool = False
     writes: Writes | None = None
     basis: str = ""
+    origin: MailOrigin | None = None
 
     @classmethod
     def of(cls, p: PacketPreview) -> Draft:
         """A fresh start from a preview (the preview itself stays as it is)."""
         return cls(p.path, p.file, p.status, p.file_hash, p.unit, p.period, p.revision,
                    p.kind, p.packet_uid, packet=p.packet, read_problems=list(p.read_problems),
-                   seal_verified=p.seal_verified)
+                   seal_verified=p.seal_verified, origin=p.origin)
 
     def adopt(self, p: PacketPreview) -> None:
         """Take a verdict made on the same inputs (the preview's) instead of redoing it."""
@@ -198,14 +209,15 @@ class Draft:
             self.rows_unchanged, self.conflicts, self.backwards, tuple(self.changes),
             tuple(self.errors),
             tuple(self.warnings), self.reason, self.packet, tuple(self.read_problems),
-            self.seal_verified, self.record_rejection, self.writes, self.basis)
+            self.seal_verified, self.record_rejection, self.writes, self.basis, self.origin)
 
 
 # ---------------------------------------------------------------- files
 
 def collect_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Files to merge from files and folders (folders: spreadsheets inside, recursively,
-    skipping Office lock files like ~$name.xlsx); order kept, duplicates dropped."""
+    """Files to merge from files and folders (folders: spreadsheets, .eml and .zip inside,
+    recursively, skipping Office lock files like ~$name.xlsx); order kept, duplicates
+    dropped."""
     out: list[Path] = []
     seen: set[Path] = set()
 
@@ -222,7 +234,7 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))  # hidden folders
                 for name in sorted(files):
                     f = Path(root) / name
-                    if f.suffix.lower() in SPREADSHEET_SUFFIXES and not name.startswith(
+                    if f.suffix.lower() in PICKED_UP and not name.startswith(
                             ("~$", ".~")):
                         add(f)
         else:
@@ -269,9 +281,12 @@ class Target:
 
 # ---------------------------------------------------------------- checking one packet
 
-def _read(path: Path, draft: Draft) -> PacketFile | None:
+def _read(source: Path | Member, draft: Draft) -> PacketFile | None:
     try:
-        packet = read_packet(path, name=path.name)
+        if isinstance(source, Member):  # a packet inside a mail or an archive
+            packet = read_packet(source.data, name=source.name)
+        else:
+            packet = read_packet(source, name=source.name)
     except UserFacingError as exc:
         draft.reject(exc.message, exc.sheet or "", exc.cell or "")
         return None
@@ -650,10 +665,10 @@ def table_of(model: type[Any]) -> Table:
 
 # ---------------------------------------------------------------- dry run
 
-def check_packets(db: Engine, paths: Sequence[str | Path], *, period: str | None = None,
-                  plan_id: int | None = None, reporter: Reporter | None = None,
-                  compare: bool = True, batch: Sequence[PacketPreview] = ()
-                  ) -> tuple[PacketPreview, ...]:
+def check_packets(db: Engine, paths: Sequence[str | Path | Member], *,
+                  period: str | None = None, plan_id: int | None = None,
+                  reporter: Reporter | None = None, compare: bool = True,
+                  batch: Sequence[PacketPreview] = ()) -> tuple[PacketPreview, ...]:
     """Read and check every file; say what merging would do. Writes nothing.
 
     `period` (YYYY-MM, the period being merged) refuses packets of any other period;
@@ -661,28 +676,43 @@ def check_packets(db: Engine, paths: Sequence[str | Path], *, period: str | None
     ordered by revision: an older one is `superseded`, a copy of another is `unchanged`.
     `batch`: previews checked earlier that the new files join (files added to a list on
     screen); they are not read again, only ordered with the new ones. Returns the batch's
-    previews (in the given order) then the new files'.
+    previews (in the given order) then the new files'. A saved mail (.eml) or an archive
+    (.zip) gives a preview per packet inside it (``inbox.sources``), or one rejected
+    preview saying why it gave none.
     """
     reporter = reporter or Reporter()
-    files = [Path(p) for p in paths]
+    files = list(paths)
     previews: list[PacketPreview] = []
     caches: dict[int, PlanCache] = {}
     total = len(files)
     with Session(db) as s:
-        for i, path in enumerate(files):
-            reporter.step(i, total, f"正在检查 {path.name}({i + 1}/{total})")
-            draft = Draft(path, str(path))
-            packet = _read(path, draft)
-            draft.packet = packet
-            if packet is not None:
-                evaluate(s, packet, draft, period, plan_id, caches, compare)
-                _compact(draft)
-            else:
-                draft.status = "rejected"
-            previews.append(draft.freeze())
+        for i, item in enumerate(files):
+            shown = item.path if isinstance(item, Member) else Path(item)
+            reporter.step(i, total, f"正在检查 {shown.name}({i + 1}/{total})")
+            for source in sources([item]):
+                previews.append(_check_one(s, source, period, plan_id, caches, compare))
     ordered = order_batch([*batch, *previews])
     reporter.step(total, total, "检查完成")
     return ordered
+
+
+def _check_one(s: Session, source: Source, period: str | None, plan_id: int | None,
+               caches: dict[int, PlanCache], compare: bool) -> PacketPreview:
+    """One packet file (or a mail or archive that gave none) → its frozen preview."""
+    if isinstance(source, Refused):
+        refused = Draft(source.path, str(source.path))
+        refused.reject(source.message)
+        return refused.freeze()
+    path = source.path if isinstance(source, Member) else source
+    draft = Draft(path, str(path), origin=source.origin if isinstance(source, Member) else None)
+    packet = _read(source, draft)
+    draft.packet = packet
+    if packet is not None:
+        evaluate(s, packet, draft, period, plan_id, caches, compare)
+        _compact(draft)
+    else:
+        draft.status = "rejected"
+    return draft.freeze()
 
 
 def _compact(draft: Draft) -> None:

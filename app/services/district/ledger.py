@@ -335,6 +335,7 @@ class CellDetail:
     closed_on: dt.date | None
     closed_note: str
     behind: str | None
+    mail: str = ""  # the mail the return came in: From · Subject · Date ("" for a file)
 
     @property
     def backwards(self) -> bool:
@@ -443,7 +444,9 @@ def _detail(s: Session, per: Period, plan: PlanInfo, u: Unit, task: Task) -> Cel
         clock.to_local(approval.approved_at) if approval else None,
         close.closed_on if close else None, close.note if close else "",
         None if close is not None or status is None
-        else behind_reason(status, task.deadline, period_end))
+        else behind_reason(status, task.deadline, period_end),
+        " · ".join(x for x in (src.mail_from, src.mail_subject, src.mail_date) if x)
+        if src is not None else "")
 
 
 def unit_period(db: Engine, period: str, unit: str, plan_id: int | None = None

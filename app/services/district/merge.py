@@ -68,6 +68,7 @@ from app.services.district.check import (
     evaluate,
     table_of,
 )
+from app.services.district.inbox import MailOrigin
 from app.services.packets.format import INDICATOR_PREFIX, TASK_PREFIX
 from app.services.packets.reader import PacketFile
 from app.services.packets.values import to_text
@@ -154,12 +155,13 @@ def apply_packets(db: Engine, items: Sequence[PacketPreview | str | Path], *,
     """Merge each acceptable packet in its own transaction; record refusals.
 
     `items` are previews from ``check_packets`` (files are not read again; the previews are
-    not changed) or paths (checked first, as one batch). Inside its transaction each packet
-    is checked again against the database; its preview's compare is reused when nothing it
-    rests on changed since. Previews that are not `new` write nothing except a refusal of
-    a packet identified as ours. Cancelling stops between packets: those merged stay
-    merged, the rest come back as `cancelled`. Every stamp is `clock.now()` (naive UTC)
-    unless `received_at` says when the files arrived (naive UTC, or aware).
+    not changed) or paths (checked first, as one batch; a saved mail or an archive gives a
+    result per packet inside it). Inside its transaction each packet is checked again
+    against the database; its preview's compare is reused when nothing it rests on changed
+    since. Previews that are not `new` write nothing except a refusal of a packet
+    identified as ours. Cancelling stops between packets: those merged stay merged, the
+    rest come back as `cancelled`. Every stamp is `clock.now()` (naive UTC) unless
+    `received_at` says when the files arrived (naive UTC, or aware).
     """
     reporter = reporter or Reporter()
     paths = [i for i in items if not isinstance(i, PacketPreview)]
@@ -167,7 +169,17 @@ def apply_packets(db: Engine, items: Sequence[PacketPreview | str | Path], *,
     planned = iter(check_packets(db, paths, period=period, plan_id=plan_id, compare=False,
                                  reporter=reporter)
                    if paths else [])
-    previews = [i if isinstance(i, PacketPreview) else next(planned) for i in items]
+    previews: list[PacketPreview] = []
+    pending = next(planned, None)
+    for item in items:
+        if isinstance(item, PacketPreview):
+            previews.append(item)
+            continue
+        # a path gives one preview, a mail or an archive one per packet inside it
+        path = Path(item)
+        while pending is not None and (pending.path == path or path in pending.path.parents):
+            previews.append(pending)
+            pending = next(planned, None)
     if any(p.status == "new" for p in previews):
         make_backup(db, "merge")  # before the batch: one copy to go back to
     identity = file_identity(db)
@@ -271,6 +283,14 @@ def _result(p: PacketPreview, status: str, packet_id: str | None) -> PacketResul
                         packet_id, p.reason)
 
 
+def mail_columns(origin: MailOrigin | None) -> dict[str, str]:
+    """The ledger row's record of the mail a packet came in (nothing for a plain file)."""
+    if origin is None:
+        return {}
+    return {"mail_from": origin.sender, "mail_date": origin.date,
+            "mail_subject": origin.subject}
+
+
 def _ledger_id(uid: str, tag: str, revision: int, file_hash: str) -> str:
     return f"{uid[:32]}:{tag}:{revision}:{file_hash[:12]}"[:64]
 
@@ -287,7 +307,7 @@ def _write(s: Session, target: Target, packet: PacketFile, preview: PacketPrevie
                  unit_id=target.unit.id, period_id=target.period.id, direction="returned",
                  kind=target.issued.kind, revision=m.revision, file_name=preview.path.name,
                  file_hash=packet.file_hash, created_at=now, outcome="applied",
-                 message=_summary(preview), rows=rows))
+                 message=_summary(preview), rows=rows, **mail_columns(preview.origin)))
     s.flush()
     conn = s.connection()  # Core executemany from here (the brief: ~4x faster than the ORM)
     stamp = {"packet_id": packet_id, "updated_at": now}
@@ -412,7 +432,8 @@ def _record_rejection(db: Engine, preview: PacketPreview, now: dt.datetime) -> s
                          direction="returned", kind=issued.kind,
                          revision=packet.manifest.revision, file_name=preview.path.name,
                          file_hash=packet.file_hash, created_at=now, outcome="rejected",
-                         message=_summary(preview), rows={}))
+                         message=_summary(preview), rows={},
+                         **mail_columns(preview.origin)))
         receipt = s.scalar(select(Receipt).where(Receipt.unit_id == issued.unit_id,
                                                  Receipt.period_id == issued.period_id))
         if receipt is None:

@@ -118,6 +118,25 @@ def check_container(data: bytes, name: str = "", *, what: str = "填报包",
         infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise _refuse(f"{label}已损坏,无法作为 Excel 工作簿打开。") from exc
+    _check_entries(infos, label, what, max_unpacked)
+    for info in infos:
+        base = info.filename.rsplit("/", 1)[-1].lower()
+        if base in ("vbaproject.bin", "vbaprojectsignature.bin"):
+            raise _refuse(f"{label}包含宏代码,为安全起见不予读取。请另存为 .xlsx 后再使用。")
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+        raise _refuse(f"{label}不是 Excel 工作簿(.xlsx)。")
+    content_types = read_member(zf, "[Content_Types].xml")
+    if b"macroEnabled" in content_types or b"vbaProject" in content_types:
+        raise _refuse(f"{label}是带宏的工作簿,为安全起见不予读取。请另存为 .xlsx 后再使用。")
+    check_no_dtd(zf, name)
+    return zf
+
+
+def _check_entries(infos: list[zipfile.ZipInfo], label: str, what: str,
+                   max_unpacked: int) -> None:
+    """The zip bounds every container shares (workbook, archive): entry count, encryption,
+    each entry's and the total unpacked size, the compression ratio."""
     if len(infos) > MAX_ENTRIES:
         raise _refuse(f"{label}内部条目过多({len(infos)} 个),不像正常的{what},已拒绝。")
     total = 0
@@ -130,16 +149,40 @@ def check_container(data: bytes, name: str = "", *, what: str = "填报包",
         if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(
                 info.compress_size, 1):
             raise _refuse(f"{label}压缩比异常,可能是恶意文件(压缩炸弹),已拒绝。")
-        base = info.filename.rsplit("/", 1)[-1].lower()
-        if base in ("vbaproject.bin", "vbaprojectsignature.bin"):
-            raise _refuse(f"{label}包含宏代码,为安全起见不予读取。请另存为 .xlsx 后再使用。")
-    names = {i.filename for i in infos}
-    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
-        raise _refuse(f"{label}不是 Excel 工作簿(.xlsx)。")
-    content_types = read_member(zf, "[Content_Types].xml")
-    if b"macroEnabled" in content_types or b"vbaProject" in content_types:
-        raise _refuse(f"{label}是带宏的工作簿,为安全起见不予读取。请另存为 .xlsx 后再使用。")
-    check_no_dtd(zf, name)
+
+
+# names inside an archive that are archives themselves (refused: one level only)
+NESTED_SUFFIXES = (".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".cab", ".eml")
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def check_archive(data: bytes, name: str = "", *,
+                  max_unpacked: int = MAX_UNPACKED_BYTES) -> zipfile.ZipFile:
+    """A .zip of packets (a mail's attachment, a folder zipped by hand) after the same
+    bounds as a workbook's container, plus: no entry naming a place outside the archive
+    (absolute, drive letter, ``..``: zip slip) and no archive inside it. Entries are only
+    ever read into memory, never written out by their names; the path check keeps a name
+    shown to the user from pointing anywhere else."""
+    label = f"压缩包{label_of(name)}"
+    if not data:
+        raise _refuse(f"{label}是空的(0 字节)。")
+    if data[:4] != _ZIP_MAGIC and data[:4] != b"PK\x05\x06":
+        raise _refuse(f"{label}不是 .zip 压缩包(可能是 .rar/.7z 或已损坏),请解压后导入其中的填报包。")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _refuse(f"{label}已损坏,无法打开。") from exc
+    _check_entries(infos, label, "压缩包", max_unpacked)
+    for info in infos:
+        entry = info.filename.replace("\\", "/")
+        parts = entry.split("/")
+        if entry.startswith("/") or _DRIVE.match(entry) or ".." in parts:
+            raise _refuse(f"{label}中的“{info.filename[:80]}”指向压缩包以外的位置,"
+                          "可能是恶意文件,已拒绝。")
+        if not info.is_dir() and entry.lower().endswith(NESTED_SUFFIXES):
+            raise _refuse(f"{label}中又有压缩包或邮件“{parts[-1][:80]}”,不予读取。"
+                          "请解压后直接导入其中的填报包。")
     return zf
 
 

@@ -251,6 +251,8 @@ class CellPane(QWidget):
             src.append(self.tr("来源:{0}(第 {1} 版)").format(d.file_name, d.revision))
         if d.received_at:
             src.append(self.tr("{0} 收").format(f"{d.received_at:%Y-%m-%d %H:%M}"))
+        if d.mail:
+            src.append(self.tr("邮件:{0}").format(d.mail))
         if d.where():
             src.append(d.where())
         edits = [s for s in d.sources.values() if s.kind == DISTRICT_EDIT]

@@ -80,7 +80,9 @@ def merge_columns(tr: Callable[[str], str]) -> list[Column[MergeRow]]:
         return n or None if r.status in ("new", "applied") else None
 
     return [
-        Column(tr("文件"), lambda r: r.preview.path.name, tooltip=lambda r: str(r.preview.path)),
+        Column(tr("文件"), lambda r: r.preview.path.name, tooltip=lambda r: "\n".join(
+            [str(r.preview.path), *([tr("邮件:{0} · {1} · {2}").format(
+                o.sender, o.date, o.subject)] if (o := r.preview.origin) else [])])),
         Column(tr("单位"), lambda r: r.preview.unit or ""),
         Column(tr("周期"), lambda r: period_text(r.preview.period) if r.preview.period else ""),
         Column(tr("版本"), lambda r: r.preview.revision, align_right=True),
@@ -139,7 +141,7 @@ class DropZone(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setMinimumHeight(70)
         self.set_active(False)
-        self.label = QLabel(self.tr("把单位报送的填报包(.xlsx 文件或整个文件夹)拖到这里"))
+        self.label = QLabel(self.tr("把单位报送的填报包拖到这里:.xlsx 文件、存下的邮件(.eml)、压缩包(.zip)或整个文件夹"))
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.label.setStyleSheet("font-size: 15px; color: #4A5A6A; border: none;")
         layout = QVBoxLayout(self)
@@ -273,7 +275,7 @@ class MergePage(Page):
             self.add_paths(paths)
 
     def choose_files(self) -> None:
-        files = dialogs.open_files(self, self.tr("选择报送包"), dialogs.WORKBOOK_FILTER,
+        files = dialogs.open_files(self, self.tr("选择报送包"), dialogs.RETURNS_FILTER,
                                      kind="returns")
         if files:
             self.add_paths(files)
@@ -297,7 +299,10 @@ class MergePage(Page):
         if ctx is None or ctx.plan is None or ctx.period is None:
             dialogs.show_info(self, self.tr("请先在上方选择方案和填报周期。"))
             return
-        known = {r.preview.path.resolve() for r in self.model.records}
+        # a packet from a mail or an archive is listed as container/name: the container
+        # counts as listed too
+        known = {p for r in self.model.records
+                 for p in (r.preview.path.resolve(), *r.preview.path.resolve().parents)}
         files = [f for f in collect_files(paths) if f.resolve() not in known]
         if not files:
             dialogs.show_info(self, self.tr("没有找到新的填报包文件。"))

@@ -32,6 +32,9 @@ XLSX_FILTER = str(QT_TRANSLATE_NOOP("FileFilter", "Excel 工作簿 (*.xlsx)"))
 WORKBOOK_FILTER = ";;".join((
     str(QT_TRANSLATE_NOOP("FileFilter", "Excel 工作簿 (*.xlsx *.xlsm *.xls *.et)")),
     str(QT_TRANSLATE_NOOP("FileFilter", "所有文件 (*)"))))
+RETURNS_FILTER = ";;".join((  # 汇总: packets, saved mails and archives of packets
+    str(QT_TRANSLATE_NOOP("FileFilter", "报送包、邮件或压缩包 (*.xlsx *.xlsm *.xls *.et *.eml *.zip)")),
+    str(QT_TRANSLATE_NOOP("FileFilter", "所有文件 (*)"))))
 
 
 def _filter(filter_: str) -> str:

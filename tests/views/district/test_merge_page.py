@@ -200,3 +200,45 @@ def test_the_page_shows_the_services_verdicts_and_compares_each_packet_once(
         "applied", "applied", "applied", "rejected", "unchanged"]
     assert [r.preview for r in page.model.records] == before == previews
     assert len(compares) == 4  # three packets + the copy checked before it met its twin
+
+
+def test_a_mail_and_an_archive_dropped_on_the_page(qtbot: QtBot, tianning: Database,
+                                                   inbox: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A saved mail's packet and a zip's packets are listed one row each (the file shown
+    by its own name, the mail's headers in the tooltip), applied, and the mail dropped
+    again adds nothing."""
+    from email import policy
+    from email.message import EmailMessage
+
+    from packet_helpers import zip_bytes
+
+    msg = EmailMessage(policy=policy.SMTP)
+    msg["From"] = "雕庄街道 <diaozhuang@tianning.gov.cn>"
+    msg["Subject"] = "回复:六月进展"
+    msg["Date"] = "Mon, 05 Jul 2021 09:30:00 +0800"
+    msg.set_content("附件是本月报送。")
+    first = inbox / f"{TOWNS[0]}.xlsx"
+    msg.add_attachment(first.read_bytes(), maintype="application", subtype="octet-stream",
+                       filename=first.name)
+    letter = tmp_path / "回复.eml"
+    letter.write_bytes(msg.as_bytes())
+    archive = tmp_path / "两个.zip"
+    archive.write_bytes(zip_bytes({f"{u}.xlsx": (inbox / f"{u}.xlsx").read_bytes()
+                                   for u in TOWNS[1:3]}))
+    _window, page = open_window(qtbot, tianning)
+    with qtbot.waitSignal(page.previews_ready, timeout=20000):
+        drop(page, [letter, archive])
+    rows: list[MergeRow] = page.model.records
+    assert [(r.preview.path.name, r.status) for r in rows] == [
+        (first.name, "new"), (f"{TOWNS[1]}.xlsx", "new"), (f"{TOWNS[2]}.xlsx", "new")]
+    tip = page.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "回复.eml" in tip and "雕庄街道 <diaozhuang@tianning.gov.cn>" in tip
+    assert "回复:六月进展" in tip
+    with qtbot.waitSignal(page.applied, timeout=20000):
+        page.apply_all()
+    assert [r.status for r in page.model.records] == ["applied"] * 3
+    infos: list[str] = []
+    monkeypatch.setattr(dialogs, "show_info", lambda _p, text: infos.append(text))
+    page.add_paths([letter])
+    assert infos == ["没有找到新的填报包文件。"]
