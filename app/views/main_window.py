@@ -152,7 +152,9 @@ class MainWindow(QMainWindow):
     def add_page(self, page: Page) -> None:
         self.pages.append(page)
         self.stack.addWidget(page)
-        QListWidgetItem(navigation_title(page), self.nav)
+        item = QListWidgetItem(navigation_title(page), self.nav)
+        page.badge_changed.connect(
+            lambda badge: item.setText(navigation_title(page) + (f"  ({badge})" if badge else "")))
 
     def page(self, cls: type[Page]) -> Page | None:
         """The page of that class, brought up to date if it has not been shown yet."""

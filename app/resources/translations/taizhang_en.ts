@@ -1323,6 +1323,29 @@ The details were written to the log.</translation>
     </message>
 </context>
 <context>
+    <name>InboxFoldersDialog</name>
+    <message>
+        <source>收件文件夹</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>邮件程序或微信、钉钉保存附件的文件夹。其中新到的报送包(.xlsx、.eml、.zip)会在“汇总”页提示,点“预览”后再决定导入;不是本数据库的文件不会提示。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>添加…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>移除</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>选择收件文件夹</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>IndicatorDialog</name>
     <message>
         <source>修改指标</source>
@@ -1621,6 +1644,18 @@ The details were written to the log.</translation>
         <translation>Clear list</translation>
     </message>
     <message>
+        <source>收件文件夹…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>邮件或聊天程序保存附件的文件夹:其中新到的报送包会在这里提示</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>预览</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>选中一个文件查看它的问题(工作表、单元格、说明)。</source>
         <translation>Select a file to see its problems (sheet, cell, note).</translation>
     </message>
@@ -1659,6 +1694,14 @@ The details were written to the log.</translation>
     <message>
         <source>正在导入报送包…</source>
         <translation>Merging return packets…</translation>
+    </message>
+    <message>
+        <source> 等</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>收到 {0} 个新报送包({1}),在收件文件夹中,尚未导入。</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>合并到:{0}。先预览,确认无误后再应用;被拒收的文件不会写入任何数据。</source>

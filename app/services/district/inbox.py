@@ -9,6 +9,11 @@ unpacked size, ratio, no path outside, no archive inside an archive); a mail or 
 with no packet in it, or one that breaks a bound, comes back as one ``Refused`` naming the
 file, so the batch goes on and the user reads why.
 
+The watched inbox (``scan_inbox``): folders named in the settings where the mail or chat
+program saves attachments; a scan opens only new or changed names (a seen-index of name,
+size and modification time) and reports the files holding packets this database issued
+and has not merged yet. Nothing is merged here: the 汇总 page offers them.
+
 Taken from a mail: every attachment whose name is a spreadsheet (the merge refuses a .xls
 or .xlsm with its own message) and every .zip attachment's spreadsheets; forwarded mails
 (message/rfc822 parts) are looked into. Inline pictures, signatures and the text are not.
@@ -19,14 +24,23 @@ from __future__ import annotations
 import email
 import email.policy
 import email.utils
+import json
+import os
 import posixpath
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
 from app.core.errors import UserFacingError
+from app.core.jobs import Reporter
+from app.models import Packet
+from app.services.db import get_setting, set_setting
 from app.services.packets.container import check_archive
+from app.services.packets.reader import read_packet
 
 MAIL_SUFFIXES = frozenset({".eml"})
 ARCHIVE_SUFFIXES = frozenset({".zip"})
@@ -190,3 +204,149 @@ def sources(paths: Iterable[str | Path | Member]) -> Iterator[Source]:
             yield from expand(path)
         except UserFacingError as exc:
             yield Refused(path, exc.message)
+
+
+# ---------------------------------------------------------------- the watched inbox
+
+INBOX_SETTING = "inbox_folders"  # JSON list of folders, in the database's settings
+
+
+def inbox_folders(db: Engine) -> list[str]:
+    """The watched folders (where the mail or chat program saves attachments)."""
+    with Session(db) as s:
+        raw = get_setting(s, INBOX_SETTING, "[]")
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return []
+    return [str(f) for f in value if isinstance(f, str)] if isinstance(value, list) else []
+
+
+def set_inbox_folders(db: Engine, folders: Iterable[str | Path]) -> list[str]:
+    """Store the watched folders (each must exist; repeats dropped, order kept)."""
+    out: list[str] = []
+    for f in folders:
+        path = Path(f).expanduser()
+        if not path.is_dir():
+            raise UserFacingError(f"文件夹不存在:{f}")
+        text = str(path)
+        if text not in out:
+            out.append(text)
+    with Session(db) as s, s.begin():
+        set_setting(s, INBOX_SETTING, json.dumps(out, ensure_ascii=False))
+    return out
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What the seen-index keeps of a file: its size and modification time, and the
+    packets read from it (packet uid, file hash, unit named in it; empty: not a packet)."""
+
+    size: int
+    mtime_ns: int
+    packets: tuple[tuple[str, str, str], ...]
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """A file in a watched folder holding packets of ours not merged yet."""
+
+    path: Path
+    packets: int
+    units: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class InboxScan:
+    arrivals: tuple[Arrival, ...]
+    index: dict[str, Seen]  # give it back to the next scan
+    opened: int  # files read this time (new or changed names only)
+
+    @property
+    def count(self) -> int:
+        """新报送包: the packets waiting (what the badge counts)."""
+        return sum(a.packets for a in self.arrivals)
+
+
+WATCHED_SUFFIXES = frozenset({".xlsx"}) | CONTAINER_SUFFIXES
+
+
+def _candidates(folders: Iterable[str | Path]) -> Iterator[tuple[Path, os.stat_result]]:
+    for folder in folders:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:  # a network drive gone, a folder removed: nothing there now
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith(("~$", ".~", ".")) or \
+                    Path(name).suffix.lower() not in WATCHED_SUFFIXES:
+                continue
+            try:
+                if entry.is_file():
+                    yield Path(entry.path), entry.stat()
+            except OSError:
+                continue
+
+
+def _packets_in(path: Path) -> tuple[tuple[str, str, str], ...]:
+    """(packet uid, file hash, unit) of every packet the file holds; () when none can be
+    read (not ours, broken, a mail without packets): such files are ignored silently."""
+    out = []
+    for source in sources([path]):
+        if isinstance(source, Refused):
+            continue
+        try:
+            packet = read_packet(source.data if isinstance(source, Member) else source,
+                                 name=source.name)
+        except UserFacingError:
+            continue
+        m = packet.manifest
+        out.append((m.packet_id, packet.file_hash, m.unit))
+    return tuple(out)
+
+
+def scan_inbox(db: Engine, folders: Iterable[str | Path], index: dict[str, Seen] | None = None,
+               reporter: Reporter | None = None) -> InboxScan:
+    """Which files in the folders hold returns of this database not merged yet.
+
+    Only names that are new, or whose size or modification time changed, are opened
+    (``index`` is the previous scan's); a packet counts when the database issued it and has
+    no return with the same file hash in its ledger (merged, or refused, already).
+    """
+    reporter = reporter or Reporter()
+    index = index or {}
+    fresh: dict[str, Seen] = {}
+    opened = 0
+    found = list(_candidates(folders))
+    for i, (path, st) in enumerate(found):
+        key = str(path)
+        seen = index.get(key)
+        if seen is None or (seen.size, seen.mtime_ns) != (st.st_size, st.st_mtime_ns):
+            reporter.step(i, len(found), f"正在查看 {path.name}")
+            seen = Seen(st.st_size, st.st_mtime_ns, _packets_in(path))
+            opened += 1
+        fresh[key] = seen
+    uids = {uid for s in fresh.values() for uid, _h, _u in s.packets}
+    ours: set[str] = set()
+    done: set[tuple[str, str]] = set()
+    with Session(db) as s:
+        for chunk in _chunks(sorted(uids), 500):
+            ours.update(s.scalars(select(Packet.packet_uid).where(
+                Packet.packet_uid.in_(chunk), Packet.direction == "issued")))
+            done.update((u, h) for u, h in s.execute(
+                select(Packet.packet_uid, Packet.file_hash).where(
+                    Packet.packet_uid.in_(chunk), Packet.direction == "returned")))
+    arrivals = []
+    for key, seen in fresh.items():
+        waiting = [(u, h, unit) for u, h, unit in seen.packets if u in ours and (u, h) not in done]
+        if waiting:
+            arrivals.append(Arrival(Path(key), len(waiting),
+                                    tuple(dict.fromkeys(unit for _u, _h, unit in waiting))))
+    arrivals.sort(key=lambda a: str(a.path))
+    return InboxScan(tuple(arrivals), fresh, opened)
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]

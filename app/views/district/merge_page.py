@@ -16,10 +16,13 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListWidget,
     QMenu,
     QPushButton,
     QSplitter,
@@ -29,9 +32,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.changes import Changes
+from app.core.errors import UserFacingError
 from app.core.problems import Problem
 from app.services.district.check import PacketPreview, check_packets, collect_files
+from app.services.district.inbox import InboxScan, inbox_folders, set_inbox_folders
 from app.services.district.merge import MergeResults, PacketResult, apply_packets
+from app.views.district.inbox_watch import InboxWatcher
 from app.views.i18n import period_text, vocab_tr
 from app.views.ops import run_op
 from app.views.widgets import dialogs
@@ -173,6 +179,34 @@ class MergePage(Page):
         self.folder_button.clicked.connect(self.choose_folder)
         self.clear_button = QPushButton(self.tr("清空列表"))
         self.clear_button.clicked.connect(self.clear)
+        self.inbox_button = QPushButton(self.tr("收件文件夹…"))
+        self.inbox_button.setToolTip(self.tr(
+            "邮件或聊天程序保存附件的文件夹:其中新到的报送包会在这里提示"))
+        self.inbox_button.clicked.connect(self.edit_inbox_folders)
+
+        # the watched inbox: a banner when returns of ours wait there (nothing is merged
+        # before 预览 and then 应用 are clicked)
+        self.inbox_scan: InboxScan | None = None
+        self.inbox_dialog: InboxFoldersDialog | None = None
+        self.inbox_label = QLabel()
+        self.inbox_preview = QPushButton(self.tr("预览"))
+        self.inbox_preview.clicked.connect(self.preview_inbox)
+        self.inbox_banner = QWidget()
+        self.inbox_banner.setObjectName("inboxBanner")
+        self.inbox_banner.setStyleSheet(
+            "#inboxBanner { background: #E3F2FD; border: 1px solid #90CAF9;"
+            " border-radius: 4px; }")
+        banner = QHBoxLayout(self.inbox_banner)
+        banner.setContentsMargins(10, 4, 6, 4)
+        banner.addWidget(self.inbox_label, 1)
+        banner.addWidget(self.inbox_preview)
+        self.inbox_banner.hide()
+        db = getattr(parent, "db", None)
+        self.watcher: InboxWatcher | None = None
+        if db is not None:
+            self.watcher = InboxWatcher(db, self)
+            self.watcher.scanned.connect(self._inbox_scanned)
+            self.watcher.set_folders(inbox_folders(db))
 
         self.model: RecordTableModel[MergeRow] = RecordTableModel(merge_columns(self.tr), self)
         self.proxy = RecordFilterProxy(self)
@@ -212,6 +246,7 @@ class MergePage(Page):
         side.addWidget(self.files_button)
         side.addWidget(self.folder_button)
         side.addWidget(self.clear_button)
+        side.addWidget(self.inbox_button)
         top.addLayout(side)
         lower = QWidget()
         ll = QVBoxLayout(lower)
@@ -229,6 +264,7 @@ class MergePage(Page):
         bottom.addWidget(self.apply_selected_button)
         bottom.addWidget(self.apply_all_button)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.inbox_banner)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
         layout.addLayout(bottom)
@@ -375,6 +411,48 @@ class MergePage(Page):
             on_success=done, on_failure=self._failed, on_cancel=lambda: self._set_busy(False),
             title=self.tr("正在导入报送包…"))
         handle.signals.finished.connect(self.applied.emit)
+        if self.watcher is not None:  # what was merged is no longer offered
+            handle.signals.finished.connect(self.watcher.rescan)
+
+    # ------------------------------------------------------------ the watched inbox
+
+    def _inbox_scanned(self, scan: InboxScan) -> None:
+        self.inbox_scan = scan
+        n = scan.count
+        self.badge_changed.emit(str(n) if n else "")
+        if not n:
+            self.inbox_banner.hide()
+            return
+        units = list(dict.fromkeys(u for a in scan.arrivals for u in a.units))
+        shown = "、".join(units[:6]) + (self.tr(" 等") if len(units) > 6 else "")
+        self.inbox_label.setText(self.tr("收到 {0} 个新报送包({1}),在收件文件夹中,尚未导入。")
+                                 .format(n, shown))
+        self.inbox_banner.show()
+
+    def preview_inbox(self) -> None:
+        """One click: the waiting files go into the list for the dry run (not merged)."""
+        if self.inbox_scan is not None and self.inbox_scan.arrivals:
+            self.add_paths([a.path for a in self.inbox_scan.arrivals])
+
+    def edit_inbox_folders(self) -> InboxFoldersDialog | None:
+        if self.watcher is None:
+            return None
+        dlg = InboxFoldersDialog(self.watcher.folders, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.chosen.connect(self._set_inbox_folders)
+        self.inbox_dialog = dlg
+        dlg.open()
+        return dlg
+
+    def _set_inbox_folders(self, folders: list[str]) -> None:
+        if self.watcher is None:
+            return
+        try:
+            stored = set_inbox_folders(self.watcher.db, folders)
+        except UserFacingError as exc:
+            dialogs.show_error(self, exc)
+            return
+        self.watcher.set_folders(stored)
 
     # ------------------------------------------------------------ display
 
@@ -431,6 +509,58 @@ class MergePage(Page):
         page = getattr(window, "page", lambda _cls: None)(ConflictsPage)
         if page is not None:
             window.show_page(page)  # type: ignore[attr-defined]
+
+
+class InboxFoldersDialog(QDialog):
+    """收件文件夹: the folders watched for returns (one or more)."""
+
+    chosen = Signal(list)  # list[str]
+
+    def __init__(self, folders: Sequence[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("收件文件夹"))
+        self.resize(560, 320)
+        hint = QLabel(self.tr("邮件程序或微信、钉钉保存附件的文件夹。其中新到的报送包(.xlsx、"
+                              ".eml、.zip)会在“汇总”页提示,点“预览”后再决定导入;"
+                              "不是本数据库的文件不会提示。"))
+        hint.setWordWrap(True)
+        self.list = QListWidget()
+        self.list.addItems(list(folders))
+        add = QPushButton(self.tr("添加…"))
+        add.clicked.connect(self.add_folder)
+        self.remove_button = QPushButton(self.tr("移除"))
+        self.remove_button.clicked.connect(self.remove_selected)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        side = QVBoxLayout()
+        side.addWidget(add)
+        side.addWidget(self.remove_button)
+        side.addStretch(1)
+        row = QHBoxLayout()
+        row.addWidget(self.list, 1)
+        row.addLayout(side)
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint)
+        layout.addLayout(row, 1)
+        layout.addWidget(buttons)
+
+    def folders(self) -> list[str]:
+        return [self.list.item(i).text() for i in range(self.list.count())]
+
+    def add_folder(self) -> None:
+        folder = dialogs.choose_directory(self, self.tr("选择收件文件夹"), kind="returns")
+        if folder and folder not in self.folders():
+            self.list.addItem(folder)
+
+    def remove_selected(self) -> None:
+        for item in self.list.selectedItems():
+            self.list.takeItem(self.list.row(item))
+
+    def accept(self) -> None:
+        self.chosen.emit(self.folders())
+        super().accept()
 
 
 def install_merge_actions(window: QWidget, menu: QMenu) -> list[QAction]:

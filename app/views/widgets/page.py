@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
 from app.core.changes import EVERYTHING, Changes
@@ -27,6 +28,8 @@ class Page(QWidget):
     title = ""
     # the kinds of data the page shows: it reloads after a change of one of them only
     watches: ClassVar[Changes] = EVERYTHING
+    # a short mark after the title in the navigation ("3": new returns waiting; "" none)
+    badge_changed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

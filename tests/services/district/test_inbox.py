@@ -228,3 +228,76 @@ def test_merge_on_the_command_line_takes_mails_and_archives(tianning_path: Path,
         (returns["青龙街道"].name, "applied"), (returns["茶山街道"].name, "applied"),
         (returns["郑陆镇"].name, "applied"), ("问候.eml", "rejected")]
     assert "没有填报包附件" in packets[3]["errors"][0]["message"]
+
+
+# ---------------------------------------------------------------- the watched inbox
+
+def test_the_inbox_setting_keeps_existing_folders(db: object, tmp_path: Path) -> None:
+    from app.services.district.inbox import inbox_folders, set_inbox_folders
+
+    assert inbox_folders(db) == []  # type: ignore[arg-type]
+    a, b = tmp_path / "微信文件", tmp_path / "邮件附件"
+    a.mkdir()
+    b.mkdir()
+    assert set_inbox_folders(db, [a, b, a]) == [str(a), str(b)]  # type: ignore[arg-type]
+    assert inbox_folders(db) == [str(a), str(b)]  # type: ignore[arg-type]
+    with pytest.raises(UserFacingError, match="文件夹不存在"):
+        set_inbox_folders(db, [tmp_path / "没有"])  # type: ignore[arg-type]
+    assert inbox_folders(db) == [str(a), str(b)]  # type: ignore[arg-type]
+
+
+def test_a_scan_offers_our_new_returns_only_and_opens_only_new_names(tianning: object,
+                                                                     tmp_path: Path) -> None:
+    import os
+
+    from merge_helpers import issue
+
+    from app.services.district.inbox import scan_inbox
+    from app.services.district.merge import apply_packets
+    from app.services.plans.export import export_plan
+
+    returns = _three_returns(tianning, tmp_path)
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    first = scan_inbox(tianning, [folder])  # type: ignore[arg-type]
+    assert (first.arrivals, first.opened) == ((), 0)
+
+    # not ours: a plan workbook, a packet of another database, a broken file, a picture
+    export_plan(tianning, 1, folder / "方案.xlsx")  # type: ignore[arg-type]
+    (folder / "坏.xlsx").write_bytes(b"not a workbook")
+    (folder / "照片.jpg").write_bytes(b"\xff\xd8")
+    (folder / "问候.eml").write_bytes(mail([], subject="收到"))
+    from app.services.db import open_database
+    from app.services.plans.examples import load_example
+
+    other = open_database(tmp_path / "other.db")
+    load_example(other, "tianning")
+    foreign = issue(other, "2021-06", ["青龙街道"], tmp_path / "other")["青龙街道"]
+    other.dispose()
+    (folder / "别处.xlsx").write_bytes(foreign.read_bytes())
+    scan = scan_inbox(tianning, [folder], first.index)  # type: ignore[arg-type]
+    assert scan.arrivals == () and scan.count == 0
+    assert scan.opened == 4  # 方案, 坏, 问候, 别处 (the picture is not looked at)
+
+    # ours: a return, a mail with one, a zip with one
+    (folder / "青龙.xlsx").write_bytes(returns["青龙街道"].read_bytes())
+    (folder / "茶山.eml").write_bytes(mail([("茶山.xlsx", returns["茶山街道"].read_bytes())]))
+    (folder / "郑陆.zip").write_bytes(zip_bytes({"郑陆.xlsx": returns["郑陆镇"].read_bytes()}))
+    scan = scan_inbox(tianning, [folder], scan.index)  # type: ignore[arg-type]
+    assert scan.opened == 3 and scan.count == 3
+    assert [(a.path.name, a.units) for a in scan.arrivals] == [
+        ("茶山.eml", ("茶山街道",)), ("郑陆.zip", ("郑陆镇",)), ("青龙.xlsx", ("青龙街道",))]
+
+    again = scan_inbox(tianning, [folder], scan.index)  # type: ignore[arg-type]
+    assert again.opened == 0 and again.count == 3  # nothing new: nothing opened
+    # a file changed in place is opened again
+    os.utime(folder / "青龙.xlsx", ns=(1, 1))
+    assert scan_inbox(tianning, [folder], again.index).opened == 1  # type: ignore[arg-type]
+
+    # merged: no longer offered, without opening anything
+    assert apply_packets(tianning, [folder / "青龙.xlsx"],  # type: ignore[arg-type]
+                         period="2021-06")[0].status == "applied"
+    after = scan_inbox(tianning, [folder], again.index)  # type: ignore[arg-type]
+    assert after.count == 2 and "青龙.xlsx" not in {a.path.name for a in after.arrivals}
+    # a folder that went away (a network drive) is no error
+    assert scan_inbox(tianning, [tmp_path / "断开"]).arrivals == ()  # type: ignore[arg-type]
