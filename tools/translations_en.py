@@ -849,4 +849,21 @@ EN.update({
         "whole folder",
     "报送包、邮件或压缩包 (*.xlsx *.xlsm *.xls *.et *.eml *.zip)":
         "Returns, mails or archives (*.xlsx *.xlsm *.xls *.et *.eml *.zip)",
+    "收件文件夹": "Inbox folders",
+    "邮件程序或微信、钉钉保存附件的文件夹。其中新到的报送包(.xlsx、.eml、.zip)会在“汇总”页提示,"
+    "点“预览”后再决定导入;不是本数据库的文件不会提示。":
+        "Folders where the mail program, WeChat or DingTalk saves attachments. New returns "
+        "there (.xlsx, .eml, .zip) are announced on the Merge page; click Preview, then decide "
+        "what to merge. Files that are not this database's are not announced.",
+    "选择收件文件夹": "Choose an inbox folder",
+    "收件文件夹…": "Inbox folders…",
+    "邮件或聊天程序保存附件的文件夹:其中新到的报送包会在这里提示":
+        "Folders where the mail or chat program saves attachments: new returns there are "
+        "announced here",
+    " 等": " and others",
+    "收到 {0} 个新报送包({1}),在收件文件夹中,尚未导入。":
+        "{0} new returns received ({1}) in the inbox folders, not merged yet.",
+    "预览": "Preview",
+    "添加…": "Add…",
+    "移除": "Remove",
 })

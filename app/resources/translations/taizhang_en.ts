@@ -1326,23 +1326,23 @@ The details were written to the log.</translation>
     <name>InboxFoldersDialog</name>
     <message>
         <source>收件文件夹</source>
-        <translation type="unfinished"></translation>
+        <translation>Inbox folders</translation>
     </message>
     <message>
         <source>邮件程序或微信、钉钉保存附件的文件夹。其中新到的报送包(.xlsx、.eml、.zip)会在“汇总”页提示,点“预览”后再决定导入;不是本数据库的文件不会提示。</source>
-        <translation type="unfinished"></translation>
+        <translation>Folders where the mail program, WeChat or DingTalk saves attachments. New returns there (.xlsx, .eml, .zip) are announced on the Merge page; click Preview, then decide what to merge. Files that are not this database&apos;s are not announced.</translation>
     </message>
     <message>
         <source>添加…</source>
-        <translation type="unfinished"></translation>
+        <translation>Add…</translation>
     </message>
     <message>
         <source>移除</source>
-        <translation type="unfinished"></translation>
+        <translation>Remove</translation>
     </message>
     <message>
         <source>选择收件文件夹</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose an inbox folder</translation>
     </message>
 </context>
 <context>
@@ -1645,15 +1645,15 @@ The details were written to the log.</translation>
     </message>
     <message>
         <source>收件文件夹…</source>
-        <translation type="unfinished"></translation>
+        <translation>Inbox folders…</translation>
     </message>
     <message>
         <source>邮件或聊天程序保存附件的文件夹:其中新到的报送包会在这里提示</source>
-        <translation type="unfinished"></translation>
+        <translation>Folders where the mail or chat program saves attachments: new returns there are announced here</translation>
     </message>
     <message>
         <source>预览</source>
-        <translation type="unfinished"></translation>
+        <translation>Preview</translation>
     </message>
     <message>
         <source>选中一个文件查看它的问题(工作表、单元格、说明)。</source>
@@ -1697,11 +1697,11 @@ The details were written to the log.</translation>
     </message>
     <message>
         <source> 等</source>
-        <translation type="unfinished"></translation>
+        <translation> and others</translation>
     </message>
     <message>
         <source>收到 {0} 个新报送包({1}),在收件文件夹中,尚未导入。</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} new returns received ({1}) in the inbox folders, not merged yet.</translation>
     </message>
     <message>
         <source>合并到:{0}。先预览,确认无误后再应用;被拒收的文件不会写入任何数据。</source>
