@@ -85,7 +85,7 @@ def test_a_return_dropped_in_the_folder_shows_a_badge(qtbot: QtBot, tianning: Da
 def test_the_folders_are_chosen_in_a_dialog(qtbot: QtBot, tianning: Database,
                                             tmp_path: Path, fast: None,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    window, page = open_window(qtbot, tianning)
+    _window, page = open_window(qtbot, tianning)
     assert page.watcher is not None and not page.watcher.timer.isActive()
     folder = tmp_path / "下载"
     folder.mkdir()
