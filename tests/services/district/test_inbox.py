@@ -301,3 +301,23 @@ def test_a_scan_offers_our_new_returns_only_and_opens_only_new_names(tianning: o
     assert after.count == 2 and "青龙.xlsx" not in {a.path.name for a in after.arrivals}
     # a folder that went away (a network drive) is no error
     assert scan_inbox(tianning, [tmp_path / "断开"]).arrivals == ()  # type: ignore[arg-type]
+
+
+def test_a_forwarded_mail_is_looked_into(tmp_path: Path) -> None:
+    """转发: the return travels as a message/rfc822 part; its attachment is taken, the
+    outer mail's headers recorded."""
+    inner = EmailMessage(policy=policy.SMTP)
+    inner["From"] = "青龙街道 <qinglong@tianning.gov.cn>"
+    inner["Subject"] = "六月报送"
+    inner.set_content("见附件")
+    inner.add_attachment(b"PK inner", maintype=XLSX[0], subtype=XLSX[1], filename="青龙.xlsx")
+    outer = EmailMessage(policy=policy.SMTP)
+    outer["From"] = "办公室 <office@tianning.gov.cn>"
+    outer["Subject"] = "转发:六月报送"
+    outer.set_content("转给你")
+    outer.add_attachment(inner)
+    path = tmp_path / "转发.eml"
+    path.write_bytes(outer.as_bytes())
+    [member] = expand(path)
+    assert (member.name, member.data) == ("青龙.xlsx", b"PK inner")
+    assert member.origin is not None and member.origin.subject == "转发:六月报送"
