@@ -23,6 +23,7 @@ from urllib.parse import unquote
 
 from sqlalchemy import Engine
 
+from app.core import clock
 from app.core.errors import UserFacingError
 
 KEEP_DEFAULT = 10
@@ -133,10 +134,10 @@ def make_backup(target: Engine | str | Path, reason: str, *,
         return None
     if min_interval is not None:
         recent = next((b for b in list_backups(path) if b.reason == reason), None)
-        if recent is not None and dt.datetime.now() - recent.created < min_interval:
+        if recent is not None and clock.local_now() - recent.created < min_interval:
             return None
     folder = backup_folder(path)
-    now = dt.datetime.now()
+    now = clock.local_now()
     dest = folder / f"{path.stem}-{now:%Y%m%d-%H%M%S-%f}-{reason}.db"
     while dest.exists():  # the same microsecond: take the next
         now += dt.timedelta(microseconds=1)
@@ -223,7 +224,7 @@ def restore_backup(db_path: Path, backup: Path) -> Path | None:
         # a damaged current file is kept as it is, beside the backups
         folder = backup_folder(db_path)
         folder.mkdir(exist_ok=True)
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        stamp = clock.local_now().strftime("%Y%m%d-%H%M%S")
         kept = folder / f"{db_path.stem}-{stamp}-damaged.db.broken"
         try:
             os.replace(db_path, kept)

@@ -21,7 +21,6 @@ database is backed up with pg_dump before a schema upgrade.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import re
@@ -35,6 +34,7 @@ from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
+from app.core import clock
 from app.core.errors import UserFacingError
 from app.models import Base, Setting
 from app.services.server import (
@@ -261,7 +261,7 @@ def backup_server(url: URL, current: str, password: str | None) -> Path | None:
 
     folder = Path(user_data_dir("Taizhang", appauthor=False)) / "backups"
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = clock.local_now().strftime("%Y%m%d-%H%M%S")
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{url.host}_{url.port or 5432}_{url.database}")
     dest = folder / f"{name}.schema-{current}.{stamp}.dump"
     env = dict(os.environ)
@@ -468,6 +468,19 @@ def check_same_file(db: Engine, identity: tuple[int, int] | None, done: int = 0)
 def get_setting(session: Session, key: str, default: str = "") -> str:
     value = session.scalar(select(Setting.value).where(Setting.key == key))
     return default if value is None else value
+
+
+def current_actor(session: Session) -> str:
+    """Who is writing, for the audit: the database's "actor" setting, else the operating-system user."""
+    actor = get_setting(session, "actor")
+    if actor:
+        return actor
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name on this system
+        return ""
 
 
 def set_setting(session: Session, key: str, value: str) -> None:

@@ -32,8 +32,7 @@ from app.models import (
 )
 from app.services.district.corrections import district_actor
 from app.services.district.ledger import find_task, find_unit
-from app.services.district.progress import resolve_plan_period
-from app.services.plans.query import period_label, short_title
+from app.services.plans.query import period_label, resolve_plan_period, short_title
 
 APPROVAL = "approval"
 CLOSE_OUT = "close_out"

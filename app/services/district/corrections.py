@@ -36,7 +36,6 @@ from app.models import (
 )
 from app.services.district.issue import IssuedPacket, issue_correction
 from app.services.district.ledger import DISTRICT_EDIT, find_task, find_unit
-from app.services.district.progress import resolve_plan_period
 from app.services.packets.format import (
     INDICATOR_INPUT_FIELDS,
     INDICATOR_PREFIX,
@@ -52,7 +51,7 @@ from app.services.packets.values import (
     to_packet,
     to_text,
 )
-from app.services.plans.query import short_title
+from app.services.plans.query import resolve_plan_period, short_title
 
 
 @dataclass(frozen=True)

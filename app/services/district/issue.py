@@ -38,7 +38,7 @@ from app.models import (
     Unit,
     UnitAlias,
 )
-from app.services.district.progress import reporting_units, resolve_plan_period
+from app.services.district.progress import reporting_units
 from app.services.packets.format import (
     Manifest,
     PacketRow,
@@ -52,7 +52,7 @@ from app.services.packets.format import (
 from app.services.packets.seal import canonical, compute_seal
 from app.services.packets.values import entry_values, indicator_values
 from app.services.packets.writer import WrittenFile, apply_corrections, atomic_write, packet_bytes
-from app.services.plans.query import PeriodInfo, PlanInfo, load_plan
+from app.services.plans.query import PeriodInfo, PlanInfo, load_plan, resolve_plan_period
 
 log = logging.getLogger(__name__)
 

@@ -35,7 +35,7 @@ from app.models import (
     Unit,
 )
 from app.services.district.audit import entry_history
-from app.services.district.progress import reporting_units, resolve_plan_period
+from app.services.district.progress import reporting_units
 from app.services.packets.values import entry_values
 from app.services.plans.query import (
     PeriodInfo,
@@ -43,6 +43,7 @@ from app.services.plans.query import (
     SectionInfo,
     load_plan,
     load_sections,
+    resolve_plan_period,
     short_title,
 )
 from app.services.reports.summary import behind_reason

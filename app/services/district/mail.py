@@ -38,10 +38,9 @@ from app.core.errors import UserFacingError
 from app.models import Packet, Period, Plan, PlanUnit, Unit
 from app.services.district.corrections import FlagInfo, list_flags
 from app.services.district.issue import IssuedPacket, packet_file_name
-from app.services.district.progress import resolve_plan_period
 from app.services.packets.format import TASK_PREFIX
 from app.services.plans.contacts import addresses, contact_line
-from app.services.plans.query import period_label
+from app.services.plans.query import period_label, resolve_plan_period
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 PDF_TYPE = ("application", "pdf")

@@ -50,9 +50,9 @@ from app.services.db import (
     as_user_error,
     begin_write,
     check_same_file,
+    current_actor,
     database_location,
     file_identity,
-    get_setting,
     is_busy,
     lock_keys,
 )
@@ -242,7 +242,7 @@ def _apply_one(db: Engine, preview: PacketPreview, period: str | None, plan_id: 
                         break
                     target, writes = found
                     written = _write(s, target, preview.packet, verdict, writes, now,
-                                     actor if actor is not None else get_setting(s, "actor"))
+                                     actor if actor is not None else current_actor(s))
                     return _result(verdict, "applied", written)
             except OperationalError as exc:
                 if not is_busy(exc):

@@ -10,7 +10,6 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from app.core import clock
-from app.core.errors import UserFacingError
 from app.models import (
     Approval,
     Assignment,
@@ -20,13 +19,13 @@ from app.models import (
     IndicatorValue,
     Packet,
     Period,
-    Plan,
     PlanUnit,
     ProgressEntry,
     Receipt,
     Task,
     Unit,
 )
+from app.services.plans.query import resolve_plan_period
 
 
 @dataclass(frozen=True)
@@ -63,19 +62,6 @@ class PeriodProgress:
     units: list[UnitProgress]
 
 
-def resolve_plan_period(session: Session, period_key: str, plan_id: int | None) -> Period:
-    """The period `period_key` of `plan_id`, or of the only plan that has it."""
-    query = select(Period).where(Period.key == period_key)
-    if plan_id is not None:
-        if session.get(Plan, plan_id) is None:
-            raise UserFacingError(f"方案 {plan_id} 不存在。")
-        query = query.where(Period.plan_id == plan_id)
-    periods = list(session.scalars(query))
-    if not periods:
-        raise UserFacingError(f"没有填报周期 {period_key}。")
-    if len(periods) > 1:
-        raise UserFacingError(f"多个方案都有周期 {period_key},请用 --plan 指定方案。")
-    return periods[0]
 
 
 def reporting_units(session: Session, plan_id: int) -> list[Unit]:

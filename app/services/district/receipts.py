@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from app.core import clock
 from app.core.vocab import KIND_LABELS, RECEIPT_STATE_LABELS
 from app.models import Approval, Packet, Period, PlanUnit, Receipt, Unit
-from app.services.district.progress import reporting_units, resolve_plan_period
+from app.services.district.progress import reporting_units
 from app.services.plans.contacts import contact_line
-from app.services.plans.query import period_label
+from app.services.plans.query import period_label, resolve_plan_period
 
 # states in which the unit owes the district a (new) return
 CHASE_STATES = ("issued", "not_returned", "rejected", "returned_for_fix")

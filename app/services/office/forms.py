@@ -31,7 +31,7 @@ from app.models import (
     Task,
     Unit,
 )
-from app.services.db import get_setting
+from app.services.db import current_actor
 from app.services.office.opening import office_unit
 from app.services.packets.format import (
     INDICATOR_INPUT_FIELDS,
@@ -49,7 +49,7 @@ from app.services.packets.values import (
     to_column,
     to_text,
 )
-from app.services.plans.query import period_label, short_title
+from app.services.plans.query import period_label, resolve_plan_period, short_title
 
 # ---------------------------------------------------------------- dataclasses
 
@@ -156,17 +156,6 @@ class _Issued:
     rows: list[dict[str, Any]]
 
 
-def _period(s: Session, period_key: str, plan_id: int | None) -> Period:
-    query = select(Period).where(Period.key == period_key)
-    if plan_id is not None:
-        query = query.where(Period.plan_id == plan_id)
-    periods = list(s.scalars(query))
-    if not periods:
-        raise UserFacingError(f"填报库中没有 {period_key} 的下发包,请先打开该期的下发包。")
-    if len(periods) > 1:
-        raise UserFacingError(f"多个方案都有周期 {period_key},请指定方案。")
-    return periods[0]
-
 
 def _issued(s: Session, unit_id: int, period: Period) -> _Issued:
     packet = s.scalar(select(Packet).where(
@@ -224,7 +213,8 @@ def indicator_missing(v: dict[str, Any], numeric: bool,
 def load_period(s: Session, period_key: str, plan_id: int | None
           ) -> tuple[Unit, Period, _Issued]:
     unit = office_unit(s)
-    period = _period(s, period_key, plan_id)
+    period = resolve_plan_period(
+        s, period_key, plan_id, missing=f"填报库中没有 {period_key} 的下发包,请先打开该期的下发包。")
     return unit, period, _issued(s, unit.id, period)
 
 
@@ -413,7 +403,7 @@ def _resolve_key(s: Session, model: type[Task] | type[Indicator], ref: int | str
 
 def _audit(s: Session, unit: Unit, entity: str, entity_id: int, changes: dict[str, tuple[Any, Any]],
            packet_id: str | None) -> None:
-    actor = get_setting(s, "actor", "")
+    actor = current_actor(s)
     for f, (old, new) in changes.items():
         s.add(AuditLog(actor=actor, actor_unit=unit.name, entity=entity, entity_id=entity_id,
                        field=f, old=to_text(old), new=to_text(new), packet_id=packet_id))

@@ -40,9 +40,9 @@ from app.models import (
     UnitAlias,
 )
 from app.services.backups import make_backup
+from app.services.db import current_actor
 from app.services.plans.contacts import clean_contact
 from app.services.plans.importing.parsers import parse_deadline, parse_standard_text
-from app.services.plans.importing.writing import current_actor
 from app.services.plans.query import guess_kind, make_periods
 
 EDIT_BACKUP_INTERVAL = dt.timedelta(minutes=5)

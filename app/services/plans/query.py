@@ -476,3 +476,22 @@ def plans_json(engine: Engine, plan_id: int | None = None) -> dict[str, Any]:
         ids = [plan_id] if plan_id is not None else list(
             s.scalars(select(Plan.id).order_by(Plan.id)))
         return {"plans": [plan_json(load_plan(s, i)) for i in ids]}
+
+
+def resolve_plan_period(session: Session, period_key: str, plan_id: int | None,
+                        missing: str | None = None) -> Period:
+    """The period `period_key` of `plan_id`, or of the only plan that has it.
+
+    `missing` is the message when there is none (the office says to open the packet first).
+    """
+    query = select(Period).where(Period.key == period_key)
+    if plan_id is not None:
+        if session.get(Plan, plan_id) is None:
+            raise UserFacingError(f"方案 {plan_id} 不存在。")
+        query = query.where(Period.plan_id == plan_id)
+    periods = list(session.scalars(query))
+    if not periods:
+        raise UserFacingError(missing or f"没有填报周期 {period_key}。")
+    if len(periods) > 1:
+        raise UserFacingError(f"多个方案都有周期 {period_key},请指定方案(命令行用 --plan)。")
+    return periods[0]

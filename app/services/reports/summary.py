@@ -46,7 +46,7 @@ from app.models import (
     Task,
     Unit,
 )
-from app.services.district.progress import reporting_units, resolve_plan_period
+from app.services.district.progress import reporting_units
 from app.services.plans.query import (
     IndicatorInfo,
     PeriodInfo,
@@ -56,6 +56,7 @@ from app.services.plans.query import (
     TaskInfo,
     load_plan,
     parse_standard,
+    resolve_plan_period,
 )
 
 STATUS_KEYS = (*STATUSES, UNREPORTED)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import getpass
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from app.core.errors import UserFacingError
 from app.core.jobs import Reporter
 from app.models import AuditLog, Indicator, Unit
 from app.services.backups import make_backup
-from app.services.db import get_setting
+from app.services.db import current_actor
 from app.services.plans.contacts import Contact
 from app.services.plans.importing.matching import ImportPreview, preview_import
 from app.services.plans.importing.parsers import parse_standard_text
@@ -42,16 +41,6 @@ class ImportResult:
     def changes(self) -> Changes:
         return Changes(plans=True, units=True, note="plan imported")
 
-
-def current_actor(session: Session) -> str:
-    """Who is editing: the database's "actor" setting, else the operating-system user."""
-    actor = get_setting(session, "actor")
-    if actor:
-        return actor
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name on this system
-        return ""
 
 
 def apply_import(engine: Engine, preview: ImportPreview,
