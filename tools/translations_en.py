@@ -867,3 +867,13 @@ EN.update({
     "添加…": "Add…",
     "移除": "Remove",
 })
+
+# ------------------------------------------------------------ firstday: licences, dialogs
+EN.update({
+    "第三方组件许可(THIRD-PARTY-NOTICES.txt)随安装包提供,从源代码运行时没有这个文件。":
+        "The third-party notices (THIRD-PARTY-NOTICES.txt) ship with the installed program; "
+        "a run from source has none.",
+    "第三方组件许可…": "Third-party licences…",
+    "许可证": "Licences",
+    "无法读取 {0}:{1}": "Cannot read {0}: {1}",
+})

@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from platformdirs import user_data_dir
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, Qt, QTranslator
+from PySide6.QtCore import QCoreApplication, Qt, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 
@@ -55,19 +55,15 @@ def apply_ui_font(app: QApplication) -> None:
 def install_translator(app: QApplication, language: str | None) -> QTranslator | None:
     """Chinese is the source language; English ships as a Qt translation (app.views.i18n).
 
-    In Chinese, Qt's own texts (standard buttons, context menus) come from qtbase_zh_CN.
-    """
+    In Chinese, Qt's own texts (file dialogs, standard buttons, context menus) come from
+    qtbase_zh_CN and the supplement for what it lacks (`i18n.install_qt_chinese`)."""
+    from app.views.i18n import install_qt_chinese, saved_language
     from app.views.i18n import install_translator as install_english
-    from app.views.i18n import saved_language
 
     lang = language or saved_language()
     if lang.startswith("en"):
         return install_english(app, lang)
-    qt_zh = QTranslator(app)
-    if qt_zh.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        app.installTranslator(qt_zh)
-        return qt_zh
-    return None
+    return install_qt_chinese(app)[0]
 
 
 def setup_logging() -> Path:

@@ -17,11 +17,13 @@ from typing import IO
 
 from platformdirs import user_data_dir
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
     QMessageBox,
+    QPlainTextEdit,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -37,7 +39,7 @@ MAX_BYTES = 1_000_000
 BACKUPS = 5
 log = logging.getLogger(__name__)
 _crash_file: list[IO[str]] = []  # kept open for faulthandler
-_boxes: list[QMessageBox] = []
+_boxes: list[QDialog] = []  # open without a parent: kept alive until finished
 errors_seen = 0
 
 
@@ -106,17 +108,39 @@ def show_crash(exc: BaseException) -> QMessageBox:
     return box
 
 
+NOTICES_NAME = "THIRD-PARTY-NOTICES.txt"
+
+
+def _program_roots() -> list[Path]:
+    """The source tree's root, and the bundle's data folder (PyInstaller's _MEIPASS)."""
+    roots = [Path(__file__).resolve().parents[2]]
+    bundle = getattr(sys, "_MEIPASS", "")
+    if bundle:
+        roots.insert(0, Path(bundle))
+    return roots
+
+
+def notices_file() -> Path | None:
+    """THIRD-PARTY-NOTICES.txt: in the bundle beside the program (the spec writes it at
+    every build, from what was bundled); in a source tree the last build's copy."""
+    for root in _program_roots():
+        for path in (root / NOTICES_NAME, root / "build" / NOTICES_NAME):
+            if path.is_file():
+                return path
+    return None
+
+
 def licence_files() -> list[Path]:
-    """LICENSE / THIRD-PARTY-NOTICES beside the program (source tree or bundle), if shipped."""
-    roots = [Path(__file__).resolve().parents[2], Path(getattr(sys, "_MEIPASS", "") or ".")]
-    names = ("LICENSE", "LICENSE.txt", "THIRD-PARTY-NOTICES", "THIRD-PARTY-NOTICES.txt",
-             "THIRD-PARTY-NOTICES.md")
+    """LICENSE, THIRD-PARTY-NOTICES and the fonts' OFL, where shipped."""
     found: list[Path] = []
-    for root in roots:
-        for name in names:
+    for root in _program_roots():
+        for name in ("LICENSE", "LICENSE.txt"):
             path = root / name
             if path.is_file() and path.resolve() not in [f.resolve() for f in found]:
                 found.append(path)
+    notices = notices_file()
+    if notices is not None:
+        found.append(notices)
     fonts = Path(__file__).resolve().parents[1] / "resources" / "fonts" / "OFL.txt"
     if fonts.is_file():
         found.append(fonts)
@@ -134,17 +158,66 @@ def about_text() -> str:
     licences = licence_files()
     if licences:
         lines += ["", translate("Diagnostics", "许可证:")] + [f"  {p}" for p in licences]
+    if notices_file() is None:
+        lines += ["", translate("Diagnostics", "第三方组件许可(THIRD-PARTY-NOTICES.txt)随安装包"
+                                               "提供,从源代码运行时没有这个文件。")]
     return "\n".join(lines)
 
 
+class LicencesDialog(QDialog):
+    """The licence texts themselves, one tab each: readable where no text editor or file
+    manager would open them."""
+
+    def __init__(self, files: list[Path], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("许可证"))
+        self.resize(820, 640)
+        self.tabs = QTabWidget()
+        fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        for path in files:
+            view = QPlainTextEdit()
+            view.setReadOnly(True)
+            view.setFont(fixed)
+            view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+            try:
+                view.setPlainText(path.read_text("utf-8", errors="replace"))
+            except OSError as exc:
+                view.setPlainText(self.tr("无法读取 {0}:{1}").format(path, exc))
+            self.tabs.addTab(view, path.name)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(buttons)
+
+
+def show_licences(parent: QWidget | None) -> LicencesDialog:
+    """Third-party notices first: what 关于 links to."""
+    files = licence_files()
+    notices = notices_file()
+    if notices is not None:
+        files = [notices, *[f for f in files if f != notices]]
+    dialog = LicencesDialog(files, parent)
+    _boxes.append(dialog)  # the 关于 box that asked has closed: keep the dialog alive
+    dialog.finished.connect(lambda *_: _boxes.remove(dialog) if dialog in _boxes else None)
+    dialog.open()
+    return dialog
+
+
 def show_about(parent: QWidget | None) -> QMessageBox:
-    """帮助 › 关于台账 in both windows: version, folders, licences, 打开日志文件夹."""
+    """帮助 › 关于台账 in both windows: version, folders, licences (第三方组件许可 opens
+    THIRD-PARTY-NOTICES and the other licence texts), 打开日志文件夹."""
     box = QMessageBox(QMessageBox.Icon.Information, dialogs.app_title(), about_text(),
                       QMessageBox.StandardButton.Ok, parent)
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    button = box.addButton(QCoreApplication.translate("Diagnostics", "打开日志文件夹"),
+    translate = QCoreApplication.translate
+    button = box.addButton(translate("Diagnostics", "打开日志文件夹"),
                            QMessageBox.ButtonRole.ActionRole)
     button.clicked.connect(lambda: dialogs.open_folder(log_folder()))
+    if licence_files():
+        licences = box.addButton(translate("Diagnostics", "第三方组件许可…"),
+                                 QMessageBox.ButtonRole.ActionRole)
+        licences.clicked.connect(lambda: show_licences(parent))
     box.open()
     return box
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from importlib import resources
+from pathlib import Path
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QCoreApplication,
     QDate,
+    QLibraryInfo,
     QLocale,
     QObject,
     QSettings,
@@ -119,6 +121,51 @@ class FallbackTranslator(QTranslator):
         # None (a null QString) says "not translated here", so Qt falls back to the source;
         # "" would translate Qt's own "Ctrl" to nothing ("Quit Q" for "Quit Ctrl+Q")
         return found or None  # type: ignore[return-value]
+
+
+# Qt 6 renamed these labels ("Look in:" became "&Look in:"); qtbase_zh_CN still has the
+# old ones only, so Qt's file dialog said "Look in:" and "Files of type:" in a Chinese window.
+QT_CHINESE_GAPS = {
+    ("QFileDialog", "&Look in:"): "查找范围(&L)：",
+    ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+}
+
+
+class QtChineseSupplement(QTranslator):
+    """What qtbase_zh_CN lacks for the widgets the program shows (installed after it,
+    so it is asked first; None passes every other text on to qtbase_zh_CN)."""
+
+    def isEmpty(self) -> bool:
+        return False
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None,
+                  n: int = -1) -> str:
+        return QT_CHINESE_GAPS.get((context, source))  # type: ignore[return-value]
+
+
+def qt_translation_folders() -> list[Path]:
+    """Where Qt's own catalogues may be: Qt's configured folder (PySide6 points it into the
+    package, the bundle's runtime hook too), else the package's folder itself."""
+    import PySide6
+
+    package = Path(PySide6.__file__).resolve().parent
+    found = [Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+             package / "Qt" / "translations", package / "translations"]
+    return [f for i, f in enumerate(found) if f not in found[:i]]
+
+
+def install_qt_chinese(app: QCoreApplication) -> list[QTranslator]:
+    """Qt's own texts (file dialogs, standard buttons, context menus) in Chinese."""
+    installed: list[QTranslator] = []
+    for folder in qt_translation_folders():
+        catalogue = QTranslator(app)
+        if catalogue.load("qtbase_zh_CN", str(folder)):
+            app.installTranslator(catalogue)
+            installed.append(catalogue)
+            break
+    supplement = QtChineseSupplement(app)
+    app.installTranslator(supplement)
+    return [*installed, supplement]
 
 
 # A deadline further back than this is history: shown as a date, not "已逾期 1057 天".
@@ -271,5 +318,5 @@ def choose_language(window: QWidget, code: str) -> QMessageBox:
     return box
 
 
-__all__ = ["LANGUAGES", "VOCAB", "FallbackTranslator", "install_language_menu",
-           "install_translator", "period_text", "remove_translator", "vocab_tr"]
+__all__ = ["LANGUAGES", "VOCAB", "FallbackTranslator", "QtChineseSupplement",
+           "install_language_menu", "install_qt_chinese", "install_translator", "period_text", "remove_translator", "vocab_tr"]

@@ -87,7 +87,32 @@ def step_office_window(ctx: Any) -> str:
         db.dispose()
 
 
+def step_qt_chinese(_ctx: Any) -> str:
+    """Qt's own dialogs speak Chinese: qtbase_zh_CN is shipped and found, and the labels
+    it lacks are supplied (the bundle keeps only that one Qt catalogue)."""
+    from PySide6.QtCore import QCoreApplication
+
+    from app.views.i18n import install_qt_chinese, qt_translation_folders
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    installed = install_qt_chinese(app)
+    try:
+        if len(installed) < 2:
+            folders = "、".join(str(f) for f in qt_translation_folders())
+            raise RuntimeError(f"找不到 qtbase_zh_CN.qm(查找了 {folders})")
+        texts = [QCoreApplication.translate("QFileDialog", s)
+                 for s in ("&Look in:", "File &name:", "Files of &type:")]
+        if any(t.isascii() for t in texts):
+            raise RuntimeError(f"文件对话框的标签没有译成中文:{texts}")
+        return "、".join(texts)
+    finally:
+        for translator in installed:
+            app.removeTranslator(translator)
+
+
 WINDOW_STEPS = [
+    ("Qt 对话框使用中文", step_qt_chinese),
     ("打开并关闭区创建办主窗口", step_district_window),
     ("打开并关闭单位填报窗口", step_office_window),
 ]

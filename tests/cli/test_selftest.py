@@ -32,10 +32,11 @@ def test_self_test_passes_every_step_without_a_display(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     steps = [line for line in lines if line.startswith("[")]
-    assert len(steps) == len(selftest.SERVICE_STEPS) + 2  # + the two windows
+    assert len(steps) == len(selftest.SERVICE_STEPS) + 3  # + Qt's Chinese, the two windows
     assert all(":通过" in line for line in steps), done.stdout
     assert any("通报 PDF" in line for line in steps)
     assert any("主窗口" in line for line in steps)
+    assert any("查找范围" in line for line in steps)  # qtbase_zh_CN found and completed
     assert lines[-1].startswith("自检全部通过")
     assert "propagateSizeHints" not in done.stderr
     # the user's settings are left alone: nothing written under the (empty) home

@@ -94,3 +94,32 @@ def test_each_window_shows_its_roles_guide_first(qtbot: object, tianning: object
     clerk.guide.close()
     clerk.close()
     db.dispose()
+
+
+def test_about_opens_the_third_party_notices_of_the_bundle(
+        qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In the bundle THIRD-PARTY-NOTICES.txt sits in PyInstaller's data folder; 关于 offers
+    it first among the licence texts, readable in the program."""
+    (tmp_path / diagnostics.NOTICES_NAME).write_text(
+        "台账 Taizhang — third-party notices\nPySide6_Essentials 6.11.3 — LGPL-3.0-only\n",
+        "utf-8")
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    box = diagnostics.show_about(None)
+    assert str(tmp_path / diagnostics.NOTICES_NAME) in box.text()
+    button = next(b for b in box.buttons() if b.text() == "第三方组件许可…")
+    button.click()
+    dialog = next(d for d in qapp.topLevelWidgets()
+                  if isinstance(d, diagnostics.LicencesDialog) and d.isVisible())
+    assert dialog.tabs.tabText(0) == diagnostics.NOTICES_NAME
+    assert "LGPL-3.0-only" in dialog.tabs.widget(0).toPlainText()
+    assert "LICENSE" in [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
+    dialog.reject()
+    assert dialog not in diagnostics._boxes
+
+
+def test_about_says_where_the_notices_come_from_when_run_from_source(
+        qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(diagnostics, "notices_file", lambda: None)
+    box = diagnostics.show_about(None)
+    assert "THIRD-PARTY-NOTICES.txt" in box.text() and "随安装包" in box.text()
+    box.close()

@@ -1183,6 +1183,14 @@ You can go on working; if it happens again, send the log file to support.</trans
         <source>许可证:</source>
         <translation>Licences:</translation>
     </message>
+    <message>
+        <source>第三方组件许可(THIRD-PARTY-NOTICES.txt)随安装包提供,从源代码运行时没有这个文件。</source>
+        <translation>The third-party notices (THIRD-PARTY-NOTICES.txt) ship with the installed program; a run from source has none.</translation>
+    </message>
+    <message>
+        <source>第三方组件许可…</source>
+        <translation>Third-party licences…</translation>
+    </message>
 </context>
 <context>
     <name>Dialogs</name>
@@ -1568,6 +1576,17 @@ The details were written to the log.</translation>
     <message>
         <source>整改事项 {0} 项 · 已销号 {1} · 已完成待销号 {2} · 未完成 {3} · 逾期 {4}</source>
         <translation>{0} items · closed out {1} · done, to close out {2} · open {3} · overdue {4}</translation>
+    </message>
+</context>
+<context>
+    <name>LicencesDialog</name>
+    <message>
+        <source>许可证</source>
+        <translation>Licences</translation>
+    </message>
+    <message>
+        <source>无法读取 {0}:{1}</source>
+        <translation>Cannot read {0}: {1}</translation>
     </message>
 </context>
 <context>

@@ -1,8 +1,10 @@
 """File dialogs and error display in one place, so tests can patch them.
 
-The static QFileDialog functions use the platform's dialog where there is one (Windows,
-macOS: labels in the system's language); elsewhere Qt's own dialog, translated by the
-qtbase_zh_CN catalogue that `app.views.app.install_translator` loads. Each kind of file
+Every file dialog is a `FileDialog`: the platform's own where there is one (Windows,
+macOS, a Linux desktop with a Qt platform theme: labels in the system's language);
+elsewhere Qt's dialog, in Chinese through qtbase_zh_CN and the few labels that catalogue
+lacks (`app.views.i18n.install_qt_chinese`), widened and in detail view so that a
+packet's whole name (the unit is in the middle of it) is readable. Each kind of file
 ("packets", "exports", "database"…) starts in the folder last used for it (QSettings
 "folders/<kind>"), by default Documents.
 """
@@ -20,8 +22,17 @@ from PySide6.QtCore import (
     Qt,
     QUrl,
 )
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtGui import QDesktopServices, QShowEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QHeaderView,
+    QMessageBox,
+    QSplitter,
+    QTreeView,
+    QWidget,
+)
 
 from app.core.errors import UserFacingError
 
@@ -67,31 +78,110 @@ def _start(kind: str, suggested: str = "") -> str:
     return str(start_folder(kind) / suggested) if suggested else str(start_folder(kind))
 
 
+class FileDialog(QFileDialog):
+    """A file dialog that, when it is Qt's own (no native one here), opens wide, in
+    detail view, with the name column taking the room: names are shown whole."""
+
+    GEOMETRY_KEY = "dialogs/files"
+    SIDEBAR = 140
+    TYPE_COLUMN = 2  # "Microsoft Excel Worksheet" for every row: the filter says it already
+
+    def __init__(self, parent: QWidget | None, title: str, start: str, filter_: str) -> None:
+        super().__init__(parent, title, start, _filter(filter_))
+        self.fitted = False
+        self.finished.connect(self._remember_size)
+
+    def own_widgets(self) -> QTreeView | None:
+        """The detail view of Qt's own dialog; None while a native dialog stands in."""
+        return self.findChild(QTreeView, "treeView")
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self.fitted and self.own_widgets() is not None:
+            self.fit()
+        super().showEvent(event)
+
+    def fit(self) -> None:
+        tree = self.own_widgets()
+        if tree is None:
+            return
+        self.fitted = True
+        saved = QSettings().value(self.GEOMETRY_KEY)
+        if not (saved and self.restoreGeometry(saved)):
+            owner = self.parentWidget()
+            screen = owner.screen() if owner is not None else QApplication.primaryScreen()
+            room = screen.availableGeometry() if screen is not None else None
+            width = min(1000, int(room.width() * 0.85)) if room is not None else 1000
+            height = min(620, int(room.height() * 0.8)) if room is not None else 620
+            self.resize(width, height)
+        self.setViewMode(QFileDialog.ViewMode.Detail)
+        panes = self.findChild(QSplitter, "splitter")
+        if panes is not None and panes.count() == 2:  # the places list: "计算机" unelided
+            panes.setSizes([self.SIDEBAR, max(self.width() - self.SIDEBAR, 400)])
+        tree.setColumnHidden(self.TYPE_COLUMN, True)
+        header = tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, header.count()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+
+    def _remember_size(self, _result: int) -> None:
+        if self.fitted:
+            QSettings().setValue(self.GEOMETRY_KEY, self.saveGeometry())
+
+
+def ask(dialog: QFileDialog) -> list[str]:
+    """Run a file dialog and return what was chosen ([] when cancelled).
+
+    The one modal loop of the views: every caller needs the answer before going on (the
+    native dialogs are modal anyway). Tests replace this function."""
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return []
+    return [str(f) for f in dialog.selectedFiles()]
+
+
+def file_dialog(parent: QWidget | None, title: str, start: str, filter_: str = XLSX_FILTER, *,
+                mode: str = "open") -> FileDialog:
+    """The dialog for `mode` "open", "open_many", "save" or "folder" (not yet shown)."""
+    dialog = FileDialog(parent, title, start, filter_)
+    if mode == "save":
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    elif mode == "folder":
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+    else:
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles if mode == "open_many"
+                           else QFileDialog.FileMode.ExistingFile)
+    return dialog
+
+
 def open_files(parent: QWidget | None, title: str, filter_: str = XLSX_FILTER, *,
                kind: str = "") -> list[str]:
-    files, _ = QFileDialog.getOpenFileNames(parent, title, _start(kind), _filter(filter_))
+    files = ask(file_dialog(parent, title, _start(kind), filter_, mode="open_many"))
     if files:
         remember_folder(kind, files[0])
-    return list(files)
+    return files
 
 
 def open_file(parent: QWidget | None, title: str, filter_: str = XLSX_FILTER, *,
               kind: str = "") -> str:
-    path, _ = QFileDialog.getOpenFileName(parent, title, _start(kind), _filter(filter_))
+    files = ask(file_dialog(parent, title, _start(kind), filter_, mode="open"))
+    path = files[0] if files else ""
     remember_folder(kind, path)
-    return str(path)
+    return path
 
 
 def save_file(parent: QWidget | None, title: str, suggested: str = "",
               filter_: str = XLSX_FILTER, *, kind: str = "") -> str:
-    path, _ = QFileDialog.getSaveFileName(parent, title, _start(kind, suggested),
-                                          _filter(filter_))
+    files = ask(file_dialog(parent, title, _start(kind, suggested), filter_, mode="save"))
+    path = files[0] if files else ""
     remember_folder(kind, path)
-    return str(path)
+    return path
 
 
 def choose_directory(parent: QWidget | None, title: str, *, kind: str = "") -> str:
-    path = str(QFileDialog.getExistingDirectory(parent, title, _start(kind)))
+    files = ask(file_dialog(parent, title, _start(kind), "", mode="folder"))
+    path = files[0] if files else ""
     remember_folder(kind, path)
     return path
 
