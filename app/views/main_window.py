@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -40,6 +40,7 @@ from app.views.plans.tasks_page import TasksPage
 from app.views.reports.dashboard_page import DashboardPage
 from app.views.reports.report_page import ReportPage, install_report_menu
 from app.views.widgets.page import Context, Page
+from app.views.window_state import WindowState, restored_period
 
 # Page titles are class attributes, shown through the "Navigation" context: a new page's
 # title goes into this list too (tests/views/test_i18n.py checks that every page has one).
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self.db = db
         self.plan: PlanInfo | None = None
         self.example = example_of(db)
+        self._restoring = False  # while __init__ brings back the saved plan, period and page
         self.setWindowTitle(self.tr("台账 — {0}").format(
             title_suffix(db, "district", example=bool(self.example))))
         self.resize(1360, 820)
@@ -132,19 +134,29 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([130, 1200])
         self.setCentralWidget(splitter)
+        # how this window was left on this database (app.views.window_state)
+        self.window_state = WindowState(self, db, "district")
+        self.window_state.restore_layout()
+        self._restoring = True
 
         self._build_menus()
         fit_columns(self)  # English labels are wider than the Chinese the widths were set for
         self.statusBar().showMessage(self.tr("数据库:{0}").format(database_location(db)))
         bus.changed.connect(self._on_changed)
-        self.reload_plans()
-        # Nothing issued or reported yet (a new plan): the task list says more than empty
-        # charts; once anything has been received, the 台账 is where the work is.
-        idle = self.plan is None or latest_active_period(db, self.plan.plan.id) is None
-        tasks, ledger = self.page(TasksPage), self.page(LedgerPage)
-        received = self.plan is not None and has_returns(db, self.plan.plan.id)
-        start = ledger if received and ledger else tasks if idle and tasks else None
+        saved_plan = self.window_state.value("plan")
+        self.reload_plans(select=int(saved_plan) if saved_plan.isdigit() else None)
+        # The page it was left on; else, with nothing issued or reported yet (a new plan),
+        # the task list says more than empty charts; once anything has been received, the
+        # 台账 is where the work is.
+        saved_page = self.window_state.value("page")
+        start = next((p for p in self.pages if p.title and p.title == saved_page), None)
+        if start is None:
+            idle = self.plan is None or latest_active_period(db, self.plan.plan.id) is None
+            tasks, ledger = self.page(TasksPage), self.page(LedgerPage)
+            received = self.plan is not None and has_returns(db, self.plan.plan.id)
+            start = ledger if received and ledger else tasks if idle and tasks else None
         self.nav.setCurrentRow(self.pages.index(start) if start else 0)
+        self._restoring = False
         self._started = True  # from now on a page shown is brought up to date at once
 
     # ------------------------------------------------------------ structure
@@ -276,9 +288,12 @@ class MainWindow(QMainWindow):
         self._period_chosen()
 
     def _default_period_index(self) -> int:
-        """The period whose deadline is next; for a finished plan the latest with activity."""
+        """The period whose deadline is next; for a finished plan the latest with activity.
+        At start, the period the window was left on, until that choice moves on."""
         assert self.plan is not None
         key = default_period_key(self.db, self.plan.plan.id, dt.date.today())
+        if self._restoring and self.window_state.value("plan") == str(self.plan.plan.id):
+            key = restored_period(self.window_state, [p.key for p in self.plan.periods], key)
         return next((i for i, p in enumerate(self.plan.periods) if p.key == key), 0)
 
     def _show_due(self) -> None:
@@ -316,6 +331,22 @@ class MainWindow(QMainWindow):
                 page.set_context(ctx)
             else:
                 self._stale[page] = ctx  # loads when first shown
+
+    def save_state(self) -> None:
+        """Remember how the window is left on this database (restored when it is reopened)."""
+        ctx = self.context()
+        row = self.nav.currentRow()
+        values = {"page": self.pages[row].title if 0 <= row < len(self.pages) else ""}
+        if ctx.plan is not None:
+            values["plan"] = str(ctx.plan.plan.id)
+            values["period"] = ctx.period.key if ctx.period is not None else ""
+            values["default_period"] = default_period_key(self.db, ctx.plan.plan.id,
+                                                          dt.date.today()) or ""
+        self.window_state.save(values)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        super().closeEvent(event)
 
     def set_status(self, text: str) -> None:
         self.status_label.setText(text)

@@ -71,6 +71,7 @@ from app.views.office.models import (
 from app.views.office.preflight import PreflightDialog
 from app.views.ops import OpHandle, run_op
 from app.views.widgets import dialogs
+from app.views.window_state import WindowState, restored_period
 
 AUTOSAVE_MS = 500
 PRIMARY_BUTTON = (
@@ -139,6 +140,7 @@ class OfficeWindow(QMainWindow):
         self._drafts: dict[str, dict[str, Any]] = {}  # refused input kept while navigating
         self._missing: dict[str, list[PreflightItem]] = {}  # pre-flight, by row key
         self._force_close = False
+        self._restoring = False  # while __init__ brings back the saved period, tab and task
         self._ops: list[OpHandle] = []
         self.preflight_dialog: PreflightDialog | None = None
         self.message_box: QMessageBox | None = None
@@ -173,7 +175,12 @@ class OfficeWindow(QMainWindow):
         if isinstance(app, QApplication):  # the focused input gets the guard (rare events)
             app.focusChanged.connect(self.shortcut_guard.guard)
         self.statusBar().showMessage(self.tr("填报库:{0}").format(database_location(db)))
+        # how this window was left on this database (app.views.window_state)
+        self.window_state = WindowState(self, db, "office")
+        self.window_state.restore_layout()
+        self._restoring = True
         self.reload()
+        self._restoring = False
 
     # ------------------------------------------------------------ building
 
@@ -364,6 +371,9 @@ class OfficeWindow(QMainWindow):
             self.message_box = dialogs.show_error(self, exc)
             return
         current = select_period or (self.period.key if self.period else None)
+        if self._restoring and self.info.periods:  # the period, tab and task it was left on
+            current = restored_period(self.window_state, [p.key for p in self.info.periods],
+                                      self.info.periods[0].key)
         self.period_combo.blockSignals(True)
         self.period_combo.clear()
         for p in self.info.periods:
@@ -376,6 +386,12 @@ class OfficeWindow(QMainWindow):
         self.period_label.setVisible(not several)
         self.unit_label.setText(self.info.unit)
         self._period_chosen()
+        if self._restoring and self.period is not None and self.period.key == current:
+            task = self.window_state.value("task")
+            if task in self.tasks:
+                self.select_task(task)
+            if self.window_state.value("tab") == "1" and self.tabs.isTabVisible(1):
+                self.tabs.setCurrentIndex(1)
 
     def _period_chosen(self, *_: object) -> None:
         self.save_pending()
@@ -844,9 +860,18 @@ class OfficeWindow(QMainWindow):
             "Alt+↓:下一个未填项\nCtrl+F:查找任务\nCtrl+S:立即保存(平时会自动保存)\n"
             "Ctrl+E:检查并导出报送包\nCtrl+O:打开下发包"))
 
+    def save_state(self) -> None:
+        """Remember how the window is left on this database (restored when it is reopened)."""
+        values = {"tab": str(self.tabs.currentIndex()), "task": self.current_key or ""}
+        if self.info is not None and self.period is not None:
+            values["period"] = self.period.key
+            values["default_period"] = self.info.periods[0].key if self.info.periods else ""
+        self.window_state.save(values)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         ok = self.save_pending()
         if (ok and not self._invalid) or self._force_close:
+            self.save_state()
             event.accept()
             return
         event.ignore()
