@@ -876,4 +876,9 @@ EN.update({
     "第三方组件许可…": "Third-party licences…",
     "许可证": "Licences",
     "无法读取 {0}:{1}": "Cannot read {0}: {1}",
+    # the clerk's form: edits after an export
+    "已导出第 {0} 版,之后有修改 · 需重新导出": "Version {0} exported, changed since · export again",
+    "第 {0} 版导出({1})之后又改了填写内容:区里收到的是改动前的内容。请再导出一次并发送。":
+        "The entries were changed after version {0} was exported ({1}): the district has "
+        "the earlier content. Export again and send it.",
 })

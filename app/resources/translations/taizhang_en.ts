@@ -1944,6 +1944,14 @@ The details were written to the log.</translation>
         <translation>{0} · {1} — Taizhang · {2}</translation>
     </message>
     <message>
+        <source>已导出第 {0} 版,之后有修改 · 需重新导出</source>
+        <translation>Version {0} exported, changed since · export again</translation>
+    </message>
+    <message>
+        <source>第 {0} 版导出({1})之后又改了填写内容:区里收到的是改动前的内容。请再导出一次并发送。</source>
+        <translation>The entries were changed after version {0} was exported ({1}): the district has the earlier content. Export again and send it.</translation>
+    </message>
+    <message>
         <source>{0}填写有误,改正后自动保存</source>
         <translation>{0}: not valid yet; saved automatically once corrected</translation>
     </message>

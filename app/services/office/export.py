@@ -6,9 +6,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -20,8 +22,10 @@ from app.models import (
     Indicator,
     IndicatorValue,
     Packet,
+    Period,
     ProgressEntry,
     Task,
+    Unit,
 )
 from app.services.office.forms import (
     editable_fields,
@@ -97,6 +101,34 @@ def suggested_export_name(db: Engine, period: str, plan_id: int | None = None) -
     return base.removesuffix(".xlsx") + "_报送.xlsx"
 
 
+def _period_values(s: Session, unit: Unit, per: Period, issued: Any) -> dict[str, dict[str, Any]]:
+    """This period's values for each issued row key, as a return packet writes them."""
+    entries = {t.uid: e for t, e in s.execute(
+        select(Task, ProgressEntry).join(ProgressEntry, ProgressEntry.task_id == Task.id)
+        .where(ProgressEntry.unit_id == unit.id, ProgressEntry.period_id == per.id))}
+    values = {i.uid: v for i, v in s.execute(
+        select(Indicator, IndicatorValue)
+        .join(IndicatorValue, IndicatorValue.indicator_id == Indicator.id)
+        .where(IndicatorValue.unit_id == unit.id, IndicatorValue.period_id == per.id))}
+    return {r["key"]: entry_values(entries.get(r["key"][2:])) if r["key"].startswith("T:")
+            else indicator_values(values.get(r["key"][2:])) for r in issued.rows}
+
+
+def edited_since_export(db: Engine, period: str, plan_id: int | None = None) -> bool:
+    """Whether what the form holds now differs from the last return packet exported for
+    the period (False when none was): the clerk's cue to export again."""
+    with Session(db) as s:
+        unit, per, issued = load_period(s, period, plan_id)
+        last = s.scalar(select(Packet).where(
+            Packet.packet_uid == issued.packet.packet_uid, Packet.direction == "returned")
+            .order_by(Packet.revision.desc()).limit(1))
+        if last is None:
+            return False
+        current = _period_values(s, unit, per, issued)
+    # the ledger keeps the exported values as JSON: compare in that form
+    return bool(json.loads(json.dumps(current, default=str)) != (last.rows or {}))
+
+
 def export_packet(db: Engine, period: str, out_path: Path | str, *, plan_id: int | None = None,
                   reporter: Reporter | None = None) -> ExportResult:
     """Write the return packet: the issued rows and seal, this period's values, direction
@@ -106,24 +138,11 @@ def export_packet(db: Engine, period: str, out_path: Path | str, *, plan_id: int
     items = preflight(db, period, plan_id)
     with Session(db) as s:
         unit, per, issued = load_period(s, period, plan_id)
-        entries = {t.uid: e for t, e in s.execute(
-            select(Task, ProgressEntry).join(ProgressEntry, ProgressEntry.task_id == Task.id)
-            .where(ProgressEntry.unit_id == unit.id, ProgressEntry.period_id == per.id))}
-        values = {i.uid: v for i, v in s.execute(
-            select(Indicator, IndicatorValue)
-            .join(IndicatorValue, IndicatorValue.indicator_id == Indicator.id)
-            .where(IndicatorValue.unit_id == unit.id, IndicatorValue.period_id == per.id))}
+        current = _period_values(s, unit, per, issued)
         last = s.scalar(select(func.max(Packet.revision)).where(
             Packet.packet_uid == issued.packet.packet_uid, Packet.direction == "returned")) or 0
-        rows = []
-        for r in issued.rows:
-            key = r["key"]
-            if key.startswith("T:"):
-                vals = entry_values(entries.get(key[2:]))
-            else:
-                vals = indicator_values(values.get(key[2:]))
-            rows.append(PacketRow(key, r["fixed"], vals, editable_fields(r),
-                                  dict(r.get("comments") or {})))
+        rows = [PacketRow(r["key"], r["fixed"], current[r["key"]], editable_fields(r),
+                          dict(r.get("comments") or {})) for r in issued.rows]
         manifest = replace(issued.manifest, direction="returned", revision=last + 1,
                            exported_at=clock.local_now(),
                            app_version=_version())

@@ -14,7 +14,7 @@ from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QFont, QResizeEvent, QValidator
+from PySide6.QtGui import QFont, QPainter, QResizeEvent, QValidator
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
@@ -45,6 +45,7 @@ FORM_FIELDS = ("status", "percent", *TEXT_FIELDS, *LINE_FIELDS)
 
 ERROR_COLOUR = "#c62828"
 WARN_COLOUR = "#b45309"
+COMMENT_COLOUR = "#1a4fa0"  # the district's 退回意见
 MUTED = "#6b7280"
 INVALID_STYLE = f"border: 1px solid {ERROR_COLOUR}; border-radius: 3px;"
 
@@ -172,6 +173,38 @@ class Elided(QLabel):
         self.setText(text if len(text) <= limit else text[:limit] + "…")
 
 
+class FieldMessage(QLabel):
+    """The verdict under an input, in a line of its own that is always there: a message
+    appearing or going away while the clerk types never moves the fields below. A message
+    longer than the line is cut with "…" and shown whole in the tooltip."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setFixedHeight(self.fontMetrics().lineSpacing() + 2)
+        self.set_message("", ERROR_COLOUR)
+
+    def set_message(self, text: str, colour: str) -> None:
+        self.setStyleSheet(f"color: {colour};")
+        self.setText(" ".join(text.split("\n")))
+        self.setToolTip(text)
+        self.update()
+
+    def has_message(self) -> bool:
+        return bool(self.text())
+
+    def paintEvent(self, _event: object) -> None:
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        rect = self.contentsRect()
+        shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight,
+                                              rect.width())
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                         shown)
+        painter.end()
+
+
 class TaskForm(QWidget):
     """Task (read-only) above its inputs, previous period beside them, navigation below."""
 
@@ -247,7 +280,12 @@ class TaskForm(QWidget):
 
         self.inputs: dict[str, QWidget] = {"status": self.status, "percent": self.percent,
                                            **self.texts, **self.lines}
-        self.errors = {f: self._error_label() for f in FORM_FIELDS}
+        for single in (self.status, self.percent, *self.lines.values()):
+            # the red frame of a refused value (a style sheet) must not change the height
+            single.setFixedHeight(single.sizeHint().height())
+        people_message = FieldMessage()  # 责任人、联系电话、完成日期 share one line
+        self.errors: dict[str, FieldMessage] = {
+            f: people_message if f in LINE_FIELDS else FieldMessage() for f in FORM_FIELDS}
         self.prev = {f: Elided() for f in FORM_FIELDS}
         self.copy_buttons: dict[str, QToolButton] = {}
 
@@ -303,8 +341,7 @@ class TaskForm(QWidget):
             people_layout.addWidget(self.lines[f], 0, col)
             people_layout.setColumnStretch(col, 1)
             col += 1
-        for i, f in enumerate(LINE_FIELDS):
-            people_layout.addWidget(self.errors[f], 1 + i, 0, 1, col)
+        people_layout.addWidget(people_message, 1, 0, 1, col)
         self.contact_button = QToolButton()
         self.contact_button.setText(tr("把此责任人和电话填到其他未填的任务…"))
         self.contact_button.setStyleSheet(
@@ -313,9 +350,8 @@ class TaskForm(QWidget):
         self.contact_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.contact_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.contact_button.clicked.connect(self.contact_for_all_requested)
-        people_layout.addWidget(self.contact_button, 1 + len(LINE_FIELDS), 0, 1, col,
-                                Qt.AlignmentFlag.AlignLeft)
-        people_layout.setRowStretch(len(LINE_FIELDS) + 2, 1)
+        people_layout.addWidget(self.contact_button, 2, 0, 1, col, Qt.AlignmentFlag.AlignLeft)
+        people_layout.setRowStretch(3, 1)
         first = self.field_labels[LINE_FIELDS[0]]
         first.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         first.setContentsMargins(0, 6, 0, 0)
@@ -416,14 +452,6 @@ class TaskForm(QWidget):
         self.setEnabled(False)
 
     # ------------------------------------------------------------ building
-
-    def _error_label(self) -> QLabel:
-        label = QLabel()
-        label.setWordWrap(True)
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        label.setStyleSheet(f"color: {ERROR_COLOUR};")
-        label.hide()
-        return label
 
     def _copy_button(self, key: str) -> QToolButton:
         button = QToolButton()
@@ -564,13 +592,17 @@ class TaskForm(QWidget):
         by_field: dict[str, list[Any]] = {}
         for p in problems:
             by_field.setdefault(p.field, []).append(p)
+        shown: dict[FieldMessage, list[Any]] = {}
         for f, label in self.errors.items():
             found = by_field.pop(f, [])
+            shown.setdefault(label, []).extend(found)
+            self.inputs[f].setStyleSheet(INVALID_STYLE if any(p.blocking for p in found)
+                                         else "")
+        for label, found in shown.items():
             blocking = any(p.blocking for p in found)
-            label.setText("\n".join(("" if p.blocking else "⚠ ") + p.message for p in found))
-            label.setStyleSheet(f"color: {ERROR_COLOUR if blocking else WARN_COLOUR};")
-            label.setVisible(bool(found))
-            self.inputs[f].setStyleSheet(INVALID_STYLE if blocking else "")
+            label.set_message("\n".join(("" if p.blocking else "⚠ ") + p.message
+                                        for p in found),
+                              ERROR_COLOUR if blocking else WARN_COLOUR)
         rest = [p.message for ps in by_field.values() for p in ps]
         self.message.setText("⚠ " + "\n⚠ ".join(rest) if rest else "")
         self.message.setVisible(bool(rest))
@@ -623,7 +655,7 @@ class IndicatorForm(QWidget):
         super().__init__(parent)
         self.value_edits: dict[str, QLineEdit] = {}
         self.note_edits: dict[str, QLineEdit] = {}
-        self.errors: dict[str, QLabel] = {}
+        self.errors: dict[str, FieldMessage] = {}
         self.prev_labels: dict[str, QLabel] = {}
         self.keys: list[str] = []
         self._loading = False
@@ -715,14 +747,11 @@ class IndicatorForm(QWidget):
             note.setEnabled(editable is None or "note" in editable)
             value.textEdited.connect(lambda _t, k=key: self._changed(k))
             note.textEdited.connect(lambda _t, k=key: self._changed(k))
-            error = QLabel()
-            error.setWordWrap(True)
-            error.setStyleSheet(f"color: {ERROR_COLOUR};")
-            error.hide()
-            if ind.comments:
-                error.setText(tr("退回意见:{0}").format(";".join(ind.comments.values())))
-                error.setStyleSheet("color: #1a4fa0;")
-                error.show()
+            error = FieldMessage()
+            comments = (tr("退回意见:{0}").format(";".join(ind.comments.values()))
+                        if ind.comments else "")
+            error.setProperty("comments", comments)
+            error.set_message(comments, COMMENT_COLOUR)
             for col, widget in enumerate((code, name, asked, prev, value, note)):
                 align = Qt.AlignmentFlag.AlignTop
                 self.grid.addWidget(widget, row, col, align)
@@ -752,9 +781,9 @@ class IndicatorForm(QWidget):
         if label is None:
             return
         text = "\n".join(problems.values())
-        label.setStyleSheet(f"color: {ERROR_COLOUR};")
-        label.setText(text)
-        label.setVisible(bool(text))
+        comments = str(label.property("comments") or "")
+        # the district's comment comes back once the value is accepted
+        label.set_message(text or comments, ERROR_COLOUR if text else COMMENT_COLOUR)
         for f, edit in (("value", self.value_edits[key]), ("note", self.note_edits[key])):
             edit.setStyleSheet(INVALID_STYLE if f in problems else "")
 

@@ -144,6 +144,7 @@ class OfficeWindow(QMainWindow):
         self._ops: list[OpHandle] = []
         self.preflight_dialog: PreflightDialog | None = None
         self.message_box: QMessageBox | None = None
+        self.edited_after_export = False  # the form differs from the last export
         self.setWindowTitle(self.tr("台账 — {0}").format(title_suffix(db, "office")))
         self.resize(1360, 840)
 
@@ -440,16 +441,30 @@ class OfficeWindow(QMainWindow):
         self.loaded.emit()
 
     def _update_export_state(self) -> None:
+        """尚未导出 / 已导出第 n 版, and once something differs from what that version
+        carried, that it has to be exported again (the service compares)."""
         p = self.period
         if p is None:
             return
-        if p.last_revision:
-            at = p.last_exported_at
-            when = QDateTime(QDate(at.year, at.month, at.day), QTime(at.hour, at.minute)
-                             ).toString(self.tr("M月d日 HH:mm")) if at else ""
-            self.export_state.setText(self.tr("已导出第 {0} 版 {1}").format(p.last_revision, when))
-        else:
+        self.export_state.setStyleSheet("color: #6b7280;")
+        if not p.last_revision:
             self.export_state.setText(self.tr("尚未导出"))
+            self.export_state.setToolTip("")
+            return
+        at = p.last_exported_at
+        when = QDateTime(QDate(at.year, at.month, at.day), QTime(at.hour, at.minute)
+                         ).toString(self.tr("M月d日 HH:mm")) if at else ""
+        text = self.tr("已导出第 {0} 版 {1}").format(p.last_revision, when)
+        self.edited_after_export = office_export.edited_since_export(self.db, p.key, p.plan_id)
+        if self.edited_after_export:
+            text = self.tr("已导出第 {0} 版,之后有修改 · 需重新导出").format(p.last_revision)
+            self.export_state.setStyleSheet("color: #b45309; font-weight: bold;")
+            self.export_state.setToolTip(self.tr(
+                "第 {0} 版导出({1})之后又改了填写内容:区里收到的是改动前的内容。"
+                "请再导出一次并发送。").format(p.last_revision, when))
+        else:
+            self.export_state.setToolTip("")
+        self.export_state.setText(text)
 
     def _update_counts(self) -> None:
         entries = self.model.entries
@@ -642,6 +657,8 @@ class OfficeWindow(QMainWindow):
         self.indicators = {i.key: i for i in office.list_indicators(
             self.db, self.period.key, self.period.plan_id)}
         self._update_counts()
+        if self.period.last_revision:
+            self._update_export_state()
         if result.ok:
             self._invalid.pop(key, None)
             self.statusBar().showMessage(self.tr("指标已自动保存 {0}").format(
@@ -674,6 +691,8 @@ class OfficeWindow(QMainWindow):
             self.tasks[t.key] = t
             self.model.update_entry(entry_for(t, t.key in self._invalid))
         self._update_counts()
+        if self.period.last_revision:  # an edit after an export: say it needs another
+            self._update_export_state()
 
     def _set_saved_text(self, refused: list[Any] | None = None) -> None:
         if refused:

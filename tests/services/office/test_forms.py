@@ -16,7 +16,12 @@ from app.core.errors import UserFacingError
 from app.models import AuditLog, Flag, Packet, Period, Plan, ProgressEntry, Task, Unit
 from app.services.db import Database, open_database
 from app.services.district.issue import issue_correction, issue_packets
-from app.services.office.export import export_packet, preflight, suggested_export_name
+from app.services.office.export import (
+    edited_since_export,
+    export_packet,
+    preflight,
+    suggested_export_name,
+)
 from app.services.office.forms import (
     list_indicators,
     list_tasks,
@@ -354,3 +359,24 @@ def test_progress_below_last_period_reminds_to_explain_in_problems(
         assert not [p for p in up.problems if "低于上期" in p.message]
     finally:
         office.dispose()
+
+
+def test_edits_after_an_export_are_noticed_until_the_next_export(
+        district: Database, office: Database, tmp_path: Path) -> None:
+    """The clerk's cue to export again: what the form holds against the values the last
+    return packet carried (the ledger's copy), not mere saving."""
+    open_packet(office, _issue(district, tmp_path))
+    assert not edited_since_export(office, "2021-06")  # nothing exported yet
+    _fill_everything(office)
+    export_packet(office, "2021-06", tmp_path / "第1版.xlsx")
+    assert not edited_since_export(office, "2021-06")
+    task = list_tasks(office, "2021-06")[0]
+    save_task(office, "2021-06", task.key, {"progress": "又完成 2 家"})
+    assert edited_since_export(office, "2021-06")
+    save_task(office, "2021-06", task.key, {"progress": FILLED["progress"]})  # typed back
+    assert not edited_since_export(office, "2021-06")
+    indicator = list_indicators(office, "2021-06")[0]
+    save_indicator(office, "2021-06", indicator.key, {"value": "90", "note": ""})
+    assert edited_since_export(office, "2021-06")
+    export_packet(office, "2021-06", tmp_path / "第2版.xlsx")
+    assert not edited_since_export(office, "2021-06")

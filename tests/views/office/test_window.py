@@ -202,7 +202,7 @@ def test_invalid_input_is_shown_and_typing_goes_on(qtbot: QtBot, office_db: Data
     type_into(qtbot, form.lines["phone"], "打电话")
     wait_saved(qtbot, window)
     error = form.errors["phone"]
-    assert error.isVisible() and "联系电话格式不对" in error.text()
+    assert error.has_message() and "联系电话格式不对" in error.text()
     assert "填写有误" in form.saved_label.text()
     assert window.model.entries[window.model.row_of(key)].state == "invalid"
     dialog = window.show_preflight()
@@ -235,7 +235,7 @@ def test_invalid_input_is_shown_and_typing_goes_on(qtbot: QtBot, office_db: Data
     type_into(qtbot, form.lines["phone"], "0519-86661234")
     type_into(qtbot, form.lines["completed_on"], "")
     wait_saved(qtbot, window)
-    assert not form.errors["phone"].isVisible()
+    assert "联系电话" not in form.errors["phone"].text()
     assert window.model.entries[window.model.row_of(key)].state == "behind"
 
 
@@ -341,6 +341,30 @@ def test_export_round_trip(qtbot: QtBot, office_path: Path, tmp_path: Path,
     assert not packet.errors
     assert packet.row(first).values == FIRST  # type: ignore[union-attr]
     assert packet.row(second).values == SECOND  # type: ignore[union-attr]
+
+    # an edit after the export: the header says the district has the older content
+    assert not window.edited_after_export
+    window.select_task(second)
+    type_into(qtbot, window.form.texts["next_steps"], "8 月再核查一次")
+    wait_saved(qtbot, window)
+    assert window.edited_after_export
+    assert "之后有修改" in window.export_state.text()
+    assert "需重新导出" in window.export_state.text()
+    assert "第 1 版" in window.export_state.toolTip()
+    # typed back as it was exported: nothing to send again
+    type_into(qtbot, window.form.texts["next_steps"], SECOND["next_steps"])
+    wait_saved(qtbot, window)
+    assert not window.edited_after_export
+    assert window.export_state.text().startswith("已导出第 1 版")
+    type_into(qtbot, window.form.texts["next_steps"], "8 月再核查一次")
+    wait_saved(qtbot, window)
+    assert window.edited_after_export
+    window.export_return()
+    with qtbot.waitSignal(window.exported, timeout=15000):
+        qtbot.mouseClick(window.preflight_dialog.export_button, Qt.MouseButton.LeftButton)
+    assert window.export_state.text().startswith("已导出第 2 版")
+    assert not window.edited_after_export
+    window.message_box.close()
     window.close()
     db.dispose()
 
@@ -432,7 +456,7 @@ def test_indicator_form_for_a_department(qtbot: QtBot, tianning: Database, tmp_p
     form = window.indicator_form
     type_into(qtbot, form.value_edits[numeric.key], "九十五")
     wait_saved(qtbot, window)
-    qtbot.waitUntil(lambda: form.errors[numeric.key].isVisible())
+    qtbot.waitUntil(lambda: form.errors[numeric.key].has_message())
     assert "数字" in form.errors[numeric.key].text()
     type_into(qtbot, form.value_edits[numeric.key], "95.5")
     type_into(qtbot, form.note_edits[numeric.key], "含2个新建站点")
