@@ -876,6 +876,13 @@ EN.update({
     "第三方组件许可…": "Third-party licences…",
     "许可证": "Licences",
     "无法读取 {0}:{1}": "Cannot read {0}: {1}",
+    # 看板 and 报告: progress with 取消
+    "正在统计看板…": "Counting the dashboard…",
+    "已取消统计。切换周期、筛选或重新打开本页时再统计。":
+        "Cancelled. Counted again when the period or a filter changes or the page is shown.",
+    "正在生成预览…": "Building the preview…",
+    "已取消生成。更改选项或重新打开本页时再生成。":
+        "Cancelled. Built again when an option changes or the page is shown.",
     # the clerk's form: edits after an export
     "已导出第 {0} 版,之后有修改 · 需重新导出": "Version {0} exported, changed since · export again",
     "第 {0} 版导出({1})之后又改了填写内容:区里收到的是改动前的内容。请再导出一次并发送。":

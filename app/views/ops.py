@@ -103,13 +103,19 @@ def run_op(
     on_cancel: Callable[[], None] | None = None,
     title: str = "",
     show_progress: bool = True,
+    progress_over: QWidget | None = None,
 ) -> OpHandle:
-    """Run ``fn(reporter)`` on the thread pool; callbacks run on the GUI thread."""
+    """Run ``fn(reporter)`` on the thread pool; callbacks run on the GUI thread.
+
+    `progress_over` shows the progress dialog (with 取消) over a widget without making the
+    operation its child: for pages whose callbacks are bound methods, which Qt simply
+    drops if the page goes while the worker runs (parent stays None)."""
     handle = OpHandle(parent)
     sig = handle.signals
-    if show_progress and parent is not None:
+    over = progress_over or parent
+    if show_progress and over is not None:
         dlg = QProgressDialog(title, QCoreApplication.translate("Progress", "取消"), 0, 0,
-                              parent)
+                              over)
         dlg.setWindowTitle(title)
         dlg.setWindowModality(Qt.WindowModality.WindowModal)
         dlg.setMinimumDuration(300)

@@ -960,6 +960,10 @@ Send it to {1} to correct and return.</translation>
 <context>
     <name>DashboardPage</name>
     <message>
+        <source>统计本期数据</source>
+        <translation>Counting this period</translation>
+    </message>
+    <message>
         <source>(时限 {0})</source>
         <translation> (deadline {0})</translation>
     </message>
@@ -1042,6 +1046,14 @@ Send it to {1} to correct and return.</translation>
     <message>
         <source>正在统计…</source>
         <translation>Counting…</translation>
+    </message>
+    <message>
+        <source>正在统计看板…</source>
+        <translation>Counting the dashboard…</translation>
+    </message>
+    <message>
+        <source>已取消统计。切换周期、筛选或重新打开本页时再统计。</source>
+        <translation>Cancelled. Counted again when the period or a filter changes or the page is shown.</translation>
     </message>
     <message>
         <source>点击柱条查看对应任务;右键导出图片</source>
@@ -2543,6 +2555,14 @@ They are lost if you close; everything else is saved.</translation>
     <message>
         <source>正在生成…</source>
         <translation>Building…</translation>
+    </message>
+    <message>
+        <source>正在生成预览…</source>
+        <translation>Building the preview…</translation>
+    </message>
+    <message>
+        <source>已取消生成。更改选项或重新打开本页时再生成。</source>
+        <translation>Cancelled. Built again when an option changes or the page is shown.</translation>
     </message>
     <message>
         <source>{0}

@@ -88,10 +88,12 @@ def build_dashboard(db: Any, plan_id: int, period: str, unit: str | None,
     from app.services.reports.charts import CHARTS, build_figure
 
     reporter = reporter or Reporter()
+    steps = len(CHARTS) + 1
+    reporter.step(0, steps, QCoreApplication.translate("DashboardPage", "统计本期数据"))
     summary = period_summary(db, period, plan_id, unit=unit, section_id=section_id)
     figures: dict[str, Figure] = {}
-    for i, name in enumerate(CHARTS):
-        reporter.step(i, len(CHARTS), CHARTS[name][0])
+    for i, name in enumerate(CHARTS, start=1):
+        reporter.step(i, steps, CHARTS[name][0])
         figures[name] = build_figure(name, summary)
     return DashboardData(summary, figures)
 
@@ -305,11 +307,13 @@ class DashboardPage(Page):
         from app.views.ops import run_op
 
         # no parent and bound-method callbacks: if the page goes away while the worker
-        # runs, Qt drops the connections instead of calling into a deleted widget
+        # runs, Qt drops the connections instead of calling into a deleted widget; the
+        # progress (with 取消) shows over the page, as for issuing
         handle = run_op(
             None, lambda reporter: (generation, build_dashboard(db, plan_id, period, unit,
                                                                 section, reporter)),
-            on_success=self._on_result, on_failure=self._on_failure, show_progress=False)
+            on_success=self._on_result, on_failure=self._on_failure,
+            on_cancel=self._on_cancel, title=self.tr("正在统计看板…"), progress_over=self)
         self._handles.append(handle)
         handle.destroyed.connect(self._forget_finished)
 
@@ -324,6 +328,11 @@ class DashboardPage(Page):
         from app.views.widgets.dialogs import error_text
 
         self._clear(error_text(exc))
+
+    def _on_cancel(self) -> None:
+        """Cancelled: say so; the next period, filter or showing of the page counts again."""
+        self._clear(self.tr("已取消统计。切换周期、筛选或重新打开本页时再统计。"))
+        self._dirty = True
 
     def _clear(self, text: str) -> None:
         self.data = None

@@ -32,6 +32,7 @@ from app.core.changes import Changes
 from app.core.errors import UserFacingError
 from app.core.jobs import Reporter
 from app.services.reports.document import Document, build_report
+from app.services.reports.summary import period_summary
 from app.views.reports.render import page_layout, render
 from app.views.widgets.page import Page
 
@@ -52,9 +53,13 @@ def build_document(db: Any, kind: str, plan_id: int, period: str, unit: str | No
         raise UserFacingError(QCoreApplication.translate("ReportPage",
                                                          "请选择要生成报告的单位。"))
     reporter.step(0, 2, QCoreApplication.translate("ReportPage", "统计本期数据"))
-    if kind == "bulletin":
-        reporter.step(1, 2, QCoreApplication.translate("ReportPage", "绘制图表"))
-    doc = build_report(db, kind, period, plan_id, unit=unit, date=date, charts=charts)
+    summary = None
+    if kind == "bulletin":  # the figures first, so that 取消 is heard before the charts
+        summary = period_summary(db, period, plan_id, today=date)
+        if charts:
+            reporter.step(1, 2, QCoreApplication.translate("ReportPage", "绘制图表"))
+    doc = build_report(db, kind, period, plan_id, unit=unit, date=date, charts=charts,
+                       summary=summary)
     reporter.step(2, 2, "")
     return doc
 
@@ -212,11 +217,12 @@ class ReportPage(Page):
         from app.views.ops import run_op
 
         # no parent and bound-method callbacks: a page that goes away while the worker
-        # runs simply loses the connections
+        # runs simply loses the connections; the progress (with 取消) shows over the page
         handle = run_op(
             None, lambda r: (generation, build_document(db, kind, plan_id, period, unit, date,
                                                         charts, r)),
-            on_success=self._on_result, on_failure=self._on_failure, show_progress=False)
+            on_success=self._on_result, on_failure=self._on_failure,
+            on_cancel=self._on_cancel, title=self.tr("正在生成预览…"), progress_over=self)
         self._keep(handle)
 
     def _keep(self, handle: Any) -> None:
@@ -235,6 +241,14 @@ class ReportPage(Page):
 
         self.document = None
         self.info.setText(error_text(exc))
+        self._update_controls()
+        self.preview.updatePreview()
+
+    def _on_cancel(self) -> None:
+        """Cancelled: no document; the next choice or showing of the page builds again."""
+        self.document = None
+        self.info.setText(self.tr("已取消生成。更改选项或重新打开本页时再生成。"))
+        self._dirty = True
         self._update_controls()
         self.preview.updatePreview()
 

@@ -179,3 +179,44 @@ def test_a_wheel_notch_over_a_chart_scrolls_the_page_and_stays(qtbot: QtBot,
     assert drilled == []
     assert window.stack.currentWidget() is page
     assert bar.value() > before  # it scrolled the page instead
+
+
+def test_counting_shows_progress_with_cancel_like_issuing(
+        qtbot: QtBot, seeded: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dashboard counts off the GUI thread with the progress dialog and 取消 that
+    issuing has; a cancelled count leaves a note and counts again at the next change."""
+    import threading
+
+    from PySide6.QtWidgets import QPushButton
+
+    from app.views.reports import dashboard_page
+
+    _, page = open_dashboard(qtbot, seeded)
+    real = dashboard_page.build_dashboard
+    started, release = threading.Event(), threading.Event()
+
+    def slow(db, plan_id, period, unit, section, reporter):  # type: ignore[no-untyped-def]
+        reporter.step(0, 6, "统计本期数据")
+        started.set()
+        release.wait(10)
+        reporter.step(1, 6, "…")  # raises Cancelled once 取消 was pressed
+        return real(db, plan_id, period, unit, section, reporter)
+
+    monkeypatch.setattr(dashboard_page, "build_dashboard", slow)
+    page.set_filters(unit="青龙街道")
+    handle = page._handles[-1]
+    dialog = handle.dialog
+    assert dialog is not None and dialog.windowTitle() == "正在统计看板…"
+    assert dialog.parent() is page  # over the page, the operation itself unowned
+    assert handle.parent() is None
+    qtbot.waitUntil(started.is_set)
+    cancel = next(b for b in dialog.findChildren(QPushButton) if b.text() == "取消")
+    with qtbot.waitSignal(handle.signals.cancelled, timeout=10_000):
+        cancel.click()
+        release.set()
+    assert "已取消统计" in page.placeholder.text() and not page.placeholder.isHidden()
+    assert not page.canvases
+    monkeypatch.setattr(dashboard_page, "build_dashboard", real)
+    with qtbot.waitSignal(page.updated, timeout=TIMEOUT):
+        page.set_filters(unit=None)  # the next change counts again
+    assert page.canvases and page.placeholder.isHidden()

@@ -101,3 +101,39 @@ def test_report_menu(qtbot: QtBot, seeded: Database) -> None:
     with qtbot.waitSignal(page.document_ready, timeout=TIMEOUT) as blocker:
         next(a for a in window.summary_menu.actions() if a.text() == "催报通知…").trigger()
     assert window.stack.currentWidget() is page and blocker.args[0].kind == "reminder"
+
+
+def test_preview_shows_progress_with_cancel_like_issuing(
+        qtbot: QtBot, seeded: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from PySide6.QtWidgets import QPushButton
+
+    from app.views.reports import report_page
+
+    _, page = open_report(qtbot, seeded)
+    real = report_page.build_report
+    started, release = threading.Event(), threading.Event()
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        started.set()
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(report_page, "build_report", slow)
+    page.reminder_button.click()
+    handle = page._handles[-1]
+    dialog = handle.dialog
+    assert dialog is not None and dialog.windowTitle() == "正在生成预览…"
+    assert dialog.parent() is page and handle.parent() is None
+    qtbot.waitUntil(started.is_set)
+    cancel = next(b for b in dialog.findChildren(QPushButton) if b.text() == "取消")
+    with qtbot.waitSignal(handle.signals.cancelled, timeout=10_000):
+        cancel.click()  # heard at the next step, after the (held) build
+        release.set()
+    assert page.document is None and "已取消生成" in page.info.text()
+    assert not page.pdf_button.isEnabled()
+    monkeypatch.setattr(report_page, "build_report", real)
+    with qtbot.waitSignal(page.document_ready, timeout=TIMEOUT) as blocker:
+        page.show_kind("bulletin")
+    assert blocker.args[0].kind == "bulletin"
