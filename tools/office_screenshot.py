@@ -112,6 +112,9 @@ def main() -> int:
         QTimer.singleShot(400, validation_shot)
 
     def validation_shot() -> None:
+        # scrolled to the bottom: the refused date under its input, the reminder above it
+        bar = window.form.scroll_area.verticalScrollBar()
+        bar.setValue(bar.maximum())
         window.form.grab().save(str(out_dir / "office-validation.png"))
         window.set_filter("todo")
         QTimer.singleShot(400, list_shot)
