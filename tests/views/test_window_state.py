@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from app.services.db import Database, open_database
 from app.services.district.issue import issue_packets
 from app.services.district.progress import default_period_key
-from app.services.office import forms as office
+from app.services.office import opening
 from app.views import app as app_module
 from app.views.app import make_application, open_in_window
 from app.views.database_menu import requests
@@ -102,7 +102,7 @@ def office_file(tianning: Database, tmp_path: Path) -> Path:
     db = open_database(path)
     for period in ("2021-05", "2021-06"):
         packet = issue_packets(tianning, period, tmp_path / "issued", units=["青龙街道"])
-        office.open_packet(db, packet.packets[0].path)
+        opening.open_packet(db, packet.packets[0].path)
     db.dispose()
     return path
 
