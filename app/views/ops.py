@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
+from shiboken6 import isValid
 
 from app.core.changes import Changes
 from app.core.errors import UserFacingError
@@ -124,7 +125,14 @@ def run_op(
         dlg.canceled.connect(handle.cancel)
         handle.dialog = dlg
 
+        if progress_over is not None:
+            # the widget went (its window closed, the database switched): nobody waits
+            # for the result any more, and the dialog must not be touched again
+            dlg.destroyed.connect(handle.cancel)
+
         def show_progress_(done: int, total: int, text: str) -> None:
+            if not isValid(dlg):
+                return
             dlg.setMaximum(max(total, 0))
             dlg.setValue(done)
             if text:
