@@ -161,6 +161,30 @@ def office_return(issued: Path, dest: Path, values: Values, period: str,
     return out.path
 
 
+def office_next(previous: Path, dest: Path, values: Values, period: str) -> Path:
+    """The same office goes on: reopen the office database behind `previous` (a return
+    made by ``office_return`` or ``office_next``), save `values`, export again (its lineage
+    continues `previous`)."""
+    office_db = open_database(_office_db(previous))
+    try:
+        for key, fields in values.items():
+            save = save_task if key.startswith("T:") else save_indicator
+            blocking = [p for p in save(office_db, period, key, fields).problems if p.blocking]
+            assert not blocking, blocking
+        out = export_packet(office_db, period, dest)
+    finally:
+        office_db.dispose()
+    _OFFICE_DBS[dest] = _office_db(previous)
+    return out.path
+
+
+_OFFICE_DBS: dict[Path, Path] = {}
+
+
+def _office_db(export: Path) -> Path:
+    return _OFFICE_DBS.get(export, export.with_suffix(".office.db"))
+
+
 # ---------------------------------------------------------------- LibreOffice
 
 def soffice() -> str | None:

@@ -13,6 +13,7 @@ the workbook as .xlsx to OUT, as a clerk without Taizhang would.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -113,10 +114,9 @@ def main(path: str, fill_out: str | None = None) -> int:
             shutil.copyfile(saved, fill_out)
             out["filled"] = fill_out
         print(json.dumps(out, ensure_ascii=False, indent=1))
-        try:
+        # LibreOffice 7.4 may drop the bridge as its last document closes
+        with contextlib.suppress(Exception):
             doc.close(True)
-        except Exception:  # LibreOffice 7.4 may drop the bridge as its last document closes
-            pass
         return 0
     finally:
         proc.terminate()

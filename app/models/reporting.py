@@ -95,6 +95,10 @@ class Packet(Base):
     mail_from: Mapped[str | None] = mapped_column(Text)
     mail_date: Mapped[str | None] = mapped_column(Text)
     mail_subject: Mapped[str | None] = mapped_column(Text)
+    # a returned packet exported by the office app: the sha256 of the files it continues,
+    # newest first (its earlier exports, then the packet file the office opened); None =
+    # not recorded (a packet filled by hand, or exported by an older version)
+    lineage: Mapped[list[str] | None] = mapped_column(JSON, nullable=True, default=None)
 
 
 class AuditLog(Base):

@@ -381,10 +381,20 @@ def _applied_returns(s: Session, unit_id: int, period_id: int) -> _Applied:
 
 def _superseded(s: Session, target: Target, packet: PacketFile, applied: _Applied
                 ) -> str | None:
-    """Why this return is older than one already merged, or None."""
+    """Why this return is older than one already merged, or None.
+
+    Order comes from lineage where the files carry it (office exports): a file is older
+    when an applied export continues it. Only a file without lineage (filled by hand, or
+    from an older version) is ordered by its revision number (not sealed), then by when it
+    was received.
+    """
     m = packet.manifest
     same_packet = applied.of_packet(m.packet_id)
-    newer = [p for p in same_packet if p.revision > m.revision]
+    descendants = [p for p in same_packet if packet.file_hash in (p.lineage or ())]
+    if descendants:
+        return (f"已导入过在此文件基础上继续填写的第 {max(p.revision for p in descendants)} 版,"
+                f"本文件是第 {m.revision} 版,未导入。")
+    newer = [p for p in same_packet if p.revision > m.revision] if m.lineage is None else []
     if newer:
         return (f"已导入过此包更新的第 {max(p.revision for p in newer)} 版,"
                 f"本文件是第 {m.revision} 版,未导入。")
@@ -399,8 +409,17 @@ def _superseded(s: Session, target: Target, packet: PacketFile, applied: _Applie
 
 
 def _base_rows(target: Target, packet: PacketFile, applied: _Applied) -> dict[str, Any]:
-    """What the office last saw: the latest merged return of this packet, else the issue."""
+    """What the office last saw. An export with lineage: the newest file it continues that
+    was merged here, else the issue — so a return that does not descend from the one
+    applied changes only the fields it changed. Without lineage: the latest merged return
+    of this packet, else the issue."""
     same_packet = applied.of_packet(packet.manifest.packet_id)
+    if packet.manifest.lineage is not None:
+        by_hash = {p.file_hash: p for p in same_packet}
+        for h in packet.manifest.lineage:
+            if h in by_hash:
+                return dict(by_hash[h].rows or {})
+        return dict(target.issued.rows or {})
     if same_packet:
         latest = max(same_packet, key=lambda p: (p.revision, p.created_at))
         return dict(latest.rows or {})
@@ -565,7 +584,9 @@ def _compare(target: Target, packet: PacketFile, draft: Draft, applied: _Applied
             c = to_packet(f, getattr(existing, f))
             if same(f, r, c) or same(f, r, b):
                 continue  # nothing new from the office (keeps a district correction)
-            action = "take" if same(f, c, b) else "conflict"
+            # an empty value never silently replaces a filled one: a person decides
+            emptied = same(f, r, None) and not same(f, c, None)
+            action = "take" if same(f, c, b) and not emptied else "conflict"
             change = FieldChange(row.key, code, entity, f, row.sheet, row.cells.get(f, ""),
                                  b, r, c, action)
             draft.changes.append(change)
@@ -573,11 +594,13 @@ def _compare(target: Target, packet: PacketFile, draft: Draft, applied: _Applied
                 taken[f] = to_column(f, r)
             else:
                 draft.conflicts += 1
-                draft.warnings.append(Problem(
-                    row.sheet, row.cells.get(f, ""),
-                    f"第 {code} 项{label(f)}:区里已改为“{display(f, to_text(c))}”,"
-                    f"报送的是“{display(f, to_text(r))}”,两边都改过,已列入冲突待人工决定。",
-                    "warning"))
+                message = (f"第 {code} 项{label(f)}:报送的是空白,数据库中是"
+                           f"“{display(f, to_text(c))}”;空白不会自动覆盖已填的内容,"
+                           "已列入冲突待人工决定。" if emptied and same(f, c, b) else
+                           f"第 {code} 项{label(f)}:区里已改为“{display(f, to_text(c))}”,"
+                           f"报送的是“{display(f, to_text(r))}”,两边都改过,已列入冲突待人工决定。")
+                draft.warnings.append(Problem(row.sheet, row.cells.get(f, ""), message,
+                                              "warning"))
         if taken:
             (entry_updates if is_task else value_updates)[existing.id] = taken
             draft.rows_changed += 1

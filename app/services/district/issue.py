@@ -10,6 +10,7 @@ the district merge uses them as the base of its three-way merge.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import re
 import uuid
@@ -25,6 +26,7 @@ from app.core import clock
 from app.core.changes import Changes
 from app.core.errors import UserFacingError
 from app.core.jobs import Reporter
+from app.core.text import strip_invisible
 from app.core.vocab import ROLES
 from app.models import (
     CloseOut,
@@ -104,10 +106,22 @@ class IssueResult:
             else Changes()
 
 
+UNIT_NAME_CHARS = 30  # a 90-character unit name made `issue` fail: "File name too long"
+TITLE_CHARS = 30  # with the period, at most ~200 bytes of UTF-8 (file systems allow 255)
+
+
 def packet_file_name(period: str, unit: str, plan_title: str) -> str:
-    """期间_单位_方案.xlsx, safe on Windows (no \\ / : * ? " < > |), plan title shortened."""
+    """期间_单位_方案.xlsx, safe on Windows (no \\ / : * ? " < > |, no invisible
+    characters), capped in length. When the unit's name had to be changed to fit (characters
+    replaced, or shortened), a short tag of the full name is added, so "甲/乙" and "甲-乙",
+    or two long names sharing their first 30 characters, never share a file."""
     title = re.sub(r"[((].*?[))]", "", plan_title).strip() or plan_title
-    parts = [_UNSAFE.sub("-", p).strip(" .") for p in (period, unit, title[:30])]
+    clean_unit = _UNSAFE.sub("-", strip_invisible(unit)).strip(" .")
+    short_unit = clean_unit[:UNIT_NAME_CHARS].strip(" .")
+    if short_unit != unit:
+        short_unit += "~" + hashlib.sha256(unit.encode("utf-8")).hexdigest()[:6]
+    parts = [_UNSAFE.sub("-", strip_invisible(period)).strip(" ."), short_unit,
+             _UNSAFE.sub("-", strip_invisible(title)[:TITLE_CHARS]).strip(" .")]
     return "_".join(p for p in parts if p) + ".xlsx"
 
 
@@ -310,6 +324,7 @@ def issue_packets(engine: Engine, period_key: str, out_dir: Path | str, *,
     if not chosen:
         raise UserFacingError("此方案没有需要填报的单位(没有任务分配或指标牵头)。")
     result = IssueResult(plan.id, period.key, folder)
+    used: set[str] = set()  # file names written in this batch
     total = len(chosen)
     for i, unit in enumerate(chosen):
         reporter.step(i, total, f"正在生成 {unit.name} 的下发包({i + 1}/{total})")
@@ -317,7 +332,11 @@ def issue_packets(engine: Engine, period_key: str, out_dir: Path | str, *,
         if not rows:
             result.skipped.append((unit.name, "没有分配给该单位的任务或指标"))
             continue
-        path = folder / packet_file_name(period.key, unit.name, plan.title)
+        name = packet_file_name(period.key, unit.name, plan.title)
+        if name.casefold() in used:  # e.g. "ABC" and "abc" on Windows or macOS
+            name = name.removesuffix(".xlsx") + f"~{unit.id}.xlsx"
+        used.add(name.casefold())
+        path = folder / name
         result.packets.append(_write_and_record(engine, plan, period, unit, rows, path,
                                                 "normal"))
     reporter.step(total, total, f"已生成 {len(result.packets)} 个下发包")

@@ -195,7 +195,7 @@ def apply_packets(db: Engine, items: Sequence[PacketPreview | str | Path], *,
         check_same_file(db, identity, i)
         results.append(_apply_one(db, preview, period, plan_id, caches,
                                   clock.stored(received_at) if received_at else clock.now(),
-                                  actor, done=i))
+                                  actor, merged_before=i))
     reporter.step(total, total, "导入完成")
     counts: dict[str, int] = defaultdict(int)
     for r in results:
@@ -218,7 +218,7 @@ BUSY_ATTEMPTS = 6
 
 def _apply_one(db: Engine, preview: PacketPreview, period: str | None, plan_id: int | None,
                caches: dict[int, PlanCache], now: dt.datetime, actor: str | None,
-               done: int = 0) -> PacketResult:
+               merged_before: int = 0) -> PacketResult:
     """Identity check, three-way compare and write of one packet: one locked transaction.
 
     The unit-period write lock is taken before the first read, so any interleaving of
@@ -252,7 +252,7 @@ def _apply_one(db: Engine, preview: PacketPreview, period: str | None, plan_id: 
         else:
             assert busy is not None  # every attempt ended waiting for the lock
             fault = as_user_error(busy, database_location(db))
-            raise UserFacingError(f"{fault} 本批此前已导入 {done} 个文件,{preview.path.name} "
+            raise UserFacingError(f"{fault} 本批此前已处理 {merged_before} 个文件,{preview.path.name} "
                                   "及其后的文件未导入。") from busy
     recorded = None
     if verdict.status == "rejected" and verdict.record_rejection:
@@ -307,7 +307,9 @@ def _write(s: Session, target: Target, packet: PacketFile, preview: PacketPrevie
                  unit_id=target.unit.id, period_id=target.period.id, direction="returned",
                  kind=target.issued.kind, revision=m.revision, file_name=preview.path.name,
                  file_hash=packet.file_hash, created_at=now, outcome="applied",
-                 message=_summary(preview), rows=rows, **mail_columns(preview.origin)))
+                 message=_summary(preview), rows=rows,
+                 lineage=list(m.lineage) if m.lineage is not None else None,
+                 **mail_columns(preview.origin)))
     s.flush()
     conn = s.connection()  # Core executemany from here (the brief: ~4x faster than the ORM)
     stamp = {"packet_id": packet_id, "updated_at": now}

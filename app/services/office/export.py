@@ -145,7 +145,7 @@ def export_packet(db: Engine, period: str, out_path: Path | str, *, plan_id: int
                           dict(r.get("comments") or {})) for r in issued.rows]
         manifest = replace(issued.manifest, direction="returned", revision=last + 1,
                            exported_at=clock.local_now(),
-                           app_version=_version())
+                           app_version=_version(), lineage=_lineage(s, issued.packet))
         packet_uid, plan_db_id, unit_id, period_id = (issued.packet.packet_uid,
                                                       issued.packet.plan_id, unit.id, per.id)
     reporter.step(1, 2, "正在写入报送包…")
@@ -161,6 +161,22 @@ def export_packet(db: Engine, period: str, out_path: Path | str, *, plan_id: int
     return ExportResult(written.path, ledger_id, packet_uid, manifest.revision,
                         sum(r.is_task for r in rows), sum(not r.is_task for r in rows),
                         written.sha256, items)
+
+
+# an export names at most this many files it continues (the newest matter; the manifest
+# cell stays far below a spreadsheet cell's 32,767 characters)
+LINEAGE_KEPT = 50
+
+
+def _lineage(s: Session, issued: Packet) -> tuple[str, ...]:
+    """What an export continues, newest first: every earlier export of the packet, then
+    the file the office opened (the issued packet, or a hand-filled return given back)."""
+    exported = [h for h in s.scalars(
+        select(Packet.file_hash).where(Packet.packet_uid == issued.packet_uid,
+                                       Packet.direction == "returned")
+        .order_by(Packet.revision.desc(), Packet.created_at.desc())) if h]
+    return tuple([*exported, issued.file_hash][:LINEAGE_KEPT]) if issued.file_hash \
+        else tuple(exported[:LINEAGE_KEPT])
 
 
 def _version() -> str:

@@ -392,7 +392,7 @@ def _scan_exact(zf: zipfile.ZipFile, part: str, sheet: str, limits: Limits, name
             try:
                 state["row"] = int(r) if r else state["row"] + 1
             except ValueError:
-                raise _Stop(_refuse(f"{label}的“{sheet}”表已损坏(行号“{r[:20]}”无效)。",
+                raise _Stop(_refuse(f"{label}的“{sheet}”表已损坏(行号“{(r or '')[:20]}”无效)。",
                                     sheet)) from None
             state["col"] = 0  # an empty row far down costs nothing: cells are what count
         elif local == "dimension":

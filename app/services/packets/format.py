@@ -130,6 +130,12 @@ class Manifest:
     seal: str = ""
     format_version: int = FORMAT_VERSION
     app_version: str = ""
+    # office exports: sha256 of the files this export continues, newest first — its own
+    # earlier exports of the packet, then the packet file the office opened ("made from
+    # the issued packet", or from a hand-filled return it was given back); None = not
+    # recorded (issued, hand-filled, older versions). Not sealed: a forged list cannot name
+    # a later genuine export.
+    lineage: tuple[str, ...] | None = None
 
     @property
     def plan_uid(self) -> str:
@@ -204,7 +210,8 @@ def manifest_to_dict(m: Manifest) -> dict[str, Any]:
         "period_due": m.period_due.isoformat(), "direction": m.direction, "kind": m.kind,
         "revision": m.revision, "issued_at": m.issued_at.isoformat(timespec="microseconds"),
         "exported_at": m.exported_at.isoformat(timespec="microseconds") if m.exported_at else None,
-        "seal": m.seal, "format_version": m.format_version, "app_version": m.app_version}
+        "seal": m.seal, "format_version": m.format_version, "app_version": m.app_version,
+        "lineage": list(m.lineage) if m.lineage is not None else None}
 
 
 def manifest_from_dict(d: dict[str, Any]) -> Manifest:
@@ -224,4 +231,5 @@ def manifest_from_dict(d: dict[str, Any]) -> Manifest:
         exported_at=dt.datetime.fromisoformat(d["exported_at"]) if d.get("exported_at")
         else None,
         seal=d.get("seal", ""), format_version=int(d.get("format_version", FORMAT_VERSION)),
-        app_version=d.get("app_version", ""))
+        app_version=d.get("app_version", ""),
+        lineage=tuple(d["lineage"]) if d.get("lineage") is not None else None)

@@ -72,6 +72,8 @@ ROW_MARGIN = 200  # rows a clerk may insert below or between the issued ones
 COLUMN_MARGIN = 26  # columns a clerk may add after the known ones (notes, sums)
 _EXPECTED_MAX = 50_000  # entries of each content cache below (then it starts again)
 _FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+_HASH = re.compile(r"^[0-9a-f]{64}$")
+MAX_LINEAGE = 200  # hashes kept from a manifest's lineage (an export writes at most 50)
 
 
 @dataclass
@@ -235,7 +237,9 @@ def _parse_manifest(grid: list[list[Any]]) -> tuple[Manifest, list[PacketRow],
             exported_at=dt.datetime.fromisoformat(pairs["exported_at"])
             if pairs.get("exported_at") else None,
             seal=pairs.get("seal") or "", format_version=version,
-            app_version=pairs.get("app_version") or "")
+            app_version=pairs.get("app_version") or "",
+            lineage=tuple(h for h in str(pairs["lineage"] or "").split(",")
+                          if _HASH.match(h))[:MAX_LINEAGE] if "lineage" in pairs else None)
     except (KeyError, ValueError, TypeError, AttributeError, json.JSONDecodeError) as exc:
         raise broken("包信息") from exc
     if not manifest.packet_id or not manifest.unit or manifest.direction not in (

@@ -16,6 +16,7 @@ import math
 import re
 from typing import Any
 
+from app.core.text import has_bidi_control, strip_zero_width
 from app.core.vocab import FIELD_LABELS, STATUS_BY_LABEL, STATUS_LABELS, STATUSES
 from app.services.packets.format import (
     DATE_MAX,
@@ -206,9 +207,13 @@ def parse_status(raw: Any) -> str | None:
 
 
 def check_text(name: str, text: str) -> str | None:
-    """Message if `text` is not acceptable for field `name` (control characters, length)."""
+    """Message if `text` is not acceptable for field `name` (control characters, bidi
+    controls that reorder what is printed, length)."""
     if _CONTROL.search(text):
         return f"{INPUT_HEADERS.get(name, name)}含有不可见的控制字符,请删除后重新填写。"
+    if has_bidi_control(text):
+        return (f"{INPUT_HEADERS.get(name, name)}含有改变文字方向的隐藏字符(如 U+202E),"
+                "打印时会显示成别的内容,请删除后重新填写。")
     if name not in MULTILINE_FIELDS and _NEWLINE.search(text):
         return f"{INPUT_HEADERS.get(name, name)}不能换行。"
     limit = TEXT_LIMITS.get(name)
@@ -269,6 +274,7 @@ def normalise_value(name: str, raw: Any, *, numeric: bool = False) -> tuple[Any,
         text = str(raw)
     else:
         text = str(raw)
+    text = strip_zero_width(text)  # invisible, and would make equal-looking texts differ
     text = text.strip() if name not in MULTILINE_FIELDS else text.strip("\r\n ")
     problem = check_text(name, text)
     if problem is None and name == "phone":

@@ -405,6 +405,8 @@ def _manifest_sheet(wb: xlsxwriter.Workbook, m: Manifest, tasks: list[PacketRow]
         ("seal", m.seal),
         ("app_version", m.app_version),
     ]
+    if m.lineage is not None:
+        pairs.append(("lineage", ",".join(m.lineage)))
     for r, (k, v) in enumerate(pairs):
         ws.write_string(r, 0, k)
         ws.write_string(r, 1, v)

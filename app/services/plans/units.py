@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.errors import UserFacingError
+from app.core.text import strip_invisible
 from app.models import Unit, UnitAlias
 from app.services.plans.query import guess_kind
 
@@ -58,7 +59,7 @@ _PAREN_FIX = str.maketrans({"（": "(", "）": ")", "【": "(", "】": ")", "〔
 def clean_name(name: str) -> str:
     """The display form of a written name: trimmed, no inner spaces, half-width parentheses
     (as the bundled examples write them), a trailing 等/等部门 dropped."""
-    text = unicodedata.normalize("NFKC", name).translate(_PAREN_FIX)
+    text = unicodedata.normalize("NFKC", strip_invisible(name)).translate(_PAREN_FIX)
     text = re.sub(r"\s+", "", text)
     text = text.strip(_EDGE_PUNCT)
     return re.sub(r"等(部门|单位|相关部门|相关单位)?$", "", text)

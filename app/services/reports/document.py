@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import Engine
 
+from app.core.text import strip_invisible
 from app.core.vocab import (
     ATTAINMENT_LABELS,
     BEHIND_REASON_LABELS,
@@ -136,21 +137,28 @@ def typeset(text: str, keep: tuple[str, ...] = ()) -> str:
 
 
 def finish(doc: Document) -> Document:
-    """Typeset every paragraph and table cell of `doc` (names and titles kept verbatim)."""
-    keep = (doc.summary.plan.title, doc.summary.office,
-            *(u.name for u in doc.summary.units))
+    """Typeset every paragraph and table cell of `doc` (names and titles kept verbatim);
+    no bidi control or zero-width character is ever printed (texts stored before they
+    were refused included)."""
+    keep = tuple(strip_invisible(k) for k in (doc.summary.plan.title, doc.summary.office,
+                                              *(u.name for u in doc.summary.units)))
+
+    def clean(text: str) -> str:
+        return typeset(strip_invisible(text), keep)
+
     out: list[Block] = []
     for b in doc.blocks:
         if isinstance(b, Paragraph):
-            out.append(Paragraph(typeset(b.text, keep), b.style))
+            out.append(Paragraph(clean(b.text), b.style))
         elif isinstance(b, Table):
-            out.append(Table(tuple(typeset(h, keep) for h in b.headers),
-                             tuple(tuple(typeset(c, keep) for c in row) for row in b.rows),
+            out.append(Table(tuple(clean(h) for h in b.headers),
+                             tuple(tuple(clean(c) for c in row) for row in b.rows),
                              b.widths, b.align, b.font_pt, b.emphasis))
         else:
             out.append(b)
     doc.blocks = out
-    doc.title = typeset(doc.title, keep)
+    doc.title = clean(doc.title)
+    doc.masthead = strip_invisible(doc.masthead)
     return doc
 
 def cn_date(day: dt.date) -> str:

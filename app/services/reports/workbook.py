@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from app.core.text import strip_invisible
 from app.core.vocab import (
     ATTAINMENT_LABELS,
     RETURN_LABELS,
@@ -222,7 +223,7 @@ def _write_row(ws: Any, f: _Formats, row: int, cols: Sequence[Col], values: list
         elif value is None or value == "":
             ws.write_blank(row, c, None, fmt)
         else:
-            ws.write_string(row, c, str(value), fmt)
+            ws.write_string(row, c, strip_invisible(str(value)), fmt)
 
 
 def _finish(ws: Any, cols: Sequence[Col], end_row: int) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
+import pytest
 from merge_helpers import fill_by_hand, issue, row_keys
 
 from app.services.db import Database
@@ -49,3 +50,184 @@ def test_fraction_after_last_periods_percent_is_warned(tianning: Database,
     assert preview.status == "new" and preview.rows_new >= 1
     row = read_packet(formatted).row(key)
     assert row is not None and row.values["percent"] == 60.0 and row.percent_format
+
+
+# ---------------------------------------------------------------- lineage
+
+def _office(issued: Path, folder: Path) -> Database:
+    from app.services.db import open_database
+    from app.services.office.opening import open_packet
+
+    db = open_database(folder / "office.db")
+    open_packet(db, issued)
+    return db
+
+
+def _export(office: Database, name: str, folder: Path, values: dict[str, dict] | None = None
+            ) -> Path:
+    from app.services.office.export import export_packet
+    from app.services.office.forms import save_task
+
+    for key, fields in (values or {}).items():
+        assert not [p for p in save_task(office, "2021-06", key, fields).problems if p.blocking]
+    return export_packet(office, "2021-06", folder / name).path
+
+
+def _merge(db: Database, path: Path) -> str:
+    return apply_packets(db, check_packets(db, [path]))[0].status
+
+
+def _values(db: Database) -> dict[str, tuple]:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from app.models import ProgressEntry, Task, Unit
+
+    with Session(db) as s:
+        return {r.uid: (r.status, r.percent, r.progress) for r in s.execute(
+            select(Task.uid, ProgressEntry.status, ProgressEntry.percent,
+                   ProgressEntry.progress)
+            .join(Task, Task.id == ProgressEntry.task_id)
+            .join(Unit, Unit.id == ProgressEntry.unit_id).where(Unit.name == UNIT))}
+
+
+def test_unfilled_export_after_a_hand_filled_return_blanks_nothing(
+        tianning: Database, tmp_path: Path) -> None:
+    """Issue 11, 4: a hand-filled file (revision 0), then an unfilled export of the same
+    packet from the office app (revision 1): the export changes only what it changed."""
+    june = issue(tianning, "2021-06", [UNIT], tmp_path)[UNIT]
+    keys = row_keys(june)[:5]
+    filled = fill_by_hand(june, tmp_path / "手填.xlsx", {k: {
+        "status": "in_progress", "percent": 50, "progress": "已完成 3 家"} for k in keys})
+    assert _merge(tianning, filled) == "applied"
+    before = _values(tianning)
+    office = _office(june, tmp_path)
+    try:
+        unfilled = _export(office, "空白导出.xlsx", tmp_path)
+    finally:
+        office.dispose()
+    preview = check_packets(tianning, [unfilled])[0]
+    assert preview.conflicts == 0 and not [c for c in preview.changes if c.action == "take"]
+    assert _merge(tianning, unfilled) in ("unchanged", "applied")
+    assert _values(tianning) == before
+
+
+@pytest.mark.parametrize("export_first", [True, False])
+def test_office_continuing_a_hand_filled_return_supersedes_it(
+        tianning: Database, tmp_path: Path, export_first: bool) -> None:
+    """The office opens the hand-filled file it sent and goes on in the app: its export
+    continues that file (lineage), so merged first it makes the hand-filled file older, and
+    merged after it, it takes only what the office changed."""
+    june = issue(tianning, "2021-06", [UNIT], tmp_path)[UNIT]
+    k1, k2 = row_keys(june)[:2]
+    hand = fill_by_hand(june, tmp_path / "手填.xlsx", {
+        k1: {"status": "in_progress", "percent": 50, "progress": "手填"},
+        k2: {"status": "in_progress", "percent": 20, "progress": "手填二"}})
+    office = _office(hand, tmp_path)
+    try:
+        export = _export(office, "续填.xlsx", tmp_path, {k2: {"percent": 40}})
+    finally:
+        office.dispose()
+    from app.services.packets.reader import read_packet as read
+
+    assert read(export).manifest.lineage == (read(hand).file_hash,)
+    if export_first:
+        assert _merge(tianning, export) == "applied"
+        assert _merge(tianning, hand) == "superseded"
+    else:
+        assert _merge(tianning, hand) == "applied"
+        preview = check_packets(tianning, [export])[0]  # against the hand-filled file
+        assert [(c.key, c.field) for c in preview.changes] == [(k2, "percent")]
+        assert _merge(tianning, export) == "applied"
+    assert _values(tianning)[k1[2:]] == ("in_progress", 50, "手填")
+    assert _values(tianning)[k2[2:]] == ("in_progress", 40, "手填二")
+
+
+def test_edited_revision_number_cannot_push_a_later_export_aside(
+        tianning: Database, tmp_path: Path) -> None:
+    """A manifest revision edited to 99 is merged; the office's genuine next export is
+    still merged (ordered by lineage), changing only the fields it changed."""
+    june = issue(tianning, "2021-06", [UNIT], tmp_path)[UNIT]
+    k1, k2 = row_keys(june)[:2]
+    office = _office(june, tmp_path)
+    try:
+        first = _export(office, "第1版.xlsx", tmp_path, {k1: {"status": "推进中", "percent": 30}})
+        assert _merge(tianning, first) == "applied"
+        forged = tmp_path / "第99版.xlsx"
+        wb = openpyxl.load_workbook(first)
+        ws = wb["_taizhang"]
+        for row in ws.iter_rows():
+            if row[0].value == "revision":
+                row[1].value = "99"
+        wb.save(forged)
+        assert read_packet(forged).manifest.revision == 99
+        assert _merge(tianning, forged) in ("applied", "unchanged")
+        second = _export(office, "第2版.xlsx", tmp_path, {k2: {"status": "推进中", "percent": 70}})
+    finally:
+        office.dispose()
+    assert _merge(tianning, second) == "applied"
+    values = _values(tianning)
+    assert values[k1[2:]][1] == 30 and values[k2[2:]][1] == 70
+    assert check_packets(tianning, [first])[0].status == "unchanged"
+
+
+def test_export_continuing_an_unseen_one_uses_the_newest_known_base(
+        tianning: Database, tmp_path: Path) -> None:
+    """Exports 1 and 2 were never received; export 3 is merged against the issue (its
+    newest ancestor known here), and an older export arriving later is superseded."""
+    june = issue(tianning, "2021-06", [UNIT], tmp_path)[UNIT]
+    k1, k2 = row_keys(june)[:2]
+    office = _office(june, tmp_path)
+    try:
+        one = _export(office, "1.xlsx", tmp_path, {k1: {"status": "推进中", "percent": 10}})
+        _export(office, "2.xlsx", tmp_path, {k1: {"percent": 20}})
+        three = _export(office, "3.xlsx", tmp_path, {k2: {"status": "滞后", "problems": "缺资金"}})
+    finally:
+        office.dispose()
+    lineage = read_packet(three).manifest.lineage
+    assert lineage is not None and len(lineage) == 3  # exports 2 and 1, then the issued file
+    assert lineage[-1] == read_packet(june).file_hash
+    assert _merge(tianning, three) == "applied"
+    values = _values(tianning)
+    assert values[k1[2:]][:2] == ("in_progress", 20) and values[k2[2:]][0] == "behind"
+    preview = check_packets(tianning, [one])[0]
+    assert preview.status == "superseded" and "继续填写" in preview.reason
+
+
+def test_a_sibling_export_changes_only_what_it_changed(
+        tianning: Database, tmp_path: Path) -> None:
+    """Two offices' databases (a colleague's copy) export from the same issued packet: the
+    second, not descending from the first, is merged against the issue — its own base — so
+    it takes its own fields and leaves the first one's alone."""
+    june = issue(tianning, "2021-06", [UNIT], tmp_path)[UNIT]
+    k1, k2 = row_keys(june)[:2]
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    office_a, office_b = _office(june, tmp_path / "a"), _office(june, tmp_path / "b")
+    try:
+        a = _export(office_a, "a.xlsx", tmp_path / "a", {k1: {"status": "推进中", "percent": 30}})
+        b1 = _export(office_b, "b1.xlsx", tmp_path / "b")
+        b = _export(office_b, "b2.xlsx", tmp_path / "b", {k2: {"status": "推进中", "percent": 60}})
+    finally:
+        office_a.dispose()
+        office_b.dispose()
+    assert read_packet(b).manifest.revision == 2 and b1.exists()
+    assert _merge(tianning, b) == "applied"
+    assert _merge(tianning, a) == "applied"  # revision 1, yet not older: not its ancestor
+    values = _values(tianning)
+    assert values[k1[2:]][:2] == ("in_progress", 30) and values[k2[2:]][:2] == ("in_progress", 60)
+
+
+def test_a_filled_value_is_not_replaced_by_an_empty_one_without_a_conflict(
+        tianning: Database, tmp_path: Path) -> None:
+    june = issue(tianning, "2021-06", [UNIT], tmp_path)[UNIT]
+    key = row_keys(june)[0]
+    first = fill_by_hand(june, tmp_path / "a.xlsx", {key: {"status": "in_progress",
+                                                           "progress": "已完成 3 家"}})
+    assert _merge(tianning, first) == "applied"
+    second = fill_by_hand(first, tmp_path / "b.xlsx", {key: {"progress": ""}})
+    preview = check_packets(tianning, [second])[0]
+    assert preview.conflicts == 1
+    assert any("空白不会自动覆盖" in w.message for w in preview.warnings)
+    _merge(tianning, second)
+    assert _values(tianning)[key[2:]][2] == "已完成 3 家"

@@ -36,7 +36,8 @@ def _ids(db: Database, unit: str, code: str, period: str) -> tuple[int, int, int
 def test_file_name_is_safe() -> None:
     assert packet_file_name("2021-06", "区农业农村局(水利局)", "天宁区示范区创建实施方案(2020-2023年)") \
         == "2021-06_区农业农村局(水利局)_天宁区示范区创建实施方案.xlsx"
-    assert packet_file_name("2021-06", 'a/b:c*"d', "x?y") == "2021-06_a-b-c-d_x-y.xlsx"
+    odd = packet_file_name("2021-06", 'a/b:c*"d', "x?y")
+    assert odd.startswith("2021-06_a-b-c-d~") and odd.endswith("_x-y.xlsx")  # + a tag
 
 
 def test_issue_tianning_writes_one_packet_per_unit(tianning: Database, tmp_path: Path) -> None:
@@ -203,3 +204,44 @@ def test_cli_issue(tianning_path: Path, tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["issue", "--db", str(tianning_path), "--period", "2021-06"]) == 2
     assert main(["issue", "--db", str(tianning_path), "--period", "2030-01", "--out",
                  str(out)]) == 1
+
+
+LONG_NAME = "常州市天宁区" + "生态文明建设示范区创建工作领导小组办公室下设综合协调组" * 3 + "第一组"  # 90
+
+
+def _plan_with_units(db: Database, names: list[str]) -> None:
+    from packet_helpers import SMALL_PLAN
+
+    from app.services.plans.query import insert_plan
+
+    spec = {**SMALL_PLAN, "uid": "names" + "0" * 27,
+            "units": [{"name": n, "kind": "street"} for n in names],
+            "tasks": [{"code": "1", "section": "1.1", "text": "建立台账。", "lead": names}],
+            "indicators": []}
+    with Session(db) as s, s.begin():
+        insert_plan(s, spec)
+
+
+def test_issued_file_names_are_unique_capped_and_recorded(db: Database, tmp_path: Path) -> None:
+    """甲/乙 and 甲-乙 (丙:丁 and 丙?丁) once shared one file; a 90-character name failed."""
+    names = ["甲/乙", "甲-乙", "丙:丁", "丙?丁", LONG_NAME, LONG_NAME[:60] + "第二组" * 10]
+    assert len(LONG_NAME) == 90
+    _plan_with_units(db, names)
+    result = issue_packets(db, "2021-06", tmp_path / "out")
+    assert sorted(p.unit for p in result.packets) == sorted(names)
+    files = [p.path for p in result.packets]
+    assert len({f.name for f in files}) == len(names) and all(f.is_file() for f in files)
+    assert all(len(f.name.encode("utf-8")) <= 200 for f in files)
+    assert {read_packet(p.path).manifest.unit: p.path.name for p in result.packets} == {
+        p.unit: p.path.name for p in result.packets}
+    assert next(p for p in result.packets if p.unit == "甲-乙").path.name.startswith(
+        "2021-06_甲-乙_")  # an unchanged name keeps its plain file name
+    with Session(db) as s:
+        ledger = {s.get(Unit, r.unit_id).name: r.file_name  # type: ignore[union-attr]
+                  for r in s.scalars(select(Packet).where(Packet.direction == "issued"))}
+    assert ledger == {p.unit: p.path.name for p in result.packets}
+
+
+def test_invisible_characters_never_reach_a_file_name() -> None:
+    name = packet_file_name("2021-06", "青龙\u202e街道\u200b", "方案")
+    assert "\u202e" not in name and "\u200b" not in name and name.startswith("2021-06_青龙街道~")

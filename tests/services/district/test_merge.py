@@ -26,6 +26,7 @@ from merge_helpers import (
     fill_by_hand,
     issue,
     libreoffice_resave,
+    office_next,
     office_return,
     patch_zip,
     row_keys,
@@ -289,7 +290,8 @@ def test_older_revision_after_newer_is_superseded(mdb: Database, issued_set: Iss
     first = {keys[0]: {"status": "in_progress", "percent": 20.0, "progress": "第一次"}}
     second = {keys[0]: {"status": "in_progress", "percent": 40.0, "progress": "第二次"}}
     rev1 = office_return(src, tmp_path / "r1" / "茶山.xlsx", first, PERIOD, times=1)
-    rev2 = office_return(src, tmp_path / "r2" / "茶山.xlsx", second, PERIOD, times=2)
+    # the same office goes on filling and exports again: revision 2 continues revision 1
+    rev2 = office_next(rev1, tmp_path / "r2" / "茶山.xlsx", second, PERIOD)
     assert [r.status for r in apply_packets(mdb, [rev2], period=PERIOD)] == ["applied"]
     before = table_dump(mdb)
     [old] = apply_packets(mdb, [rev1], period=PERIOD)
@@ -350,7 +352,7 @@ def test_three_way_merge_takes_theirs_keeps_ours_and_queues_conflicts(
     # the office, unaware, sends revision 2: new progress text (only theirs changed),
     # same responsible (only ours changed), a different percent (both changed)
     v2 = {key: {**v1[key], "percent": 50.0, "progress": "二月进展"}}
-    r2 = office_return(src, tmp_path / "o2" / "t.xlsx", v2, PERIOD, times=2)
+    r2 = office_next(r1, tmp_path / "o2" / "t.xlsx", v2, PERIOD)
     [preview] = check_packets(mdb, [r2], period=PERIOD)
     assert preview.status == "new" and preview.conflicts == 1
     actions = {c.field: c.action for c in preview.changes}
@@ -775,8 +777,8 @@ def test_applying_compares_again_when_the_database_moved_since_the_check(
     v1 = {key: {"status": "in_progress", "percent": 30.0, "progress": "一月进展"}}
     r1 = office_return(src, tmp_path / "1" / "t.xlsx", v1, PERIOD, times=1)
     assert apply_packets(mdb, [r1], period=PERIOD)[0].status == "applied"
-    r2 = office_return(src, tmp_path / "2" / "t.xlsx", {key: {**v1[key], "percent": 50.0}},
-                       PERIOD, times=2)
+    r2 = office_next(r1, tmp_path / "2" / "t.xlsx", {key: {**v1[key], "percent": 50.0}},
+                     PERIOD)  # the same office goes on
     [preview] = check_packets(mdb, [r2], period=PERIOD)
     assert preview.status == "new" and preview.conflicts == 0
     before = copy.deepcopy(preview)

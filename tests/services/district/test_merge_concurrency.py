@@ -43,7 +43,7 @@ class Setup:
     """A database with the packet issued (copied fresh for each run) and four returns."""
 
     fresh: Any  # () -> (target for --db, cleanup)
-    files: list[Path]  # revision 0 (by hand), 1, 2, 3 (the office app's exports)
+    files: list[Path]  # revision 0 (by hand), 1, 2, 3 (the office app's exports from it)
 
 
 def returns(db: Database, folder: Path) -> list[Path]:
@@ -52,9 +52,11 @@ def returns(db: Database, folder: Path) -> list[Path]:
     files = [fill_by_hand(issued, folder / "r0.xlsx", {
         k: {"status": "in_progress", "percent": 5, "progress": f"手填 {i}"}
         for i, k in enumerate(tasks)})]
+    # the unit goes on in the office app from the file it filled by hand: each export
+    # continues the one before (lineage), as a unit's revisions do
     office = open_database(folder / "office.db")
     try:
-        open_packet(office, issued)
+        open_packet(office, files[0])
         for rev in (1, 2, 3):
             for i, key in enumerate(tasks):
                 # each revision changes a different mix of fields: a lost write shows

@@ -139,3 +139,22 @@ def test_build_report_is_the_one_choice_of_document(seeded: Database) -> None:
         build_report(seeded, "unit_report", LAST, 1)
     with pytest.raises(ValueError):
         build_report(seeded, "annual", LAST, 1)
+
+
+def test_bidi_and_zero_width_characters_are_never_printed(seeded: Database) -> None:
+    """Texts stored before such characters were refused still print without them."""
+    from sqlalchemy import func, select, update
+
+    from app.models import ProgressEntry
+
+    with seeded.begin() as conn:
+        conn.execute(update(ProgressEntry).values(
+            {c: func.replace(getattr(ProgressEntry, c), "管材供应", "管材\u202e供应\u200b")
+             for c in ("progress", "problems", "next_steps")}))
+        stored = conn.scalar(select(func.count()).select_from(ProgressEntry).where(
+            ProgressEntry.problems.contains("\u202e")))
+    assert stored  # the spoofed text is really in the database
+    doc = build_unit_report(seeded, LAST, "郑陆镇", 1, date=DATE)
+    text = doc.text()
+    assert "管材供应" in text
+    assert not any(ch in text for ch in "\u202e\u200b")

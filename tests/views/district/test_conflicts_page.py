@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from merge_helpers import issue, office_return, row_keys
+from merge_helpers import issue, office_next, office_return, row_keys
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -52,8 +52,7 @@ def two_conflicts(tianning: Database, tmp_path: Path) -> tuple[Database, list[st
     assert apply_packets(tianning, [r1], period=PERIOD)[0].status == "applied"
     _set(tianning, "青龙街道", keys[0], percent=35.0, progress="第一版(区里改)")
     second = {keys[0]: {"status": "in_progress", "percent": 55.0, "progress": "第二版"}}
-    r2 = office_return(src, tmp_path / "2" / "q.xlsx",
-                       second, PERIOD, times=2)
+    r2 = office_next(r1, tmp_path / "2" / "q.xlsx", second, PERIOD)  # the same office
     [result] = apply_packets(tianning, [r2], period=PERIOD)
     assert result.status == "applied" and result.conflicts == 2
     return tianning, keys

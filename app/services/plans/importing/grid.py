@@ -12,6 +12,7 @@ from typing import Any
 
 from app.core.errors import UserFacingError
 from app.core.problems import Problem
+from app.core.text import strip_invisible
 from app.services.packets.container import (
     Limits,
     check_container,
@@ -109,7 +110,7 @@ def cell_text(value: Any, number_format: str = "") -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    text = strip_invisible(str(value)).replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u3000", " ").replace("\xa0", " ")
     return text.strip()
 
