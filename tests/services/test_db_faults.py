@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from bounded import PEAK_MB, run_cli
 from conftest import copy_sqlite
 from merge_helpers import fill_by_hand, issue, row_keys, table_dump
 
@@ -30,29 +31,14 @@ ROOT = Path(__file__).resolve().parents[2]
 UNIT = "青龙街道"
 CHINESE_LINE = r"^taizhang: .*[\u4e00-\u9fff].*$"
 
-# the child: the real command line, optionally with SQLite's page limit set to the
-# file's current size (so any growth is "database or disk is full")
-CHILD = """
-import os, sys
-if os.environ.get("TZ_FULL"):
-    import app.services.db as d
-    plain = d._sqlite_pragmas
-    def limited(conn, record):
-        plain(conn, record)
-        pages = conn.execute("PRAGMA page_count").fetchone()[0]
-        conn.execute(f"PRAGMA max_page_count={pages}")
-    d._sqlite_pragmas = limited
-from app.launcher import main
-sys.exit(main(sys.argv[1:]))
-"""
-
 
 def cli(*args: str, full: bool = False) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
-    if full:
-        env["TZ_FULL"] = "1"
-    return subprocess.run([sys.executable, "-c", CHILD, *args], capture_output=True,
-                          text=True, cwd=ROOT, timeout=180, env=env)
+    """The real command line in a bounded child (tests/bounded.py), optionally with
+    SQLite's page limit set to the file's current size (so any growth is "database or disk
+    is full"); its peak memory stays within 200 MB whatever the fault."""
+    run = run_cli(list(args), full=full)
+    assert run.peak_mb <= PEAK_MB, run.peak_mb
+    return subprocess.CompletedProcess(list(args), run.code, run.stdout, run.stderr)
 
 
 def one_line(result: subprocess.CompletedProcess[str]) -> str:
