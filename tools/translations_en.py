@@ -675,6 +675,7 @@ EN: dict[str, str] = {
     "{0} · {1} — 台账 · {2}": "{0} · {1} — Taizhang · {2}",
     # ------------------------------------------------------------ firstday: welcome, example
     "正在准备示例数据库…": "Preparing the example database…",
+    "正在打开数据库…": "Opening the database…",
     "截止 {0}": "Due {0}",
     "示例数据库:仅供熟悉操作,与您自己的数据分开保存":
         "Example database: for trying things out, kept apart from your own data",

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platformdirs import user_data_dir
-from PySide6.QtCore import QCoreApplication, Qt, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QWidget
 
 from app.core.errors import UserFacingError
 from app.core.jobs import Reporter
-from app.services.db import Database, open_database
 from app.services.reports import fonts
-from app.services.server import PasswordRequired
 from app.views import database_menu, ops, startup_probe
 from app.views.widgets import dialogs
 from app.views.widgets.gc_guard import GuiThreadCollector
+
+if TYPE_CHECKING:  # SQLAlchemy and the services load after the first frame (run_gui)
+    from app.services.db import Database
 
 log = logging.getLogger(__name__)
 APP_NAME = "Taizhang"
@@ -143,6 +146,8 @@ def open_in_window(origin: QWidget | None, target: str | Path, *, create: bool =
         dialogs.show_error(origin, UserFacingError(
             QCoreApplication.translate("App", "数据库文件不存在:{0}").format(text)))
         return None
+    from app.services.db import open_database
+
     try:
         db = open_database(text)
     except UserFacingError as exc:
@@ -220,6 +225,68 @@ def _open_requested(origin: object, target: str, create: bool, note: str) -> Non
                    note=note)
 
 
+class OpeningWindow(QMainWindow):
+    """What paints at once at start while the database opens: SQLAlchemy, the services and
+    the pages are imported only after this first frame (issue 13, start-up)."""
+
+    def __init__(self, target: str) -> None:
+        super().__init__()
+        self.setWindowTitle(QCoreApplication.translate("App", "台账"))
+        self.resize(1360, 820)
+        name = "" if "://" in target else Path(target).name  # a server URL: no password shown
+        self.label = QLabel(QCoreApplication.translate("App", "正在打开数据库…")
+                            + (f"\n{name}" if name else ""))
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setCentralWidget(self.label)
+
+
+class _AfterFirstPaint(QObject):
+    """Runs `then` once, just after the watched window's first paint (or after `fallback`
+    ms if it never paints, e.g. a platform that does not expose it)."""
+
+    def __init__(self, window: QWidget, then: Callable[[], None], fallback: int = 1000) -> None:
+        super().__init__(window)
+        self.then = then
+        self.done = False
+        window.installEventFilter(self)
+        QTimer.singleShot(fallback, self, self._run)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self.done:
+            QTimer.singleShot(0, self, self._run)
+        return False
+
+    def _run(self) -> None:
+        if not self.done:
+            self.done = True
+            self.then()
+
+
+def open_first_database(shell: QMainWindow, target: str) -> int:
+    """The start's database into its role's window, replacing the opening window; the exit
+    code for the program (1: it could not be opened, the message was shown)."""
+    from app.services.db import open_database
+    from app.services.server import PasswordRequired
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    try:
+        db = open_database(target)
+    except PasswordRequired as exc:  # a server wants a password: ask, then open the window
+        from app.views.server import ask_server
+
+        dialog = ask_server(None, main_window_for, target, str(exc))
+        dialog.rejected.connect(app.quit)
+        shell.close()
+        return 0
+    except UserFacingError as exc:
+        QMessageBox.critical(shell, QCoreApplication.translate("App", "台账"), str(exc))
+        return 1
+    show_database_window(db, target)
+    shell.close()
+    return 0
+
+
 def run_gui(db_path: str | None = None, language: str | None = None) -> int:
     app = make_application()
     setup_logging()
@@ -228,17 +295,16 @@ def run_gui(db_path: str | None = None, language: str | None = None) -> int:
     if target is None:
         show_welcome()
         return app.exec()
-    try:
-        db = open_database(target)
-    except PasswordRequired as exc:  # a server wants a password: ask, then open the window
-        from app.views.server import ask_server
+    # The opening window paints first; the database (and SQLAlchemy) opens right after.
+    shell = OpeningWindow(target)
+    _track(shell)
+    startup_probe.watch(shell)  # benchmarks/bundle_startup.py only
 
-        dialog = ask_server(None, main_window_for, target, str(exc))
-        dialog.rejected.connect(app.quit)
-        return app.exec()
-    except UserFacingError as exc:
-        QMessageBox.critical(None, QCoreApplication.translate("App", "台账"), str(exc))
-        return 1
-    window = show_database_window(db, target)
-    startup_probe.watch(window)  # benchmarks/bundle_startup.py only
+    def open_now() -> None:
+        code = open_first_database(shell, target)
+        if code:
+            app.exit(code)
+
+    _AfterFirstPaint(shell, open_now)
+    shell.show()
     return app.exec()

@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QSettings, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
-from app.services.db import Database, database_location
 from app.views.widgets import dialogs
+
+if TYPE_CHECKING:  # SQLAlchemy is imported after the first frame (app.views.app.run_gui)
+    from app.services.db import Database
 
 RECENT_KEY = "recent_databases"
 LAST_KEY = "last_database"
@@ -90,6 +92,8 @@ def role_name(role: str) -> str:
 
 def database_name(db: Database) -> str:
     """The file name of a SQLite database, else its location without password."""
+    from app.services.db import database_location
+
     location = database_location(db)
     return location if "://" in location else Path(location).name
 
@@ -162,6 +166,8 @@ class FileMenu:
 
     def __init__(self, window: QMainWindow, menu: QMenu, db: Database) -> None:
         self.menu = menu
+        from app.services.db import database_location
+
         current = database_key(database_location(db))
         self.new_action = QAction(translate("DatabaseMenu", "新建数据库…"), window)
         self.new_action.setShortcut(QKeySequence("Ctrl+N"))

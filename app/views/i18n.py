@@ -28,8 +28,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QHeaderView, QMenu, QMessageBox, QTableView, QWidget
 
-from app.services.plans.query import period_label
-
 LANGUAGES = (("zh", "中文"), ("en", "English"))
 QM_NAME = "taizhang_en.qm"
 
@@ -100,6 +98,8 @@ def period_text(key: str) -> str:
             return QCoreApplication.translate("Period", "{0}年{1}").format(m[1], part)
     if re.fullmatch(r"\d{4}", key):
         return QCoreApplication.translate("Period", "{0}年").format(key)
+    from app.services.plans.query import period_label  # SQLAlchemy: not before the first frame
+
     return period_label(key)
 
 

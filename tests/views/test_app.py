@@ -102,3 +102,81 @@ def test_new_database_opens_an_empty_district_window(
     assert isinstance(fresh, MainWindow) and fresh.plan is None
     assert (tmp_path / "新方案.db").is_file() and "新方案.db" in fresh.windowTitle()
     close_all(qtbot)
+
+
+def test_the_start_paints_an_opening_window_then_replaces_it_with_the_database_window(
+        qtbot: QtBot, tianning_path: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    make_application()
+    shell = app_module.OpeningWindow(str(tianning_path))
+    assert shell.label.text() == "正在打开数据库…\ntianning.db"
+    app_module._track(shell)
+    shell.show()
+    assert app_module.open_first_database(shell, str(tianning_path)) == 0
+    qtbot.waitUntil(lambda: len(app_module._windows) == 1)
+    assert isinstance(app_module._windows[0], MainWindow)
+    assert app_module._windows[0].isVisible()
+    close_all(qtbot)
+
+    # the same one-line message as before the opening window existed, and exit status 1
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not sqlite at all")
+    shown: list[tuple[object, str, str]] = []
+    monkeypatch.setattr(app_module.QMessageBox, "critical",
+                        lambda parent, title, text: shown.append((parent, title, text)))
+    shell = app_module.OpeningWindow(str(junk))
+    app_module._track(shell)
+    assert app_module.open_first_database(shell, str(junk)) == 1
+    assert shown == [(shell, "台账", shown[0][2])] and "不是台账数据库" in shown[0][2]
+    assert "\n" not in shown[0][2]
+    close_all(qtbot)
+
+
+FIRST_FRAME = r"""
+import os, sys
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QMainWindow, QWidget
+import app.views.app as start
+from app.launcher import main
+
+HEAVY = ("sqlalchemy", "alembic", "openpyxl", "matplotlib", "xlsxwriter", "app.services.db",
+         "app.views.main_window")
+
+
+class FirstPaint(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and isinstance(obj, QWidget) \
+                and isinstance(obj.window(), QMainWindow):
+            print(type(obj.window()).__name__, [m for m in HEAVY if m in sys.modules],
+                  flush=True)
+            os._exit(0)
+        return False
+
+
+_make = start.make_application
+
+
+def make_application(argv=None):
+    app = _make(argv)
+    app.installEventFilter(probe)
+    return app
+
+
+probe = FirstPaint()
+start.make_application = make_application
+sys.exit(main(["--db", sys.argv[1]]))
+"""
+
+
+def test_the_first_frame_paints_before_sqlalchemy_and_the_pages_are_imported(
+        tianning_path: Path, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path),
+               XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_DATA_HOME=str(tmp_path / "data"))
+    proc = subprocess.run([sys.executable, "-c", FIRST_FRAME, str(tianning_path)],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["OpeningWindow []"]

@@ -670,6 +670,10 @@
         <source>台账</source>
         <translation>Taizhang</translation>
     </message>
+    <message>
+        <source>正在打开数据库…</source>
+        <translation>Opening the database…</translation>
+    </message>
 </context>
 <context>
     <name>AssignDialog</name>
