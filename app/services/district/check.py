@@ -754,7 +754,8 @@ def _compact(draft: Draft) -> None:
 
 
 def order_batch(previews: Sequence[PacketPreview]) -> tuple[PacketPreview, ...]:
-    """Within one batch: the newest revision of a packet wins, exact copies count once.
+    """Within one batch: a file that another continues loses (lineage), a file without
+    lineage loses to a higher revision, exact copies count once.
 
     Returns the previews in the same order, those that lose as new previews."""
     out = list(previews)
@@ -776,11 +777,25 @@ def order_batch(previews: Sequence[PacketPreview]) -> tuple[PacketPreview, ...]:
             live.append(i)
         for i in live:
             p = out[i]
-            newer = [out[j] for j in live if out[j].packet_uid == p.packet_uid and
-                     (out[j].revision or 0) > (p.revision or 0)]
-            if newer:
+            same = [out[j] for j in live if j != i and out[j].packet_uid == p.packet_uid]
+            continuing = [q for q in same if p.file_hash in (_lineage(q) or ())]
+            if continuing:
+                best = max(continuing, key=lambda q: q.revision or 0)
+                out[i] = replace(p, status="superseded", reason=(
+                    f"同批中“{best.path.name}”(第 {best.revision} 版)是在本文件基础上继续填写的,"
+                    f"本文件是第 {p.revision} 版,未导入。"))
+                continue
+            # Only a file without lineage (filled by hand) is ordered by its revision
+            # number, which is not sealed: as `_superseded` does against merged returns.
+            newer = [q for q in same if (q.revision or 0) > (p.revision or 0)]
+            if newer and _lineage(p) is None:
                 best = max(newer, key=lambda q: q.revision or 0)
                 out[i] = replace(p, status="superseded", reason=(
                     f"同批中“{best.path.name}”是更新的第 {best.revision} 版,"
                     f"本文件是第 {p.revision} 版,未导入。"))
     return tuple(out)
+
+
+def _lineage(p: PacketPreview) -> tuple[str, ...] | None:
+    """The exports and files this return continues (None: no record, filled by hand)."""
+    return None if p.packet is None else p.packet.manifest.lineage

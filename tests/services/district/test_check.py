@@ -171,6 +171,51 @@ def test_edited_revision_number_cannot_push_a_later_export_aside(
     assert check_packets(tianning, [first])[0].status == "unchanged"
 
 
+def test_in_one_batch_lineage_orders_and_an_edited_revision_pushes_nothing_aside(
+        tianning: Database, tmp_path: Path) -> None:
+    """Dropped together: export 1 (continued by export 2) loses to it; a copy of export 1
+    with its revision edited to 99 does not push export 2 aside; both are merged."""
+    june = issue(tianning, "2021-06", [UNIT], tmp_path)[UNIT]
+    k1, k2 = row_keys(june)[:2]
+    office = _office(june, tmp_path)
+    try:
+        first = _export(office, "第1版.xlsx", tmp_path, {k1: {"status": "推进中", "percent": 30}})
+        forged = tmp_path / "第99版.xlsx"
+        wb = openpyxl.load_workbook(first)
+        for row in wb["_taizhang"].iter_rows():
+            if row[0].value == "revision":
+                row[1].value = "99"
+        wb.save(forged)
+        second = _export(office, "第2版.xlsx", tmp_path, {k2: {"status": "推进中", "percent": 70}})
+    finally:
+        office.dispose()
+    previews = check_packets(tianning, [first, forged, second])
+    status = {p.path.name: p.status for p in previews}
+    assert status == {"第1版.xlsx": "superseded", "第99版.xlsx": "new", "第2版.xlsx": "new"}
+    assert "继续填写" in previews[0].reason
+    results = apply_packets(tianning, previews)
+    assert [r.status for r in results][1:] == ["applied", "applied"]
+    values = _values(tianning)
+    assert values[k1[2:]][1] == 30 and values[k2[2:]][1] == 70
+
+
+def test_in_one_batch_a_hand_filled_file_loses_to_a_higher_revision(
+        tianning: Database, tmp_path: Path) -> None:
+    """Without lineage (filled in Excel) the revision number still orders a batch."""
+    june = issue(tianning, "2021-06", [UNIT], tmp_path)[UNIT]
+    k1 = row_keys(june)[0]
+    older = fill_by_hand(june, tmp_path / "旧.xlsx", {k1: {"status": "in_progress", "percent": 10}})
+    newer = tmp_path / "新.xlsx"
+    wb = openpyxl.load_workbook(fill_by_hand(june, tmp_path / "新0.xlsx", {
+        k1: {"status": "in_progress", "percent": 20}}))
+    for row in wb["_taizhang"].iter_rows():
+        if row[0].value == "revision":
+            row[1].value = "1"
+    wb.save(newer)
+    previews = check_packets(tianning, [newer, older])
+    assert [p.status for p in previews] == ["new", "superseded"]
+
+
 def test_export_continuing_an_unseen_one_uses_the_newest_known_base(
         tianning: Database, tmp_path: Path) -> None:
     """Exports 1 and 2 were never received; export 3 is merged against the issue (its

@@ -305,15 +305,15 @@ def test_older_revision_after_newer_is_superseded(mdb: Database, issued_set: Iss
         assert e is not None and e.percent == 40 and e.progress == "第二次"
 
 
-def test_in_one_batch_the_newest_revision_wins(mdb: Database, issued_set: IssuedSet,
+def test_in_one_batch_the_export_continuing_another_wins(mdb: Database, issued_set: IssuedSet,
                                                tmp_path: Path) -> None:
     src = issued_set.path("红梅街道")
     keys = row_keys(src)
     rev1 = office_return(src, tmp_path / "r1" / "x.xlsx", {keys[0]: {"percent": 20.0}},
                          PERIOD, times=1)
-    rev3 = office_return(src, tmp_path / "r3" / "x.xlsx", {keys[0]: {"percent": 60.0}},
-                         PERIOD, times=3)
-    previews = check_packets(mdb, [rev3, rev1], period=PERIOD)
+    rev2 = office_next(rev1, tmp_path / "r2" / "x.xlsx", {}, PERIOD)
+    rev3 = office_next(rev2, tmp_path / "r3" / "x.xlsx", {keys[0]: {"percent": 60.0}}, PERIOD)
+    previews = check_packets(mdb, [rev3, rev1], period=PERIOD)  # rev3 continues rev1
     assert [p.status for p in previews] == ["new", "superseded"]
     results = apply_packets(mdb, previews, period=PERIOD)
     assert [r.status for r in results] == ["applied", "superseded"]
@@ -796,8 +796,7 @@ def test_files_added_to_a_checked_batch_are_ordered_by_the_service(
     keys = row_keys(src)
     rev1 = office_return(src, tmp_path / "r1" / "x.xlsx", {keys[0]: {"percent": 20.0}},
                          PERIOD, times=1)
-    rev2 = office_return(src, tmp_path / "r2" / "x.xlsx", {keys[0]: {"percent": 60.0}},
-                         PERIOD, times=2)
+    rev2 = office_next(rev1, tmp_path / "r2" / "x.xlsx", {keys[0]: {"percent": 60.0}}, PERIOD)
     [first] = check_packets(mdb, [rev1], period=PERIOD)
     assert first.status == "new"
     restated, added = check_packets(mdb, [rev2], period=PERIOD, batch=[first])
