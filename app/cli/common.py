@@ -75,6 +75,13 @@ def existing_files(paths: Sequence[str]) -> list[Path]:
     return out
 
 
+def add_period_target(p: Any) -> None:
+    """`--db`, `--period` and `--plan`: what every command about one period of a plan takes."""
+    p.add_argument("--db", required=True)
+    p.add_argument("--period", required=True, help="YYYY-MM")
+    p.add_argument("--plan", type=int)
+
+
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n")
 

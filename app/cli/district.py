@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from app.cli.common import UsageError, existing_db, period_arg, print_json
+from app.cli.common import UsageError, add_period_target, existing_db, period_arg, print_json
 
 
 def cmd_issue(args: argparse.Namespace) -> int:
@@ -131,9 +131,7 @@ def register(sub: Any, _plan_sub: Any) -> None:
     p.set_defaults(func=cmd_issue)
 
     p = sub.add_parser("progress", help="某周期数据库中的进展")
-    p.add_argument("--db", required=True)
-    p.add_argument("--period", required=True, help="YYYY-MM")
-    p.add_argument("--plan", type=int)
+    add_period_target(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_progress)
 

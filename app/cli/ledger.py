@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from app.cli.common import UsageError, existing_db, period_arg, print_json
+from app.cli.common import UsageError, add_period_target, existing_db, period_arg, print_json
 from app.core.errors import UserFacingError
 
 
@@ -128,16 +128,12 @@ def cmd_close_out(args: argparse.Namespace) -> int:
 
 def register(sub: Any, _plan_sub: Any) -> None:
     p = sub.add_parser("ledger", help="台账:任务 × 单位的填报情况")
-    p.add_argument("--db", required=True)
-    p.add_argument("--period", required=True, help="YYYY-MM")
-    p.add_argument("--plan", type=int)
+    add_period_target(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_ledger)
 
     p = sub.add_parser("edit", help="区里更正某单位某任务的填报内容(留痕)")
-    p.add_argument("--db", required=True)
-    p.add_argument("--period", required=True, help="YYYY-MM")
-    p.add_argument("--plan", type=int)
+    add_period_target(p)
     p.add_argument("--unit", required=True)
     p.add_argument("--task", required=True, help="任务编号")
     p.add_argument("--set", required=True, action="append", metavar="FIELD=VALUE",
@@ -147,9 +143,7 @@ def register(sub: Any, _plan_sub: Any) -> None:
     p.set_defaults(func=cmd_edit)
 
     p = sub.add_parser("approve", help="审核通过(锁定)某单位某期的报送")
-    p.add_argument("--db", required=True)
-    p.add_argument("--period", required=True, help="YYYY-MM")
-    p.add_argument("--plan", type=int)
+    add_period_target(p)
     p.add_argument("--unit", required=True)
     p.add_argument("--undo", action="store_true", help="取消审核")
     p.set_defaults(func=cmd_approve)

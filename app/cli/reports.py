@@ -18,7 +18,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from app.cli.common import UsageError, existing_db, period_arg, print_json
+from app.cli.common import UsageError, add_period_target, existing_db, period_arg, print_json
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -112,9 +112,7 @@ def _print_overview(s: Any) -> None:
 
 def register(sub: Any, _plan_sub: Any) -> None:
     p = sub.add_parser("report", help="进展情况通报(PDF)、汇总表(xlsx)、单位报告、催报通知")
-    p.add_argument("--db", required=True)
-    p.add_argument("--period", required=True, help="YYYY-MM")
-    p.add_argument("--plan", type=int)
+    add_period_target(p)
     p.add_argument("--pdf", help="通报 PDF(与 --unit 一起时为该单位的进展报告)")
     p.add_argument("--xlsx", help="汇总表 xlsx")
     p.add_argument("--unit", help="单位名称(单位报告)")
