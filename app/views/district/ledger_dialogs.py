@@ -37,6 +37,23 @@ TEXT_FIELDS = ("progress", "problems", "next_steps")
 LINE_FIELDS = ("responsible", "phone", "completed_on")
 
 
+def _lay_out(dialog: QDialog, intro: str, form: QFormLayout,
+             accept: QDialogButtonBox.StandardButton, save: Any) -> QLabel:
+    """The intro, the form, a red message line and the buttons; returns the message line."""
+    message = QLabel()
+    message.setStyleSheet("color: #C62828;")
+    message.setWordWrap(True)
+    buttons = QDialogButtonBox(accept | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(save)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(QLabel(intro))
+    layout.addLayout(form)
+    layout.addWidget(message)
+    layout.addWidget(buttons)
+    return message
+
+
 class EditDialog(QDialog):
     """更正…: every field of the entry, prefilled; only changed fields are written."""
 
@@ -74,18 +91,8 @@ class EditDialog(QDialog):
         self.reason.setPlaceholderText(self.tr("必填:为什么更正(如 电话核实、现场核查)"))
         form.addRow(self.tr("更正说明"), self.reason)
         self.original = self.current()
-        self.message = QLabel()
-        self.message.setStyleSheet("color: #C62828;")
-        self.message.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("区里更正会留痕(更正人:区创建办,附说明),并在下期下发包中带出。")))
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        self.message = _lay_out(self, self.tr("区里更正会留痕(更正人:区创建办,附说明),并在下期下发包中带出。"),
+                                form, QDialogButtonBox.StandardButton.Save, self.save)
         self.resize(520, 560)
 
     def current(self) -> dict[str, str]:
@@ -136,18 +143,8 @@ class CloseOutDialog(QDialog):
         form.addRow(self.tr("销号日期"), self.date)
         form.addRow(self.tr("销号说明"), self.note)
         form.addRow("", self.all_units)
-        self.message = QLabel()
-        self.message.setStyleSheet("color: #C62828;")
-        self.message.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("销号后该事项不再要求报送,不计入滞后,在台账、通报和汇总表中列为已销号。")))
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        self.message = _lay_out(self, self.tr("销号后该事项不再要求报送,不计入滞后,在台账、通报和汇总表中列为已销号。"),
+                                form, QDialogButtonBox.StandardButton.Ok, self.save)
 
     def save(self) -> None:
         d = self.date.date()
