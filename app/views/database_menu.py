@@ -87,7 +87,7 @@ def last_database() -> str | None:
 # ---------------------------------------------------------------- titles
 
 def role_name(role: str) -> str:
-    return translate("DatabaseMenu", ROLE_NAMES.get(role, ROLE_NAMES["district"]))
+    return translate("DatabaseMenu", str(ROLE_NAMES.get(role, ROLE_NAMES["district"])))
 
 
 def database_name(db: Database) -> str:

@@ -6,7 +6,7 @@ windows, as it does for the 文件 menu.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFrame,
@@ -93,7 +93,7 @@ class WelcomeWindow(QMainWindow):
         layout.addWidget(note)
         self.setCentralWidget(central)
 
-    def _button(self, text: str, style: str, signal: Signal) -> QPushButton:
+    def _button(self, text: str, style: str, signal: SignalInstance) -> QPushButton:
         button = QPushButton(text)
         button.setStyleSheet(style)
         button.setCursor(Qt.CursorShape.PointingHandCursor)

@@ -65,7 +65,7 @@ def first_values(rows: dict[str, Any] | None) -> tuple[str, list[FirstValue]]:
     info = (rows or {}).get(FIRST_VALUES)
     if not info:
         return "", []
-    out = []
+    out: list[FirstValue] = []
     for entity, target_id, key, sheet, cells in info["rows"]:
         values = rows.get(key) or {}  # type: ignore[union-attr]
         out.extend(FirstValue(entity, target_id, f, to_text(values.get(f)), sheet, cell)
