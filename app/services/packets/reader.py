@@ -518,3 +518,12 @@ def read_packet(source: Path | str | bytes, *, name: str = "") -> PacketFile:
 def problems_text(problems: Iterable[Problem]) -> str:
     """One line per problem: "[任务进展]H5 …" (for logs and the command line)."""
     return "\n".join(p.text for p in problems)
+
+
+def _clear_caches(issued: bool = True) -> None:
+    """Forget the remembered cell values (and, with `issued`, the issued content): for the
+    benchmark's "first of its kind" and the tests that a cache changes no result."""
+    _normalise.cache_clear()
+    if issued:
+        _EXPECTED.clear()
+        _FIXED_JSON.clear()
