@@ -22,7 +22,9 @@ import io
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from xml.etree.ElementTree import Element
 from xml.parsers import expat
@@ -37,13 +39,17 @@ MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_ENTRY_BYTES = 100 * 1024 * 1024
 MAX_RATIO = 200  # unpacked / packed for any entry above 1 MB
 CHUNK = 64 * 1024
+# parts kept whole after the DTD check (`keep`), so later passes need not decompress them
+# again: each at most KEEP_PART unpacked, at most KEEP_TOTAL together
+KEEP_PART = 4 * 1024 * 1024
+KEEP_TOTAL = 16 * 1024 * 1024
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)")  # one scan of each chunk, not one per marker
 _FAST_REF = re.compile(rb'<c r="\$?([A-Z]{1,3})\$?(\d{1,7})"')
-_FAST_ROW = re.compile(rb'<c r="\$?[A-Z]{1,3}\$?(\d{1,7})"')
-_FAST_COL = re.compile(rb'<c r="\$?([A-Z]{1,3})')
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
 _DIMENSION = re.compile(rb'<dimension ref="([^"]*)"')
 
 
@@ -92,10 +98,13 @@ def _refuse(message: str, sheet: str | None = None, cell: str | None = None
 
 def check_container(data: bytes, name: str = "", *, what: str = "填报包",
                     max_bytes: int = 20 * 1024 * 1024,
-                    max_unpacked: int = MAX_UNPACKED_BYTES) -> zipfile.ZipFile:
+                    max_unpacked: int = MAX_UNPACKED_BYTES,
+                    keep: dict[str, bytes] | None = None) -> zipfile.ZipFile:
     """The zip archive inside an .xlsx after every safety check, or a UserFacingError.
 
-    ``what`` names the kind of workbook in the messages (填报包, 方案工作簿).
+    ``what`` names the kind of workbook in the messages (填报包, 方案工作簿). With ``keep``,
+    the XML parts of at most ``KEEP_PART`` (up to ``KEEP_TOTAL`` in all) are put there as
+    read for the DTD check (part name → bytes), for the later passes over them.
     """
     label = label_of(name)
     suffix = Path(name).suffix.lower() if name else ""
@@ -129,7 +138,7 @@ def check_container(data: bytes, name: str = "", *, what: str = "填报包",
     content_types = read_member(zf, "[Content_Types].xml")
     if b"macroEnabled" in content_types or b"vbaProject" in content_types:
         raise _refuse(f"{label}是带宏的工作簿,为安全起见不予读取。请另存为 .xlsx 后再使用。")
-    check_no_dtd(zf, name)
+    check_no_dtd(zf, name, keep)
     return zf
 
 
@@ -186,14 +195,28 @@ def check_archive(data: bytes, name: str = "", *,
     return zf
 
 
-def check_no_dtd(zf: zipfile.ZipFile, name: str = "") -> None:
-    """Refuse a document type declaration in any XML part (streamed; entities can expand)."""
+def check_no_dtd(zf: zipfile.ZipFile, name: str = "",
+                 keep: dict[str, bytes] | None = None) -> None:
+    """Refuse a document type declaration in any XML part (entities can expand): a small
+    part read whole (and put in ``keep`` when given, within its bounds), a large one
+    streamed through a 64 KB window."""
+    kept = 0
     for info in zf.infolist():
         if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
             continue
-        tail = b""
         try:
             with zf.open(info) as fh:
+                if info.file_size <= CHUNK or (keep is not None and info.file_size <= KEEP_PART
+                                               and kept + info.file_size <= KEEP_TOTAL):
+                    # read() stops at the declared size, which the entry checks bounded
+                    whole = fh.read()
+                    if _DTD.search(whole):
+                        raise _dtd_error(zf, info.filename, name)
+                    if keep is not None and kept + len(whole) <= KEEP_TOTAL:
+                        keep[info.filename] = whole
+                        kept += len(whole)
+                    continue
+                tail = b""
                 while chunk := fh.read(CHUNK):
                     window = tail + chunk
                     if _DTD.search(window):
@@ -277,18 +300,21 @@ class _Stop(Exception):
 
 
 def scan_sheet(zf: zipfile.ZipFile, part: str | None, sheet: str, limits: Limits,
-               name: str = "", *, what: str = "填报包") -> SheetExtent:
+               name: str = "", *, what: str = "填报包", data: bytes | None = None
+               ) -> SheetExtent:
     """Stream one sheet's XML and refuse a cell beyond ``limits`` or too many cells.
 
     Runs before any reader builds the sheet, so a hostile file costs one pass of expat
-    over at most ``max_cells`` cells and a 64 KB buffer.
+    over at most ``max_cells`` cells and a 64 KB buffer. ``data``: the part's bytes when
+    the caller holds them already (``check_container(keep=…)``), scanned instead of
+    decompressing the part again.
     """
     if not part or part not in zf.namelist():
         return SheetExtent(0, 0, 0, "")
-    fast = _scan_fast(zf, part, sheet, limits, name, what)
+    fast = _scan_fast(zf, part, sheet, limits, name, what, data)
     if fast is not None:
         return fast
-    return _scan_exact(zf, part, sheet, limits, name, what)
+    return _scan_exact(zf, part, sheet, limits, name, what, data)
 
 
 def _far(name: str, sheet: str, what: str, limits: Limits, ref: str) -> UserFacingError:
@@ -304,44 +330,53 @@ def _too_many(name: str, sheet: str, what: str, limits: Limits, ref: str) -> Use
         f"不像正常填写的{what},已拒绝。", sheet, ref)
 
 
+def _bodies(zf: zipfile.ZipFile, part: str, data: bytes | None) -> Iterator[bytes | None]:
+    """The part's XML in pieces that end at a tag end (the last piece: the rest), read 1 MB
+    at a time (from ``data`` when given: the same pieces, so the same memory). None after
+    a run of 256 KB without a tag end (the fast scan gives up there)."""
+    tail = b""
+    with io.BytesIO(data) if data is not None else zf.open(part) as fh:
+        while True:
+            chunk = fh.read(16 * CHUNK)
+            window = tail + chunk
+            if not chunk:
+                yield window
+                return
+            cut = window.rfind(b">") + 1
+            body, tail = window[:cut], window[cut:]
+            if len(tail) > 4 * CHUNK:
+                yield None
+                return
+            yield body
+
+
 def _scan_fast(zf: zipfile.ZipFile, part: str, sheet: str, limits: Limits, name: str,
-               what: str) -> SheetExtent | None:
+               what: str, data: bytes | None = None) -> SheetExtent | None:
     """The usual case in C-speed passes: every cell tag written ``<c r="…"`` (Excel, WPS,
     LibreOffice, xlsxwriter and openpyxl all do). None when a tag does not fit that form
     (a namespace prefix, another attribute first, no reference): the exact scan decides."""
     cells = max_row = max_col = 0
     dimension = ""
-    tail = b""
-    with zf.open(part) as fh:
-        while True:
-            chunk = fh.read(16 * CHUNK)
-            window = tail + chunk
-            if chunk:
-                cut = window.rfind(b">") + 1
-                body, tail = window[:cut], window[cut:]
-            else:
-                body, tail = window, b""
-            if len(tail) > 4 * CHUNK:
-                return None  # a very long run without a tag end: let the exact scan decide
-            if not dimension and b"<dimension " in body:
-                m = _DIMENSION.search(body)
-                dimension = m.group(1).decode("ascii", "replace")[:40] if m else ""
-            if b"<c>" in body or b"<c/>" in body or b":c " in body or b":c>" in body:
-                return None
-            rows = _FAST_ROW.findall(body)
-            if len(rows) != body.count(b"<c "):
-                return None
-            if rows:
-                top_row = max(map(int, rows))
-                cols = {_col_number(c.decode()) for c in set(_FAST_COL.findall(body))}
-                top_col = max(cols)
-                if (top_row > limits.max_row or top_col > limits.max_col
-                        or cells + len(rows) > limits.max_cells):
-                    _first_offender(body, cells, sheet, limits, name, what)
-                cells += len(rows)
-                max_row, max_col = max(max_row, top_row), max(max_col, top_col)
-            if not chunk:
-                break
+    for body in _bodies(zf, part, data):
+        if body is None:
+            return None  # a very long run without a tag end: let the exact scan decide
+        if not dimension and b"<dimension " in body:
+            m = _DIMENSION.search(body)
+            dimension = m.group(1).decode("ascii", "replace")[:40] if m else ""
+        if b"<c>" in body or b"<c/>" in body or b":c " in body or b":c>" in body:
+            return None  # a cell tag not written ``<c r="…"``
+        refs = _FAST_REF.findall(body)
+        if len(refs) != body.count(b"<c "):
+            return None
+        if refs:
+            # a few hundred distinct rows and a few columns among thousands of cells
+            top_row = max(map(int, set(map(_SECOND, refs))))
+            top_col = max(_col_number(c.decode()) for c in set(map(_FIRST, refs)))
+            if (top_row > limits.max_row or top_col > limits.max_col
+                    or cells + len(refs) > limits.max_cells):
+                _first_offender(body, cells, sheet, limits, name, what)
+            cells += len(refs)
+            max_row, max_col = max(max_row, top_row), max(max_col, top_col)
     return SheetExtent(max_row, max_col, cells, dimension)
 
 
@@ -358,7 +393,7 @@ def _first_offender(body: bytes, before: int, sheet: str, limits: Limits, name: 
 
 
 def _scan_exact(zf: zipfile.ZipFile, part: str, sheet: str, limits: Limits, name: str,
-                what: str) -> SheetExtent:
+                what: str, data: bytes | None = None) -> SheetExtent:
     label = label_of(name)
     state = {"row": 0, "col": 0, "cells": 0, "max_row": 0, "max_col": 0}
     dimension = [""]
@@ -407,10 +442,14 @@ def _scan_exact(zf: zipfile.ZipFile, part: str, sheet: str, limits: Limits, name
     parser.StartDoctypeDeclHandler = doctype
     parser.EntityDeclHandler = doctype
     try:
-        with zf.open(part) as fh:
-            while chunk := fh.read(CHUNK):
-                parser.Parse(chunk, False)
-            parser.Parse(b"", True)
+        if data is not None:
+            for start_at in range(0, len(data), CHUNK):
+                parser.Parse(data[start_at:start_at + CHUNK], False)
+        else:
+            with zf.open(part) as fh:
+                while chunk := fh.read(CHUNK):
+                    parser.Parse(chunk, False)
+        parser.Parse(b"", True)
     except _Stop as stop:
         raise stop.error from None
     except expat.ExpatError as exc:

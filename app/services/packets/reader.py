@@ -24,6 +24,7 @@ import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +63,12 @@ from app.services.packets.format import (
     fixed_cell_text,
 )
 from app.services.packets.seal import fixed_hash
-from app.services.packets.values import normalise_value, number_text, percent_from_cell
+from app.services.packets.values import (
+    empty_value,
+    normalise_value,
+    number_text,
+    percent_from_cell,
+)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # The manifest sheet before anything is known about the packet: its rows are the issued
@@ -72,6 +78,8 @@ ROW_MARGIN = 200  # rows a clerk may insert below or between the issued ones
 COLUMN_MARGIN = 26  # columns a clerk may add after the known ones (notes, sums)
 _EXPECTED_MAX = 50_000  # entries of each content cache below (then it starts again)
 _FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+# what every formula tag contains: searched first (a literal start makes it a fast scan)
+_FORMULA_HINT = re.compile(rb"f[\s>/]")
 _HASH = re.compile(r"^[0-9a-f]{64}$")
 MAX_LINEAGE = 200  # hashes kept from a manifest's lineage (an export writes at most 50)
 
@@ -114,9 +122,11 @@ class PacketFile:
 
 # ---------------------------------------------------------------- the container
 
-def check_container(data: bytes, name: str = "") -> zipfile.ZipFile:
-    """The zip archive inside a packet after every safety check, or a UserFacingError."""
-    return _check_container(data, name, what="填报包", max_bytes=MAX_FILE_BYTES)
+def check_container(data: bytes, name: str = "", keep: dict[str, bytes] | None = None
+                    ) -> zipfile.ZipFile:
+    """The zip archive inside a packet after every safety check, or a UserFacingError
+    (``keep``: see ``container.check_container``)."""
+    return _check_container(data, name, what="填报包", max_bytes=MAX_FILE_BYTES, keep=keep)
 
 
 def _refuse(message: str) -> UserFacingError:
@@ -124,6 +134,10 @@ def _refuse(message: str) -> UserFacingError:
 
 
 _PERCENT_BUILTIN = frozenset({9, 10})  # 0%, 0.00%
+# anything in styles.xml that could make a percent format: a "%" (also as a character
+# reference) or one of the built-in ids
+_MAYBE_PERCENT = re.compile(rb"""%|&#0*37;|&#x0*25;|numFmtId\s*=\s*["']\s*0*(?:9|10)\s*["']""",
+                            re.IGNORECASE)
 _STYLED_CELL = re.compile(rb'<c r="\$?([A-Z]{1,3}\$?\d{1,7})"[^>]*?\ss="(\d+)"')
 
 
@@ -133,11 +147,16 @@ def _percent_code(code: str) -> bool:
     return "%" in code
 
 
-def percent_styles(zf: zipfile.ZipFile) -> frozenset[int]:
-    """Indexes of the cell styles (cellXfs) whose number format shows a percentage."""
-    if "xl/styles.xml" not in zf.namelist():
-        return frozenset()
-    root = parse_xml(read_member(zf, "xl/styles.xml"), "xl/styles.xml")
+def percent_styles(zf: zipfile.ZipFile, data: bytes | None = None) -> frozenset[int]:
+    """Indexes of the cell styles (cellXfs) whose number format shows a percentage
+    (``data``: the styles part when the caller holds it already)."""
+    if data is None:
+        if "xl/styles.xml" not in zf.namelist():
+            return frozenset()
+        data = read_member(zf, "xl/styles.xml")
+    if not _MAYBE_PERCENT.search(data):
+        return frozenset()  # no percent sign and no built-in percent format: nothing to parse
+    root = parse_xml(data, "xl/styles.xml")
     custom: dict[int, str] = {}
     out: set[int] = set()
     for el in root:
@@ -158,20 +177,26 @@ def percent_styles(zf: zipfile.ZipFile) -> frozenset[int]:
     return frozenset(out)
 
 
-def percent_cells(zf: zipfile.ZipFile, part: str | None, styles: frozenset[int]) -> set[str]:
-    """References of the cells in one sheet part whose style shows a percentage."""
+def percent_cells(zf: zipfile.ZipFile, part: str | None, styles: frozenset[int],
+                  data: bytes | None = None) -> set[str]:
+    """References of the cells in one sheet part whose style shows a percentage
+    (``data``: the part when the caller holds it already)."""
     if not styles or not part or part not in zf.namelist():
         return set()
     return {m.group(1).replace(b"$", b"").decode() for m in
-            _STYLED_CELL.finditer(read_member(zf, part)) if int(m.group(2)) in styles}
+            _STYLED_CELL.finditer(read_member(zf, part) if data is None else data)
+            if int(m.group(2)) in styles}
 
 
-def formula_cells(zf: zipfile.ZipFile, part: str | None) -> set[str]:
-    """References ("H5") of the cells that hold a formula in one sheet part."""
+def formula_cells(zf: zipfile.ZipFile, part: str | None, data: bytes | None = None
+                  ) -> set[str]:
+    """References ("H5") of the cells that hold a formula in one sheet part (``data``: the
+    part when the caller holds it already)."""
     if not part or part not in zf.namelist():
         return set()
-    data = read_member(zf, part)
-    if not _FORMULA.search(data):
+    if data is None:
+        data = read_member(zf, part)
+    if not _FORMULA_HINT.search(data) or not _FORMULA.search(data):
         return set()
     out = set()
     for el in parse_xml(data, part).iter():
@@ -250,10 +275,15 @@ def _parse_manifest(grid: list[list[Any]]) -> tuple[Manifest, list[PacketRow],
     positions: dict[str, tuple[str, int]] = {}
     hashes: dict[str, str] = {}
     for row in grid[i + 1:]:
-        key = _text(row[0]) if row else ""
+        if not row:
+            continue
+        first = row[0]
+        key = first.strip() if type(first) is str else _text(first)
         if not key:
             continue
-        cells = [_text(c) for c in row[:7]] + [""] * 7
+        cells = [c.strip() if type(c) is str else _text(c) for c in row[:7]]
+        if len(cells) < 7:
+            cells += [""] * (7 - len(cells))
         try:
             fixed, digest, raw = _fixed_json(cells[4])
             editable = frozenset(json.loads(cells[5])) if cells[5] else None
@@ -403,6 +433,13 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
     letters = {c: xl_col_to_name(c) for c in columns.values()}
     fixed_at = [(f, h, columns[f]) for f, h in fixed_cols if f in columns]
     fixed_fields = tuple(f for f, _h, _c in fixed_at)
+    fixed_idx = [c for _f, _h, c in fixed_at]
+    fixed_reach = max(fixed_idx, default=-1)
+    # one C call per row for the fixed cells (a tuple even for one column)
+    fixed_of = (itemgetter(*fixed_idx) if len(fixed_idx) > 1
+                else (lambda line: (line[fixed_idx[0]],)) if fixed_idx else (lambda line: ()))
+    inputs_at = [(f, columns[f], letters[columns[f]], empty_value(f)) for f in input_fields
+                 if f in columns]
     for row in expected:
         at = found.get(row.key)
         if at is None or at >= len(grid):
@@ -416,7 +453,8 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
         row.sheet = sheet
         width = len(line)
         digest = (hashes or {}).get(row.key)
-        if digest and tuple(line[c] if c < width else "" for _f, _h, c in fixed_at) \
+        if digest and (fixed_of(line) if fixed_reach < width else tuple(
+                line[c] if c < width else "" for c in fixed_idx)) \
                 == _expected_fixed(digest, row.fixed, fixed_fields):
             checks: list[tuple[str, str, int]] = []  # every fixed cell as issued
         else:
@@ -429,17 +467,22 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
                     f"固定内容被修改,已忽略(第 {row.code} 项“{_header}”)。", "warning",
                     row.key, f))
         numeric = bool(row.fixed.get("numeric"))
-        for f in input_fields:
-            c = columns.get(f)
-            if c is None:
-                continue
-            ref = f"{letters[c]}{r + 1}"
-            row.cells[f] = ref
-            if ref in formulas:
+        number = str(r + 1)
+        cells = row.cells
+        values = row.values
+        for f, c, letter, empty in inputs_at:
+            ref = letter + number
+            cells[f] = ref
+            if formulas and ref in formulas:
                 problems.append(Problem(sheet, ref, f"{INPUT_HEADERS[f]}是公式,未读取。"
                                               "请直接填写内容。", key=row.key, field=f))
                 continue
             raw = line[c] if c < width else ""
+            if raw == "":  # an empty cell: the field's empty value, as the rules give it
+                values[f] = empty
+                if f == "percent":
+                    row.percent_format = False
+                continue
             if f == "percent":
                 shown_as_percent = ref in percents and isinstance(raw, int | float)
                 raw = percent_from_cell(raw, shown_as_percent)
@@ -452,7 +495,7 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
                 problems.append(Problem(sheet, ref, f"第 {row.code} 项:{problem}",
                                               key=row.key, field=f))
                 continue
-            row.values[f] = value
+            values[f] = value
 
 
 def read_packet(source: Path | str | bytes, *, name: str = "") -> PacketFile:
@@ -475,12 +518,14 @@ def read_packet(source: Path | str | bytes, *, name: str = "") -> PacketFile:
             raise UserFacingError(f"文件不存在:{path}") from exc
         except IsADirectoryError as exc:
             raise UserFacingError(f"这是一个文件夹,不是填报包:{path}") from exc
-    zf = check_container(data, name)
+    kept: dict[str, bytes] = {}  # the parts as read for the DTD check: decompressed once
+    zf = check_container(data, name, kept)
     parts, states = sheet_parts(zf)
     if SHEET_MANIFEST not in states:
         raise UserFacingError(f"“{name or '文件'}”不是台账填报包(缺少填报包标识)。"
                               "请使用区里下发的原文件填写。")
-    scan_sheet(zf, parts.get(SHEET_MANIFEST), SHEET_MANIFEST, MANIFEST_LIMITS, name)
+    scan_sheet(zf, parts.get(SHEET_MANIFEST), SHEET_MANIFEST, MANIFEST_LIMITS, name,
+               data=kept.get(parts.get(SHEET_MANIFEST) or ""))
     try:
         wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         grid = wb.get_sheet_by_name(SHEET_MANIFEST).to_python(skip_empty_area=False)
@@ -492,7 +537,7 @@ def read_packet(source: Path | str | bytes, *, name: str = "") -> PacketFile:
     by_key = {r.key: r for r in rows}
     problems: list[Problem] = []
     titles: dict[str, str] = {}
-    styles = percent_styles(zf)
+    styles = percent_styles(zf, kept.get("xl/styles.xml"))
     for sheet, fixed_cols, inputs in ((SHEET_TASKS, TASK_FIXED_COLUMNS, TASK_INPUT_FIELDS),
                                       (SHEET_INDICATORS, INDICATOR_FIXED_COLUMNS,
                                        INDICATOR_INPUT_FIELDS)):
@@ -501,16 +546,19 @@ def read_packet(source: Path | str | bytes, *, name: str = "") -> PacketFile:
             continue
         columns = len(fixed_cols) + len(inputs) + 2  # the key and 退回意见 columns
         last = max(r.row for r in issued)
-        scan_sheet(zf, parts.get(sheet), sheet,
+        part = parts.get(sheet)
+        xml = kept.get(part or "")
+        scan_sheet(zf, part, sheet,
                    Limits(max_row=last + max(ROW_MARGIN, len(issued)),
                           max_col=columns + COLUMN_MARGIN,
                           max_cells=(last + max(ROW_MARGIN, len(issued))) * (
-                              columns + COLUMN_MARGIN)), name)
-        _read_sheet(wb, sheet, formula_cells(zf, parts.get(sheet)),
-                    percent_cells(zf, parts.get(sheet), styles) if "percent" in inputs else set(),
+                              columns + COLUMN_MARGIN)), name, data=xml)
+        _read_sheet(wb, sheet, formula_cells(zf, part, xml),
+                    percent_cells(zf, part, styles, xml) if "percent" in inputs else set(),
                     fixed_cols, inputs,
                     by_key, positions, problems, titles, hashes)
     wb.close()
+    kept.clear()
     return PacketFile(path, hashlib.sha256(data).hexdigest(), manifest, rows, problems, states,
                       titles)
 

@@ -14,9 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
-from app.core.text import has_bidi_control, strip_zero_width
+from app.core.text import BIDI_CONTROLS, ZERO_WIDTH, has_bidi_control, strip_zero_width
 from app.core.vocab import FIELD_LABELS, STATUS_BY_LABEL, STATUS_LABELS, STATUSES
 from app.services.packets.format import (
     DATE_MAX,
@@ -35,6 +36,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _NEWLINE = re.compile(r"[\r\n\t]")
 _PHONE = re.compile(r"^[0-9+\-()()\s转,,、/—–]+$")
 _DATE_TEXT = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
+# anything the text rules below act on (control characters and line breaks, bidi controls,
+# zero-width characters): a text without any is only stripped and measured
+_SUSPECT = re.compile(f"[\x00-\x1f\x7f\ufffe\uffff{BIDI_CONTROLS}{ZERO_WIDTH}]")
 _FULLWIDTH_DIGITS = str.maketrans("0123456789.%-+", "0123456789.%-+")
 
 
@@ -216,6 +220,11 @@ def check_text(name: str, text: str) -> str | None:
                 "打印时会显示成别的内容,请删除后重新填写。")
     if name not in MULTILINE_FIELDS and _NEWLINE.search(text):
         return f"{INPUT_HEADERS.get(name, name)}不能换行。"
+    return check_length(name, text)
+
+
+def check_length(name: str, text: str) -> str | None:
+    """Message if `text` is longer than field `name` allows."""
     limit = TEXT_LIMITS.get(name)
     if limit is not None and len(text) > limit:
         return f"{INPUT_HEADERS.get(name, name)}最多 {limit} 字(现 {len(text)} 字)。"
@@ -230,6 +239,12 @@ def check_phone(text: str) -> str | None:
     return None
 
 
+def empty_value(name: str) -> str | None:
+    """What an empty input gives for field `name`: None where empty means "not reported"
+    (status, percent, completion date), "" for the texts."""
+    return None if name in NULLABLE else ""
+
+
 def normalise_value(name: str, raw: Any, *, numeric: bool = False) -> tuple[Any, str | None]:
     """(JSON-friendly value, problem message or None) for input field `name`.
 
@@ -238,7 +253,12 @@ def normalise_value(name: str, raw: Any, *, numeric: bool = False) -> tuple[Any,
     `numeric` indicator's value must be a number and is kept as its plain text ('95').
     """
     if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return (None if name in ("status", "percent", "completed_on") else ""), None
+        return empty_value(name), None
+    if type(raw) is str and name not in NULLABLE and not _SUSPECT.search(raw):
+        # the usual typed text: nothing invisible, no control character or line break, so
+        # of the rules below only stripping, the length and the phone/number forms apply
+        return _checked_text(name, raw.strip("\r\n ") if name in MULTILINE_FIELDS
+                             else raw.strip(), check_length, numeric)
     label = INPUT_HEADERS.get(name, name)
     if name == "status":
         code = parse_status(raw)
@@ -276,7 +296,14 @@ def normalise_value(name: str, raw: Any, *, numeric: bool = False) -> tuple[Any,
         text = str(raw)
     text = strip_zero_width(text)  # invisible, and would make equal-looking texts differ
     text = text.strip() if name not in MULTILINE_FIELDS else text.strip("\r\n ")
-    problem = check_text(name, text)
+    return _checked_text(name, text, check_text, numeric)
+
+
+def _checked_text(name: str, text: str, check: Callable[[str, str], str | None],
+                  numeric: bool) -> tuple[str, str | None]:
+    """The end of `normalise_value` for a text field, `check` being the text rules that
+    can apply to `text`."""
+    problem = check(name, text)
     if problem is None and name == "phone":
         problem = check_phone(text)
     if problem is not None:

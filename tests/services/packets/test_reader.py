@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -227,3 +228,30 @@ def test_quoted_or_escaped_percent_sign_is_not_a_percent_format(tmp_path: Path) 
 def test_percent_over_100_after_conversion_is_refused_with_the_cell(tmp_path: Path) -> None:
     pf = read_packet(_typed_percent(tmp_path, {"H3": (1.5, "0%")}))
     assert [(p.cell, "0–100" in p.message) for p in pf.errors] == [("H3", True)]
+
+
+def _styles_zip(styles: bytes) -> zipfile.ZipFile:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("xl/styles.xml", styles)
+    return zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+
+
+def test_percent_styles_are_found_however_the_styles_part_writes_them() -> None:
+    """The reader skips parsing styles.xml when nothing in it can make a percent format;
+    a percent sign written as a character reference, or a built-in percent id in single
+    quotes, is still found."""
+    from app.services.packets.reader import percent_styles
+
+    ns = b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    escaped = (ns + b'<numFmts count="1"><numFmt numFmtId="164" formatCode="0.0&#37;"/>'
+               b'</numFmts><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164"/>'
+               b"</cellXfs></styleSheet>")
+    builtin = (ns + b"<cellXfs count=\"3\"><xf numFmtId=\"0\"/><xf numFmtId='2'/>"
+               b"<xf numFmtId='10'/></cellXfs></styleSheet>")
+    plain = (ns + b'<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14"/></cellXfs>'
+             b"</styleSheet>")
+    assert percent_styles(_styles_zip(escaped)) == {1}
+    assert percent_styles(_styles_zip(builtin)) == {2}
+    assert percent_styles(_styles_zip(plain)) == frozenset()
+    assert percent_styles(_styles_zip(b""), builtin) == {2}

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from app.services.packets.format import fixed_cell_text
 from app.services.packets.values import (
     entry_values,
@@ -42,3 +45,31 @@ def test_entry_and_indicator_values() -> None:
     assert entry_values(None)["status"] is None
     assert indicator_values(SimpleNamespace(value="21", note=None)) == {"value": "21", "note": ""}
     assert indicator_values(None) == {"value": "", "note": ""}
+
+
+TEXT_FIELDS = ("progress", "problems", "next_steps", "responsible", "phone", "value", "note")
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=60), field=st.sampled_from(TEXT_FIELDS), numeric=st.booleans())
+def test_the_plain_text_shortcut_gives_what_the_full_rules_give(text: str, field: str,
+                                                                numeric: bool) -> None:
+    """A text with nothing invisible takes a shortcut through the rules; a zero-width
+    character (dropped by the rules) sends the same text the long way: same result."""
+    for where in (0, len(text) // 2, len(text)):
+        slow = text[:where] + "\u200b" + text[where:]
+        assert normalise_value(field, text, numeric=numeric) == normalise_value(
+            field, slow, numeric=numeric)
+
+
+def test_text_rules_still_apply() -> None:
+    assert normalise_value("progress", " 第一行\n第二行 \n") == ("第一行\n第二行", None)
+    assert normalise_value("responsible", "\u3000王晓红\u3000") == ("王晓红", None)
+    assert normalise_value("responsible", "王\n晓红")[1] == "责任人不能换行。"
+    assert normalise_value("progress", "完成\u202e前月")[1].startswith("本期进展含有改变文字方向")
+    assert normalise_value("note", "a\x07b")[1].endswith("控制字符,请删除后重新填写。")
+    assert normalise_value("responsible", "王" * 51)[1] == "责任人最多 50 字(现 51 字)。"
+    assert normalise_value("phone", "0519-8666")[1] is None
+    assert normalise_value("phone", "电话")[1].startswith("联系电话格式不对")
+    assert normalise_value("status", "") == (None, None)
+    assert normalise_value("progress", "  ") == ("", None)
