@@ -326,20 +326,25 @@ def _fixed_json(text: str) -> tuple[Any, str, bytes]:
 
 # ---------------------------------------------------------------- data sheets
 
-# (fixed hash, fields) → the texts the fixed cells must show: the same task's fixed content
-# recurs in every unit's packet, so it is worked out once per content, not once per cell
-_EXPECTED: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
+# fields → (fixed hash → the texts the fixed cells must show): the same task's fixed
+# content recurs in every unit's packet, so it is worked out once per content, not once per
+# cell
+_EXPECTED: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {}
 
 
-def _expected_fixed(digest: str, fixed: dict[str, Any], fields: tuple[str, ...]
-                    ) -> tuple[str, ...]:
-    key = (digest, fields)
-    want = _EXPECTED.get(key)
+def _expected_for(fields: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """The cache of expected fixed texts for one sheet's fixed columns."""
+    known = _EXPECTED.get(fields)
+    if known is None or len(known) >= _EXPECTED_MAX:
+        known = _EXPECTED[fields] = {}
+    return known
+
+
+def _expected_fixed(known: dict[str, tuple[str, ...]], digest: str, fixed: dict[str, Any],
+                    fields: tuple[str, ...]) -> tuple[str, ...]:
+    want = known.get(digest)
     if want is None:
-        want = tuple(fixed_cell_text(fixed.get(f)).strip() for f in fields)
-        if len(_EXPECTED) >= _EXPECTED_MAX:
-            _EXPECTED.clear()
-        _EXPECTED[key] = want
+        want = known[digest] = tuple(fixed_cell_text(fixed.get(f)).strip() for f in fields)
     return want
 
 
@@ -440,6 +445,8 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
                 else (lambda line: (line[fixed_idx[0]],)) if fixed_idx else (lambda line: ()))
     inputs_at = [(f, columns[f], letters[columns[f]], empty_value(f)) for f in input_fields
                  if f in columns]
+    expected_of = _expected_for(fixed_fields)
+    hashes = hashes or {}
     for row in expected:
         at = found.get(row.key)
         if at is None or at >= len(grid):
@@ -452,10 +459,11 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
         row.row = r + 1
         row.sheet = sheet
         width = len(line)
-        digest = (hashes or {}).get(row.key)
+        digest = hashes.get(row.key)
         if digest and (fixed_of(line) if fixed_reach < width else tuple(
                 line[c] if c < width else "" for c in fixed_idx)) \
-                == _expected_fixed(digest, row.fixed, fixed_fields):
+                == (expected_of.get(digest)
+                    or _expected_fixed(expected_of, digest, row.fixed, fixed_fields)):
             checks: list[tuple[str, str, int]] = []  # every fixed cell as issued
         else:
             checks = fixed_at
