@@ -30,6 +30,7 @@ from app.models import (
     UnitAlias,
     new_uid,
 )
+from app.services.db import driver_rows
 
 _STANDARD = re.compile(r"^\s*(≥|≧|>=|≤|≦|<=|>|<|=)?\s*(-?\d+(?:\.\d+)?)\s*%?\s*$")
 _COMPARATORS = {"≥": ">=", "≧": ">=", ">=": ">=", "≤": "<=", "≦": "<=", "<=": "<=", ">": ">",
@@ -406,17 +407,18 @@ def load_plan(session: Session, plan_id: int) -> PlanInfo:
         select(Unit).join(PlanUnit, PlanUnit.unit_id == Unit.id)
         .where(PlanUnit.plan_id == plan_id).order_by(PlanUnit.position))]
     unit_names = {u.id: u.name for u in units}
-    missing = session.execute(select(Unit.id, Unit.name)).all()
+    missing = session.connection().execute(select(Unit.id, Unit.name)).all()
     for uid, name in missing:
         unit_names.setdefault(uid, name)
 
     ordered, paths = _sections(session, plan_id)
 
     roles: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for task_id, unit_id, role in session.execute(
+    # the driver's tuples: one row per task × unit (30,000 at city scale)
+    for task_id, unit_id, role in driver_rows(session, (
             select(Assignment.task_id, Assignment.unit_id, Assignment.role)
             .join(Task, Task.id == Assignment.task_id).where(Task.plan_id == plan_id)
-            .order_by(Assignment.task_id, Assignment.role, Assignment.position)):
+            .order_by(Assignment.task_id, Assignment.role, Assignment.position))):
         roles[task_id][role].append(unit_names[unit_id])
     tasks = [TaskInfo(t.id, t.uid, t.code, t.section_id,
                       paths.get(t.section_id, "") if t.section_id is not None else "",

@@ -46,6 +46,7 @@ from app.models import (
     Task,
     Unit,
 )
+from app.services.db import driver_rows
 from app.services.district.progress import reporting_units
 from app.services.plans.query import (
     IndicatorInfo,
@@ -350,25 +351,22 @@ class _Raw:
     """What the database holds for one period, as plain tuples."""
 
     period: PeriodInfo
-    entries: dict[tuple[int, int], tuple[str | None, float | None, str]]  # (unit, task) →
+    # (unit, task, status, percent, problems) of the units in scope, one per (unit, task)
+    entries: list[tuple[int, int, str | None, float | None, str]]
     receipts: dict[int, tuple[str, dt.datetime | None]]  # unit → (state, received_at)
     values: dict[tuple[int, int], str]  # (unit, indicator) → value
 
 
 def _load_raw(s: Session, period: PeriodInfo, unit_ids: set[int], with_text: bool) -> _Raw:
     problems = ProgressEntry.problems if with_text else literal("")
-    entries: dict[tuple[int, int], tuple[str | None, float | None, str]] = {}
-    # Core, not the ORM's result processing: 30,000 plain tuples at city scale
-    for uid, tid, status, percent, text in s.connection().execute(
-            select(ProgressEntry.unit_id, ProgressEntry.task_id, ProgressEntry.status,
-                   ProgressEntry.percent, problems)
-            .where(ProgressEntry.period_id == period.id)).all():
-        if uid in unit_ids:
-            entries[(uid, tid)] = (status, percent, text or "")
-    receipts = {uid: (state, at) for uid, state, at in s.execute(
+    entries = [row for row in driver_rows(s, select(
+        ProgressEntry.unit_id, ProgressEntry.task_id, ProgressEntry.status,
+        ProgressEntry.percent, problems).where(ProgressEntry.period_id == period.id))
+               if row[0] in unit_ids]
+    receipts = {uid: (state, at) for uid, state, at in s.connection().execute(
         select(Receipt.unit_id, Receipt.state, Receipt.received_at)
         .where(Receipt.period_id == period.id))}
-    values = {(uid, iid): value for uid, iid, value in s.execute(
+    values = {(uid, iid): value for uid, iid, value in s.connection().execute(
         select(IndicatorValue.unit_id, IndicatorValue.indicator_id, IndicatorValue.value)
         .where(IndicatorValue.period_id == period.id))}
     return _Raw(period, entries, receipts, values)
@@ -457,38 +455,56 @@ class _Scope:
         self.deadline_end = {t.id: end for t in self.tasks
                              if (end := clock.deadline_end(t.deadline)) is not None}
         self.sections = [s for s in plan.sections if allowed is None or s.id in allowed]
-        # (unit id, task id) → role, for the units in scope
-        self.expected: dict[tuple[int, int], str] = {}
+        # (unit id, task id) → (its (unit, section) cell, role, place in plan order) for
+        # every report expected of a unit in scope; and how many each cell expects
+        self.expected: dict[tuple[int, int], tuple[tuple[int, int | None], str, int]] = {}
+        self.expected_cells: dict[tuple[int, int | None], int] = defaultdict(int)
+        expected, expected_cells = self.expected, self.expected_cells
+        id_of, unit_ids = self.id_of, self.unit_ids
         for t in self.tasks:
-            for role in ("lead", "cooperating", "implementing"):
-                for name in getattr(t, role):
-                    uid = self.id_of.get(name)
-                    if uid in self.unit_ids and (uid, t.id) not in self.expected:
-                        self.expected[(uid, t.id)] = role
+            tid, sid = t.id, t.section_id
+            for role, names in (("lead", t.lead), ("cooperating", t.cooperating),
+                                ("implementing", t.implementing)):
+                for name in names:
+                    uid = id_of.get(name)
+                    if uid in unit_ids and (uid, tid) not in expected:
+                        expected[(uid, tid)] = ((uid, sid), role, len(expected))
+                        expected_cells[(uid, sid)] += 1
         has_children = {i.parent_id for i in plan.indicators if i.parent_id is not None}
         self.indicators = [i for i in plan.indicators if i.id not in has_children]
 
-    def compute(self, raw: _Raw, closed: frozenset[tuple[int, int]] = frozenset()
-                ) -> _Computed:
+    def compute(self, raw: _Raw, closed: frozenset[tuple[int, int]] = frozenset(),
+                detail: bool = True) -> _Computed:
         """Aggregate one period. Reports are first summed per (unit, section) cell in a
-        single pass, then the cells are added up per unit, per section and in total.
-        `closed` (unit, task) pairs (销号) never count as behind schedule."""
+        single pass over the period's entries (the expected counts per cell are the
+        scope's), then the cells are added up per unit, per section and in total.
+        `closed` (unit, task) pairs (销号) never count as behind schedule. Without
+        `detail` the behind-schedule entries are only counted (the previous period)."""
         period_end = raw.period.end
         overdue = {tid for tid, end in self.deadline_end.items() if end < period_end}
-        entries = raw.entries
         section_of = self.section_of
-        # cell: [expected, counts, completion sum, completion n, behind]
-        cells: dict[tuple[int, int | None], list[Any]] = {}
-        behind: dict[int, list[BehindEntry]] = defaultdict(list)
-
-        def cell(uid: int, sid: int | None) -> list[Any]:
-            found = cells.get((uid, sid))
-            if found is None:
-                found = cells[(uid, sid)] = [0, dict.fromkeys(STATUS_KEYS, 0), 0.0, 0, 0]
-            return found
-
-        def report(key: tuple[int, int], c: list[Any]) -> None:
-            status, percent, problems = entries[key]
+        unit_ids = self.unit_ids
+        expected = self.expected
+        unassigned: tuple[Any, str | None, int] = (None, None, len(expected))  # sorted last
+        # cell: [expected, counts, completion sum, completion n, behind, expected reported]
+        cells: dict[tuple[int, int | None], list[Any]] = {
+            key: [n, dict.fromkeys(STATUS_KEYS, 0), 0.0, 0, 0, 0]
+            for key, n in self.expected_cells.items()}
+        behind_rows: list[tuple[tuple[Any, str | None, int], Any]] = []
+        get = expected.get
+        for row in raw.entries:
+            uid, tid, status, percent, _ = row
+            known: tuple[Any, str | None, int] | None = get((uid, tid))
+            if known is not None:
+                c = cells[known[0]]
+                c[5] += 1
+            elif tid in section_of and uid in unit_ids:  # outside the assignments:
+                cell_key = (uid, section_of[tid])  # such reports still count
+                known = unassigned
+                c = cells.get(cell_key) or cells.setdefault(
+                    cell_key, [0, dict.fromkeys(STATUS_KEYS, 0), 0.0, 0, 0, 0])
+            else:
+                continue
             c[1][status or UNREPORTED] += 1
             if percent is not None:
                 c[2] += percent
@@ -496,28 +512,25 @@ class _Scope:
             elif status == "completed":
                 c[2] += 100.0
                 c[3] += 1
-            if key in closed:
-                return
-            if status == "behind":  # the rule of behind_reason, inlined for speed
-                reason = "behind"
-            elif key[1] in overdue and status not in ("completed", "ongoing"):
-                reason = "overdue"
-            else:
-                return
-            c[4] += 1
-            behind[key[1]].append(BehindEntry(self.name_of[key[0]], self.expected.get(key),
-                                              status, percent, problems or "", reason))
+            # the rule of behind_reason, inlined for speed
+            if (status == "behind" or (tid in overdue
+                                       and status not in ("completed", "ongoing"))) \
+                    and (uid, tid) not in closed:
+                c[4] += 1
+                behind_rows.append((known, row))
+        for c in cells.values():
+            c[1][UNREPORTED] += c[0] - c[5]
 
-        for key in self.expected:
-            c = cell(key[0], section_of[key[1]])
-            c[0] += 1
-            if key in entries:
-                report(key, c)
-            else:
-                c[1][UNREPORTED] += 1
-        for key in entries:  # reports outside the current assignments still count
-            if key not in self.expected and key[1] in section_of and key[0] in self.unit_ids:
-                report(key, cell(key[0], section_of[key[1]]))
+        behind: dict[int, list[BehindEntry]] = defaultdict(list)
+        if detail:
+            behind_rows.sort(key=lambda r: r[0][2])  # plan order, unassigned ones last
+            for (_, role, _), (uid, tid, status, percent, problems) in behind_rows:
+                behind[tid].append(BehindEntry(
+                    self.name_of[uid], role, status, percent, problems or "",
+                    "behind" if status == "behind" else "overdue"))
+        else:
+            for _, row in behind_rows:
+                behind.setdefault(row[1], [])
 
         def add_up(parts: Iterable[list[Any]]) -> Breakdown:
             acc = _Acc()
@@ -578,42 +591,60 @@ class _Scope:
                       states.count("missing"), c.total, len(c.behind), attainment)
 
 
-def _trend(s: Session, scope: _Scope, periods: list[PeriodInfo]) -> list[TrendPoint]:
-    """Average completion and counts per period, in one grouped query over the entries;
+def _point(c: _Computed) -> tuple[float | None, int, int, int, int, int]:
+    """A period's trend figures from its aggregation (average, reports, 滞后, 已完成,
+    returned, late): the same as the grouped query counts (every entry of a unit and task
+    in scope, and the accepted returns)."""
+    t = c.total
+    states = [state for state, _, _ in c.states.values()]
+    return (t.average, t.reported, t.count("behind"), t.count("completed"),
+            len(states) - states.count("missing"), states.count("late"))
+
+
+def _trend(s: Session, scope: _Scope, periods: list[PeriodInfo],
+           known: dict[int, tuple[float | None, int, int, int, int, int]]) -> list[TrendPoint]:
+    """Average completion and counts per period, in one grouped query over the entries of
+    the periods not aggregated already (`known`: the period shown and the one before);
     periods before the first report or return are left out."""
     if not periods:
         return []
-    ids = [p.id for p in periods]
-    pct = case((ProgressEntry.percent.is_not(None), ProgressEntry.percent),
-               (ProgressEntry.status == "completed", 100.0), else_=None)
-    query = (select(ProgressEntry.period_id, func.avg(pct),
-                    func.count(ProgressEntry.status),
-                    func.sum(case((ProgressEntry.status == "behind", 1), else_=0)),
-                    func.sum(case((ProgressEntry.status == "completed", 1), else_=0)))
-             .where(ProgressEntry.period_id.in_(ids),
-                    ProgressEntry.unit_id.in_(scope.unit_ids))
-             .group_by(ProgressEntry.period_id))
-    if len(scope.tasks) != len(scope.plan.tasks):
-        query = query.where(ProgressEntry.task_id.in_(list(scope.task_by_id)))
-    stats = {row[0]: row[1:] for row in s.execute(query)}
-    due = {p.id: p.due for p in periods}
+    ids = [p.id for p in periods if p.id not in known]
+    stats: dict[int, tuple[Any, ...]] = {}
     returned: dict[int, int] = defaultdict(int)
     late: dict[int, int] = defaultdict(int)
-    for pid, uid, at in s.execute(
-            select(Receipt.period_id, Receipt.unit_id, Receipt.received_at)
-            .where(Receipt.period_id.in_(ids), Receipt.state == "accepted")):
-        if uid in scope.unit_ids:
-            returned[pid] += 1
-            if at is not None and clock.days_late(at, due[pid]):
-                late[pid] += 1
+    if ids:
+        pct = case((ProgressEntry.percent.is_not(None), ProgressEntry.percent),
+                   (ProgressEntry.status == "completed", 100.0), else_=None)
+        query = (select(ProgressEntry.period_id, func.avg(pct),
+                        func.count(ProgressEntry.status),
+                        func.count(case((ProgressEntry.status == "behind", 1))),
+                        func.count(case((ProgressEntry.status == "completed", 1))))
+                 .where(ProgressEntry.period_id.in_(ids),
+                        ProgressEntry.unit_id.in_(scope.unit_ids))
+                 .group_by(ProgressEntry.period_id))
+        if len(scope.tasks) != len(scope.plan.tasks):
+            query = query.where(ProgressEntry.task_id.in_(list(scope.task_by_id)))
+        stats = {row[0]: row[1:] for row in driver_rows(s, query)}
+        due = {p.id: p.due for p in periods}
+        for pid, uid, at in s.connection().execute(
+                select(Receipt.period_id, Receipt.unit_id, Receipt.received_at)
+                .where(Receipt.period_id.in_(ids), Receipt.state == "accepted")).all():
+            if uid in scope.unit_ids:
+                returned[pid] += 1
+                if at is not None and clock.days_late(at, due[pid]):
+                    late[pid] += 1
     out: list[TrendPoint] = []
     for p in periods:
-        avg, reports, behind, completed = stats.get(p.id, (None, 0, 0, 0))
-        if not out and not reports and not returned[p.id]:
+        if p.id in known:
+            avg, reports, behind, completed, back, late_ = known[p.id]
+        else:
+            avg, reports, behind, completed = stats.get(p.id, (None, 0, 0, 0))
+            back, late_ = returned[p.id], late[p.id]
+        if not out and not reports and not back:
             continue  # reporting had not started yet
         out.append(TrendPoint(p.key, p.label, float(avg) if avg is not None else None,
                               int(reports or 0), int(behind or 0), int(completed or 0),
-                              returned[p.id], late[p.id]))
+                              back, late_))
     return out
 
 
@@ -665,11 +696,14 @@ def period_summary(engine: Engine, period_key: str, plan_id: int | None = None, 
             Approval.period_id == period.id, Approval.unit_id.in_(scope.unit_ids))) or 0)
         now = scope.compute(_load_raw(s, period, scope.unit_ids, with_text=True), closed)
         before = scope.compute(_load_raw(s, previous, scope.unit_ids, with_text=False),
-                               closed) if previous is not None else None
+                               closed, detail=False) if previous is not None else None
         closed_items = [ClosedItem(t.code, scope.task_by_id[t.id].title, name, c.closed_on,
                                    c.note) for c, t, name in closed_rows]
         first = 0 if trend_window is None else max(0, index + 1 - trend_window)
-        points = _trend(s, scope, periods[first:index + 1]) if trend else []
+        known = {period.id: _point(now)}
+        if previous is not None and before is not None:
+            known[previous.id] = _point(before)
+        points = _trend(s, scope, periods[first:index + 1], known) if trend else []
         office = _district_office_name(s, plan)
 
     kinds = {uid: kind for uid, _, kind in units}
