@@ -890,3 +890,10 @@ EN.update({
         "The entries were changed after version {0} was exported ({1}): the district has "
         "the earlier content. Export again and send it.",
 })
+
+# ------------------------------------------------------------ p-charts: charts drawn off the GUI thread
+EN.update({
+    "正在绘制图表…": "Drawing the chart…",
+    "图表未能绘制:{0}": "The chart could not be drawn: {0}",
+    "正在导出图表…": "Exporting the charts…",
+})

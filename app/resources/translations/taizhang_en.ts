@@ -813,6 +813,17 @@
     </message>
 </context>
 <context>
+    <name>ChartView</name>
+    <message>
+        <source>正在绘制图表…</source>
+        <translation>Drawing the chart…</translation>
+    </message>
+    <message>
+        <source>图表未能绘制:{0}</source>
+        <translation>The chart could not be drawn: {0}</translation>
+    </message>
+</context>
+<context>
     <name>CloseOutDialog</name>
     <message>
         <source>销号 · {0} {1}</source>
@@ -1098,6 +1109,10 @@ Send it to {1} to correct and return.</translation>
     <message>
         <source>导出图表</source>
         <translation>Export chart</translation>
+    </message>
+    <message>
+        <source>正在导出图表…</source>
+        <translation>Exporting the charts…</translation>
     </message>
     <message>
         <source>已导出图表。</source>

@@ -1,12 +1,15 @@
 """The summary's charts as matplotlib ``Figure`` objects (object API, no pyplot state).
 
-The same figures go into the dashboard (a Qt canvas wraps them) and into the printed
-通报 (rendered to an image), so both show the same picture of the same numbers.
-matplotlib is imported on first use only: it costs about half a second.
+The same figures go into the dashboard and into the printed 通报, both as images drawn
+here by matplotlib's Agg renderer (``render_chart``, ``figure_png``), so both show the same
+picture of the same numbers. Drawing happens on worker threads, one figure at a time
+(``_LOCK``); the GUI only shows the pixels. matplotlib is imported on first use only: it
+costs about half a second.
 
 Bars that stand for a group of tasks carry a ``gid`` (``"unit|<name>|<status>"``,
 ``"section|<id>|<status>"``, ``"return|<name>|<state>"``, ``"indicator|<domain>|<result>"``)
-and are pickable, so a view can open the matching tasks when one is clicked.
+and are pickable; ``render_chart`` returns their boxes in the image, so a view can open the
+matching tasks when one is clicked without asking matplotlib on the GUI thread.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import io
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from app.core.vocab import (
@@ -151,13 +155,47 @@ def _legend(fig: Figure, ax: Axes, ncol: int) -> None:
                    columnspacing=1.2, **where)
 
 
+def _chart_units(summary: PeriodSummary) -> list[Any]:
+    """The units of the 各单位进展状态 chart: those with tasks."""
+    return [u for u in summary.units if u.tasks.expected or u.tasks.reported]
+
+
+def _chart_sections(summary: PeriodSummary) -> list[Any]:
+    """The sections of the 各领域进展状态 chart: the top level (or the shallowest shown)."""
+    return summary.top_sections() or [s for s in summary.sections
+                                      if s.depth == min(x.depth for x in summary.sections)]
+
+
+def _domains(summary: PeriodSummary) -> dict[str, dict[str, int]]:
+    """指标 results counted per domain (领域), in the indicators' order."""
+    domains: dict[str, dict[str, int]] = OrderedDict()
+    for ind in summary.indicators:
+        d = domains.setdefault(ind.domain or "指标", dict.fromkeys(ATTAINMENTS, 0))
+        d[ind.result] += 1
+    return domains
+
+
+def figure_height(name: str, summary: PeriodSummary) -> float:
+    """A chart's natural height in inches: the per-unit charts grow with the units (a row
+    of 0.2 in each), the others with their sections or domains."""
+    if name == "returns":
+        return max(2.6, 0.9 + 0.2 * len(summary.units))
+    if name == "status_by_unit":
+        return max(2.6, 1.1 + 0.2 * len(_chart_units(summary)))
+    if name == "status_by_section":
+        return max(2.4, 1.2 + 0.36 * len(_chart_sections(summary)))
+    if name == "attainment":
+        return max(2.4, 1.2 + 0.34 * len(_domains(summary)))
+    return 2.8  # trend
+
+
 def returns_figure(summary: PeriodSummary, width: float = 6.4,
                    height: float | None = None) -> Figure:
     """报送情况 by unit: how much of its tasks each unit filled in, coloured on time / late /
     missing; the units that did not return come first."""
     order = {s: i for i, s in enumerate(("missing", "late", "on_time"))}
     units = sorted(summary.units, key=lambda u: order[u.state])
-    height = height or max(2.6, 0.9 + 0.2 * len(units))
+    height = height or figure_height("returns", summary)
     label_pt = _row_font(height, len(units))
     fig = _figure(width, height, _unit_margins([u.name for u in units], label_pt, 0.15))
     ax = fig.add_subplot()
@@ -196,8 +234,8 @@ def returns_figure(summary: PeriodSummary, width: float = 6.4,
 def status_by_unit_figure(summary: PeriodSummary, width: float = 6.4,
                           height: float | None = None) -> Figure:
     """进展状态 by unit (share of each unit's tasks), units with tasks only."""
-    units = [u for u in summary.units if u.tasks.expected or u.tasks.reported]
-    height = height or max(2.6, 1.1 + 0.2 * len(units))
+    units = _chart_units(summary)
+    height = height or figure_height("status_by_unit", summary)
     label_pt = _row_font(height, len(units), 1.3)
     fig = _figure(width, height, _unit_margins([u.name for u in units], label_pt, 0.45))
     ax = fig.add_subplot()
@@ -212,9 +250,8 @@ def status_by_unit_figure(summary: PeriodSummary, width: float = 6.4,
 def status_by_section_figure(summary: PeriodSummary, width: float = 6.4,
                              height: float | None = None) -> Figure:
     """进展状态 by top-level section, with each section's average completion and its change."""
-    sections = summary.top_sections() or [s for s in summary.sections
-                                          if s.depth == min(x.depth for x in summary.sections)]
-    height = height or max(2.4, 1.2 + 0.36 * len(sections))
+    sections = _chart_sections(summary)
+    height = height or figure_height("status_by_section", summary)
     fig = _figure(width, height)
     ax = fig.add_subplot()
     _style(ax, "各领域任务进展状态\n右侧为平均完成进度(较上期变化)")
@@ -234,12 +271,9 @@ def status_by_section_figure(summary: PeriodSummary, width: float = 6.4,
 def attainment_figure(summary: PeriodSummary, width: float = 6.4,
                       height: float | None = None) -> Figure:
     """指标达标情况 by domain (领域), counts of 达标 / 未达标 / 待评估."""
-    domains: dict[str, dict[str, int]] = OrderedDict()
-    for ind in summary.indicators:
-        d = domains.setdefault(ind.domain or "指标", dict.fromkeys(ATTAINMENTS, 0))
-        d[ind.result] += 1
+    domains = _domains(summary)
     names = list(domains)
-    height = height or max(2.4, 1.2 + 0.34 * len(names))
+    height = height or figure_height("attainment", summary)
     fig = _figure(width, height)
     ax = fig.add_subplot()
     a = summary.totals.attainment
@@ -373,3 +407,82 @@ def figure_png(fig: Figure, dpi: int = 150) -> bytes:
     with _LOCK:
         fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
     return buf.getvalue()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A clickable element of a rendered chart: its gid and its box in the image, in
+    logical pixels from the top left (device pixels / ratio)."""
+
+    gid: str
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    def contains(self, x: float, y: float) -> bool:
+        return self.left <= x <= self.right and self.top <= y <= self.bottom
+
+
+@dataclass(frozen=True)
+class ChartImage:
+    """A chart drawn for a widget: RGBA8888 pixels (premultiplied, as Agg draws them on
+    an opaque white background) of `width` × `height` device pixels at `ratio` device
+    pixels per logical pixel, with the boxes of its clickable bars."""
+
+    name: str
+    width: int
+    height: int
+    ratio: float
+    rgba: bytes
+    hits: tuple[Hit, ...]
+
+    def hit(self, x: float, y: float) -> Hit | None:
+        """The clickable element at logical (x, y), the topmost where two overlap."""
+        for h in reversed(self.hits):
+            if h.contains(x, y):
+                return h
+        return None
+
+
+def render_chart(name: str, summary: PeriodSummary, width: int, height: int,
+                 ratio: float = 1.0, check: Callable[[], None] | None = None) -> ChartImage:
+    """Draw chart `name` at `width` × `height` logical pixels (100 a figure inch) for a
+    screen with `ratio` device pixels per logical pixel, through the Agg renderer: the
+    pixels and the clickable boxes, no GUI involved (worker threads call this, one at a
+    time). `check` runs between building and drawing (a reporter's cancel point)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.transforms import Bbox
+
+    with _LOCK:
+        fig = CHARTS[name][1](summary, width=max(width, 50) / 100,
+                              height=max(height, 50) / 100)
+        if check is not None:
+            check()
+        fig.set_dpi(100 * ratio)
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        w, h = canvas.get_width_height(physical=True)
+        rgba = bytes(canvas.buffer_rgba())
+        renderer = canvas.get_renderer()
+        hits = []
+        for artist in fig.findobj(lambda a: a.get_gid() is not None and a.pickable()):
+            box: Bbox | None = artist.get_window_extent(renderer)
+            if box is not None and artist.axes is not None:  # only inside the plot area
+                box = Bbox.intersection(box, artist.axes.bbox)
+            if box is None or box.width <= 0 or box.height <= 0:
+                continue
+            hits.append(Hit(str(artist.get_gid()), box.x0 / ratio, (h - box.y1) / ratio,
+                            box.x1 / ratio, (h - box.y0) / ratio))
+        fig.clear()  # drop the artists here, not in a later collection on the GUI thread
+    return ChartImage(name, w, h, ratio, rgba, tuple(hits))
+
+
+def chart_png(name: str, summary: PeriodSummary, width: int, height: int,
+              dpi: int = 200) -> bytes:
+    """PNG bytes of chart `name` laid out at `width` × `height` logical pixels (as the
+    dashboard shows it) and drawn at `dpi` (an export)."""
+    with _LOCK:
+        fig = CHARTS[name][1](summary, width=max(width, 50) / 100,
+                              height=max(height, 50) / 100)
+        return figure_png(fig, dpi)

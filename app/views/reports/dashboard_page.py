@@ -1,9 +1,11 @@
 """看板: the period at a glance — key figures, charts, and the tasks behind schedule.
 
 The figures come from ``app.services.reports.summary`` and the charts from
-``app.services.reports.charts`` (the very ``Figure`` objects the printed 通报 uses), wrapped in
-``FigureCanvasQTAgg``. The summary and the figures are built off the GUI thread (the
-first chart also pays for importing matplotlib); the canvases are made on the GUI thread.
+``app.services.reports.charts`` (the same figures the printed 通报 uses). The summary is
+counted off the GUI thread; then each chart is drawn off it too, one at a time, at its
+widget's size (``chart_view``: the GUI thread only shows the pictures, so no paint blocks
+the window even for the tall per-unit charts at 100 units). The tiles and the table show
+as soon as the summary is in; each chart as soon as it is drawn.
 Clicking a bar opens the matching tasks on the 任务 page (a unit's bar filters by unit, a
 section's bar selects the section); right-clicking a chart exports it as PNG.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -36,7 +38,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -47,11 +48,9 @@ from app.core.jobs import Reporter
 from app.core.vocab import BEHIND_REASON_LABELS, STATUS_LABELS
 from app.services.reports.summary import PeriodSummary, period_summary
 from app.views.i18n import period_text, vocab_tr
+from app.views.reports.chart_view import ChartQueue, ChartView
 from app.views.widgets.page import Page
 from app.views.widgets.table_model import Column, RecordFilterProxy, RecordTableModel
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
 
 log = logging.getLogger(__name__)
 PNG_FILTER = str(QT_TRANSLATE_NOOP("FileFilter", "PNG 图片 (*.png)"))
@@ -79,23 +78,17 @@ class BehindRow:
 @dataclass
 class DashboardData:
     summary: PeriodSummary
-    figures: dict[str, Figure]
 
 
 def build_dashboard(db: Any, plan_id: int, period: str, unit: str | None,
                     section_id: int | None, reporter: Reporter | None = None) -> DashboardData:
-    """Summary and chart figures for the dashboard (no widgets: runs on a worker thread)."""
-    from app.services.reports.charts import CHARTS, build_figure
-
+    """The dashboard's figures (no widgets: runs on a worker thread; the charts are drawn
+    afterwards, each at its widget's size)."""
     reporter = reporter or Reporter()
-    steps = len(CHARTS) + 1
-    reporter.step(0, steps, QCoreApplication.translate("DashboardPage", "统计本期数据"))
+    reporter.step(0, 1, QCoreApplication.translate("DashboardPage", "统计本期数据"))
     summary = period_summary(db, period, plan_id, unit=unit, section_id=section_id)
-    figures: dict[str, Figure] = {}
-    for i, name in enumerate(CHARTS, start=1):
-        reporter.step(i, steps, CHARTS[name][0])
-        figures[name] = build_figure(name, summary)
-    return DashboardData(summary, figures)
+    reporter.step(1, 1, "")
+    return DashboardData(summary)
 
 
 def behind_rows(summary: PeriodSummary) -> list[BehindRow]:
@@ -143,13 +136,17 @@ class DashboardPage(Page):
     title = "看板"
     # reported progress, who returned, open conflicts
     watches = Changes(progress=True, receipts=True, packets=True, conflicts=True)
-    updated = Signal()  # the charts now show the current context and filters
+    updated = Signal()  # the tiles, table and every chart show the current context and filters
     drilled = Signal(str, str, str)  # kind, key, status/state of a clicked bar
+    exported = Signal(list)  # the PNG files an export wrote ([Path])
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.data: DashboardData | None = None
-        self.canvases: dict[str, Any] = {}
+        self._export_announce: tuple[bool, Path | None] = (False, None)
+        self.chart_queue = ChartQueue(self)  # one chart drawn at a time
+        self.charts: dict[str, ChartView] = {}  # made with the first summary, then reused
+        self._announced = True  # `updated` was emitted for the data shown
         self.message_box: Any = None  # the last "已导出" notice
         self._generation = 0
         self._dirty = True
@@ -222,7 +219,7 @@ class DashboardPage(Page):
         content = QWidget()
         body = QVBoxLayout(content)
         body.setContentsMargins(0, 0, 0, 0)
-        # the canvases have fixed heights: let the content grow and the scroll area scroll
+        # the charts have fixed heights: let the content grow and the scroll area scroll
         body.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         body.addLayout(tiles)
         body.addLayout(self.grid)
@@ -336,10 +333,9 @@ class DashboardPage(Page):
 
     def _clear(self, text: str) -> None:
         self.data = None
-        for canvas in self.canvases.values():
-            self.grid.removeWidget(canvas)
-            canvas.deleteLater()
-        self.canvases.clear()
+        for view in self.charts.values():
+            self.chart_queue.forget(view)
+            view.hide()
         self.placeholder.setText(text)
         self.placeholder.show()
         self.status.setText("")
@@ -347,37 +343,38 @@ class DashboardPage(Page):
 
     # ------------------------------------------------------------ showing
 
+    def _chart(self, name: str) -> ChartView:
+        view = self.charts.get(name)
+        if view is None:
+            view = self.charts[name] = ChartView(name, self.chart_queue)
+            view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            view.customContextMenuRequested.connect(
+                lambda pos, n=name: self._chart_menu(n, pos))
+            view.picked.connect(self.open_gid)
+            view.rendered.connect(self._chart_rendered)
+            view.installEventFilter(self)  # the wheel scrolls the page
+            view.setToolTip(self.tr("点击柱条查看对应任务;右键导出图片"))
+            row, col, span = LAYOUT[name]
+            self.grid.addWidget(view, row, col, 1, span)
+        return view
+
     def _show(self, data: DashboardData, generation: int) -> None:
         if generation != self._generation:
             return  # a newer request is on its way
-        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+        from app.services.reports.charts import CHARTS, figure_height
 
         self.data = data
         self.placeholder.hide()
-        for canvas in self.canvases.values():
-            self.grid.removeWidget(canvas)
-            canvas.deleteLater()
-        self.canvases.clear()
         s = data.summary
         row_height: dict[int, int] = {}
-        for name, fig in data.figures.items():  # charts side by side share one height
+        for name in CHARTS:  # charts side by side share one height
             row = LAYOUT[name][0]
-            row_height[row] = max(row_height.get(row, 0),
-                                  int(fig.get_size_inches()[1] * fig.dpi))
-        for name, fig in data.figures.items():
-            canvas = FigureCanvasQTAgg(fig)
-            canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            canvas.setFixedHeight(row_height[LAYOUT[name][0]])
-            canvas.setMinimumWidth(360)
-            canvas.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-            canvas.customContextMenuRequested.connect(
-                lambda pos, n=name: self._chart_menu(n, pos))
-            canvas.mpl_connect("pick_event", self._picked)
-            canvas.installEventFilter(self)  # the wheel scrolls the page, not the chart
-            canvas.setToolTip(self.tr("点击柱条查看对应任务;右键导出图片"))
-            row, col, span = LAYOUT[name]
-            self.grid.addWidget(canvas, row, col, 1, span)
-            self.canvases[name] = canvas
+            row_height[row] = max(row_height.get(row, 0), round(figure_height(name, s) * 100))
+        self._announced = False
+        for name in CHARTS:
+            view = self._chart(name)
+            view.set_summary(s, row_height[LAYOUT[name][0]])
+            view.show()
         self._tiles(s)
         rows = behind_rows(s)
         self.behind_model.set_records(rows)
@@ -385,7 +382,13 @@ class DashboardPage(Page):
             len(s.behind), len(rows)))
         self.status.setText(self.tr("{0} · 截止 {1}").format(period_text(s.period.key),
                                                             s.period.due.isoformat()))
-        self.updated.emit()
+
+    def _chart_rendered(self) -> None:
+        """Say `updated` once every chart of the data shown has its picture."""
+        if not self._announced and self.data is not None \
+                and all(v.ready for v in self.charts.values()):
+            self._announced = True
+            self.updated.emit()
 
     def _tiles(self, s: PeriodSummary) -> None:
         t, p = s.totals, s.previous_totals
@@ -411,18 +414,10 @@ class DashboardPage(Page):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """A wheel notch over a chart scrolls the page (matplotlib would take it as a pick)."""
-        if event.type() == QEvent.Type.Wheel and watched in self.canvases.values():
+        if event.type() == QEvent.Type.Wheel and watched in self.charts.values():
             QCoreApplication.sendEvent(self.scroll_area.verticalScrollBar(), event)
             return True
         return super().eventFilter(watched, event)
-
-    def _picked(self, event: Any) -> None:
-        mouse = getattr(event, "mouseevent", None)
-        if mouse is None or mouse.name != "button_press_event" or mouse.button != 1:
-            return  # only a left click opens what a bar stands for
-        gid = event.artist.get_gid() if event.artist is not None else None
-        if gid:
-            self.open_gid(gid)
 
     def open_gid(self, gid: str) -> None:
         """Open what a chart element stands for: ``kind|key|status``."""
@@ -466,44 +461,37 @@ class DashboardPage(Page):
         action = QAction(self.tr("导出此图为 PNG…"), menu)
         action.triggered.connect(lambda: self.export_chart(name))
         menu.addAction(action)
-        menu.popup(self.canvases[name].mapToGlobal(pos))
+        menu.popup(self.charts[name].mapToGlobal(pos))
 
     def _base_name(self) -> str:
         s = self.data.summary if self.data else None
         return f"{s.period.key}" if s else "chart"
 
     def export_chart(self, name: str, path: str | None = None) -> Path | None:
-        """Save one chart as a PNG (200 dpi), asking where unless `path` is given."""
-        from app.services.reports.charts import CHARTS, figure_png
-        from app.views.widgets.dialogs import save_file, show_error
+        """Save one chart as a PNG (200 dpi, laid out as shown), asking where unless `path`
+        is given. Drawn off the GUI thread: returns the file it will write, `exported`
+        says when it is there."""
+        from app.services.reports.charts import CHARTS
+        from app.views.widgets.dialogs import save_file
 
         if self.data is None:
             return None
+        announce = path is None  # asked where: say where it went
         if path is None:
             path = save_file(self, self.tr("导出图表"),
                              f"{self._base_name()}-{CHARTS[name][0]}.png", PNG_FILTER,
                              kind="exports")
-            announce = True
-        else:
-            announce = False
         if not path:
             return None
         target = Path(path).with_suffix(".png")
-        try:
-            target.write_bytes(figure_png(self.data.figures[name], dpi=200))
-        except OSError as exc:
-            show_error(self, exc)
-            return None
-        if announce:
-            from app.views.widgets.dialogs import show_written
-
-            self.message_box = show_written(self, self.tr("已导出图表。"), target)
+        self._export({name: target}, announce)
         return target
 
     def export_all(self, folder: str | None = None) -> list[Path]:
-        """Save every chart as PNG into a folder (asked for unless given)."""
+        """Save every chart as PNG into a folder (asked for unless given); drawn off the GUI
+        thread with progress and 取消, `exported` says when they are written."""
         from app.services.reports.charts import CHARTS
-        from app.views.widgets.dialogs import choose_directory, show_written
+        from app.views.widgets.dialogs import choose_directory
 
         if self.data is None:
             return []
@@ -511,14 +499,46 @@ class DashboardPage(Page):
             folder = choose_directory(self, self.tr("选择保存图表的文件夹"), kind="exports")
         if not folder:
             return []
-        out = []
-        for name in self.data.figures:
-            path = self.export_chart(name, str(Path(folder) /
-                                               f"{self._base_name()}-{CHARTS[name][0]}.png"))
-            if path is None:
-                break
-            out.append(path)
-        if out:
-            self.message_box = show_written(self, self.tr("已导出 {0} 张图表。").format(len(out)),
-                                            Path(folder))
-        return out
+        targets = {name: Path(folder) / f"{self._base_name()}-{CHARTS[name][0]}.png"
+                   for name in CHARTS}
+        self._export(targets, announce=True, folder=Path(folder))
+        return list(targets.values())
+
+    def _export(self, targets: dict[str, Path], announce: bool,
+                folder: Path | None = None) -> None:
+        from app.services.reports.charts import CHARTS, chart_png
+        from app.views.ops import run_op
+
+        assert self.data is not None
+        summary = self.data.summary
+        sizes = {name: (max(view.width(), 640), view.height())
+                 for name, view in self.charts.items()}
+
+        def work(reporter: Reporter) -> list[Path]:
+            written = []
+            for i, (name, target) in enumerate(targets.items()):
+                reporter.step(i, len(targets), CHARTS[name][0])
+                target.write_bytes(chart_png(name, summary, *sizes[name], dpi=200))
+                written.append(target)
+            return written
+
+        self._export_announce = (announce, folder)
+        run_op(None, work, on_success=self._exported, on_failure=self._export_failed,
+               title=self.tr("正在导出图表…"), progress_over=self)
+
+    def _exported(self, written: list[Path]) -> None:
+        from app.views.widgets.dialogs import show_written
+
+        announce, folder = self._export_announce
+        if announce and written:
+            if folder is not None:
+                self.message_box = show_written(
+                    self, self.tr("已导出 {0} 张图表。").format(len(written)), folder)
+            else:
+                self.message_box = show_written(self, self.tr("已导出图表。"), written[0])
+        self.exported.emit(written)
+
+    def _export_failed(self, exc: BaseException) -> None:
+        from app.views.widgets.dialogs import show_error
+
+        show_error(self, exc)

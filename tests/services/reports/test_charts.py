@@ -78,3 +78,32 @@ def test_negative_numbers_print_with_a_plain_minus(seeded: Database) -> None:
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert any(label.startswith("-") for label in labels)
     assert not any("\u2212" in label for label in labels)
+
+
+def test_render_chart_gives_pixels_and_the_boxes_of_its_bars(seeded: Database) -> None:
+    """The dashboard's pictures: drawn at the widget's size and pixel ratio, Chinese without
+    missing glyphs, every clickable bar with its box (logical pixels, from the top left)."""
+    from app.services.reports.charts import figure_height, render_chart
+
+    s = period_summary(seeded, LAST, 1)
+    height = round(figure_height("status_by_unit", s) * 100)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph … missing from font(s)" would raise
+        one = render_chart("status_by_unit", s, 600, height)
+        two = render_chart("status_by_unit", s, 600, height, ratio=2.0)
+    assert (one.width, one.height, one.ratio) == (600, height, 1.0)
+    assert (two.width, two.height) == (1200, 2 * height)  # sharper, same layout
+    assert len(one.rgba) == 600 * height * 4 and len(set(one.rgba[::4096])) > 3
+    boxes = {h.gid: h for h in one.hits}
+    assert "unit|郑陆镇|behind" in boxes and "unit|红梅街道|unreported" in boxes
+    for h in one.hits:
+        assert 0 <= h.left < h.right <= 600 and 0 <= h.top < h.bottom <= height
+        twin = next(t for t in two.hits if t.gid == h.gid)
+        assert abs(twin.left - h.left) < 2 and abs(twin.bottom - h.bottom) < 2
+    bar = boxes["unit|郑陆镇|behind"]
+    assert one.hit((bar.left + bar.right) / 2, (bar.top + bar.bottom) / 2) == bar
+    assert one.hit(2, 2) is None  # the title's corner is no bar
+    # a unit's rows are in the order the chart lists them, top to bottom
+    tops = [boxes[f"unit|{u.name}|unreported"].top for u in s.units
+            if f"unit|{u.name}|unreported" in boxes]
+    assert tops == sorted(tops)

@@ -83,8 +83,7 @@ def test_dashboard_pdf_and_workbook_agree_with_progress_json(
             dict(want["per_unit"][u.name])
     assert s.totals.tasks.expected == want["expected"]
     assert {k: s.totals.tasks.count(k) for k in want["statuses"]} == dict(want["statuses"])
-    bars = {r.get_gid() for fig in page.data.figures.values()
-            for r in fig.findobj(lambda a: hasattr(a, "get_gid")) if r.get_gid()}
+    bars = {h.gid for view in page.charts.values() if view.image for h in view.image.hits}
     for name in want["missing"]:
         assert f"return|{name}|missing" in bars
 

@@ -43,35 +43,40 @@ def test_tiles_and_charts_show_the_summary(qtbot: QtBot, seeded: Database) -> No
     assert page.tile_average.text() == f"{t.tasks.average:.1f}%"
     assert page.tile_behind.text() == str(t.behind_tasks)
     assert page.tile_indicators.text() == f"{t.attainment['met']}/{sum(t.attainment.values())}"
-    assert set(page.canvases) == {"returns", "status_by_unit", "status_by_section",
-                                  "attainment", "trend"}
-    for canvas in page.canvases.values():
-        canvas.draw()
-        pixels = bytes(canvas.buffer_rgba())
-        assert len(set(pixels[i:i + 4] for i in range(0, len(pixels), 4096))) > 3  # not blank
+    assert set(page.charts) == {"returns", "status_by_unit", "status_by_section",
+                                "attainment", "trend"}
+    for view in page.charts.values():  # each shows the picture drawn for its size
+        assert view.ready and view.isVisible()
+        image = view.qimage
+        assert image is not None and view.image is not None
+        ratio = view.devicePixelRatioF()
+        assert (image.width(), image.height()) == (round(view.width() * ratio),
+                                                  round(view.height() * ratio))
+        colours = {image.pixel(x, y) for x in range(0, image.width(), 23)
+                   for y in range(0, image.height(), 17)}
+        assert len(colours) > 3  # not blank
+        if ratio == 1:  # and that is what the widget paints
+            grabbed = view.grab().toImage()
+            assert all(grabbed.pixel(x, y) == image.pixel(x, y)
+                       for x in range(0, image.width(), 41) for y in range(0, image.height(), 29))
+    assert page.charts["status_by_unit"].height() > page.charts["trend"].height()
     assert page.behind_model.rowCount() == sum(len(b.entries) for b in s.behind)
     assert page.placeholder.isHidden()
 
 
-def _bar_center(canvas, gid: str) -> QPoint:  # type: ignore[no-untyped-def]
-    from matplotlib.patches import Rectangle
-
-    canvas.draw()
-    rect = next(r for r in canvas.figure.findobj(Rectangle) if r.get_gid() == gid)
-    box = rect.get_window_extent()
-    ratio = canvas.device_pixel_ratio or 1
-    x = (box.x0 + box.width / 2) / ratio
-    y = canvas.height() - (box.y0 + box.height / 2) / ratio
-    return QPoint(round(x), round(y))
+def _bar_center(view, gid: str) -> QPoint:  # type: ignore[no-untyped-def]
+    """Where a bar is drawn in the chart's picture (logical pixels of the widget)."""
+    hit = next(h for h in view.image.hits if h.gid == gid)
+    return QPoint(round((hit.left + hit.right) / 2), round((hit.top + hit.bottom) / 2))
 
 
 def test_clicking_a_units_bar_opens_its_tasks(qtbot: QtBot, seeded: Database) -> None:
     window, page = open_dashboard(qtbot, seeded)
-    canvas = page.canvases["status_by_unit"]
-    page.scroll_area.ensureWidgetVisible(canvas)
-    pos = _bar_center(canvas, "unit|郑陆镇|behind")
+    view = page.charts["status_by_unit"]
+    page.scroll_area.ensureWidgetVisible(view)
+    pos = _bar_center(view, "unit|郑陆镇|behind")
     with qtbot.waitSignal(page.drilled, timeout=5000) as blocker:
-        qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=pos)
+        qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=pos)
     assert blocker.args == ["unit", "郑陆镇", "behind"]
     tasks = window.page(TasksPage)
     assert isinstance(tasks, TasksPage)
@@ -87,10 +92,10 @@ def test_clicking_a_sections_bar_selects_the_section(qtbot: QtBot, seeded: Datab
     s = page.data.summary if page.data else None
     assert s is not None
     section = next(x for x in s.top_sections() if x.breakdown.count("behind"))
-    canvas = page.canvases["status_by_section"]
-    pos = _bar_center(canvas, f"section|{section.id}|behind")
+    view = page.charts["status_by_section"]
+    pos = _bar_center(view, f"section|{section.id}|behind")
     with qtbot.waitSignal(page.drilled, timeout=5000):
-        qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=pos)
+        qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=pos)
     tasks = window.page(TasksPage)
     assert isinstance(tasks, TasksPage)
     assert window.stack.currentWidget() is tasks
@@ -125,10 +130,18 @@ def test_charts_export_as_png(qtbot: QtBot, seeded: Database, tmp_path: Path,
     monkeypatch.setattr(dialogs, "save_file", lambda *a, **k: str(tmp_path / "one"))
     monkeypatch.setattr(dialogs, "choose_directory", lambda *a, **k: str(tmp_path / "all"))
     monkeypatch.setattr(dialogs, "show_info", lambda *a, **k: None)
-    one = page.export_chart("trend")
-    assert one == tmp_path / "one.png" and one.read_bytes().startswith(b"\x89PNG")
+    with qtbot.waitSignal(page.exported, timeout=TIMEOUT) as blocker:
+        one = page.export_chart("trend")  # drawn off the GUI thread
+    assert one == tmp_path / "one.png" and blocker.args == [[one]]
+    assert one.read_bytes().startswith(b"\x89PNG")
+    from PySide6.QtGui import QImage
+
+    view = page.charts["trend"]
+    assert QImage(str(one)).width() == round(view.width() * 2)  # 200 dpi, laid out as shown
     (tmp_path / "all").mkdir()
-    files = page.export_all()
+    with qtbot.waitSignal(page.exported, timeout=TIMEOUT) as blocker:
+        files = page.export_all()
+    assert blocker.args == [files]
     assert len(files) == 5 and all(f.read_bytes().startswith(b"\x89PNG") for f in files)
     assert {f.name for f in files} == {f"{LAST}-{n}.png" for n in
                                        ("报送情况", "各单位进展状态", "各领域进展状态", "指标达标情况",
@@ -165,16 +178,16 @@ def test_a_wheel_notch_over_a_chart_scrolls_the_page_and_stays(qtbot: QtBot,
     window.resize(1300, 520)
     bar = page.scroll_area.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0)  # the charts are taller than the window
-    canvas = page.canvases["status_by_unit"]
-    pos = _bar_center(canvas, "unit|郑陆镇|behind")
+    view = page.charts["status_by_unit"]
+    pos = _bar_center(view, "unit|郑陆镇|behind")
     before = bar.value()
     drilled: list[object] = []
     page.drilled.connect(lambda *a: drilled.append(a))
     for notch in (-120, -120):  # downwards, over a bar
-        event = QWheelEvent(QPointF(pos), QPointF(canvas.mapToGlobal(pos)), QPoint(0, 0),
+        event = QWheelEvent(QPointF(pos), QPointF(view.mapToGlobal(pos)), QPoint(0, 0),
                             QPoint(0, notch), Qt.MouseButton.NoButton,
                             Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
-        QApplication.sendEvent(canvas, event)
+        QApplication.sendEvent(view, event)
     qtbot.wait(50)
     assert drilled == []
     assert window.stack.currentWidget() is page
@@ -215,8 +228,30 @@ def test_counting_shows_progress_with_cancel_like_issuing(
         cancel.click()
         release.set()
     assert "已取消统计" in page.placeholder.text() and not page.placeholder.isHidden()
-    assert not page.canvases
+    assert all(view.isHidden() for view in page.charts.values())
     monkeypatch.setattr(dashboard_page, "build_dashboard", real)
     with qtbot.waitSignal(page.updated, timeout=TIMEOUT):
         page.set_filters(unit=None)  # the next change counts again
-    assert page.canvases and page.placeholder.isHidden()
+    assert all(view.isVisible() and view.ready for view in page.charts.values())
+    assert page.placeholder.isHidden()
+
+
+def test_a_resized_chart_is_drawn_again_at_its_new_width(qtbot: QtBot, seeded: Database) -> None:
+    """The old picture stands in, scaled, until the one drawn for the new width arrives."""
+    window, page = open_dashboard(qtbot, seeded)
+    view = page.charts["trend"]
+    before = view.image
+    assert before is not None
+    with qtbot.waitSignal(view.rendered, timeout=TIMEOUT):
+        window.resize(1000, 800)
+        qtbot.waitUntil(lambda: view.width() < before.width / before.ratio)
+        assert view.image is before and not view.ready  # stands in until redrawn
+    assert view.ready and view.image is not before
+    assert view.image.width == round(view.width() * view.devicePixelRatioF())
+    # clicking still finds the bars in the new picture
+    hit = next(h for h in view.image.hits if h.gid.startswith("trend|"))
+    with qtbot.waitSignal(page.drilled, timeout=5000) as blocker:
+        qtbot.mouseClick(view, Qt.MouseButton.LeftButton,
+                         pos=QPoint(round((hit.left + hit.right) / 2),
+                                    round((hit.top + hit.bottom) / 2)))
+    assert blocker.args[0] == "trend"
