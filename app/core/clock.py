@@ -74,6 +74,17 @@ def due_date(period_end: dt.date, deadline_day: int) -> dt.date:
                    min(deadline_day, calendar.monthrange(nxt.year, nxt.month)[1]))
 
 
+def period_label(key: str) -> str:
+    """'2021-06' → '2021年6月'; '2021-Q2' → '2021年第二季度'."""
+    if re.fullmatch(r"\d{4}-\d{2}", key):
+        return f"{key[:4]}年{int(key[5:])}月"
+    if re.fullmatch(r"\d{4}-Q[1-4]", key):
+        return f"{key[:4]}年第{'一二三四'[int(key[-1]) - 1]}季度"
+    if re.fullmatch(r"\d{4}-H[12]", key):
+        return f"{key[:4]}年{'上下'[int(key[-1]) - 1]}半年"
+    return f"{key}年"
+
+
 def deadline_end(deadline: str | None) -> dt.date | None:
     """A task's deadline text as its last day: '2022-12' → 2022-12-31; '2022-12-15' → that
     day; anything else → None."""

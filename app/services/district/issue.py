@@ -10,11 +10,17 @@ the district merge uses them as the base of its three-way merge.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import logging
+import multiprocessing as mp
+import os
 import re
+import threading
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -53,7 +59,13 @@ from app.services.packets.format import (
 )
 from app.services.packets.seal import canonical, compute_seal
 from app.services.packets.values import entry_values, indicator_values
-from app.services.packets.writer import WrittenFile, apply_corrections, atomic_write, packet_bytes
+from app.services.packets.writer import (
+    PacketJob,
+    WrittenFile,
+    apply_corrections,
+    temp_files,
+    write_job,
+)
 from app.services.plans.query import PeriodInfo, PlanInfo, load_plan, resolve_plan_period
 
 log = logging.getLogger(__name__)
@@ -98,6 +110,7 @@ class IssueResult:
     folder: Path
     packets: list[IssuedPacket] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # unit, reason
+    workers: int = 0  # worker processes that wrote the files (0: the calling process)
 
     @property
     def changes(self) -> Changes:
@@ -162,20 +175,48 @@ class _History:
         for row in session.execute(entries):
             target = self.current if row.period_id == period.id else self.previous
             target[(row.unit_id, row.task_id)] = entry_values(row)
-        for row in session.execute(values):
-            target = self.ind_current if row.period_id == period.id else self.ind_previous
-            if row.value or row.note or row.period_id == period.id:
-                target[(row.unit_id, row.indicator_id)] = indicator_values(row)
+        for value in session.execute(values):
+            target = self.ind_current if value.period_id == period.id else self.ind_previous
+            if value.value or value.note or value.period_id == period.id:
+                target[(value.unit_id, value.indicator_id)] = indicator_values(value)
+
+
+class _Shared:
+    """What the packets of one batch share, built once: each task item's and indicator's
+    fixed content (the same for every unit with the same role) and its canonical JSON,
+    which the seal and the manifest both use."""
+
+    def __init__(self) -> None:
+        self._fixed: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self._canonical: dict[int, bytes] = {}  # id of a dict kept in _fixed → its JSON
+
+    def fixed(self, key: tuple[Any, ...]) -> dict[str, Any] | None:
+        return self._fixed.get(key)
+
+    def keep(self, key: tuple[Any, ...], fixed: dict[str, Any]) -> dict[str, Any]:
+        self._fixed[key] = fixed
+        self._canonical[id(fixed)] = canonical(fixed)
+        return fixed
+
+    def canonical(self, fixed: dict[str, Any]) -> bytes:
+        found = self._canonical.get(id(fixed))
+        return found if found is not None else canonical(fixed)
+
+
+_deadline_end = functools.lru_cache(maxsize=4096)(clock.deadline_end)
 
 
 def build_rows(plan: PlanInfo, period: PeriodInfo, unit_id: int, unit: str, history: _History,
-               *, current_values: bool = False) -> list[PacketRow]:
+               *, current_values: bool = False, shared: _Shared | None = None
+               ) -> list[PacketRow]:
     """The unit's rows: its task items (any role) then the indicators it leads.
 
     Normal packets carry forward (see docs/packet-format.md) and leave out items closed
     out for the unit (销号); `current_values` (correction packets) pre-fills every field
-    with what the district holds for this period.
+    with what the district holds for this period. With `shared` (one per batch), rows of
+    different units share their fixed content where it is the same (read-only).
     """
+    share = shared or _Shared()
     rows: list[PacketRow] = []
     for t in plan.tasks:
         roles = [r for r in ROLES if unit in getattr(t, r)]
@@ -192,13 +233,15 @@ def build_rows(plan: PlanInfo, period: PeriodInfo, unit_id: int, unit: str, hist
                     values[f] = before[f]
                 if before["status"] == "completed":
                     values["completed_on"] = before["completed_on"]
-        end = clock.deadline_end(t.deadline)
+        end = _deadline_end(t.deadline)
         overdue = bool(end and end < period.end
                        and values.get("status") not in ("completed", "ongoing"))
-        fixed = {"code": t.code, "section": t.section, "text": t.text,
-                 "role": role_text(roles), "roles": roles, "lead": list(t.lead),
-                 "cooperating": list(t.cooperating), "implementing": list(t.implementing),
-                 "deadline": t.deadline or "", "target": t.target or "", "overdue": overdue}
+        key: tuple[Any, ...] = ("T", t.id, tuple(roles), overdue)
+        fixed = share.fixed(key) or share.keep(key, {
+            "code": t.code, "section": t.section, "text": t.text,
+            "role": role_text(roles), "roles": roles, "lead": list(t.lead),
+            "cooperating": list(t.cooperating), "implementing": list(t.implementing),
+            "deadline": t.deadline or "", "target": t.target or "", "overdue": overdue})
         rows.append(PacketRow(task_key(t.uid), fixed, values))
     parents = {i.parent_id for i in plan.indicators if i.parent_id is not None}
     names = {i.id: i.name for i in plan.indicators}
@@ -208,12 +251,15 @@ def build_rows(plan: PlanInfo, period: PeriodInfo, unit_id: int, unit: str, hist
         prev = history.ind_previous.get((unit_id, ind.id))
         now = history.ind_current.get((unit_id, ind.id))
         values = dict(now) if now is not None else empty_indicator_values()
-        fixed = {"code": ind.code, "name": ind.name, "unit": ind.unit or "",
-                 "standard": ind.standard or "", "attribute": ind.attribute or "",
-                 "target": ind.target or "", "previous": prev["value"] if prev else "",
-                 "numeric": ind.threshold is not None,
-                 "group": names.get(ind.parent_id, "") if ind.parent_id else "",
-                 "domain": ind.domain, "category": ind.category, "target_year": ind.target_year}
+        previous = prev["value"] if prev else ""
+        key = ("I", ind.id, previous)
+        fixed = share.fixed(key) or share.keep(key, {
+            "code": ind.code, "name": ind.name, "unit": ind.unit or "",
+            "standard": ind.standard or "", "attribute": ind.attribute or "",
+            "target": ind.target or "", "previous": previous,
+            "numeric": ind.threshold is not None,
+            "group": names.get(ind.parent_id, "") if ind.parent_id else "",
+            "domain": ind.domain, "category": ind.category, "target_year": ind.target_year})
         rows.append(PacketRow(indicator_key(ind.uid), fixed, values))
     return rows
 
@@ -246,21 +292,50 @@ def _record(session: Session, manifest: Manifest, plan_id: int, unit_id: int, pe
     return packet_id
 
 
-def _write_and_record(engine: Engine, plan: Plan, period: PeriodInfo, unit: Unit, rows: list[PacketRow], path: Path, kind: str) -> IssuedPacket:
-    packet_uid = uuid.uuid4().hex
-    manifest = _manifest(plan, period, unit, kind, packet_uid)
-    fixed_json = [canonical(r.fixed) for r in rows]  # once for the seal and the manifest
+def _job(plan: Plan, period: PeriodInfo, unit: Unit, rows: list[PacketRow], path: Path,
+         kind: str, shared: _Shared | None = None) -> PacketJob:
+    """The sealed packet, ready to write (the seal needs the plan secret, which stays in
+    this process)."""
+    manifest = _manifest(plan, period, unit, kind, uuid.uuid4().hex)
+    # once for the seal and the manifest, or once per batch where rows share their content
+    fixed_json = [shared.canonical(r.fixed) if shared else canonical(r.fixed) for r in rows]
     manifest = replace(manifest, seal=compute_seal(plan.secret, manifest, rows, fixed_json))
-    written = atomic_write(path, packet_bytes(manifest, rows, fixed_json))
+    return PacketJob(path, manifest, rows, fixed_json)
+
+
+@dataclass(frozen=True)
+class _Written:
+    order: int
+    unit: Unit
+    job: PacketJob
+    file: WrittenFile
+
+
+def _record_all(engine: Engine, plan_id: int, period_id: int, written: list[_Written]
+                ) -> list[IssuedPacket]:
+    """Every packet written, in one transaction; if that fails, their files go too (the
+    ledger lists exactly the packets that exist)."""
+    written = sorted(written, key=lambda w: w.order)
+    if not written:
+        return []
     try:
         with Session(engine) as s, s.begin():
-            packet_id = _record(s, manifest, plan.id, unit.id, period.id, rows, written)
+            ids = [_record(s, w.job.manifest, plan_id, w.unit.id, period_id, w.job.rows, w.file)
+                   for w in written]
     except BaseException:
-        written.path.unlink(missing_ok=True)  # the ledger lists only packets that exist
+        for w in written:
+            w.file.path.unlink(missing_ok=True)
         raise
-    return IssuedPacket(unit.name, written.path, packet_id, packet_uid,
-                        sum(r.is_task for r in rows), sum(not r.is_task for r in rows),
-                        written.sha256)
+    return [IssuedPacket(w.unit.name, w.file.path, packet_id, w.job.manifest.packet_id,
+                         sum(r.is_task for r in w.job.rows),
+                         sum(not r.is_task for r in w.job.rows), w.file.sha256)
+            for w, packet_id in zip(written, ids, strict=True)]
+
+
+def _write_and_record(engine: Engine, plan: Plan, period: PeriodInfo, unit: Unit,
+                      rows: list[PacketRow], path: Path, kind: str) -> IssuedPacket:
+    job = _job(plan, period, unit, rows, path, kind)
+    return _record_all(engine, plan.id, period.id, [_Written(0, unit, job, write_job(job))])[0]
 
 
 def _find_unit(session: Session, name: str) -> Unit:
@@ -295,11 +370,15 @@ def issue_candidates(engine: Engine, plan_id: int, period_id: int | None = None
 
 def issue_packets(engine: Engine, period_key: str, out_dir: Path | str, *,
                   plan_id: int | None = None, units: list[str] | None = None,
-                  reporter: Reporter | None = None) -> IssueResult:
+                  reporter: Reporter | None = None, workers: int | None = None
+                  ) -> IssueResult:
     """Write one packet per unit (default: every unit expected to report) into `out_dir`.
 
-    Raises Cancelled (through `reporter`) between packets; what was written before stays
-    written and recorded.
+    The plan, the period and the history are loaded once; the files are written in this
+    process or, for a batch large enough to pay for it, by worker processes (`workers`:
+    how many; None decides, 0 = none). Then every packet written is recorded in the
+    ledger in one transaction. A cancel (through `reporter`) or a failure stops the
+    batch: the files already whole stay and are recorded, nothing is half-written.
     """
     reporter = reporter or Reporter()
     folder = Path(out_dir)
@@ -324,25 +403,172 @@ def issue_packets(engine: Engine, period_key: str, out_dir: Path | str, *,
     if not chosen:
         raise UserFacingError("此方案没有需要填报的单位(没有任务分配或指标牵头)。")
     result = IssueResult(plan.id, period.key, folder)
-    used: set[str] = set()  # file names written in this batch
-    total = len(chosen)
-    for i, unit in enumerate(chosen):
-        reporter.step(i, total, f"正在生成 {unit.name} 的下发包({i + 1}/{total})")
-        rows = build_rows(info, period, unit.id, unit.name, history)
-        if not rows:
-            result.skipped.append((unit.name, "没有分配给该单位的任务或指标"))
-            continue
-        name = packet_file_name(period.key, unit.name, plan.title)
-        if name.casefold() in used:  # e.g. "ABC" and "abc" on Windows or macOS
-            name = name.removesuffix(".xlsx") + f"~{unit.id}.xlsx"
-        used.add(name.casefold())
-        path = folder / name
-        result.packets.append(_write_and_record(engine, plan, period, unit, rows, path,
-                                                "normal"))
-    reporter.step(total, total, f"已生成 {len(result.packets)} 个下发包")
-    log.info("issue: period %s, %d packet(s) into %s, %d unit(s) skipped", period.key,
-             len(result.packets), folder, len(result.skipped))
+    shared = _Shared()
+
+    def jobs() -> Iterator[tuple[int, Unit, PacketJob]]:
+        used: set[str] = set()  # file names written in this batch
+        for i, unit in enumerate(chosen):
+            rows = build_rows(info, period, unit.id, unit.name, history, shared=shared)
+            if not rows:
+                result.skipped.append((unit.name, "没有分配给该单位的任务或指标"))
+                continue
+            name = packet_file_name(period.key, unit.name, plan.title)
+            if name.casefold() in used:  # e.g. "ABC" and "abc" on Windows or macOS
+                name = name.removesuffix(".xlsx") + f"~{unit.id}.xlsx"
+            used.add(name.casefold())
+            yield i, unit, _job(plan, period, unit, rows, folder / name, "normal", shared)
+
+    n = result.workers = _worker_count(len(chosen), workers)
+    written: list[_Written] = []
+    try:
+        if n:
+            _write_in_workers(jobs(), n, len(chosen), reporter, written)
+        else:
+            _write_here(jobs(), len(chosen), reporter, written)
+    finally:  # also after a cancel or a failure: what was written is recorded
+        result.packets = _record_all(engine, plan.id, period.id, written)
+    reporter.step(len(chosen), len(chosen), f"已生成 {len(result.packets)} 个下发包")
+    log.info("issue: period %s, %d packet(s) into %s (%d worker process(es)), %d unit(s) "
+             "skipped", period.key, len(result.packets), folder, n, len(result.skipped))
     return result
+
+
+def _write_here(jobs: Iterator[tuple[int, Unit, PacketJob]], total: int, reporter: Reporter,
+                written: list[_Written]) -> None:
+    reporter.step(0, total, "正在生成下发包")
+    for i, unit, job in jobs:
+        reporter.step(i, total, f"正在生成 {unit.name} 的下发包({i + 1}/{total})")
+        written.append(_Written(i, unit, job, write_job(job)))
+
+
+# ---------------------------------------------------------------- worker processes
+
+PARALLEL_COLD = 16  # packets from which starting worker processes pays (measured)
+PARALLEL_WARM = 4  # ... when they are already running from a batch moments ago
+MAX_WORKERS = 4
+IDLE_SECONDS = 60.0  # worker processes kept for the next batch (issuing period by period)
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # Windows, macOS
+        return os.cpu_count() or 1
+
+
+def _worker_count(packets: int, requested: int | None) -> int:
+    """How many worker processes write this batch (0: this process writes it)."""
+    if requested is not None:
+        return max(0, min(requested, packets))
+    cpus = _cpus()
+    if cpus < 2 or packets < (PARALLEL_WARM if _WORKERS.warm else PARALLEL_COLD):
+        return 0
+    return min(cpus, MAX_WORKERS, packets)
+
+
+class _Workers:
+    """The worker processes ('spawn': nothing of this process, its threads or Qt is copied)
+    kept between batches for IDLE_SECONDS, then stopped."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+        self._size = 0
+        self._users = 0
+        self._timer: threading.Timer | None = None
+
+    @property
+    def warm(self) -> bool:
+        return self._pool is not None
+
+    def acquire(self, n: int) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if self._pool is not None and self._size < n and self._users == 0:
+                self._pool.shutdown(wait=False)
+                self._pool = None
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(n, mp_context=mp.get_context("spawn"))
+                self._size = n
+            self._users += 1
+            return self._pool
+
+    def release(self, pool: ProcessPoolExecutor, broken: bool) -> None:
+        with self._lock:
+            self._users -= 1
+            if broken and self._pool is pool:
+                self._pool = None
+            elif self._pool is not None and self._users == 0:
+                self._timer = threading.Timer(IDLE_SECONDS, self.shutdown)
+                self._timer.daemon = True
+                self._timer.start()
+        if broken:  # its processes are being stopped: return once they are
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def shutdown(self) -> None:
+        """Stop idle worker processes (a batch in progress keeps its own)."""
+        with self._lock:
+            if self._pool is not None and self._users == 0:
+                self._pool.shutdown(wait=False)
+                self._pool = None
+
+
+_WORKERS = _Workers()
+shutdown_workers = _WORKERS.shutdown
+
+
+def _write_in_workers(jobs: Iterator[tuple[int, Unit, PacketJob]], n: int, total: int,
+                      reporter: Reporter, written: list[_Written]) -> None:
+    """Worker processes write the files (they get plain data and give back path and hash;
+    the database stays here). On a cancel or a failure, the packets not started are
+    dropped, the ones being written are finished (a few tenths of a second) and kept,
+    and a worker that died (which stops all of them) leaves no temporary file behind."""
+    reporter.step(0, total, "正在启动后台进程")
+    pool = _WORKERS.acquire(n)
+    inflight: dict[Future[WrittenFile], tuple[int, Unit, PacketJob]] = {}
+    started: list[tuple[Path, str]] = []  # (folder, packet id) of every job handed out
+    broken = False
+    try:
+        pending = iter(jobs)
+        more = True
+        while True:
+            while more and len(inflight) < 2 * n:  # bounded: rows are built as they go
+                nxt = next(pending, None)
+                if nxt is None:
+                    more = False
+                else:
+                    started.append((nxt[2].path.parent, nxt[2].manifest.packet_id))
+                    inflight[pool.submit(write_job, nxt[2])] = nxt
+            if not inflight:
+                return
+            finished, _ = wait(inflight, timeout=0.2, return_when=FIRST_COMPLETED)
+            for future in finished:
+                i, unit, job = inflight[future]
+                written.append(_Written(i, unit, job, future.result()))
+                del inflight[future]
+            reporter.step(len(written), total, f"正在生成下发包({len(written)}/{total})")
+    except BrokenProcessPool as exc:
+        broken = True
+        raise UserFacingError("生成下发包的后台进程意外退出,本次下发未完成;已生成的下发包"
+                              "已登记,请重试。") from exc
+    finally:
+        for future in inflight:
+            future.cancel()
+        for future, (i, unit, job) in inflight.items():
+            if future.cancelled():
+                continue
+            try:
+                written.append(_Written(i, unit, job, future.result()))
+            except BaseException:  # the first failure is the one raised
+                broken = broken or isinstance(future.exception(), BrokenProcessPool)
+        _WORKERS.release(pool, broken)  # a broken pool: returns once its processes are gone
+        done = {w.job.manifest.packet_id for w in written}
+        for folder, packet_id in started:
+            if packet_id not in done:
+                for tmp in temp_files(folder, packet_id):
+                    tmp.unlink(missing_ok=True)
 
 
 def issue_correction(engine: Engine, plan_id: int, period_key: str, unit_name: str,

@@ -8,6 +8,7 @@ knows the plan secret, the office copies the issued seal).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -26,6 +27,7 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from app.core.clock import period_label
 from app.core.errors import UserFacingError
 from app.core.vocab import STATUS_LABELS
 from app.services.packets.format import (
@@ -53,7 +55,6 @@ from app.services.packets.format import (
     fixed_cell_text,
 )
 from app.services.packets.seal import canonical, hash_of_canonical
-from app.services.plans.query import period_label
 
 FONT = "宋体"
 TASK_WIDTHS = {"code": 6, "section": 12, "text": 40, "role": 8, "deadline": 9, "target": 14,
@@ -459,8 +460,15 @@ def packet_bytes(manifest: Manifest, rows: list[PacketRow],
     buf = io.BytesIO()
     wb = _Workbook(buf, {"in_memory": True, "strings_to_formulas": False,
                          "strings_to_numbers": False, "strings_to_urls": False})
-    wb.set_properties({"title": f"{manifest.period} {manifest.unit} {manifest.plan.title}",
-                       "author": "台账", "comments": f"{FORMAT_NAME} v{manifest.format_version}"})
+    # created: the manifest's own time (not the moment of writing), so the same packet
+    # gives the same bytes wherever it is written (this process or a worker)
+    props: dict[str, Any] = {"title": f"{manifest.period} {manifest.unit} {manifest.plan.title}",
+                             "author": "台账",
+                             "comments": f"{FORMAT_NAME} v{manifest.format_version}"}
+    # (a stamp out of range: the time of writing)
+    with contextlib.suppress(OverflowError, OSError, ValueError):
+        props["created"] = (manifest.exported_at or manifest.issued_at).astimezone(dt.UTC)
+    wb.set_properties(props)
     fm = _Formats(wb)
     _guide_sheet(wb, fm, manifest, len(tasks), len(indicators), correction)
     direction = "报送" if manifest.direction == "returned" else "填报"
@@ -513,10 +521,21 @@ def give_user_mode(path: Path | str) -> None:
         os.chmod(path, USER_FILE_MODE)
 
 
-def atomic_write(path: Path, data: bytes) -> WrittenFile:
+TEMP_PREFIX = ".~tz-"
+
+
+def temp_files(folder: Path, tag: str) -> list[Path]:
+    """The temporary files `atomic_write(..., tag=tag)` may have left in `folder` (only if
+    its process died while writing: otherwise it removes its own)."""
+    return sorted(Path(folder).glob(f"{TEMP_PREFIX}{tag}-*.tmp")) if tag else []
+
+
+def atomic_write(path: Path, data: bytes, *, tag: str = "") -> WrittenFile:
     """Write `data` to a temporary file beside `path`, then replace `path` with it.
 
-    A crash or cancel leaves either the old file or the new one, never half a file.
+    A crash or cancel leaves either the old file or the new one, never half a file (a
+    process killed while writing leaves its temporary file: `tag` names it, so whoever
+    started that process can find it with `temp_files`).
     """
     path = Path(path)
     for lock in (path.with_name(f".~lock.{path.name}#"), path.with_name(f"~${path.name}")):
@@ -526,7 +545,8 @@ def atomic_write(path: Path, data: bytes) -> WrittenFile:
                 f"重试,或换一个文件名保存。(如确认没有打开,可删除锁定文件“{lock.name}”。)")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=".~tz-", suffix=".tmp", dir=path.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{tag}-" if tag else TEMP_PREFIX,
+                                        suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise UserFacingError(f"无法在文件夹中写入文件:{path.parent}({exc.strerror})") from exc
     tmp = Path(tmp_name)
@@ -560,3 +580,20 @@ def write_packet(path: Path, manifest: Manifest, rows: list[PacketRow], *,
     if editable is not None or comments is not None:
         rows = apply_corrections(rows, editable, comments)
     return atomic_write(path, packet_bytes(manifest, rows))
+
+
+@dataclass(frozen=True)
+class PacketJob:
+    """One packet file to write, as plain data (a worker process gets it pickled): the
+    sealed manifest, the rows and each row's canonical fixed content."""
+
+    path: Path
+    manifest: Manifest
+    rows: list[PacketRow]
+    fixed_json: list[bytes]
+
+
+def write_job(job: PacketJob) -> WrittenFile:
+    """Write one packet atomically; its temporary file is tagged with the packet id."""
+    return atomic_write(job.path, packet_bytes(job.manifest, job.rows, job.fixed_json),
+                        tag=job.manifest.packet_id)

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from app.core import clock
+from app.core.clock import period_label  # its home is the clock; importable from here too
 from app.core.errors import UserFacingError
 from app.models import (
     Assignment,
@@ -95,17 +96,6 @@ def make_periods(frequency: str, first: str, last: str, deadline_day: int
         out.append((key, start, end, clock.due_date(end, deadline_day)))
         m0 += step
     return out
-
-
-def period_label(key: str) -> str:
-    """'2021-06' → '2021年6月'; '2021-Q2' → '2021年第二季度'."""
-    if re.fullmatch(r"\d{4}-\d{2}", key):
-        return f"{key[:4]}年{int(key[5:])}月"
-    if re.fullmatch(r"\d{4}-Q[1-4]", key):
-        return f"{key[:4]}年第{'一二三四'[int(key[-1]) - 1]}季度"
-    if re.fullmatch(r"\d{4}-H[12]", key):
-        return f"{key[:4]}年{'上下'[int(key[-1]) - 1]}半年"
-    return f"{key}年"
 
 
 # ---------------------------------------------------------------- writing

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import uuid
 from pathlib import Path
 
 import pytest
@@ -130,12 +132,112 @@ def test_cancel_leaves_only_whole_recorded_packets(tianning: Database, tmp_path:
 
     out = tmp_path / "out"
     with pytest.raises(Cancelled):
-        issue_packets(tianning, "2021-06", out, reporter=StopAfter())
+        issue_packets(tianning, "2021-06", out, reporter=StopAfter(), workers=0)
     files = list(out.iterdir())
     assert len(files) == 3 and all(f.suffix == ".xlsx" for f in files)
     with Session(tianning) as s:
         assert sorted(p.file_name for p in s.scalars(select(Packet))) == sorted(
             f.name for f in files)
+
+
+def _ledger_matches_folder(engine: Database, folder: Path) -> list[Path]:
+    """Only whole packets in the folder (no temporary file), each recorded with its hash."""
+    files = sorted(folder.iterdir())
+    assert all(f.suffix == ".xlsx" and not f.name.startswith(".") for f in files), files
+    with Session(engine) as s:
+        ledger = {p.file_name: p.file_hash for p in s.scalars(select(Packet))}
+    assert ledger == {f.name: read_packet(f).file_hash for f in files}
+    return files
+
+
+def test_worker_processes_write_the_same_bytes(tianning_path: Path, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Serial and parallel issuing of the same packets (same ids and times) give
+    byte-identical files and the same ledger; progress counts every packet."""
+    from conftest import copy_sqlite
+
+    from app.services.db import open_database
+    from app.services.district import issue
+
+    copy_sqlite(tianning_path, tmp_path / "b.db")
+    made = issue._manifest
+    monkeypatch.setattr(issue, "_manifest", lambda *a: dataclasses.replace(
+        made(*a), issued_at=dt.datetime(2021, 6, 25, 9, 30)))
+    results = []
+    for path, workers in ((tianning_path, 0), (tmp_path / "b.db", 2)):
+        ids = iter(range(1000))
+        monkeypatch.setattr(issue.uuid, "uuid4", lambda ids=ids: uuid.UUID(int=next(ids)))
+        steps: list[int] = []
+        engine = open_database(path)
+        try:
+            result = issue_packets(engine, "2021-06", tmp_path / str(workers), workers=workers,
+                                   reporter=Reporter(lambda done, _n, _t, steps=steps:
+                                                     steps.append(done)))
+            _ledger_matches_folder(engine, tmp_path / str(workers))
+            with Session(engine) as s:
+                ledger = sorted((p.id, p.unit_id, p.file_name, p.file_hash, p.rows)
+                                for p in s.scalars(select(Packet)))
+        finally:
+            engine.dispose()
+        assert steps == sorted(steps) and steps[-1] == len(result.packets) > 20
+        results.append((result, ledger))
+    (serial, serial_ledger), (parallel, parallel_ledger) = results
+    assert [(p.unit, p.path.name, p.packet_id, p.sha256) for p in serial.packets] == \
+        [(p.unit, p.path.name, p.packet_id, p.sha256) for p in parallel.packets]
+    assert serial_ledger == parallel_ledger
+    for a, b in zip(serial.packets, parallel.packets, strict=True):
+        assert a.path.read_bytes() == b.path.read_bytes()
+
+
+def test_cancel_in_worker_processes_keeps_whole_packets_only(tianning: Database,
+                                                             tmp_path: Path) -> None:
+    class StopAfter(Reporter):
+        def step(self, done: int, total: int, text: str = "") -> None:
+            if done >= 2:
+                self.cancel()
+            super().step(done, total, text)
+
+    out = tmp_path / "out"
+    with pytest.raises(Cancelled):
+        issue_packets(tianning, "2021-06", out, reporter=StopAfter(), workers=2)
+    files = _ledger_matches_folder(tianning, out)
+    assert 2 <= len(files) < len(issue_candidates(tianning, 1))
+    # the workers stay usable: the next batch writes everything
+    again = issue_packets(tianning, "2021-06", tmp_path / "again", workers=2)
+    assert len(again.packets) == len(issue_candidates(tianning, 1))
+
+
+def test_a_worker_that_dies_is_one_plain_line(tianning: Database, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker process killed half-way through a file: a plain message, not a hang; its
+    temporary file is removed, the packets written are recorded, the next batch works."""
+    import issue_worker
+
+    from app.services.district import issue
+
+    monkeypatch.setattr(issue, "write_job", issue_worker.crash_while_writing)
+    out = tmp_path / "out"
+    with pytest.raises(UserFacingError, match="后台进程意外退出") as caught:
+        issue_packets(tianning, "2021-06", out, workers=2)
+    assert "\n" not in str(caught.value)
+    files = _ledger_matches_folder(tianning, out)
+    assert issue_worker.CRASH_UNIT not in {read_packet(f).manifest.unit for f in files}
+    monkeypatch.undo()
+    again = issue_packets(tianning, "2021-06", tmp_path / "again", units=["郑陆镇", "青龙街道"],
+                          workers=2)
+    assert [p.unit for p in again.packets] == ["郑陆镇", "青龙街道"]
+
+
+def test_how_many_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.services.district import issue
+
+    assert issue._worker_count(50, 0) == 0 and issue._worker_count(3, 8) == 3
+    monkeypatch.setattr(issue, "_cpus", lambda: 1)
+    assert issue._worker_count(1000, None) == 0  # one core: never
+    monkeypatch.setattr(issue, "_cpus", lambda: 8)
+    monkeypatch.setattr(issue._WORKERS, "_pool", None)
+    assert issue._worker_count(issue.PARALLEL_COLD - 1, None) == 0
+    assert issue._worker_count(issue.PARALLEL_COLD, None) == issue.MAX_WORKERS
 
 
 def test_failed_ledger_write_removes_the_file(db: Database, tmp_path: Path,
