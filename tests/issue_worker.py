@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 
 from app.services.packets.writer import TEMP_PREFIX, PacketJob, WrittenFile, write_job
 
@@ -17,4 +18,10 @@ def crash_while_writing(job: PacketJob) -> WrittenFile:
         tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{job.manifest.packet_id}-", suffix=".tmp",
                          dir=job.path.parent)
         os._exit(3)
+    return write_job(job)
+
+
+def slow_write(job: PacketJob) -> WrittenFile:
+    """Write the packet a third of a second late (time to press 取消 half-way)."""
+    time.sleep(0.3)
     return write_job(job)

@@ -274,11 +274,13 @@ def _data_sheet(wb: xlsxwriter.Workbook, fm: _Formats, name: str, title: str,
                                             fill=fill)
         return fmt
 
+    write_string, write_blank, set_row = ws.write_string, ws.write_blank, ws.set_row
     for i, row in enumerate(rows):
         r = FIRST_DATA_ROW + i
-        numeric = bool(row.fixed.get("numeric"))
+        fixed, values = row.fixed, row.values
+        numeric = bool(fixed.get("numeric"))
         editable = row.editable if correction else None
-        is_overdue = bool(row.fixed.get("overdue"))
+        is_overdue = bool(fixed.get("overdue"))
         lines = 2
         for c, (f, width, is_input, fixed_fmt, overdue_fmt) in enumerate(plan):
             if not is_input:
@@ -287,23 +289,27 @@ def _data_sheet(wb: xlsxwriter.Workbook, fm: _Formats, name: str, title: str,
                                     for k, v in row.comments.items() if v)
                     fmt = flagged_fmt if text else fixed_fmt
                 else:
-                    text = fixed_cell_text(row.fixed.get(f))
+                    raw = fixed.get(f)
+                    text = raw if type(raw) is str else fixed_cell_text(raw)
                     fmt = overdue_fmt if (is_overdue and overdue_fmt is not None) else fixed_fmt
-                ws.write_string(r, c, text, fmt)
+                write_string(r, c, text, fmt)
                 if text:
                     lines = max(lines, _lines(text, width))
                 continue
-            unlocked = editable is None or f in editable
-            value = row.values.get(f)
-            _write_input(ws, r, c, f, value, input_fmt(f, numeric, unlocked))
-            if value and isinstance(value, str):
-                lines = max(lines, _lines(value, width))
+            value = values.get(f)
+            fmt = input_fmt(f, numeric, editable is None or f in editable)
+            if value is None or value == "":  # the common case, written here
+                write_blank(r, c, None, fmt)
+            else:
+                _write_input(ws, r, c, f, value, fmt)
+                if isinstance(value, str):
+                    lines = max(lines, _lines(value, width))
             if correction:
                 note = row.comments.get(f)
                 if note:
                     ws.write_comment(r, c, f"退回意见:{note}", {"x_scale": 1.6, "y_scale": 1.2})
-        ws.write_string(r, key_col, row.key, key_fmt)
-        ws.set_row(r, min(409, lines * LINE_HEIGHT + 4))
+        write_string(r, key_col, row.key, key_fmt)
+        set_row(r, min(409, lines * LINE_HEIGHT + 4))
 
     if rows:
         last = FIRST_DATA_ROW + len(rows) - 1
@@ -424,10 +430,11 @@ def _manifest_sheet(wb: xlsxwriter.Workbook, m: Manifest, tasks: list[PacketRow]
             fixed = fixed_json.get(id(row)) or canonical(row.fixed)
             ws.write_string(r, 3, hash_of_canonical(fixed))
             ws.write_string(r, 4, fixed.decode("utf-8"))
-            ws.write_string(r, 5, "" if row.editable is None
-                            else json.dumps(sorted(row.editable)))
-            ws.write_string(r, 6, json.dumps(row.comments, ensure_ascii=False)
-                            if row.comments else "")
+            # empty editable/comments: no cell (read as empty, as an empty string would be)
+            if row.editable is not None:
+                ws.write_string(r, 5, json.dumps(sorted(row.editable)))
+            if row.comments:
+                ws.write_string(r, 6, json.dumps(row.comments, ensure_ascii=False))
             r += 1
     _protect(ws)
     ws.very_hidden()

@@ -392,9 +392,11 @@ def load_plan(session: Session, plan_id: int) -> PlanInfo:
     for unit_id, alias in session.execute(select(UnitAlias.unit_id, UnitAlias.alias)
                                           .order_by(UnitAlias.id)):
         aliases[unit_id].append(alias)
+    # plain column rows, not ORM objects: building those was most of loading a plan
     units = [UnitInfo(u.id, u.name, u.kind, tuple(aliases[u.id]), u.contact, u.phone, u.email)
-             for u in session.scalars(
-        select(Unit).join(PlanUnit, PlanUnit.unit_id == Unit.id)
+             for u in session.execute(
+        select(Unit.id, Unit.name, Unit.kind, Unit.contact, Unit.phone, Unit.email)
+        .join(PlanUnit, PlanUnit.unit_id == Unit.id)
         .where(PlanUnit.plan_id == plan_id).order_by(PlanUnit.position))]
     unit_names = {u.id: u.name for u in units}
     missing = session.connection().execute(select(Unit.id, Unit.name)).all()
@@ -415,8 +417,10 @@ def load_plan(session: Session, plan_id: int) -> PlanInfo:
                       t.text, t.deadline,
                       t.target, tuple(roles[t.id]["lead"]), tuple(roles[t.id]["cooperating"]),
                       tuple(roles[t.id]["implementing"]))
-             for t in session.scalars(select(Task).where(Task.plan_id == plan_id)
-                                      .order_by(Task.position, Task.id))]
+             for t in session.execute(
+                 select(Task.id, Task.uid, Task.code, Task.section_id, Task.text,
+                        Task.deadline, Task.target)
+                 .where(Task.plan_id == plan_id).order_by(Task.position, Task.id))]
 
     leads: dict[int, list[str]] = defaultdict(list)
     for ind_id, unit_id in session.execute(
@@ -427,10 +431,17 @@ def load_plan(session: Session, plan_id: int) -> PlanInfo:
     indicators = [IndicatorInfo(i.id, i.uid, i.code, i.parent_id, i.domain, i.category, i.name,
                                 i.unit, i.standard, i.comparator, i.threshold, i.attribute,
                                 i.target, i.target_value, i.target_year, tuple(leads[i.id]))
-                  for i in session.scalars(select(Indicator).where(Indicator.plan_id == plan_id)
-                                           .order_by(Indicator.position, Indicator.id))]
-    periods = [PeriodInfo(p.id, p.key, p.start, p.end, p.due) for p in session.scalars(
-        select(Period).where(Period.plan_id == plan_id).order_by(Period.start))]
+                  for i in session.execute(
+                      select(Indicator.id, Indicator.uid, Indicator.code, Indicator.parent_id,
+                             Indicator.domain, Indicator.category, Indicator.name,
+                             Indicator.unit, Indicator.standard, Indicator.comparator,
+                             Indicator.threshold, Indicator.attribute, Indicator.target,
+                             Indicator.target_value, Indicator.target_year)
+                      .where(Indicator.plan_id == plan_id)
+                      .order_by(Indicator.position, Indicator.id))]
+    periods = [PeriodInfo(p.id, p.key, p.start, p.end, p.due) for p in session.execute(
+        select(Period.id, Period.key, Period.start, Period.end, Period.due)
+        .where(Period.plan_id == plan_id).order_by(Period.start))]
     return PlanInfo(_summary(plan), units, ordered, tasks, indicators, periods)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from app.services.db import Database
@@ -98,3 +99,34 @@ def test_issue_with_mail_drafts(qtbot: QtBot, tianning: Database, tmp_path: Path
     msg = email.message_from_bytes(draft.path.read_bytes(), policy=email.policy.default)
     [packet] = (tmp_path / "下发").glob("*.xlsx")
     assert next(msg.iter_attachments()).get_payload(decode=True) == packet.read_bytes()
+
+
+def test_cancel_while_worker_processes_write(qtbot: QtBot, tianning: Database, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every unit, written by worker processes: the progress dialog counts the packets, 取消
+    stops the batch, only whole packets stay in the folder, each recorded."""
+    import issue_worker
+
+    from app.services.district import issue
+
+    monkeypatch.setattr(issue, "_cpus", lambda: 2)
+    monkeypatch.setattr(issue, "write_job", issue_worker.slow_write)
+    monkeypatch.setattr(issue_page, "open_folder", lambda _p: None)
+    _window, page = _page(qtbot, tianning)
+    page.all_button.click()
+    page.folder.setText(str(tmp_path / "下发"))
+    page.issue_button.click()
+    op = page.op
+    assert op is not None and op.dialog is not None
+    qtbot.waitUntil(lambda: op.dialog.value() >= 2, timeout=30000)
+    assert "正在生成下发包(" in op.dialog.labelText()
+    cancel = op.dialog.findChild(QPushButton)
+    assert cancel is not None and cancel.text() == "取消"
+    cancel.click()
+    qtbot.waitUntil(lambda: page.op is None, timeout=30000)
+    assert page.last_result is None and "已取消" in page.result_label.text()
+    files = sorted((tmp_path / "下发").iterdir())
+    assert 2 <= len(files) < page.model.rowCount()
+    assert all(f.suffix == ".xlsx" and not f.name.startswith(".") for f in files)
+    ledger = {c.name for c in issue_candidates(tianning, 1) if c.last_issued_at is not None}
+    assert ledger == {read_packet(f).manifest.unit for f in files}
