@@ -3,6 +3,7 @@
     python tools/screenshot.py --db FILE --out shot.png [--page 任务] [--period 2021-06] [--lang en]
     python tools/screenshot.py --welcome --out welcome.png       # the first-start screen
     python tools/screenshot.py --db FILE --menu 文件/最近使用 --out menu.png  # an open menu
+    python tools/screenshot.py --db FILE --shell --out shell.png  # the first frame at start
 
 An open menu is a separate window: with --menu the screen is grabbed (use Xvfb).
 """
@@ -28,6 +29,8 @@ def main() -> int:
     ap.add_argument("--welcome", action="store_true", help="the first-start screen")
     ap.add_argument("--menu", default="", help="open a menu (and a submenu: 文件/最近使用)")
     ap.add_argument("--out", required=True)
+    ap.add_argument("--shell", action="store_true",
+                    help="the district window as it first paints at start, before its database")
     ap.add_argument("--page", default="")
     ap.add_argument("--period", default="")
     ap.add_argument("--size", default="1360x820")
@@ -43,6 +46,10 @@ def main() -> int:
         from app.views.welcome import WelcomeWindow
 
         window: QMainWindow = WelcomeWindow()
+    elif args.shell:
+        from app.views.main_window import MainWindow
+
+        window = MainWindow(target=args.db)
     else:
         if not args.db:
             ap.error("--db or --welcome")

@@ -676,6 +676,8 @@ EN: dict[str, str] = {
     # ------------------------------------------------------------ firstday: welcome, example
     "正在准备示例数据库…": "Preparing the example database…",
     "正在打开数据库…": "Opening the database…",
+    # start-up: the district window's shell, before its first page is loaded
+    "正在载入…": "Loading…",
     "截止 {0}": "Due {0}",
     "示例数据库:仅供熟悉操作,与您自己的数据分开保存":
         "Example database: for trying things out, kept apart from your own data",

@@ -128,11 +128,21 @@ def show_database_window(db: Database, target: str | Path) -> QMainWindow:
     """The window for `db`'s role, owning `db` (disposed when the window goes)."""
     window = main_window_for(db)
     _track(window)
-    window.destroyed.connect(lambda *_: db.dispose())
-    database_menu.remember_database(target)
+    _adopt(window, db, target)
     window.show()
     database_menu.requests.opened.emit(window)
     return window
+
+
+def _adopt(window: QMainWindow, db: Database, target: str | Path) -> None:
+    """`window` now shows `db` (disposed when the window goes); the next start opens it
+    and paints its role's window first."""
+    from app.views.main_window import MainWindow
+
+    window.destroyed.connect(lambda *_: db.dispose())
+    database_menu.remember_database(target)
+    database_menu.remember_role(target, "district" if isinstance(window, MainWindow)
+                                else "office")
 
 
 def open_in_window(origin: QWidget | None, target: str | Path, *, create: bool = False,
@@ -263,10 +273,13 @@ class _AfterFirstPaint(QObject):
 
 
 def open_first_database(shell: QMainWindow, target: str) -> int:
-    """The start's database into its role's window, replacing the opening window; the exit
-    code for the program (1: it could not be opened, the message was shown)."""
+    """The start's database into its role's window: the district window's shell gets it
+    (`MainWindow.attach`), anything else (the opening window, or the district shell for
+    an office database) is replaced by the role's window; the exit code for the program
+    (1: it could not be opened, the message was shown)."""
     from app.services.db import open_database
     from app.services.server import PasswordRequired
+    from app.views.main_window import MainWindow
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -282,9 +295,27 @@ def open_first_database(shell: QMainWindow, target: str) -> int:
     except UserFacingError as exc:
         QMessageBox.critical(shell, QCoreApplication.translate("App", "台账"), str(exc))
         return 1
+    if isinstance(shell, MainWindow):
+        from app.services.office.opening import database_role
+
+        if database_role(db) != "office":
+            _adopt(shell, db, target)
+            shell.attach(db)
+            database_menu.requests.opened.emit(shell)
+            return 0
     show_database_window(db, target)
     shell.close()
     return 0
+
+
+def first_window(target: str) -> QMainWindow:
+    """What paints first at start: the district window's shell, or the opening window for
+    a database last opened in the clerk's window (its window is built once it is open)."""
+    if database_menu.remembered_role(target) == "office":
+        return OpeningWindow(target)
+    from app.views.main_window import MainWindow
+
+    return MainWindow(target=target)
 
 
 def run_gui(db_path: str | None = None, language: str | None = None) -> int:
@@ -295,8 +326,9 @@ def run_gui(db_path: str | None = None, language: str | None = None) -> int:
     if target is None:
         show_welcome()
         return app.exec()
-    # The opening window paints first; the database (and SQLAlchemy) opens right after.
-    shell = OpeningWindow(target)
+    # The district window's shell (or the opening window) paints first; the database (and
+    # SQLAlchemy, the services, the first page) load right after.
+    shell = first_window(target)
     _track(shell)
     startup_probe.watch(shell)  # benchmarks/bundle_startup.py only
 

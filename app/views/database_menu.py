@@ -14,7 +14,9 @@ Every window's 文件 menu has the same three sections, separated by separators:
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -75,6 +77,20 @@ def remember_database(target: str | Path) -> None:
     settings.setValue(LAST_KEY, key)
 
 
+def _role_key(target: str | Path) -> str:
+    return "database-role/" + hashlib.sha1(database_key(target).encode("utf-8")).hexdigest()[:16]
+
+
+def remember_role(target: str | Path, role: str) -> None:
+    """Which window a database opened in ("district" or "office"): the next start paints
+    that window's shell before the database is open (`app.views.app.run_gui`)."""
+    QSettings().setValue(_role_key(target), role)
+
+
+def remembered_role(target: str | Path) -> str | None:
+    return str(QSettings().value(_role_key(target), "", str) or "") or None
+
+
 def clear_recent() -> None:
     QSettings().setValue(RECENT_KEY, "[]")
 
@@ -96,6 +112,13 @@ def database_name(db: Database) -> str:
 
     location = database_location(db)
     return location if "://" in location else Path(location).name
+
+
+def target_name(target: str) -> str:
+    """`database_name` before the database is open: a file's name, a URL without password."""
+    if "://" not in target:
+        return Path(target).name
+    return re.sub(r"(://[^/:@]*):[^/@]*@", r"\1:***@", target)
 
 
 def title_suffix(db: Database, role: str, example: bool = False) -> str:

@@ -1,9 +1,19 @@
-"""The district office's window: plan/period bar, navigation on the left, pages on the right."""
+"""The district office's window: plan/period bar, navigation on the left, pages on the right.
+
+Start-up (issue 13): the window's shell — title, menus, the plan/period bar, the navigation
+and 正在载入… where the page goes — is built without a database and paints first; `attach`
+then gives it the database (menus filled, plans listed) and the current page is built and
+loaded. This module therefore imports no service at load time, and each page's module is
+imported when the page is first shown or asked for (`PAGES`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
@@ -20,27 +30,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.db import Database, database_location
-from app.services.district.ledger import has_returns
-from app.services.district.progress import default_period_key, latest_active_period
-from app.services.plans.examples import example_of
-from app.services.plans.query import PlanInfo, get_plan, list_plans
 from app.views.bus import Changes, bus
-from app.views.database_menu import add_database_action, install_file_menu, title_suffix
-from app.views.district.audit_page import AuditPage
-from app.views.district.conflicts_page import ConflictsPage
-from app.views.district.issue_page import IssuePage
-from app.views.district.ledger_page import LedgerPage
-from app.views.district.merge_page import MergePage
-from app.views.district.receipts_page import ReceiptsPage
+from app.views.database_menu import (
+    add_database_action,
+    install_file_menu,
+    role_name,
+    target_name,
+    title_suffix,
+)
 from app.views.i18n import due_text, fit_columns, period_text
-from app.views.plans.catalog_page import IndicatorsPage, UnitsPage
-from app.views.plans.edit_page import PlanEditPage
-from app.views.plans.tasks_page import TasksPage
-from app.views.reports.dashboard_page import DashboardPage
-from app.views.reports.report_page import ReportPage, install_report_menu
 from app.views.widgets.page import Context, Page
 from app.views.window_state import WindowState, restored_period
+
+if TYPE_CHECKING:  # SQLAlchemy and the services load after the shell's first frame
+    from app.services.db import Database
+    from app.services.plans.query import PlanInfo
 
 # Page titles are class attributes, shown through the "Navigation" context: a new page's
 # title goes into this list too (tests/views/test_i18n.py checks that every page has one).
@@ -54,29 +58,59 @@ NAVIGATION_TITLES = (
 )
 
 
-def navigation_title(page: Page) -> str:
+def navigation_title(page: Page | PageSpec) -> str:
     return QCoreApplication.translate("Navigation", page.title) if page.title else ""
 
 
-# Feature modules add page factories here (title order = navigation order).
-PAGE_FACTORIES: list[Callable[[QWidget], Page]] = [DashboardPage, LedgerPage, TasksPage,
-                                                   IndicatorsPage,
-                                                   UnitsPage, IssuePage, MergePage, ConflictsPage,
-                                                   ReceiptsPage, ReportPage, AuditPage,
-                                                   PlanEditPage]
+@dataclass(frozen=True)
+class PageSpec:
+    """A page of the navigation, named so that its module is imported only when the page
+    is first shown or asked for (start-up: the shell lists the titles without them)."""
+
+    title: str
+    module: str
+    name: str
+    # built as soon as the database is attached, not when first shown: 汇总 watches the
+    # inbox folders and shows a count of new returns in the navigation
+    eager: bool = False
+
+    def load(self) -> Callable[[QWidget], Page]:
+        factory: Callable[[QWidget], Page] = getattr(importlib.import_module(self.module),
+                                                     self.name)
+        return factory
+
+
+# Feature modules add their pages here (order = navigation order).
+PAGES: list[PageSpec] = [
+    PageSpec("看板", "app.views.reports.dashboard_page", "DashboardPage"),
+    PageSpec("台账", "app.views.district.ledger_page", "LedgerPage"),
+    PageSpec("任务", "app.views.plans.tasks_page", "TasksPage"),
+    PageSpec("指标", "app.views.plans.catalog_page", "IndicatorsPage"),
+    PageSpec("单位", "app.views.plans.catalog_page", "UnitsPage"),
+    PageSpec("下发", "app.views.district.issue_page", "IssuePage"),
+    PageSpec("汇总", "app.views.district.merge_page", "MergePage", eager=True),
+    PageSpec("冲突", "app.views.district.conflicts_page", "ConflictsPage"),
+    PageSpec("收件登记", "app.views.district.receipts_page", "ReceiptsPage"),
+    PageSpec("报告", "app.views.reports.report_page", "ReportPage"),
+    PageSpec("日志", "app.views.district.audit_page", "AuditPage"),
+    PageSpec("编辑方案", "app.views.plans.edit_page", "PlanEditPage"),
+]
 
 
 class MainWindow(QMainWindow):
     context_changed = Signal(object)  # Context
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database | None = None, parent: QWidget | None = None, *,
+                 target: str | None = None) -> None:
+        """With `db`, the whole window; without, its shell for the database at `target`
+        (a file or URL), painted while that database opens; `attach` completes it."""
         super().__init__(parent)
-        self.db = db
+        self.db: Database
         self.plan: PlanInfo | None = None
-        self.example = example_of(db)
-        self._restoring = False  # while __init__ brings back the saved plan, period and page
+        self.example: str | None = None
+        self._restoring = False  # while attach brings back the saved plan, period and page
         self.setWindowTitle(self.tr("台账 — {0}").format(
-            title_suffix(db, "district", example=bool(self.example))))
+            role_name("district") + (f" · {target_name(target)}" if target else "")))
         self.resize(1360, 820)
 
         self.plan_combo = QComboBox()
@@ -92,7 +126,7 @@ class MainWindow(QMainWindow):
         bar = QToolBar(self.tr("方案与周期"))
         bar.setMovable(False)
         holder = QWidget()
-        row = QHBoxLayout(holder)
+        self._bar_row = row = QHBoxLayout(holder)
         row.setContentsMargins(6, 2, 6, 2)
         row.addWidget(QLabel(self.tr("方案")))
         row.addWidget(self.plan_combo)
@@ -102,14 +136,6 @@ class MainWindow(QMainWindow):
         row.addSpacing(8)
         row.addWidget(self.due_label)
         row.addStretch(1)
-        if self.example:
-            self.example_label = QLabel(self.tr(
-                "示例数据库:仅供熟悉操作,与您自己的数据分开保存"))
-            self.example_label.setStyleSheet(
-                "background: #fff4ce; color: #7a5900; border: 1px solid #f0d98a;"
-                " border-radius: 3px; padding: 2px 8px;")
-            row.addWidget(self.example_label)
-            row.addSpacing(12)
         row.addWidget(self.status_label)
         bar.addWidget(holder)
         self.addToolBar(bar)
@@ -118,15 +144,21 @@ class MainWindow(QMainWindow):
         self.nav.setMaximumWidth(150)
         self.nav.setStyleSheet("QListWidget::item { padding: 8px 10px; }")
         self.stack = QStackedWidget()
-        self.pages: list[Page] = []
-        # Start-up: pages get their context when first shown or asked for (`page()`), the
-        # first one just after the window has painted, so the window appears at once.
+        # Pages are built when first shown or asked for (`page()`); until then, and until
+        # the database is attached, the stack shows this.
+        self.loading = QLabel(self.tr("正在载入…"))
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.loading.setStyleSheet("color: #6b7280; font-size: 15px;")
+        self.stack.addWidget(self.loading)
+        self._built: dict[int, Page] = {}  # navigation row → its page, once built
+        # Pages get their context when first shown or asked for, the first one just after
+        # the window has painted, so the window appears at once.
         self._stale: dict[Page, Context] = {}
         self._live: set[Page] = set()  # shown or asked for once: kept up to date from then on
         self._started = False
-        for factory in PAGE_FACTORIES:
-            self.add_page(factory(self))
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self._first_loaded = False
+        for spec in PAGES:
+            QListWidgetItem(navigation_title(spec), self.nav)
         self.nav.currentRowChanged.connect(self._page_shown)
         splitter = QSplitter()
         splitter.addWidget(self.nav)
@@ -134,9 +166,53 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([130, 1200])
         self.setCentralWidget(splitter)
-        # how this window was left on this database (app.views.window_state)
-        self.window_state = WindowState(self, db, "district")
-        self.window_state.restore_layout()
+
+        self.file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
+        self.plan_menu = self.menuBar().addMenu(self.tr("方案(&P)"))
+        self.report_menu = self.menuBar().addMenu(self.tr("填报(&R)"))
+        self.summary_menu = self.menuBar().addMenu(self.tr("报告(&S)"))
+        self.help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
+        # how this window was left on this database (app.views.window_state): a file's
+        # place is known before it opens; a server's once it has
+        self.window_state: WindowState | None = None
+        if target is not None and "://" not in target:
+            self._restore_state(WindowState(self, target, "district"))
+            saved_page = self.window_state.value("page") if self.window_state else ""
+            left_on = next((i for i, p in enumerate(PAGES) if p.title == saved_page), -1)
+            self.nav.setCurrentRow(left_on)  # (built once the database is attached)
+        self.statusBar().showMessage(self.tr("数据库:{0}").format(
+            target if target and "://" not in target else target_name(target or "")))
+        if db is not None:
+            self.attach(db)
+
+    def _restore_state(self, state: WindowState) -> None:
+        self.window_state = state
+        state.restore_layout()
+
+    def attach(self, db: Database) -> None:
+        """Give the shell its database: title, menus, plans and periods, the page it was
+        left on; the current page is loaded once the window shows (or at once if it does)."""
+        from app.services.db import database_location
+        from app.services.district.ledger import has_returns
+        from app.services.district.progress import latest_active_period
+        from app.services.plans.examples import example_of
+
+        self.db = db
+        self.example = example_of(db)
+        self.setWindowTitle(self.tr("台账 — {0}").format(
+            title_suffix(db, "district", example=bool(self.example))))
+        if self.example:
+            self.example_label = QLabel(self.tr(
+                "示例数据库:仅供熟悉操作,与您自己的数据分开保存"))
+            self.example_label.setStyleSheet(
+                "background: #fff4ce; color: #7a5900; border: 1px solid #f0d98a;"
+                " border-radius: 3px; padding: 2px 8px;")
+            at = self._bar_row.indexOf(self.status_label)
+            self._bar_row.insertWidget(at, self.example_label)
+            self._bar_row.insertSpacing(at + 1, 12)
+        if self.window_state is None:
+            self._restore_state(WindowState(self, db, "district"))
+        assert self.window_state is not None
         self._restoring = True
 
         self._build_menus()
@@ -149,56 +225,102 @@ class MainWindow(QMainWindow):
         # the task list says more than empty charts; once anything has been received, the
         # 台账 is where the work is.
         saved_page = self.window_state.value("page")
-        start = next((p for p in self.pages if p.title and p.title == saved_page), None)
+        start = next((i for i, p in enumerate(PAGES) if p.title and p.title == saved_page),
+                     None)
         if start is None:
             idle = self.plan is None or latest_active_period(db, self.plan.plan.id) is None
-            tasks, ledger = self.page(TasksPage), self.page(LedgerPage)
             received = self.plan is not None and has_returns(db, self.plan.plan.id)
-            start = ledger if received and ledger else tasks if idle and tasks else None
-        self.nav.setCurrentRow(self.pages.index(start) if start else 0)
+            title = "台账" if received else "任务" if idle else ""
+            start = next((i for i, p in enumerate(PAGES) if p.title == title), 0)
         self._restoring = False
         self._started = True  # from now on a page shown is brought up to date at once
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(start)
+        self.nav.blockSignals(False)
+        self._show_row(start)  # built now; loaded after the window's first paint
+        if self.isVisible():
+            self._load_first()
 
     # ------------------------------------------------------------ structure
 
-    def add_page(self, page: Page) -> None:
-        self.pages.append(page)
-        self.stack.addWidget(page)
-        item = QListWidgetItem(navigation_title(page), self.nav)
-        page.badge_changed.connect(
-            lambda badge: item.setText(navigation_title(page) + (f"  ({badge})" if badge else "")))
+    @property
+    def pages(self) -> list[Page]:
+        """Every page, in navigation order (building those not built yet)."""
+        return [self._build(row) for row in range(len(PAGES))]
+
+    def _build(self, row: int) -> Page:
+        page = self._built.get(row)
+        if page is None:
+            page = PAGES[row].load()(self)
+            self._built[row] = page
+            self.stack.addWidget(page)
+            item = self.nav.item(row)
+            page.badge_changed.connect(
+                lambda badge: item.setText(navigation_title(page)
+                                           + (f"  ({badge})" if badge else "")))
+            fit_columns(page)
+            if self.window_state is not None:
+                self.window_state.restore_page(page)
+        return page
 
     def page(self, cls: type[Page]) -> Page | None:
         """The page of that class, brought up to date if it has not been shown yet."""
-        page = next((p for p in self.pages if isinstance(p, cls)), None)
-        if page is not None and self._started:  # (menus built in __init__ ask too)
+        row = next((i for i, s in enumerate(PAGES)
+                    if s.module == cls.__module__ and s.name == cls.__name__), None)
+        if row is None:
+            return None
+        page = self._build(row)
+        if self._started:  # (menus built in attach ask too)
             self._catch_up(page)
         return page
 
     def _catch_up(self, page: Page) -> None:
         self._live.add(page)
         ctx = self._stale.pop(page, None)
+        if ctx is None and page.context is None:  # built after the context was chosen
+            ctx = self.context()
         if ctx is not None:
             page.set_context(ctx)
 
+    def _show_row(self, row: int) -> Page | None:
+        if not self._started or not 0 <= row < len(PAGES):
+            self.stack.setCurrentWidget(self.loading)
+            return None
+        page = self._build(row)
+        self.stack.setCurrentWidget(page)
+        return page
+
     def _page_shown(self, row: int) -> None:
-        if self._started and 0 <= row < len(self.pages):
-            self._catch_up(self.pages[row])
+        page = self._show_row(row)
+        if page is not None:
+            self._catch_up(page)
+
+    def _load_first(self) -> None:
+        """The first page loads after the first frame is painted; the pages built before
+        they are shown (`PageSpec.eager`) after that."""
+        if not self._first_loaded:
+            self._first_loaded = True
+            QTimer.singleShot(0, self, self._first_page)
+
+    def _first_page(self) -> None:
+        self._page_shown(self.nav.currentRow())  # (nothing to do if it was asked for)
+        QTimer.singleShot(0, self, self._build_eager)
+
+    def _build_eager(self) -> None:
+        for row, spec in enumerate(PAGES):
+            if spec.eager:
+                self._build(row)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if not self._live:  # the first page loads after the first frame is painted
-            QTimer.singleShot(0, self, lambda: self._page_shown(self.nav.currentRow()))
+        if self._started:
+            self._load_first()
 
     def show_page(self, page: Page) -> None:
-        self.nav.setCurrentRow(self.pages.index(page))
+        self.nav.setCurrentRow(next(r for r, p in self._built.items() if p is page))
 
     def _build_menus(self) -> None:
-        self.file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
-        self.plan_menu = self.menuBar().addMenu(self.tr("方案(&P)"))
-        self.report_menu = self.menuBar().addMenu(self.tr("填报(&R)"))
-        self.summary_menu = self.menuBar().addMenu(self.tr("报告(&S)"))
-        self.help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
+        """The menus' entries (the shell has their titles)."""
         self.database_actions = install_file_menu(self, self.file_menu, self.db)
         from app.views.office.entry import install_office_entry
 
@@ -217,6 +339,8 @@ class MainWindow(QMainWindow):
         from app.views.district.restore_dialog import install_restore_action
 
         self.restore_action = install_restore_action(self, self.file_menu, self.db)
+        from app.views.reports.report_page import install_report_menu
+
         install_report_menu(self)
         from app.views.plans.edit_page import install_plan_actions
 
@@ -258,6 +382,8 @@ class MainWindow(QMainWindow):
         current = select if select is not None else self.plan_combo.currentData()
         self.plan_combo.blockSignals(True)
         self.plan_combo.clear()
+        from app.services.plans.query import list_plans
+
         for p in list_plans(self.db):
             self.plan_combo.addItem(p.title, p.id)
         i = self.plan_combo.findData(current)
@@ -273,6 +399,8 @@ class MainWindow(QMainWindow):
                 return
 
     def _plan_chosen(self, *_: object) -> None:
+        from app.services.plans.query import get_plan
+
         plan_id = self.plan_combo.currentData()
         self.plan = get_plan(self.db, plan_id) if plan_id is not None else None
         previous = self.period_combo.currentText()
@@ -290,7 +418,10 @@ class MainWindow(QMainWindow):
     def _default_period_index(self) -> int:
         """The period whose deadline is next; for a finished plan the latest with activity.
         At start, the period the window was left on, until that choice moves on."""
+        from app.services.district.progress import default_period_key
+
         assert self.plan is not None
+        assert self.window_state is not None
         key = default_period_key(self.db, self.plan.plan.id, dt.date.today())
         if self._restoring and self.window_state.value("plan") == str(self.plan.plan.id):
             key = restored_period(self.window_state, [p.key for p in self.plan.periods], key)
@@ -310,7 +441,7 @@ class MainWindow(QMainWindow):
         self._set_context(self.context())
 
     def _set_context(self, ctx: Context) -> None:
-        for page in self.pages:
+        for page in self._built.values():  # (one built later takes the context then)
             if page in self._live:
                 page.set_context(ctx)
             else:
@@ -324,7 +455,7 @@ class MainWindow(QMainWindow):
             self.reload_plans()
             return
         ctx = self.context()
-        for page in self.pages:
+        for page in self._built.values():
             if not changes.touches(page.watches):
                 continue  # it shows none of what changed
             if page in self._live:
@@ -334,9 +465,13 @@ class MainWindow(QMainWindow):
 
     def save_state(self) -> None:
         """Remember how the window is left on this database (restored when it is reopened)."""
+        if not self._started or self.window_state is None:
+            return  # (closed before its database was attached: nothing to remember)
+        from app.services.district.progress import default_period_key
+
         ctx = self.context()
         row = self.nav.currentRow()
-        values = {"page": self.pages[row].title if 0 <= row < len(self.pages) else ""}
+        values = {"page": PAGES[row].title if 0 <= row < len(PAGES) else ""}
         if ctx.plan is not None:
             values["plan"] = str(ctx.plan.plan.id)
             values["period"] = ctx.period.key if ctx.period is not None else ""

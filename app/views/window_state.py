@@ -13,19 +13,28 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings
 from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
 
-from app.services.db import Database, database_location
 from app.views.widgets.page import Page
+
+if TYPE_CHECKING:  # the district window's shell restores its size before the database opens
+    from app.services.db import Database
 
 GROUP = "window-state"
 
 
-def database_key(db: Database) -> str:
-    """A stable key for the database: its absolute file path, or its URL without password."""
-    location = database_location(db)
+def database_key(db: Database | str) -> str:
+    """A stable key for the database: its absolute file path, or its URL without password
+    (`db` may be that location already: a file's path at start, before it is opened)."""
+    if isinstance(db, str):
+        location = db
+    else:
+        from app.services.db import database_location
+
+        location = database_location(db)
     if location and "://" not in location:
         location = str(Path(location).resolve())
     return hashlib.sha1(location.encode("utf-8")).hexdigest()[:16]
@@ -34,7 +43,7 @@ def database_key(db: Database) -> str:
 class WindowState(QObject):
     """Save and restore one window's state for one database."""
 
-    def __init__(self, window: QMainWindow, db: Database, role: str) -> None:
+    def __init__(self, window: QMainWindow, db: Database | str, role: str) -> None:
         super().__init__(window)
         self.window = window
         self.prefix = f"{GROUP}/{database_key(db)}/{role}/"
@@ -80,8 +89,19 @@ class WindowState(QObject):
         if not self._splitters_pending:
             return
         self._splitters_pending = False
+        self._restore_splitters("")
+
+    def restore_page(self, page: Page) -> None:
+        """A page built after the window was shown (pages are built when first visited)
+        gets its splitters back as it was left."""
+        if not self._splitters_pending:  # (else the window's first show restores them all)
+            self._restore_splitters(type(page).__name__ + ".")
+
+    def _restore_splitters(self, prefix: str) -> None:
         settings = QSettings()
         for name, splitter in self._splitters().items():
+            if not name.startswith(prefix):
+                continue
             state = settings.value(self.prefix + "splitters/" + name)
             if isinstance(state, QByteArray | bytes) and state:
                 splitter.restoreState(QByteArray(state))

@@ -16,6 +16,7 @@ from app.views.app import make_application, open_in_window
 from app.views.database_menu import recent_databases, requests
 from app.views.main_window import MainWindow
 from app.views.office.window import OfficeWindow
+from app.views.plans.tasks_page import TasksPage
 from app.views.widgets import dialogs
 
 
@@ -104,31 +105,60 @@ def test_new_database_opens_an_empty_district_window(
     close_all(qtbot)
 
 
-def test_the_start_paints_an_opening_window_then_replaces_it_with_the_database_window(
+def test_the_start_paints_the_district_shell_then_gives_it_the_database(
         qtbot: QtBot, tianning_path: Path, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
     make_application()
-    shell = app_module.OpeningWindow(str(tianning_path))
-    assert shell.label.text() == "正在打开数据库…\ntianning.db"
+    shell = app_module.first_window(str(tianning_path))
+    assert isinstance(shell, MainWindow)  # the real window, before its database
+    assert shell.nav.count() == 12 and shell.stack.currentWidget() is shell.loading
+    assert shell.loading.text() == "正在载入…" and "tianning.db" in shell.windowTitle()
+    assert shell.plan_combo.count() == 0 and shell.file_menu.isEmpty()
     app_module._track(shell)
     shell.show()
     assert app_module.open_first_database(shell, str(tianning_path)) == 0
-    qtbot.waitUntil(lambda: len(app_module._windows) == 1)
-    assert isinstance(app_module._windows[0], MainWindow)
-    assert app_module._windows[0].isVisible()
+    assert app_module._windows == [shell] and shell.isVisible()  # the same window, filled
+    assert shell.plan_combo.currentText().startswith("常州市天宁区")
+    assert not shell.file_menu.isEmpty()
+    qtbot.waitUntil(lambda: getattr(shell.stack.currentWidget(), "context", None) is not None)
+    assert shell.stack.currentWidget() is shell.page(TasksPage)  # the first page, loaded
     close_all(qtbot)
 
-    # the same one-line message as before the opening window existed, and exit status 1
+    # the same one-line message as before the shell existed, and exit status 1
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"this is not sqlite at all")
     shown: list[tuple[object, str, str]] = []
     monkeypatch.setattr(app_module.QMessageBox, "critical",
                         lambda parent, title, text: shown.append((parent, title, text)))
-    shell = app_module.OpeningWindow(str(junk))
+    shell = app_module.first_window(str(junk))
     app_module._track(shell)
     assert app_module.open_first_database(shell, str(junk)) == 1
     assert shown == [(shell, "台账", shown[0][2])] and "不是台账数据库" in shown[0][2]
     assert "\n" not in shown[0][2]
+    close_all(qtbot)
+
+
+def test_a_clerk_database_gets_its_own_window_whichever_window_painted_first(
+        qtbot: QtBot, office_file: Path) -> None:
+    make_application()
+    # never opened here before: the district shell paints, the clerk's window replaces it
+    shell = app_module.first_window(str(office_file))
+    assert isinstance(shell, MainWindow)
+    app_module._track(shell)
+    shell.show()
+    assert app_module.open_first_database(shell, str(office_file)) == 0
+    qtbot.waitUntil(lambda: len(app_module._windows) == 1)
+    assert isinstance(app_module._windows[0], OfficeWindow)
+    close_all(qtbot)
+    # remembered as the clerk's: the next start paints the opening window instead
+    shell = app_module.first_window(str(office_file))
+    assert isinstance(shell, app_module.OpeningWindow)
+    assert shell.label.text() == "正在打开数据库…\n青龙填报.db"
+    app_module._track(shell)
+    shell.show()
+    assert app_module.open_first_database(shell, str(office_file)) == 0
+    qtbot.waitUntil(lambda: len(app_module._windows) == 1
+                    and isinstance(app_module._windows[0], OfficeWindow))
     close_all(qtbot)
 
 
@@ -139,16 +169,18 @@ from PySide6.QtWidgets import QMainWindow, QWidget
 import app.views.app as start
 from app.launcher import main
 
-HEAVY = ("sqlalchemy", "alembic", "openpyxl", "matplotlib", "xlsxwriter", "app.services.db",
-         "app.views.main_window")
+HEAVY = ("sqlalchemy", "alembic", "openpyxl", "matplotlib", "xlsxwriter", "python_calamine",
+         "numpy", "app.services.db", "app.services.packets.reader",
+         "app.views.plans.tasks_page", "app.views.reports.dashboard_page")
 
 
 class FirstPaint(QObject):
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint and isinstance(obj, QWidget) \
                 and isinstance(obj.window(), QMainWindow):
-            print(type(obj.window()).__name__, [m for m in HEAVY if m in sys.modules],
-                  flush=True)
+            window = obj.window()
+            print(type(window).__name__, [m for m in HEAVY if m in sys.modules],
+                  window.nav.count(), window.stack.currentWidget().text(), flush=True)
             os._exit(0)
         return False
 
@@ -168,8 +200,10 @@ sys.exit(main(["--db", sys.argv[1]]))
 """
 
 
-def test_the_first_frame_paints_before_sqlalchemy_and_the_pages_are_imported(
+def test_the_district_window_paints_before_sqlalchemy_and_its_pages_are_imported(
         tianning_path: Path, tmp_path: Path) -> None:
+    """Start-up (issue 13): the first frame is the district window's own (its shell, with
+    the navigation and 正在载入…), painted before the database side is imported."""
     import os
     import subprocess
     import sys
@@ -179,4 +213,4 @@ def test_the_first_frame_paints_before_sqlalchemy_and_the_pages_are_imported(
     proc = subprocess.run([sys.executable, "-c", FIRST_FRAME, str(tianning_path)],
                           capture_output=True, text=True, env=env, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.splitlines() == ["OpeningWindow []"]
+    assert proc.stdout.splitlines() == ["MainWindow [] 12 正在载入…"]

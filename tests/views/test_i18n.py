@@ -29,7 +29,7 @@ from app.views.i18n import (
     remove_translator,
     vocab_tr,
 )
-from app.views.main_window import PAGE_FACTORIES, MainWindow
+from app.views.main_window import PAGES, MainWindow
 from app.views.office.window import OfficeWindow, due_text
 from app.views.plans.tasks_page import TasksPage
 
@@ -144,7 +144,7 @@ def test_every_vocabulary_label_and_page_title_has_english(english: QTranslator)
               for label in getattr(vocab, name).values()} | {vocab.UNREPORTED_LABEL}
     missing = sorted(label for label in labels if vocab_tr(label) == label)
     assert missing == []
-    for factory in PAGE_FACTORIES:
+    for factory in PAGES:
         title = getattr(factory, "title", "")
         shown = QCoreApplication.translate("Navigation", title)
         assert shown != title and not CJK.search(shown), f"page {title!r} has no English title"
@@ -173,6 +173,7 @@ def test_district_window_in_english(qtbot: QtBot, tianning: Database,
     page = window.page(TasksPage)
     assert isinstance(page, TasksPage)
     assert headers(page.table) == ["No.", "Task", "Lead units", "Cooperating units", "Deadline"]
+    assert len(window.pages) == 12  # (built when first shown or asked for: all of them now)
     tables = window.findChildren(QTableView)
     assert len(tables) >= 10
     # the 台账 grid's column headers are the units' names (data), but for its first and last

@@ -141,3 +141,39 @@ def test_a_result_without_changes_announces_nothing(qtbot: QtBot, tianning: Data
                         show_progress=False)
         with qtbot.waitSignal(handle.signals.finished, timeout=5000):
             pass
+
+
+def test_every_page_is_listed_under_its_own_title() -> None:
+    """The navigation lists the titles before the pages' modules are imported."""
+    from app.views.main_window import PAGES
+
+    assert [spec.title for spec in PAGES] == [spec.load().title for spec in PAGES]  # type: ignore[attr-defined]
+    assert len({spec.title for spec in PAGES}) == len(PAGES)
+
+
+def test_the_shell_paints_without_a_database_and_builds_pages_once_attached(
+        qtbot: QtBot, tianning: Database) -> None:
+    """Start-up: the window's shell (menus, bar, navigation, 正在载入…) needs no database;
+    `attach` fills it and builds the current page only; the others when first shown."""
+    window = MainWindow(target="/nowhere/tianning.db")
+    qtbot.addWidget(window)
+    window.show()
+    assert window.stack.currentWidget() is window.loading and window.nav.count() == 12
+    assert window.file_menu.isEmpty() and window.plan_combo.count() == 0
+    window.nav.setCurrentRow(3)  # clicked before the database is there: still loading
+    assert window.stack.currentWidget() is window.loading
+    window.save_state()  # (closing it now remembers nothing)
+
+    window.attach(tianning)
+    assert window.plan_combo.count() == 1 and not window.file_menu.isEmpty()
+    current = window.stack.currentWidget()
+    assert isinstance(current, TasksPage)  # (nothing issued yet: the task list)
+    qtbot.waitUntil(lambda: current.context is not None)
+    built = set(window._built.values())
+    assert current in built and not any(isinstance(p, UnitsPage) for p in built)
+    qtbot.waitUntil(lambda: any(type(p).__name__ == "MergePage"  # it watches the inbox
+                                for p in window._built.values()))
+    window.nav.setCurrentRow(4)  # 单位: built and loaded when first shown
+    units = window.stack.currentWidget()
+    assert isinstance(units, UnitsPage) and units.context is not None
+    assert units.model.rowCount() > 0

@@ -1647,6 +1647,10 @@ The details were written to the log.</translation>
         <translation>Database: {0}</translation>
     </message>
     <message>
+        <source>正在载入…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>

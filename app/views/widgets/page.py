@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
 from app.core.changes import EVERYTHING, Changes
-from app.services.db import Database
-from app.services.plans.query import PeriodInfo, PlanInfo
+
+if TYPE_CHECKING:  # the district window's shell paints before SQLAlchemy is imported
+    from app.services.db import Database
+    from app.services.plans.query import PeriodInfo, PlanInfo
 
 
 @dataclass
