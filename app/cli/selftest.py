@@ -95,7 +95,8 @@ def step_issue(ctx: SelfTestContext) -> str:
 
 def step_office_open(ctx: SelfTestContext) -> str:
     from app.services.db import open_database
-    from app.services.office.opening import database_role, open_packet
+    from app.services.office.opening import open_packet
+    from app.services.office.role import database_role
 
     assert ctx.issued is not None
     engine = open_database(ctx.office_db)

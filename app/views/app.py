@@ -296,7 +296,7 @@ def open_first_database(shell: QMainWindow, target: str) -> int:
         QMessageBox.critical(shell, QCoreApplication.translate("App", "台账"), str(exc))
         return 1
     if isinstance(shell, MainWindow):
-        from app.services.office.opening import database_role
+        from app.services.office.role import database_role
 
         if database_role(db) != "office":
             _adopt(shell, db, target)

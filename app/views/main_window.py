@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
         self._live: set[Page] = set()  # shown or asked for once: kept up to date from then on
         self._started = False
         self._first_loaded = False
+        self._menus_built = False
         for spec in PAGES:
             QListWidgetItem(navigation_title(spec), self.nav)
         self.nav.currentRowChanged.connect(self._page_shown)
@@ -215,8 +216,8 @@ class MainWindow(QMainWindow):
         assert self.window_state is not None
         self._restoring = True
 
-        self._build_menus()
-        fit_columns(self)  # English labels are wider than the Chinese the widths were set for
+        if not self.isVisible():  # (at start the shell shows: its first page comes first)
+            self._fill_menus()
         self.statusBar().showMessage(self.tr("数据库:{0}").format(database_location(db)))
         bus.changed.connect(self._on_changed)
         saved_plan = self.window_state.value("plan")
@@ -304,12 +305,21 @@ class MainWindow(QMainWindow):
 
     def _first_page(self) -> None:
         self._page_shown(self.nav.currentRow())  # (nothing to do if it was asked for)
-        QTimer.singleShot(0, self, self._build_eager)
+        QTimer.singleShot(0, self, self._after_first_page)
 
-    def _build_eager(self) -> None:
+    def _after_first_page(self) -> None:
+        """What can wait until the first page shows its data: the menus' entries (when
+        the shell painted without them) and the pages built before they are shown."""
+        self._fill_menus()
         for row, spec in enumerate(PAGES):
             if spec.eager:
                 self._build(row)
+
+    def _fill_menus(self) -> None:
+        if not self._menus_built:
+            self._menus_built = True
+            self._build_menus()
+            fit_columns(self)  # English labels are wider than the Chinese widths allow
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -490,7 +500,7 @@ class MainWindow(QMainWindow):
 
 def window_for(db: Database) -> QMainWindow:
     """District window, or the office clerk's window for an office database."""
-    from app.services.office.opening import database_role
+    from app.services.office.role import database_role
 
     if database_role(db) == "office":
         from app.views.office.window import OfficeWindow

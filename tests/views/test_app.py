@@ -119,9 +119,10 @@ def test_the_start_paints_the_district_shell_then_gives_it_the_database(
     assert app_module.open_first_database(shell, str(tianning_path)) == 0
     assert app_module._windows == [shell] and shell.isVisible()  # the same window, filled
     assert shell.plan_combo.currentText().startswith("常州市天宁区")
-    assert not shell.file_menu.isEmpty()
     qtbot.waitUntil(lambda: getattr(shell.stack.currentWidget(), "context", None) is not None)
     assert shell.stack.currentWidget() is shell.page(TasksPage)  # the first page, loaded
+    qtbot.waitUntil(lambda: not shell.file_menu.isEmpty())  # then the menus' entries
+    assert shell.plan_actions.import_action.isEnabled()
     close_all(qtbot)
 
     # the same one-line message as before the shell existed, and exit status 1

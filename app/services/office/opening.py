@@ -42,6 +42,7 @@ from app.models import (
     Unit,
 )
 from app.services.db import get_setting, set_setting
+from app.services.office.role import ROLE_DISTRICT, ROLE_OFFICE
 from app.services.packets.format import (
     TASK_INPUT_FIELDS,
     PacketRow,
@@ -53,18 +54,7 @@ from app.services.packets.reader import PacketFile, read_packet
 from app.services.packets.values import to_column
 from app.services.plans.query import parse_standard, period_label, resolve_unit
 
-ROLE_DISTRICT = "district"
-ROLE_OFFICE = "office"
 SECTION_SEP = " › "
-
-
-# ---------------------------------------------------------------- role
-
-def database_role(db: Engine) -> str:
-    """"office" for a unit's own database, else "district" (the default)."""
-    with Session(db) as s:
-        return ROLE_OFFICE if get_setting(s, "role", ROLE_DISTRICT) == ROLE_OFFICE \
-            else ROLE_DISTRICT
 
 
 def office_unit(s: Session) -> Unit:

@@ -29,7 +29,8 @@ from app.services.office.forms import (
     save_indicator,
     save_task,
 )
-from app.services.office.opening import database_role, open_packet
+from app.services.office.opening import open_packet
+from app.services.office.role import database_role
 from app.services.packets import read_packet, verify_seal
 from app.services.packets.format import SHEET_TASKS
 
