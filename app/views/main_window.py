@@ -211,8 +211,11 @@ class MainWindow(QMainWindow):
             at = self._bar_row.indexOf(self.status_label)
             self._bar_row.insertWidget(at, self.example_label)
             self._bar_row.insertSpacing(at + 1, 12)
-        if self.window_state is None:
-            self._restore_state(WindowState(self, db, "district"))
+        if self.window_state is None:  # (a server's: known once connected)
+            state = WindowState(self, db, "district")
+            self._restore_state(state)
+            if self.isVisible():
+                state.restore_splitters()
         assert self.window_state is not None
         self._restoring = True
 
