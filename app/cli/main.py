@@ -8,7 +8,6 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from app.cli import backup, district, ledger, office, plans, reports
 from app.cli.common import USAGE_ERROR, Parser, UsageError, db_target
 from app.core.errors import UserFacingError
 
@@ -41,14 +40,21 @@ def cmd_init(args: argparse.Namespace) -> int:
 Command = Callable[[argparse.Namespace], int]
 
 
-def build_parser() -> Parser:
-    parser = Parser(prog="taizhang", description="台账:任务进展离线填报与汇总")
+def _options(parser: Parser) -> Parser:
+    """The options of the program itself (before any subcommand)."""
     parser.add_argument("--db", help="数据库文件或服务器地址(postgresql://主机:端口/库名?user=用户)")
     parser.add_argument("--lang", choices=("zh", "en"),
                         help="界面语言(只用于图形界面;默认用上次在“帮助 › 语言”中的选择)")
     parser.add_argument("--version", action="store_true", help="显示版本号后退出")
     parser.add_argument("--self-test", action="store_true",
                         help="在临时文件夹中走一遍下发、填报、导入、通报的全过程,检查安装是否完好")
+    return parser
+
+
+def build_parser() -> Parser:
+    from app.cli import backup, district, ledger, office, plans, reports
+
+    parser = _options(Parser(prog="taizhang", description="台账:任务进展离线填报与汇总"))
     sub = parser.add_subparsers(dest="command", parser_class=Parser)
 
     p = sub.add_parser("init", help="新建数据库")
@@ -69,8 +75,17 @@ def build_parser() -> Parser:
 
 
 def parse(argv: Sequence[str]) -> argparse.Namespace:
-    """Parse the command line; raises UsageError (in Chinese) on a bad one."""
-    return build_parser().parse_args(list(argv))
+    """Parse the command line; raises UsageError (in Chinese) on a bad one.
+
+    Start-up: the window's own options (no subcommand, no -h) are parsed without importing
+    the subcommands' modules and building their parsers; anything else by the full parser.
+    """
+    try:
+        args = _options(Parser(prog="taizhang", add_help=False)).parse_args(list(argv))
+    except UsageError:
+        return build_parser().parse_args(list(argv))
+    args.command = None
+    return args
 
 
 def run(args: argparse.Namespace) -> int:
