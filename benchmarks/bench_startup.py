@@ -106,9 +106,11 @@ app.exec()
 '''
 
 # The launcher's path (app.launcher.main) with the probe installed when the application is
-# made: app.cli first, then app.views.app, exactly as `main.py` → launcher does.
+# made: multiprocessing, app.cli, then app.views.app, exactly as `main.py` → launcher does.
 APP = r'''
+import multiprocessing
 import sys
+multiprocessing.freeze_support()
 from app.launcher import main
 import app.views.app as start
 
