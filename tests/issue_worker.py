@@ -3,18 +3,19 @@ so they live in a module of their own, not in a test file)."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import tempfile
 import time
 
 from app.services.packets.writer import TEMP_PREFIX, PacketJob, WrittenFile, write_job
 
-CRASH_UNIT = "郑陆镇"
-
 
 def crash_while_writing(job: PacketJob) -> WrittenFile:
-    """Write every packet but one unit's: its worker dies half-way, temporary file open."""
-    if job.manifest.unit == CRASH_UNIT:
+    """In a worker process, die half-way through the packet, its temporary file open (the
+    calling process, which writes packets too while its workers are busy, writes it)."""
+    if multiprocessing.parent_process() is not None:
+        job.path.parent.mkdir(parents=True, exist_ok=True)  # as atomic_write does first
         tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{job.manifest.packet_id}-", suffix=".tmp",
                          dir=job.path.parent)
         os._exit(3)

@@ -456,12 +456,24 @@ def _cpus() -> int:
         return os.cpu_count() or 1
 
 
+def _load() -> float:
+    """Processes wanting a core, averaged over the last minute (0 where the OS won't say)."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):  # Windows
+        return 0.0
+
+
 def _worker_count(packets: int, requested: int | None) -> int:
-    """How many worker processes write this batch (0: this process writes it)."""
+    """How many worker processes write this batch (0: this process writes it): none on one
+    core, for a small batch, or when the other cores are busy anyway (measured: starting
+    workers then made a batch of 20 slower by a second)."""
     if requested is not None:
         return max(0, min(requested, packets))
     cpus = _cpus()
     if cpus < 2 or packets < (PARALLEL_WARM if _WORKERS.warm else PARALLEL_COLD):
+        return 0
+    if cpus - _load() < 1:
         return 0
     return min(cpus, MAX_WORKERS, packets)
 
@@ -522,33 +534,46 @@ shutdown_workers = _WORKERS.shutdown
 def _write_in_workers(jobs: Iterator[tuple[int, Unit, PacketJob]], n: int, total: int,
                       reporter: Reporter, written: list[_Written]) -> None:
     """Worker processes write the files (they get plain data and give back path and hash;
-    the database stays here). On a cancel or a failure, the packets not started are
-    dropped, the ones being written are finished (a few tenths of a second) and kept,
-    and a worker that died (which stops all of them) leaves no temporary file behind."""
-    reporter.step(0, total, "正在启动后台进程")
+    the database stays here), and so does this thread while they are busy (or still
+    starting: a batch is never slower for waiting on them). On a cancel or a failure, the
+    packets not started are dropped, the ones being written are finished (a few tenths
+    of a second) and kept, and a worker that died (which stops all of them) leaves no
+    temporary file behind."""
+    reporter.step(0, total, "正在生成下发包")
     pool = _WORKERS.acquire(n)
     inflight: dict[Future[WrittenFile], tuple[int, Unit, PacketJob]] = {}
     started: list[tuple[Path, str]] = []  # (folder, packet id) of every job handed out
     broken = False
+
+    def collect(futures: Collection[Future[WrittenFile]]) -> None:
+        for future in futures:
+            i, unit, job = inflight[future]
+            written.append(_Written(i, unit, job, future.result()))
+            del inflight[future]
+        if futures:
+            reporter.step(len(written), total, f"正在生成下发包({len(written)}/{total})")
+
     try:
         pending = iter(jobs)
         more = True
-        while True:
-            while more and len(inflight) < 2 * n:  # bounded: rows are built as they go
+        while more or inflight:
+            while more and len(inflight) < 2 * n:  # each worker: one running, one waiting
                 nxt = next(pending, None)
                 if nxt is None:
                     more = False
                 else:
                     started.append((nxt[2].path.parent, nxt[2].manifest.packet_id))
                     inflight[pool.submit(write_job, nxt[2])] = nxt
-            if not inflight:
-                return
-            finished, _ = wait(inflight, timeout=0.2, return_when=FIRST_COMPLETED)
-            for future in finished:
-                i, unit, job = inflight[future]
-                written.append(_Written(i, unit, job, future.result()))
-                del inflight[future]
-            reporter.step(len(written), total, f"正在生成下发包({len(written)}/{total})")
+            collect([f for f in inflight if f.done()])
+            nxt = next(pending, None) if more else None
+            if nxt is None:
+                more = False
+            if nxt is not None:  # the workers have theirs: write the next one here
+                written.append(_Written(nxt[0], nxt[1], nxt[2], write_job(nxt[2])))
+                reporter.step(len(written), total, f"正在生成下发包({len(written)}/{total})")
+            elif inflight:
+                collect(wait(inflight, timeout=0.2, return_when=FIRST_COMPLETED).done)
+                reporter.step(len(written), total, f"正在生成下发包({len(written)}/{total})")
     except BrokenProcessPool as exc:
         broken = True
         raise UserFacingError("生成下发包的后台进程意外退出,本次下发未完成;已生成的下发包"
