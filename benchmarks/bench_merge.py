@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import inspect
 import shutil
 import sqlite3
 import sys
@@ -134,13 +135,16 @@ CACHE = Path(tempfile.gettempdir()) / "taizhang-bench-cache"
 
 def cached_build(n: int, rows: int) -> tuple[Path, list[Path]]:
     """`build` once per code version: the packets and the template database are kept in the
-    temp folder under a key that changes with the packet format, the schema or this file."""
+    temp folder under a key that changes with what building them runs — the packet format,
+    issuing, inserting a plan, the schema and `build` itself — but not with the merge code
+    that is measured on them (so changing merge.py does not cost a 6–10 minute rebuild)."""
     digest = hashlib.sha256(f"{n}x{rows}".encode())
-    for folder in ("app/services/packets", "app/services/district", "app/models",
-                   "app/migrations/versions"):
-        for f in sorted((ROOT / folder).glob("*.py")):
-            digest.update(f.name.encode() + f.read_bytes())
-    digest.update(Path(__file__).read_bytes())
+    sources = [f for folder in ("app/services/packets", "app/models", "app/migrations/versions")
+               for f in sorted((ROOT / folder).glob("*.py"))]
+    sources += [ROOT / "app/services/district/issue.py", ROOT / "app/services/plans/query.py"]
+    for f in sources:
+        digest.update(f.name.encode() + f.read_bytes())
+    digest.update((inspect.getsource(build) + TEXT).encode())
     folder = CACHE / f"merge-{n}x{rows}-{digest.hexdigest()[:12]}"
     done = folder / "files.txt"
     if done.exists():
@@ -183,7 +187,7 @@ def sqlite_floor(db: Path, files: list[Path]) -> None:
     con.close()
 
 
-@benchmark("merge", small={"n": 50, "rows": 200}, large={"n": 1000, "rows": 200})
+@benchmark("merge", small={"n": 100, "rows": 200}, large={"n": 1000, "rows": 200})
 def measure(n: int, rows: int) -> list[Measure]:
     """Merging N returned packets from files against calamine + plain sqlite3."""
     template, files = cached_build(n, rows)

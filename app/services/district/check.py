@@ -16,6 +16,7 @@ person to decide (never overwritten).
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
 
+import python_calamine
 from sqlalchemy import Engine, Table, select
 from sqlalchemy.orm import Session
 
@@ -52,6 +54,7 @@ from app.services.district.inbox import (
     Source,
     sources,
 )
+from app.services.packets.container import scan_sheet, sheet_parts
 from app.services.packets.format import (
     INDICATOR_INPUT_FIELDS,
     INDICATOR_PREFIX,
@@ -59,7 +62,13 @@ from app.services.packets.format import (
     TASK_INPUT_FIELDS,
     TASK_PREFIX,
 )
-from app.services.packets.reader import PacketFile, read_packet
+from app.services.packets.reader import (
+    MANIFEST_LIMITS,
+    MAX_FILE_BYTES,
+    PacketFile,
+    check_container,
+    read_packet,
+)
 from app.services.packets.seal import verify_seal
 from app.services.packets.values import (
     display,
@@ -279,7 +288,72 @@ class Target:
     plan: PlanCache
 
 
+# ---------------------------------------------------------------- a glance at a file
+
+@dataclass(frozen=True, slots=True)
+class Glance:
+    """What ordering a batch needs of a file before it is read whole: the packet its
+    manifest says it answers, and the hash of its bytes."""
+
+    packet_uid: str
+    file_hash: str
+
+
+# the manifest's identity lines come first (about 20), then the issued rows
+GLANCE_ROWS = 40
+
+
+def glance(source: Path | Member) -> Glance | None:
+    """The packet id in a file's manifest, read from the first rows of that sheet alone
+    (after the same container and sheet bounds as a whole read), and the file's hash —
+    a fraction of reading it whole. None when it cannot be read that way; reading it whole
+    then says why (or finds the id further down)."""
+    try:
+        if isinstance(source, Member):
+            data = source.data
+        else:
+            if source.stat().st_size > MAX_FILE_BYTES:
+                return None
+            data = source.read_bytes()
+        zf = check_container(data, source.name)
+        parts, _states = sheet_parts(zf)
+        part = parts.get(SHEET_MANIFEST)
+        if part is None:
+            return None
+        scan_sheet(zf, part, SHEET_MANIFEST, MANIFEST_LIMITS, source.name)
+        wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        try:
+            grid = wb.get_sheet_by_name(SHEET_MANIFEST).to_python(
+                skip_empty_area=False, nrows=GLANCE_ROWS)
+        finally:
+            wb.close()
+    except Exception:  # any failure: reading the file whole reports it properly
+        return None
+    for row in grid:
+        key = str(row[0]).strip() if row else ""
+        if key == "rows":
+            break
+        if key == "packet_id" and len(row) > 1 and str(row[1]).strip():
+            return Glance(str(row[1]).strip(), hashlib.sha256(data).hexdigest())
+    return None
+
+
 # ---------------------------------------------------------------- checking one packet
+
+def draft_of(source: Path | Member) -> Draft:
+    """A verdict to work out for one packet file (or a packet inside a mail or archive)."""
+    path = source.path if isinstance(source, Member) else source
+    return Draft(path, str(path), origin=source.origin if isinstance(source, Member) else None)
+
+
+def read_into(source: Path | Member, draft: Draft) -> PacketFile | None:
+    """Read the file whole (its identity goes into the draft); None when it is refused."""
+    packet = _read(source, draft)
+    draft.packet = packet
+    if packet is None:
+        draft.status = "rejected"
+    return packet
+
 
 def _read(source: Path | Member, draft: Draft) -> PacketFile | None:
     try:
@@ -713,28 +787,24 @@ def check_packets(db: Engine, paths: Sequence[str | Path | Member], *,
             shown = item.path if isinstance(item, Member) else Path(item)
             reporter.step(i, total, f"正在检查 {shown.name}({i + 1}/{total})")
             for source in sources([item]):
-                previews.append(_check_one(s, source, period, plan_id, caches, compare))
+                previews.append(check_one(s, source, period, plan_id, caches, compare))
     ordered = order_batch([*batch, *previews])
     reporter.step(total, total, "检查完成")
     return ordered
 
 
-def _check_one(s: Session, source: Source, period: str | None, plan_id: int | None,
+def check_one(s: Session, source: Source, period: str | None, plan_id: int | None,
                caches: dict[int, PlanCache], compare: bool) -> PacketPreview:
     """One packet file (or a mail or archive that gave none) → its frozen preview."""
     if isinstance(source, Refused):
         refused = Draft(source.path, str(source.path))
         refused.reject(source.message)
         return refused.freeze()
-    path = source.path if isinstance(source, Member) else source
-    draft = Draft(path, str(path), origin=source.origin if isinstance(source, Member) else None)
-    packet = _read(source, draft)
-    draft.packet = packet
+    draft = draft_of(source)
+    packet = read_into(source, draft)
     if packet is not None:
         evaluate(s, packet, draft, period, plan_id, caches, compare)
         _compact(draft)
-    else:
-        draft.status = "rejected"
     return draft.freeze()
 
 

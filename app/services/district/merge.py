@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, overload
+from typing import Any, cast, overload
 
 from sqlalchemy import Engine, bindparam, insert, select, update
 from sqlalchemy.exc import OperationalError
@@ -59,16 +59,21 @@ from app.services.db import (
 from app.services.district.audit import FIRST_VALUES, first_values_record
 from app.services.district.check import (
     Draft,
+    Glance,
     Outcome,
     PacketPreview,
     PlanCache,
     Target,
     Writes,
-    check_packets,
+    check_one,
+    draft_of,
     evaluate,
+    glance,
+    order_batch,
+    read_into,
     table_of,
 )
-from app.services.district.inbox import MailOrigin
+from app.services.district.inbox import MailOrigin, Member, Refused, Source, sources
 from app.services.packets.format import INDICATOR_PREFIX, TASK_PREFIX
 from app.services.packets.reader import PacketFile
 from app.services.packets.values import to_text
@@ -155,47 +160,67 @@ def apply_packets(db: Engine, items: Sequence[PacketPreview | str | Path], *,
     """Merge each acceptable packet in its own transaction; record refusals.
 
     `items` are previews from ``check_packets`` (files are not read again; the previews are
-    not changed) or paths (checked first, as one batch; a saved mail or an archive gives a
-    result per packet inside it). Inside its transaction each packet is checked again
-    against the database; its preview's compare is reused when nothing it rests on changed
-    since. Previews that are not `new` write nothing except a refusal of a packet
-    identified as ours. Cancelling stops between packets: those merged stay merged, the
-    rest come back as `cancelled`. Every stamp is `clock.now()` (naive UTC) unless
-    `received_at` says when the files arrived (naive UTC, or aware).
+    not changed) or paths (a saved mail or an archive gives a result per packet inside it).
+    Paths are first only glanced at (``check.glance``: the packet id and the file hash),
+    which is all the batch order needs; a file is then read, checked and written once, in
+    its own transaction, and dropped — so memory does not grow with the batch. Only files
+    that answer the same packet as another file of the batch are read and ordered together
+    first (``order_batch``: a file that another continues loses, as in the dry run). Inside
+    its transaction each packet is checked against the database; a preview's compare is
+    reused when nothing it rests on changed since. Previews that are not `new` write
+    nothing except a refusal of a packet identified as ours. Cancelling stops between
+    packets: those merged stay merged, the rest come back as `cancelled`. Every stamp is
+    `clock.now()` (naive UTC) unless `received_at` says when the files arrived (naive UTC,
+    or aware).
     """
     reporter = reporter or Reporter()
-    paths = [i for i in items if not isinstance(i, PacketPreview)]
-    # files: read and identify now (batch order needs it), compare inside each transaction
-    planned = iter(check_packets(db, paths, period=period, plan_id=plan_id, compare=False,
-                                 reporter=reporter)
-                   if paths else [])
-    previews: list[PacketPreview] = []
-    pending = next(planned, None)
-    for item in items:
-        if isinstance(item, PacketPreview):
-            previews.append(item)
-            continue
-        # a path gives one preview, a mail or an archive one per packet inside it
-        path = Path(item)
-        while pending is not None and (pending.path == path or path in pending.path.parents):
-            previews.append(pending)
-            pending = next(planned, None)
-    if any(p.status == "new" for p in previews):
+    work: list[PacketPreview | Source] = []
+    for given in items:
+        if isinstance(given, PacketPreview):
+            work.append(given)
+        else:
+            work.extend(sources([given]))
+    glances = _glance_all(work, reporter)
+    together: dict[int, list[int]] = {}  # file → the files of its packet, when several
+    by_packet: dict[str, list[int]] = defaultdict(list)
+    for i, g in glances.items():
+        if g is not None:
+            by_packet[g.packet_uid].append(i)
+    for members in by_packet.values():
+        if len(members) > 1:
+            together.update((i, members) for i in members)
+    if _may_write(db, work, glances):
         make_backup(db, "merge")  # before the batch: one copy to go back to
     identity = file_identity(db)
     caches: dict[int, PlanCache] = {}
+    held: dict[int, PacketPreview] = {}  # the ordered previews of such packets, until their turn
     results: list[PacketResult] = []
-    total = len(previews)
-    for i, preview in enumerate(previews):
+    who = actor
+    total = len(work)
+    for i, item in enumerate(work):
         try:
-            reporter.step(i, total, f"正在导入 {preview.path.name}({i + 1}/{total})")
+            reporter.step(i, total, f"正在导入 {_shown(item).name}({i + 1}/{total})")
         except Cancelled:
-            results.extend(_cancelled(p) for p in previews[i:])
+            results.extend(_cancelled(held.get(j) or w) for j, w in enumerate(work[i:], i))
             return MergeResults(results)
         check_same_file(db, identity, i)
-        results.append(_apply_one(db, preview, period, plan_id, caches,
-                                  clock.stored(received_at) if received_at else clock.now(),
-                                  actor, merged_before=i))
+        now = clock.stored(received_at) if received_at else clock.now()
+        if who is None:
+            with Session(db) as s:
+                who = current_actor(s)
+        if i in together and i not in held:  # read and order that packet's files now
+            with Session(db) as s:
+                members = together[i]
+                ordered = order_batch([check_one(s, cast(Source, work[j]), period, plan_id,
+                                                 caches, False) for j in members])
+            held.update(zip(members, ordered, strict=True))
+        preview = held.pop(i, None) or (item if isinstance(item, PacketPreview) else None)
+        if preview is not None:
+            results.append(_apply_one(db, preview, period, plan_id, caches, now, who,
+                                      merged_before=i))
+        else:
+            assert not isinstance(item, PacketPreview)
+            results.append(_apply_source(db, item, period, plan_id, caches, now, who, i))
     reporter.step(total, total, "导入完成")
     counts: dict[str, int] = defaultdict(int)
     for r in results:
@@ -204,9 +229,55 @@ def apply_packets(db: Engine, items: Sequence[PacketPreview | str | Path], *,
     return MergeResults(results)
 
 
-def _cancelled(p: PacketPreview) -> PacketResult:
-    return PacketResult(p.path, p.file, "cancelled", p.unit, p.period, p.revision,
-                        reason="已取消,未导入。")
+def _shown(item: PacketPreview | Source) -> Path:
+    return item.path if isinstance(item, PacketPreview | Member | Refused) else item
+
+
+def _glance_all(work: Sequence[PacketPreview | Source], reporter: Reporter
+                ) -> dict[int, Glance | None]:
+    """A glance at every packet file of the batch (previews and refusals need none)."""
+    out: dict[int, Glance | None] = {}
+    total = len(work)
+    for i, item in enumerate(work):
+        if isinstance(item, PacketPreview | Refused):
+            continue
+        reporter.step(i, total, f"正在检查 {_shown(item).name}({i + 1}/{total})")
+        out[i] = glance(item)
+    return out
+
+
+def _may_write(db: Engine, work: Sequence[PacketPreview | Source],
+               glances: dict[int, Glance | None]) -> bool:
+    """Whether any item may change data: a `new` preview, a file glanced as a packet this
+    database issued and has not merged that very file of, or a file that could not be
+    glanced at (reading it whole decides)."""
+    if any(isinstance(w, PacketPreview) and w.status == "new" for w in work):
+        return True
+    if any(g is None for g in glances.values()):
+        return True
+    seen = {(g.packet_uid, g.file_hash) for g in glances.values() if g is not None}
+    uids = sorted({uid for uid, _h in seen})
+    with Session(db) as s:
+        for start in range(0, len(uids), 500):
+            chunk = uids[start:start + 500]
+            issued = set(s.scalars(select(Packet.packet_uid).where(
+                Packet.packet_uid.in_(chunk), Packet.direction == "issued")))
+            merged = {(uid, h) for uid, h in s.execute(select(
+                Packet.packet_uid, Packet.file_hash).where(
+                Packet.packet_uid.in_(chunk), Packet.direction == "returned",
+                Packet.outcome == "applied"))}
+            if any(uid in issued and (uid, h) not in merged for uid, h in seen
+                   if uid in chunk):
+                return True
+    return False
+
+
+def _cancelled(p: PacketPreview | Source) -> PacketResult:
+    if isinstance(p, PacketPreview):
+        return PacketResult(p.path, p.file, "cancelled", p.unit, p.period, p.revision,
+                            reason="已取消,未导入。")
+    path = _shown(p)
+    return PacketResult(path, str(path), "cancelled", None, None, None, reason="已取消,未导入。")
 
 
 # A packet still waiting for the write lock after SQLite's busy timeout (5 s) is tried
@@ -216,44 +287,70 @@ def _cancelled(p: PacketPreview) -> PacketResult:
 BUSY_ATTEMPTS = 6
 
 
+def _apply_source(db: Engine, source: Source, period: str | None, plan_id: int | None,
+                  caches: dict[int, PlanCache], now: dt.datetime, actor: str,
+                  merged_before: int) -> PacketResult:
+    """A file read now (outside any transaction: the write lock is not held while the
+    file is parsed), then checked and written in its own transaction, once."""
+    if isinstance(source, Refused):
+        refused = Draft(source.path, str(source.path))
+        refused.reject(source.message)
+        return _result(refused.freeze(), "rejected", None)
+    draft = draft_of(source)
+    if read_into(source, draft) is None:
+        return _result(draft.freeze(), "rejected", None)
+    return _settle(db, draft, None, period, plan_id, caches, now, actor, merged_before)
+
+
 def _apply_one(db: Engine, preview: PacketPreview, period: str | None, plan_id: int | None,
-               caches: dict[int, PlanCache], now: dt.datetime, actor: str | None,
+               caches: dict[int, PlanCache], now: dt.datetime, actor: str,
                merged_before: int = 0) -> PacketResult:
+    """A preview: written (checked again inside the transaction) when it is `new`; else
+    only a refusal of a packet of ours is recorded. The preview is never changed."""
+    if preview.status == "new" and preview.packet is not None:
+        return _settle(db, Draft.of(preview), preview, period, plan_id, caches, now, actor,
+                       merged_before)
+    recorded = None
+    if preview.status == "rejected" and preview.record_rejection:
+        recorded = _record_rejection(db, preview, now)
+    return _result(preview, preview.status, recorded)
+
+
+def _settle(db: Engine, draft: Draft, checked: PacketPreview | None, period: str | None,
+            plan_id: int | None, caches: dict[int, PlanCache], now: dt.datetime, actor: str,
+            merged_before: int) -> PacketResult:
     """Identity check, three-way compare and write of one packet: one locked transaction.
 
     The unit-period write lock is taken before the first read, so any interleaving of
     processes ends as merging the files one by one would; a file another process merged
-    meanwhile comes out `unchanged` (or `superseded`). The preview is never changed: the
-    verdict made inside the transaction is a new one (the preview's compare reused when
-    nothing it rests on changed).
+    meanwhile comes out `unchanged` (or `superseded`). `checked`: the preview of the same
+    file, whose compare is reused when nothing it rests on changed.
     """
-    verdict = preview
-    if preview.status == "new" and preview.packet is not None:
-        busy: OperationalError | None = None
-        for attempt in range(BUSY_ATTEMPTS):
-            try:
-                with Session(db) as s, s.begin():
-                    _lock_unit_period(s, preview.packet.manifest.packet_id)
-                    draft = Draft.of(preview)
-                    found = evaluate(s, preview.packet, draft, period, plan_id, caches,
-                                     checked=preview)
-                    verdict = draft.freeze()
-                    if found is None:
-                        break
-                    target, writes = found
-                    written = _write(s, target, preview.packet, verdict, writes, now,
-                                     actor if actor is not None else current_actor(s))
-                    return _result(verdict, "applied", written)
-            except OperationalError as exc:
-                if not is_busy(exc):
-                    raise
-                busy = exc
-                log.info("%s: database busy (attempt %d)", preview.path.name, attempt + 1)
-        else:
-            assert busy is not None  # every attempt ended waiting for the lock
-            fault = as_user_error(busy, database_location(db))
-            raise UserFacingError(f"{fault} 本批此前已处理 {merged_before} 个文件,{preview.path.name} "
-                                  "及其后的文件未导入。") from busy
+    packet = draft.packet
+    assert packet is not None
+    verdict = checked or draft.freeze()
+    busy: OperationalError | None = None
+    for attempt in range(BUSY_ATTEMPTS):
+        try:
+            with Session(db) as s, s.begin():
+                _lock_unit_period(s, packet.manifest.packet_id)
+                found = evaluate(s, packet, draft, period, plan_id, caches, checked=checked)
+                verdict = draft.freeze()
+                if found is None:
+                    break
+                target, writes = found
+                written = _write(s, target, packet, verdict, writes, now, actor)
+                return _result(verdict, "applied", written)
+        except OperationalError as exc:
+            if not is_busy(exc):
+                raise
+            busy = exc
+            log.info("%s: database busy (attempt %d)", draft.path.name, attempt + 1)
+    else:
+        assert busy is not None  # every attempt ended waiting for the lock
+        fault = as_user_error(busy, database_location(db))
+        raise UserFacingError(f"{fault} 本批此前已处理 {merged_before} 个文件,{draft.path.name} "
+                              "及其后的文件未导入。") from busy
     recorded = None
     if verdict.status == "rejected" and verdict.record_rejection:
         recorded = _record_rejection(db, verdict, now)

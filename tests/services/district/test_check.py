@@ -276,3 +276,31 @@ def test_a_filled_value_is_not_replaced_by_an_empty_one_without_a_conflict(
     assert any("空白不会自动覆盖" in w.message for w in preview.warnings)
     _merge(tianning, second)
     assert _values(tianning)[key[2:]][2] == "已完成 3 家"
+
+
+# ---------------------------------------------------------------- a glance
+
+def test_a_glance_reads_the_packet_id_and_hashes_the_file(tianning: Database,
+                                                          tmp_path: Path) -> None:
+    """What a batch is ordered by, read from the manifest's first rows: the same id and
+    hash as reading the file whole, from a path or from bytes out of a mail or archive;
+    nothing from a file that is not a packet."""
+    import hashlib
+
+    from app.services.district.check import glance
+    from app.services.district.inbox import Member
+
+    june = issue(tianning, "2021-06", [UNIT], tmp_path)[UNIT]
+    filled = fill_by_hand(june, tmp_path / "r6.xlsx", {row_keys(june)[0]: {"percent": 40}})
+    whole = read_packet(filled)
+    seen = glance(filled)
+    assert seen is not None
+    assert (seen.packet_uid, seen.file_hash) == (whole.manifest.packet_id, whole.file_hash)
+    assert glance(Member(tmp_path / "a.zip" / "r6.xlsx", "r6.xlsx", filled.read_bytes())) == seen
+    not_ours = tmp_path / "plain.xlsx"
+    openpyxl.Workbook().save(not_ours)
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04" + b"\0" * 100)
+    assert glance(not_ours) is None and glance(broken) is None
+    assert glance(tmp_path / "missing.xlsx") is None
+    assert hashlib.sha256(filled.read_bytes()).hexdigest() == seen.file_hash

@@ -45,7 +45,7 @@ from app.services.db import Database, open_database
 from app.services.district.audit import list_audit
 from app.services.district.check import check_packets, collect_files
 from app.services.district.conflicts import list_conflicts, resolve_conflict
-from app.services.district.merge import apply_packets, merge_json
+from app.services.district.merge import apply_packets, merge_json, preview_result
 from app.services.district.progress import period_progress, progress_json
 from app.services.district.receipts import receipt_ledger
 from app.services.packets.format import SHEET_MANIFEST, SHEET_TASKS
@@ -805,3 +805,63 @@ def test_files_added_to_a_checked_batch_are_ordered_by_the_service(
     assert first.status == "new"  # the earlier preview itself is untouched
     results = apply_packets(mdb, [restated, added], period=PERIOD)
     assert [r.status for r in results] == ["superseded", "applied"]
+
+
+# ---------------------------------------------------------------- merging from paths
+
+def test_from_paths_each_file_is_read_identified_and_compared_once(
+        mdb: Database, issued_set: IssuedSet, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch of files is glanced at, then each file is read, checked and written once
+    (no dry pass before the writes: the previews of a batch are not kept)."""
+    from app.services.district import check
+
+    calls: dict[str, list[str]] = {"read": [], "identify": [], "compare": []}
+    read, identify, compare = check.read_packet, check._identify, check._compare
+    monkeypatch.setattr(check, "read_packet", lambda src, **kw: (
+        calls["read"].append(kw.get("name", "")), read(src, **kw))[1])
+    monkeypatch.setattr(check, "_identify", lambda s, packet, *a: (
+        calls["identify"].append(packet.manifest.unit), identify(s, packet, *a))[1])
+    monkeypatch.setattr(check, "_compare", lambda target, packet, *a: (
+        calls["compare"].append(packet.manifest.unit), compare(target, packet, *a))[1])
+    files = []
+    for unit in TOWNS[:3]:
+        src = issued_set.path(unit)
+        files.append(fill_by_hand(src, tmp_path / f"{unit}.xlsx", values_for(unit, row_keys(src))))
+    results = apply_packets(mdb, files, period=PERIOD)
+    assert [r.status for r in results] == ["applied"] * 3
+    assert sorted(calls["read"]) == sorted(f.name for f in files)
+    assert sorted(calls["identify"]) == sorted(calls["compare"]) == sorted(TOWNS[:3])
+
+
+def test_from_paths_the_batch_says_what_its_dry_run_said(
+        mdb: Database, issued_set: IssuedSet, tmp_path: Path) -> None:
+    """Files of one packet dropped together are ordered as the dry run orders them (an
+    export continued by another loses, a copy counts once), other files merge one by one;
+    applying the paths reports the same facts as the dry run of the same files."""
+    src = issued_set.path("红梅街道")
+    keys = row_keys(src)
+    rev1 = office_return(src, tmp_path / "r1" / "x.xlsx", {keys[0]: {"percent": 20.0}},
+                         PERIOD, times=1)
+    rev2 = office_next(rev1, tmp_path / "r2" / "x.xlsx", {keys[0]: {"percent": 60.0}}, PERIOD)
+    copy2 = tmp_path / "copy" / "x (1).xlsx"
+    copy2.parent.mkdir()
+    shutil.copy(rev2, copy2)
+    other_src = issued_set.path("青龙街道")
+    other = fill_by_hand(other_src, tmp_path / "青龙.xlsx",
+                         values_for("青龙街道", row_keys(other_src)))
+    broken = tmp_path / "坏.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    files = [rev1, other, rev2, broken, copy2]
+    previews = check_packets(mdb, files, period=PERIOD)
+    dry = merge_json(preview_result(p) for p in previews)
+    assert [p["status"] for p in dry["packets"]] == [
+        "superseded", "applied", "applied", "rejected", "unchanged"]
+    before = table_dump(mdb)
+    results = apply_packets(mdb, files, period=PERIOD)
+    assert merge_json(results) == dry
+    assert [r.reason for r in results] == [p.reason for p in previews]
+    assert table_dump(mdb) != before
+    data = progress_json(period_progress(mdb, PERIOD, 1))
+    unit = next(u for u in data["units"] if u["name"] == "红梅街道")
+    assert [t["percent"] for t in unit["tasks"]] == [60.0]
