@@ -45,13 +45,14 @@ class ApprovalResult:
     approved_at: dt.datetime | None  # None after 取消审核
 
 
-def approval_block(s: Session, unit_id: int, period: Period, unit_name: str) -> str | None:
+def approval_block(s: Session, unit_id: int, period_id: int, period_key: str,
+                   unit_name: str) -> str | None:
     """Why a return for this unit/period may not be merged (it is approved), or None."""
     at = s.scalar(select(Approval.approved_at).where(Approval.unit_id == unit_id,
-                                                     Approval.period_id == period.id))
+                                                     Approval.period_id == period_id))
     if at is None:
         return None
-    return (f"{unit_name}{period_label(period.key)}的报送已于{clock.to_local(at):%Y-%m-%d}审核通过,"
+    return (f"{unit_name}{period_label(period_key)}的报送已于{clock.to_local(at):%Y-%m-%d}审核通过,"
             "未导入;如需更新,请先在台账中取消审核。")
 
 

@@ -12,7 +12,7 @@ edits and conflict decisions keep their audit rows.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -38,14 +38,13 @@ from app.services.packets.values import display, label, to_text
 FIRST_VALUES = "@first"
 
 
-def first_values_record(actor: str, created: Iterable[tuple[str, int, str, str,
-                                                            list[tuple[str, str]]]]
+def first_values_record(actor: str, created: Sequence[tuple[str, int, str, str,
+                                                             Sequence[tuple[str, str]]]]
                         ) -> dict[str, Any]:
     """The ``FIRST_VALUES`` entry: `created` = (entity, target id, row key, sheet,
-    [(field, cell)]) of every row the merge created, its filled fields in order."""
-    return {"actor": actor,
-            "rows": [[e, tid, key, sheet, [list(fc) for fc in cells]]
-                     for e, tid, key, sheet, cells in created]}
+    ((field, cell), …)) of every row the merge created, its filled fields in order (stored
+    as JSON arrays as given: no copy)."""
+    return {"actor": actor, "rows": created}
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ person to decide (never overwritten).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import os
@@ -253,27 +254,78 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
 
 # ---------------------------------------------------------------- per plan caches
 
+@dataclass(frozen=True, slots=True)
+class UnitRef:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodRef:
+    id: int
+    key: str
+    plan_id: int
+    start: dt.date
+
+
 @dataclass
 class PlanCache:
+    """What a batch looks up once per plan instead of once per packet (a batch is one
+    unit of work; a unit renamed meanwhile shows its new name in the next batch)."""
+
     plan_id: int
+    uid: str
     title: str
     secret: str
     tasks: dict[str, tuple[int, str]]  # uid -> (task id, code)
     indicators: dict[str, tuple[int, str]]
+    units: dict[int, UnitRef] = field(default_factory=dict)
+    periods: dict[int, PeriodRef] = field(default_factory=dict)
+    previous: dict[int, int | None] = field(default_factory=dict)  # period → the one before
+    # row key → (entity, task/indicator id, code): what a row of a packet of this plan is
+    row_targets: dict[str, tuple[str, int, str]] = field(default_factory=dict)
+
+    def unit(self, s: Session, unit_id: int) -> UnitRef:
+        ref = self.units.get(unit_id)
+        if ref is None:
+            name = s.scalar(select(Unit.name).where(Unit.id == unit_id))
+            assert name is not None
+            ref = self.units[unit_id] = UnitRef(unit_id, name)
+        return ref
+
+    def period(self, s: Session, period_id: int) -> PeriodRef:
+        ref = self.periods.get(period_id)
+        if ref is None:
+            row = s.execute(select(Period.key, Period.plan_id, Period.start)
+                            .where(Period.id == period_id)).one()
+            ref = self.periods[period_id] = PeriodRef(period_id, row.key, row.plan_id, row.start)
+        return ref
+
+    def previous_period(self, s: Session, period: PeriodRef) -> int | None:
+        if period.id not in self.previous:
+            self.previous[period.id] = s.scalar(
+                select(Period.id).where(Period.plan_id == period.plan_id,
+                                        Period.start < period.start)
+                .order_by(Period.start.desc()).limit(1))
+        return self.previous[period.id]
 
 
 def _plan_cache(s: Session, plan_id: int, caches: dict[int, PlanCache]) -> PlanCache:
     cache = caches.get(plan_id)
     if cache is None:
-        plan = s.get(Plan, plan_id)
-        assert plan is not None
+        plan = s.execute(select(Plan.uid, Plan.title, Plan.secret)
+                         .where(Plan.id == plan_id)).one()
         cache = PlanCache(
-            plan_id, plan.title, plan.secret,
+            plan_id, plan.uid, plan.title, plan.secret,
             {uid: (tid, code) for uid, tid, code in s.execute(
                 select(Task.uid, Task.id, Task.code).where(Task.plan_id == plan_id))},
             {uid: (iid, code) for uid, iid, code in s.execute(
                 select(Indicator.uid, Indicator.id, Indicator.code)
                 .where(Indicator.plan_id == plan_id))})
+        cache.row_targets.update((TASK_PREFIX + uid, ("progress", tid, code))
+                                 for uid, (tid, code) in cache.tasks.items())
+        cache.row_targets.update((INDICATOR_PREFIX + uid, ("indicator_value", iid, code))
+                                 for uid, (iid, code) in cache.indicators.items())
         caches[plan_id] = cache
     return cache
 
@@ -283,9 +335,10 @@ class Target:
     """What the database says this packet is: the issued ledger row and its context."""
 
     issued: Packet
-    unit: Unit
-    period: Period
+    unit: UnitRef
+    period: PeriodRef
     plan: PlanCache
+    receipt: Receipt | None = None  # read with the basis of the compare (the writer updates it)
 
 
 # ---------------------------------------------------------------- a glance at a file
@@ -391,9 +444,8 @@ def _identify(s: Session, packet: PacketFile, draft: Draft, period: str | None,
         draft.reject("这是区里下发的原始文件(还没有填写),不是单位的报送包,未导入。")
         return None
     plan = _plan_cache(s, issued.plan_id, caches)
-    unit = s.get(Unit, issued.unit_id)
-    per = s.get(Period, issued.period_id)
-    assert unit is not None and per is not None
+    unit = plan.unit(s, issued.unit_id)
+    per = plan.period(s, issued.period_id)
     draft.unit, draft.period = unit.name, per.key
     if plan_id is not None and issued.plan_id != plan_id:
         draft.reject(f"此填报包属于方案“{plan.title}”,不是当前选择的方案,未导入。")
@@ -418,8 +470,7 @@ def _identify(s: Session, packet: PacketFile, draft: Draft, period: str | None,
     if m.unit != unit.name:
         draft.warnings.append(Problem(SHEET_MANIFEST, "", f"包中的单位名“{m.unit}”与数据库中的"
                                         f"“{unit.name}”不同(单位可能已改名)。", "warning"))
-    if m.period != per.key or m.plan.uid != s.scalar(select(Plan.uid).where(
-            Plan.id == issued.plan_id)):
+    if m.period != per.key or m.plan.uid != plan.uid:
         draft.reject("填报包的周期或方案与下发记录不符,未导入。", SHEET_MANIFEST)
         return None
     issued_keys = set(issued.rows or {})
@@ -472,11 +523,13 @@ def _superseded(s: Session, target: Target, packet: PacketFile, applied: _Applie
     if newer:
         return (f"已导入过此包更新的第 {max(p.revision for p in newer)} 版,"
                 f"本文件是第 {m.revision} 版,未导入。")
-    later_issue = {p.packet_uid for p in s.scalars(
-        select(Packet).where(Packet.unit_id == target.unit.id,
-                             Packet.period_id == target.period.id,
-                             Packet.direction == "issued",
-                             Packet.created_at > target.issued.created_at))}
+    if not applied.rows:
+        return None
+    later_issue = set(s.scalars(
+        select(Packet.packet_uid).where(Packet.unit_id == target.unit.id,
+                                        Packet.period_id == target.period.id,
+                                        Packet.direction == "issued",
+                                        Packet.created_at > target.issued.created_at)))
     if any(p.packet_uid in later_issue for p in applied.rows):
         return "之后下发的包(如退回修改包)的报送已导入,本文件较旧,未导入。"
     return None
@@ -500,15 +553,17 @@ def _base_rows(target: Target, packet: PacketFile, applied: _Applied) -> dict[st
     return dict(target.issued.rows or {})
 
 
-def _current(s: Session, unit_id: int, period_id: int) -> tuple[dict[int, Any], dict[int, Any]]:
-    """This unit's stored rows for the period (plain Core rows: id and the input fields)."""
+def _current(s: Session, unit_id: int, period_id: int, tasks: bool = True,
+             indicators: bool = True) -> tuple[dict[int, Any], dict[int, Any]]:
+    """This unit's stored rows for the period (plain Core rows: id and the input fields);
+    only of the kinds the packet has rows of."""
     pe, iv = table_of(ProgressEntry).c, table_of(IndicatorValue).c
     entries = {r.task_id: r for r in s.connection().execute(
         select(pe.id, pe.task_id, *(pe[f] for f in TASK_INPUT_FIELDS))
-        .where(pe.unit_id == unit_id, pe.period_id == period_id))}
+        .where(pe.unit_id == unit_id, pe.period_id == period_id))} if tasks else {}
     values = {r.indicator_id: r for r in s.connection().execute(
         select(iv.id, iv.indicator_id, *(iv[f] for f in INDICATOR_INPUT_FIELDS))
-        .where(iv.unit_id == unit_id, iv.period_id == period_id))}
+        .where(iv.unit_id == unit_id, iv.period_id == period_id))} if indicators else {}
     return entries, values
 
 
@@ -536,19 +591,18 @@ class Writes:
     new_values: tuple[dict[str, Any], ...] = ()
     entry_updates: tuple[tuple[int, dict[str, Any]], ...] = ()  # (row id, changed columns)
     value_updates: tuple[tuple[int, dict[str, Any]], ...] = ()
-    # new rows: (entity, task/indicator id, field, sheet, cell, value) of every filled field
-    new_audit: tuple[tuple[str, int, str, str, str, Any], ...] = ()
+    # rows created: (entity, task/indicator id, row key, sheet, ((field, cell), …) of its
+    # filled fields) — the first values' provenance (audit.first_values_record)
+    created: tuple[tuple[str, int, str, str, tuple[tuple[str, str], ...]], ...] = ()
     returned_rows: tuple[tuple[str, dict[str, Any]], ...] = ()  # the next merge's base
 
 
-def _previous_percents(s: Session, target: Target) -> dict[int, float]:
+def _previous_percents(s: Session, target: Target, tasks: bool = True) -> dict[int, float]:
     """Task id → the unit's percent in the plan's previous period (where reported)."""
-    prev = s.scalar(select(Period.id).where(Period.plan_id == target.period.plan_id,
-                                            Period.start < target.period.start)
-                    .order_by(Period.start.desc()).limit(1))
+    prev = target.plan.previous_period(s, target.period) if tasks else None
     if prev is None:
         return {}
-    return {tid: float(pct) for tid, pct in s.execute(
+    return {tid: float(pct) for tid, pct in s.connection().execute(
         select(ProgressEntry.task_id, ProgressEntry.percent).where(
             ProgressEntry.unit_id == target.unit.id, ProgressEntry.period_id == prev,
             ProgressEntry.percent.is_not(None))) if pct is not None}
@@ -592,14 +646,17 @@ class _Basis:
 
 
 def _read_basis(s: Session, target: Target, packet: PacketFile) -> _Basis:
-    entries, values = _current(s, target.unit.id, target.period.id)
+    tasks = any(r.key.startswith(TASK_PREFIX) for r in packet.rows)
+    indicators = any(r.key.startswith(INDICATOR_PREFIX) for r in packet.rows)
+    entries, values = _current(s, target.unit.id, target.period.id, tasks, indicators)
     # a correction packet: the flags sent with it say which cells were unlocked (the
     # manifest says so too, but it is not sealed)
     flagged = flagged_cells(s, packet.manifest.packet_id) \
         if target.issued.kind == "correction" else {}
     receipt = s.scalar(select(Receipt).where(Receipt.unit_id == target.unit.id,
                                              Receipt.period_id == target.period.id))
-    return _Basis(entries, values, flagged, receipt, _previous_percents(s, target))
+    target.receipt = receipt
+    return _Basis(entries, values, flagged, receipt, _previous_percents(s, target, tasks))
 
 
 def _compare(target: Target, packet: PacketFile, draft: Draft, applied: _Applied,
@@ -611,7 +668,7 @@ def _compare(target: Target, packet: PacketFile, draft: Draft, applied: _Applied
     new_values: list[dict[str, Any]] = []
     entry_updates: dict[int, dict[str, Any]] = {}
     value_updates: dict[int, dict[str, Any]] = {}
-    new_audit: list[tuple[str, int, str, str, str, Any]] = []
+    created: list[tuple[str, int, str, str, tuple[tuple[str, str], ...]]] = []
     returned_rows: dict[str, dict[str, Any]] = {}
     for row in packet.rows:
         is_task = row.key.startswith(TASK_PREFIX)
@@ -647,8 +704,9 @@ def _compare(target: Target, packet: PacketFile, draft: Draft, applied: _Applied
             record["task_id" if is_task else "indicator_id"] = target_id
             (new_entries if is_task else new_values).append(record)
             draft.rows_new += 1
-            new_audit.extend((entity, target_id, f, row.sheet, row.cells.get(f, ""),
-                              returned[f]) for f in filled)
+            cells = row.cells
+            created.append((entity, target_id, row.key, row.sheet,
+                            tuple((f, cells.get(f, "")) for f in filled)))
             continue
         taken: dict[str, Any] = {}
         for f in fields:
@@ -681,7 +739,7 @@ def _compare(target: Target, packet: PacketFile, draft: Draft, applied: _Applied
         else:
             draft.rows_unchanged += 1
     return Writes(tuple(new_entries), tuple(new_values), tuple(entry_updates.items()),
-                  tuple(value_updates.items()), tuple(new_audit), tuple(returned_rows.items()))
+                  tuple(value_updates.items()), tuple(created), tuple(returned_rows.items()))
 
 
 def evaluate(s: Session, packet: PacketFile, draft: Draft, period: str | None,
@@ -717,7 +775,8 @@ def evaluate(s: Session, packet: PacketFile, draft: Draft, period: str | None,
         draft.status = "unchanged"
         draft.reason = "同一文件已导入过,无需重复导入。"
         return None
-    locked = approval_block(s, target.unit.id, target.period, target.unit.name)
+    locked = approval_block(s, target.unit.id, target.period.id, target.period.key,
+                            target.unit.name)
     if locked:  # 审核通过: nothing more is merged until the district withdraws it
         draft.reject(locked)
         return None

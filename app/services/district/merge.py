@@ -394,21 +394,25 @@ def _ledger_id(uid: str, tag: str, revision: int, file_hash: str) -> str:
 
 def _write(s: Session, target: Target, packet: PacketFile, preview: PacketPreview,
            plan: Writes, now: dt.datetime, actor: str) -> str:
-    """The packet's rows, audit, conflicts, receipt and ledger row (``plan`` is read only)."""
+    """The packet's rows, audit, conflicts, receipt and ledger row (``plan`` is read only).
+
+    Core statements throughout (the ledger row first: the entries point at it), each list
+    of rows in one executemany; no ORM object per row."""
     m = packet.manifest
     packet_id = _ledger_id(m.packet_id, "returned", m.revision, packet.file_hash)
     rows: dict[str, Any] = dict(plan.returned_rows)
-    if plan.new_audit:  # the first values' provenance (no audit row each: audit.py)
-        rows[FIRST_VALUES] = first_values_record(actor, _created_rows(target, plan))
-    s.add(Packet(id=packet_id, packet_uid=m.packet_id, plan_id=target.plan.plan_id,
-                 unit_id=target.unit.id, period_id=target.period.id, direction="returned",
-                 kind=target.issued.kind, revision=m.revision, file_name=preview.path.name,
-                 file_hash=packet.file_hash, created_at=now, outcome="applied",
-                 message=_summary(preview), rows=rows,
-                 lineage=list(m.lineage) if m.lineage is not None else None,
-                 **mail_columns(preview.origin)))
-    s.flush()
-    conn = s.connection()  # Core executemany from here (the brief: ~4x faster than the ORM)
+    if plan.created:  # the first values' provenance (no audit row each: audit.py)
+        rows[FIRST_VALUES] = first_values_record(actor, plan.created)
+    conn = s.connection()
+    conn.execute(insert(table_of(Packet)), {
+        "id": packet_id, "packet_uid": m.packet_id, "plan_id": target.plan.plan_id,
+        "unit_id": target.unit.id, "period_id": target.period.id, "direction": "returned",
+        "kind": target.issued.kind, "revision": m.revision, "file_name": preview.path.name,
+        "file_hash": packet.file_hash, "created_at": now, "outcome": "applied",
+        "message": _summary(preview), "rows": rows,
+        "lineage": list(m.lineage) if m.lineage is not None else None,
+        "mail_from": None, "mail_date": None, "mail_subject": None,
+        **mail_columns(preview.origin)})
     stamp = {"packet_id": packet_id, "updated_at": now}
     if plan.new_entries:
         conn.execute(insert(table_of(ProgressEntry)), [{**r, **stamp} for r in plan.new_entries])
@@ -437,32 +441,22 @@ def _write(s: Session, target: Target, packet: PacketFile, preview: PacketPrevie
                               "cell": ch.cell, "status": "open"})
     if conflicts:
         # a newer return replaces an undecided older conflict on the same field
-        for c in conflicts:
-            s.execute(update(Conflict).where(
-                Conflict.entity == c["entity"], Conflict.entity_id == c["entity_id"],
-                Conflict.field == c["field"], Conflict.status == "open"
-            ).values(status="replaced", resolved_at=now))
-        conn.execute(insert(table_of(Conflict)), conflicts)
+        ct = table_of(Conflict)
+        conn.execute(update(ct).where(
+            ct.c.entity == bindparam("_entity"), ct.c.entity_id == bindparam("_entity_id"),
+            ct.c.field == bindparam("_field"), ct.c.status == "open"
+        ).values(status="replaced", resolved_at=now),
+            [{"_entity": c["entity"], "_entity_id": c["entity_id"], "_field": c["field"]}
+             for c in conflicts])
+        conn.execute(insert(ct), conflicts)
     if audit:
         conn.execute(insert(table_of(AuditLog)), audit)
     _accept_receipt(s, target, m.revision, packet_id, now)
     if target.issued.kind == "correction":
-        s.execute(update(Flag).where(Flag.packet_id == m.packet_id, Flag.status == "open")
-                  .values(status="closed", closed_at=now))
+        ft = table_of(Flag)
+        conn.execute(update(ft).where(ft.c.packet_id == m.packet_id, ft.c.status == "open")
+                     .values(status="closed", closed_at=now))
     return packet_id
-
-
-def _created_rows(target: Target, plan: Writes
-                  ) -> list[tuple[str, int, str, str, list[tuple[str, str]]]]:
-    """(entity, task/indicator id, row key, sheet, [(field, cell)]) of each row created."""
-    keys = {("progress", tid): TASK_PREFIX + uid
-            for uid, (tid, _c) in target.plan.tasks.items()}
-    keys.update({("indicator_value", iid): INDICATOR_PREFIX + uid
-                 for uid, (iid, _c) in target.plan.indicators.items()})
-    rows: dict[tuple[str, int], tuple[str, list[tuple[str, str]]]] = {}
-    for entity, target_id, f, sheet, cell, _value in plan.new_audit:
-        rows.setdefault((entity, target_id), (sheet, []))[1].append((f, cell))
-    return [(e, tid, keys[(e, tid)], sheet, cells) for (e, tid), (sheet, cells) in rows.items()]
 
 
 def _current_ids(s: Session, target: Target, packet: PacketFile
@@ -498,11 +492,12 @@ def _bulk_update(s: Session, model: type[ProgressEntry] | type[IndicatorValue],
 
 def _accept_receipt(s: Session, target: Target, revision: int, packet_id: str,
                     now: dt.datetime) -> None:
-    receipt = s.scalar(select(Receipt).where(Receipt.unit_id == target.unit.id,
-                                             Receipt.period_id == target.period.id))
+    """The receipt read with the compare's basis (same transaction) now says accepted."""
+    receipt = target.receipt
     if receipt is None:
-        s.add(Receipt(unit_id=target.unit.id, period_id=target.period.id, received_at=now,
-                      state="accepted", revision=revision, packet_id=packet_id))
+        s.connection().execute(insert(table_of(Receipt)), {
+            "unit_id": target.unit.id, "period_id": target.period.id, "received_at": now,
+            "state": "accepted", "revision": revision, "packet_id": packet_id})
         return
     first = receipt.state not in ("accepted", "returned_for_fix") or receipt.received_at is None
     if first:
