@@ -180,7 +180,11 @@ def apply_packets(db: Engine, items: Sequence[PacketPreview | str | Path], *,
             work.append(given)
         else:
             work.extend(sources([given]))
-    glances = _glance_all(work, reporter)
+    caches: dict[int, PlanCache] = {}
+    # previews made before their turn: files the glance could not read (read whole now),
+    # then the files of a packet that several files answer (ordered together)
+    held: dict[int, PacketPreview] = {}
+    glances = _survey(db, work, period, plan_id, caches, held, reporter)
     together: dict[int, list[int]] = {}  # file → the files of its packet, when several
     by_packet: dict[str, list[int]] = defaultdict(list)
     for i, g in glances.items():
@@ -189,11 +193,10 @@ def apply_packets(db: Engine, items: Sequence[PacketPreview | str | Path], *,
     for members in by_packet.values():
         if len(members) > 1:
             together.update((i, members) for i in members)
-    if _may_write(db, work, glances):
+    if _may_write(db, work, glances, held):
         make_backup(db, "merge")  # before the batch: one copy to go back to
     identity = file_identity(db)
-    caches: dict[int, PlanCache] = {}
-    held: dict[int, PacketPreview] = {}  # the ordered previews of such packets, until their turn
+    ordered: set[int] = set()
     results: list[PacketResult] = []
     who = actor
     total = len(work)
@@ -208,12 +211,14 @@ def apply_packets(db: Engine, items: Sequence[PacketPreview | str | Path], *,
         if who is None:
             with Session(db) as s:
                 who = current_actor(s)
-        if i in together and i not in held:  # read and order that packet's files now
+        if i in together and i not in ordered:  # read and order that packet's files now
+            members = together[i]
             with Session(db) as s:
-                members = together[i]
-                ordered = order_batch([check_one(s, cast(Source, work[j]), period, plan_id,
-                                                 caches, False) for j in members])
-            held.update(zip(members, ordered, strict=True))
+                group = [held.get(j) or check_one(s, cast(Source, work[j]), period,
+                                                     plan_id, caches, False)
+                         for j in members]
+            held.update(zip(members, order_batch(group), strict=True))
+            ordered.update(members)
         preview = held.pop(i, None) or (item if isinstance(item, PacketPreview) else None)
         if preview is not None:
             results.append(_apply_one(db, preview, period, plan_id, caches, now, who,
@@ -233,29 +238,37 @@ def _shown(item: PacketPreview | Source) -> Path:
     return item.path if isinstance(item, PacketPreview | Member | Refused) else item
 
 
-def _glance_all(work: Sequence[PacketPreview | Source], reporter: Reporter
-                ) -> dict[int, Glance | None]:
-    """A glance at every packet file of the batch (previews and refusals need none)."""
+def _survey(db: Engine, work: Sequence[PacketPreview | Source], period: str | None,
+            plan_id: int | None, caches: dict[int, PlanCache], held: dict[int, PacketPreview],
+            reporter: Reporter) -> dict[int, Glance | None]:
+    """A glance at every packet file of the batch (previews and refusals need none); a
+    file the glance cannot read is read whole now and its preview held for its turn, so
+    its packet is known for the order all the same."""
     out: dict[int, Glance | None] = {}
     total = len(work)
     for i, item in enumerate(work):
         if isinstance(item, PacketPreview | Refused):
             continue
         reporter.step(i, total, f"正在检查 {_shown(item).name}({i + 1}/{total})")
-        out[i] = glance(item)
+        seen = glance(item)
+        if seen is None:
+            with Session(db) as s:
+                preview = held[i] = check_one(s, item, period, plan_id, caches, False)
+            if preview.packet_uid:
+                seen = Glance(preview.packet_uid, preview.file_hash)
+        out[i] = seen
     return out
 
 
 def _may_write(db: Engine, work: Sequence[PacketPreview | Source],
-               glances: dict[int, Glance | None]) -> bool:
-    """Whether any item may change data: a `new` preview, a file glanced as a packet this
-    database issued and has not merged that very file of, or a file that could not be
-    glanced at (reading it whole decides)."""
-    if any(isinstance(w, PacketPreview) and w.status == "new" for w in work):
+               glances: dict[int, Glance | None], held: dict[int, PacketPreview]) -> bool:
+    """Whether any item may change data: a `new` preview, or a file glanced as a packet
+    this database issued and has not merged that very file of."""
+    if any(p.status == "new" for p in (*held.values(), *(
+            w for w in work if isinstance(w, PacketPreview)))):
         return True
-    if any(g is None for g in glances.values()):
-        return True
-    seen = {(g.packet_uid, g.file_hash) for g in glances.values() if g is not None}
+    seen = {(g.packet_uid, g.file_hash) for i, g in glances.items()
+            if g is not None and i not in held}
     uids = sorted({uid for uid, _h in seen})
     with Session(db) as s:
         for start in range(0, len(uids), 500):

@@ -834,11 +834,18 @@ def test_from_paths_each_file_is_read_identified_and_compared_once(
     assert sorted(calls["identify"]) == sorted(calls["compare"]) == sorted(TOWNS[:3])
 
 
+@pytest.mark.parametrize("glancing", ["glanced", "read whole"])
 def test_from_paths_the_batch_says_what_its_dry_run_said(
-        mdb: Database, issued_set: IssuedSet, tmp_path: Path) -> None:
+        glancing: str, mdb: Database, issued_set: IssuedSet, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """Files of one packet dropped together are ordered as the dry run orders them (an
     export continued by another loses, a copy counts once), other files merge one by one;
-    applying the paths reports the same facts as the dry run of the same files."""
+    applying the paths reports the same facts as the dry run of the same files — also
+    when no file can be glanced at (each is then read whole first, once)."""
+    if glancing == "read whole":
+        from app.services.district import merge
+
+        monkeypatch.setattr(merge, "glance", lambda source: None)
     src = issued_set.path("红梅街道")
     keys = row_keys(src)
     rev1 = office_return(src, tmp_path / "r1" / "x.xlsx", {keys[0]: {"percent": 20.0}},
@@ -865,3 +872,16 @@ def test_from_paths_the_batch_says_what_its_dry_run_said(
     data = progress_json(period_progress(mdb, PERIOD, 1))
     unit = next(u for u in data["units"] if u["name"] == "红梅街道")
     assert [t["percent"] for t in unit["tasks"]] == [60.0]
+
+
+def test_a_glance_reads_a_libreoffice_save(issued_set: IssuedSet,
+                                           lo_returns: dict[str, Path]) -> None:
+    """A packet re-saved by LibreOffice (its own shared strings and cell layout) is glanced
+    at as the reader reads it."""
+    from app.services.district.check import glance
+    from app.services.packets.reader import read_packet
+
+    for path in lo_returns.values():
+        seen, whole = glance(path), read_packet(path)
+        assert seen is not None
+        assert (seen.packet_uid, seen.file_hash) == (whole.manifest.packet_id, whole.file_hash)
