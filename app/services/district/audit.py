@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Engine, func, or_, select
+from sqlalchemy import Engine, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.core import clock
@@ -30,11 +30,15 @@ from app.models import (
     Task,
     Unit,
 )
+from app.services.packets.format import INDICATOR_PREFIX, TASK_PREFIX
 from app.services.packets.values import display, label, to_text
 
 # the key of a returned ledger row's `rows` holding the provenance of the rows it created:
-# {"actor": who merged, "rows": [[entity, task/indicator id, row key, sheet,
-# [[field, cell], …]], …]} — the values themselves are the row key's entry of `rows`
+# {"actor": who merged, "by_key": {row key: [entity, task/indicator id, sheet,
+# [[field, cell], …]], …}} — the values themselves are the row key's entry of `rows`.
+# Keyed by row key so the 日志 filtered by a code reads one path of each row in the
+# database; returns merged before held {"actor", "rows": [[entity, id, row key, sheet,
+# [[field, cell], …]], …]} and are read as well.
 FIRST_VALUES = "@first"
 
 
@@ -42,9 +46,19 @@ def first_values_record(actor: str, created: Sequence[tuple[str, int, str, str,
                                                              Sequence[tuple[str, str]]]]
                         ) -> dict[str, Any]:
     """The ``FIRST_VALUES`` entry: `created` = (entity, target id, row key, sheet,
-    ((field, cell), …)) of every row the merge created, its filled fields in order (stored
-    as JSON arrays as given: no copy)."""
-    return {"actor": actor, "rows": created}
+    ((field, cell), …)) of every row the merge created, its filled fields in order."""
+    return {"actor": actor,
+            "by_key": {key: (entity, tid, sheet, cells)
+                       for entity, tid, key, sheet, cells in created}}
+
+
+def _created(info: dict[str, Any]) -> Iterator[tuple[str, int, str, str, Any]]:
+    """(entity, target id, row key, sheet, [(field, cell)]) of each row, either layout."""
+    if "by_key" in info:
+        for key, (entity, target_id, sheet, cells) in info["by_key"].items():
+            yield entity, target_id, key, sheet, cells
+    else:
+        yield from info["rows"]
 
 
 @dataclass(frozen=True)
@@ -65,7 +79,7 @@ def first_values(rows: dict[str, Any] | None) -> tuple[str, list[FirstValue]]:
     if not info:
         return "", []
     out: list[FirstValue] = []
-    for entity, target_id, key, sheet, cells in info["rows"]:
+    for entity, target_id, key, sheet, cells in _created(info):
         values = rows.get(key) or {}  # type: ignore[union-attr]
         out.extend(FirstValue(entity, target_id, f, to_text(values.get(f)), sheet, cell)
                    for f, cell in cells)
@@ -205,6 +219,9 @@ def _first_value_entries(s: Session, plan_id: int | None, period_id: int | None,
         query = query.where(Unit.name == unit)
     if packet:
         query = query.where(Packet.id.startswith(packet, autoescape=True))
+    if code:
+        yield from _first_values_of_code(s, query, plan_id, code, limit)
+        return
     codes: dict[tuple[str, int], str] = {}
     found = 0
     # streamed: a ledger row carries its packet's values, and a packet has hundreds of
@@ -228,6 +245,54 @@ def _first_value_entries(s: Session, plan_id: int | None, period_id: int | None,
             yield (p.created_at, 0, -rank, n), AuditEntry(
                 None, at, actor, unit_name, period_key, v.entity, c, v.field, None, v.new,
                 p.id, p.file_hash, v.sheet, v.cell)
+
+
+def _first_values_of_code(s: Session, query: Select[Packet, str, str], plan_id: int | None, code: str,
+                          limit: int) -> Iterator[tuple[tuple[Any, ...], AuditEntry]]:
+    """`_first_value_entries` for one task or indicator code: the database picks the rows
+    of that code out of each ledger row (a JSON path each), instead of every ledger row
+    being read whole. A ledger row written before the keyed layout is read whole."""
+    keys: list[tuple[str, str, int]] = []  # (row key, entity, target id): tasks first
+    for entity, model, prefix in (("progress", Task, TASK_PREFIX),
+                                  ("indicator_value", Indicator, INDICATOR_PREFIX)):
+        found_ids = select(model.uid, model.id).where(model.code == code)
+        if plan_id is not None:
+            found_ids = found_ids.where(model.plan_id == plan_id)
+        keys.extend((prefix + uid, entity, i) for uid, i in s.execute(found_ids))
+    if not keys:
+        return
+    first = Packet.rows
+    picks = [first[(FIRST_VALUES, "actor")], first[(FIRST_VALUES, "rows", 0)]]
+    for key, _e, _i in keys:
+        picks += [first[(FIRST_VALUES, "by_key", key)], first[key]]
+    picked = query.with_only_columns(Packet.id, Packet.created_at, Packet.file_hash, Unit.name,
+                                     Period.key, *picks)
+    found = 0
+    for rank, row in enumerate(s.execute(picked)):
+        pid, created_at, file_hash, unit_name, period_key, actor, legacy, *pieces = row
+        if found >= limit:
+            return
+        values: list[FirstValue] = []
+        if legacy is not None:  # the earlier layout: a list, read whole
+            rows = s.scalar(select(Packet.rows).where(Packet.id == pid))
+            actor, values = first_values(rows)
+            wanted = {(e, i) for _k, e, i in keys}
+            values = [v for v in values if (v.entity, v.target_id) in wanted]
+        else:
+            for n, (_key, entity, target_id) in enumerate(keys):
+                created, returned = pieces[2 * n], pieces[2 * n + 1] or {}
+                if created is None:
+                    continue
+                _e, _t, sheet, cells = created
+                values.extend(FirstValue(entity, target_id, f, to_text(returned.get(f)),
+                                         sheet, cell) for f, cell in cells)
+        at = clock.to_local(created_at)
+        for n in range(len(values) - 1, -1, -1):
+            v = values[n]
+            found += 1
+            yield (created_at, 0, -rank, n), AuditEntry(
+                None, at, actor or "", unit_name, period_key, v.entity, code, v.field, None,
+                v.new, pid, file_hash, v.sheet, v.cell)
 
 
 def _load_codes(s: Session, codes: dict[tuple[str, int], str],
