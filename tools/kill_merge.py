@@ -71,8 +71,10 @@ def check(db_path: Path) -> str | None:
             entries = con.execute("SELECT count(*) FROM progress_entry WHERE packet_id = ?",
                                   (pid,)).fetchone()[0]
             # the provenance of the rows it created (audit.FIRST_VALUES: no audit row each)
-            created = sum(1 for r in (rows.get("@first") or {}).get("rows", [])
-                          if r[0] == "progress")
+            # (keyed by row key; returns merged before that layout: a list)
+            first = rows.get("@first") or {}
+            created = sum(1 for r in (first["by_key"].values() if "by_key" in first
+                                      else first.get("rows", [])) if r[0] == "progress")
             if entries != filled or created != filled:
                 return (f"packet {pid}: {entries} entries, {created} rows of provenance, "
                         f"{filled} filled")
