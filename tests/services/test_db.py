@@ -196,3 +196,25 @@ def test_opening_an_up_to_date_file_does_not_import_alembic(tmp_path: Path) -> N
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=root, env=dict(os.environ, PYTHONPATH=str(root)), check=True)
     assert "alembic" in out.stdout
+
+
+def test_driver_rows_are_the_drivers_tuples_of_the_same_rows(tianning) -> None:  # type: ignore[no-untyped-def]
+    """`driver_rows` (the summary's and the plan loader's fast path) reads what Core reads,
+    with its parameters (an expanding IN among them), as plain tuples — on SQLite and, in
+    the server pass, PostgreSQL."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from app.models import Assignment, Task
+    from app.services.db import driver_rows
+
+    query = (select(Assignment.task_id, Assignment.unit_id, Assignment.role)
+             .join(Task, Task.id == Assignment.task_id)
+             .where(Task.plan_id == 1, Assignment.role.in_(["lead", "implementing"]))
+             .order_by(Assignment.task_id, Assignment.role, Assignment.position))
+    with Session(tianning) as s:
+        core = [tuple(r) for r in s.connection().execute(query)]
+        fast = driver_rows(s, query)
+    assert fast == core and len(fast) > 100
+    assert all(type(r) is tuple for r in fast)
+    assert {r[2] for r in fast} == {"lead", "implementing"}
