@@ -474,8 +474,18 @@ def render_chart(name: str, summary: PeriodSummary, width: int, height: int,
                 continue
             hits.append(Hit(str(artist.get_gid()), box.x0 / ratio, (h - box.y1) / ratio,
                             box.x1 / ratio, (h - box.y0) / ratio))
-        fig.clear()  # drop the artists here, not in a later collection on the GUI thread
+        _dismantle(fig, canvas)
     return ChartImage(name, w, h, ratio, rgba, tuple(hits))
+
+
+def _dismantle(fig: Figure, canvas: Any) -> None:
+    """Break a drawn figure's reference cycles so that it is freed here, on the worker, by
+    reference counting: the app collects cyclic garbage only on the GUI thread
+    (``app.views.widgets.gc_guard``), and a tall chart left ~50,000 such objects there
+    (~3,000 after this)."""
+    for artist in fig.findobj():
+        artist.__dict__.clear()
+    canvas.__dict__.clear()
 
 
 def chart_png(name: str, summary: PeriodSummary, width: int, height: int,
@@ -485,4 +495,6 @@ def chart_png(name: str, summary: PeriodSummary, width: int, height: int,
     with _LOCK:
         fig = CHARTS[name][1](summary, width=max(width, 50) / 100,
                               height=max(height, 50) / 100)
-        return figure_png(fig, dpi)
+        png = figure_png(fig, dpi)
+        _dismantle(fig, fig.canvas)
+        return png
