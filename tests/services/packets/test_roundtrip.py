@@ -288,3 +288,30 @@ def test_atomic_write_replaces_whole_files_only(tmp_path: Path,
         write_packet(target, sealed(sample_manifest(unit="茶山街道"), rows), rows)
     assert target.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.xlsx"]
+
+
+def test_what_the_reader_remembers_changes_no_result(tmp_path: Path) -> None:
+    """The reader remembers issued content (fixed texts by the manifest's row hash, parsed
+    manifest rows, sheet parts) and cell values across packets: an edited packet read after
+    a clean one of the same issue reports the same as when read first."""
+    from app.services.packets import reader
+
+    rows = sample_rows(3)
+    manifest = sealed(sample_manifest(), rows)
+    clean = write_packet(tmp_path / "clean.xlsx", manifest, rows).path
+    edited = write_packet(tmp_path / "edited.xlsx", manifest, rows).path
+    edit_with_openpyxl(edited, {(SHEET_TASKS, "C4"): "改过的任务内容", (SHEET_TASKS, "H4"): 150,
+                                (SHEET_TASKS, "I3"): "全部完成\u200b", (SHEET_TASKS, "G3"): "已完成"})
+
+    def facts(path: Path) -> tuple[object, ...]:
+        pf = read_packet(path)
+        return (pf.values(), [(p.sheet, p.cell, p.message, p.severity) for p in pf.problems],
+                pf.sheet_states, [(r.key, r.fixed, r.cells, r.row) for r in pf.rows],
+                verify_seal(SECRET, pf.manifest, pf.rows))
+
+    reader._clear_caches()
+    first = facts(edited)
+    assert facts(clean)[1] == []
+    assert facts(edited) == first
+    assert ("任务进展", "C4") in [(s, c) for s, c, _m, _v in first[1]] and first[4] is True
+    assert first[0][rows[0].key]["progress"] == "全部完成"
