@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from app.services.packets.format import fixed_cell_text
@@ -55,7 +55,9 @@ TEXT_FIELDS = ("progress", "problems", "next_steps", "responsible", "phone", "va
 def test_the_plain_text_shortcut_gives_what_the_full_rules_give(text: str, field: str,
                                                                 numeric: bool) -> None:
     """A text with nothing invisible takes a shortcut through the rules; a zero-width
-    character (dropped by the rules) sends the same text the long way: same result."""
+    character (dropped by the rules) sends the same text the long way: same result. (Not
+    for a text that is only whitespace, "\x1f" included: it is empty before any rule.)"""
+    assume(text.strip())
     for where in (0, len(text) // 2, len(text)):
         slow = text[:where] + "\u200b" + text[where:]
         assert normalise_value(field, text, numeric=numeric) == normalise_value(
