@@ -179,3 +179,24 @@ def test_the_shell_paints_without_a_database_and_builds_pages_once_attached(
     units = window.stack.currentWidget()
     assert isinstance(units, UnitsPage) and units.context is not None
     assert units.model.rowCount() > 0
+
+
+def test_the_shell_shows_the_page_it_was_left_on_before_the_database_opens(
+        qtbot: QtBot, tianning: Database) -> None:
+    from app.services.db import database_location
+
+    first = MainWindow(tianning)
+    qtbot.addWidget(first)
+    first.show()
+    first.show_page(first.page(UnitsPage))  # type: ignore[arg-type]
+    first.close()  # remembers the page for this database
+
+    shell = MainWindow(target=database_location(tianning))
+    qtbot.addWidget(shell)
+    shell.show()
+    assert shell.nav.currentItem().text() == "单位"  # marked at once, built once attached
+    assert shell.stack.currentWidget() is shell.loading
+    shell.attach(tianning)
+    qtbot.waitUntil(lambda: isinstance(shell.stack.currentWidget(), UnitsPage))
+    page = shell.stack.currentWidget()
+    qtbot.waitUntil(lambda: page.context is not None)  # type: ignore[attr-defined]
