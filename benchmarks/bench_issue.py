@@ -263,9 +263,9 @@ def measure(packets: int, rows: int, runs: int = 7) -> list[Measure]:
         shutdown_workers()  # as a first batch finds them: not started
         used: set[int] = set()
         all_ours = once_ms(lambda: used.update(ours("all", len(periods), None)))
-        procs = max(used) or 1
+        procs = max(used)
         log(f"{len(base_ms)} packets: issue {all_ours / 1000:.1f} s "
-            f"({procs} process(es) writing)")
+            f"({procs} worker process(es) beside the calling one)")
         shutdown_workers()
         engine.dispose()
     finally:
@@ -282,9 +282,11 @@ def measure(packets: int, rows: int, runs: int = 7) -> list[Measure]:
                     f"({calls}): the per-packet ratio", serial_ours, base=serial_l,
                     target=1.5),
             Measure(all_l, all_base),
-            Measure(f"`issue_packets`, {len(base_ms)} packets ({calls}; files written by "
-                    f"{procs} worker process(es), started within the measure)", all_ours,
-                    base=all_l, target=1.5)]
+            Measure(f"`issue_packets`, {len(base_ms)} packets ({calls}; " + (
+                f"files written by the calling process and up to {procs} worker processes, "
+                "started within the measure)" if procs else
+                "all written in the calling process: the load average left no idle core "
+                "for worker processes)"), all_ours, base=all_l, target=1.5)]
 
 
 def main() -> int:
