@@ -239,7 +239,7 @@ def test_how_many_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(issue._WORKERS, "_pool", None)
     assert issue._worker_count(issue.PARALLEL_COLD - 1, None) == 0
     assert issue._worker_count(issue.PARALLEL_COLD, None) == issue.MAX_WORKERS
-    monkeypatch.setattr(issue, "_load", lambda: 7.5)  # every core busy already
+    monkeypatch.setattr(issue, "_load", lambda: 16.5)  # twice as busy as its cores
     assert issue._worker_count(1000, None) == 0
 
 
