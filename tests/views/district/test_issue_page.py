@@ -111,6 +111,7 @@ def test_cancel_while_worker_processes_write(qtbot: QtBot, tianning: Database, t
 
     monkeypatch.setattr(issue, "_cpus", lambda: 2)
     monkeypatch.setattr(issue, "_load", lambda: 0.5)
+    monkeypatch.setattr(issue, "PARALLEL_COLD", 16)  # tianning's 31 units: workers start
     monkeypatch.setattr(issue, "write_job", issue_worker.slow_write)
     monkeypatch.setattr(issue_page, "open_folder", lambda _p: None)
     _window, page = _page(qtbot, tianning)
