@@ -177,7 +177,7 @@ def open_in_window(origin: QWidget | None, target: str | Path, *, create: bool =
             return None
     window = show_database_window(db, text)
     if note:
-        window.message_box = dialogs.show_info(window, note)
+        window.message_box = dialogs.show_info(window, note)  # type: ignore[attr-defined]
     return window
 
 
@@ -226,7 +226,10 @@ def open_example(origin: QWidget | None) -> None:
         reporter.step(0, 1, QCoreApplication.translate("App", "正在准备示例数据库…"))
         open_example_database(path).dispose()
 
-    ops.run_op(origin, work, on_success=lambda _r: open_in_window(origin, path),
+    def opened(_result: object) -> None:
+        open_in_window(origin, path)
+
+    ops.run_op(origin, work, on_success=opened,
                title=QCoreApplication.translate("App", "正在准备示例数据库…"))
 
 
