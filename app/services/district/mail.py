@@ -20,8 +20,6 @@ header is ``clock.now()``.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email import policy
@@ -39,6 +37,7 @@ from app.models import Packet, Period, Plan, PlanUnit, Unit
 from app.services.district.corrections import FlagInfo, list_flags
 from app.services.district.issue import IssuedPacket, packet_file_name
 from app.services.packets.format import TASK_PREFIX
+from app.services.packets.writer import atomic_write
 from app.services.plans.contacts import addresses, contact_line
 from app.services.plans.query import period_label, resolve_plan_period
 
@@ -159,18 +158,7 @@ def _note(ctx: _Context) -> str:
 
 def _write(path: Path, msg: EmailMessage) -> None:
     """The .eml replaced atomically (a half-written draft never appears)."""
-    data = msg.as_bytes(policy=policy.SMTP)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".eml", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except PermissionError as exc:
-        raise UserFacingError(f"无法写入 {path}:文件可能正在被其他程序使用。") from exc
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    atomic_write(path, msg.as_bytes(policy=policy.SMTP))
 
 
 def draft_path(packet_path: Path) -> Path:
