@@ -9,7 +9,10 @@ Benchmarks register themselves in `benchmarks/bench_*.py` with ``@harness.benchm
 JSON. The table (every ratio is to a baseline measured in the same process, moments
 apart) replaces the section between the RESULTS markers in benchmarks/README.md, with
 the load average before and after: the machine is shared, so absolute times vary and the
-ratios are what to compare.
+ratios are what to compare. The `server` benchmark needs a PostgreSQL server: without
+TAIZHANG_TEST_DATABASE_URL, run_all starts the tests' throw-away loopback cluster
+(scripts/pg_cluster.sh) for it where PostgreSQL's server binaries are installed, and stops
+it afterwards.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +73,55 @@ def run_one(name: str, size: str, timeout: float) -> tuple[list[Measure], float,
         if line.startswith(TAG):
             return [Measure(**m) for m in json.loads(line[len(TAG):])], secs, ""
     return [], secs, f"exit status {proc.returncode}, no result"
+
+
+@contextmanager
+def server_for(names: list[str]) -> Iterator[None]:
+    """A throw-away PostgreSQL cluster in the environment while `server` runs, if needed."""
+    if "server" not in names or os.environ.get("TAIZHANG_TEST_DATABASE_URL") \
+            or os.environ.get("TAIZHANG_BENCH_DATABASE_URL"):
+        yield
+        return
+    script = ROOT / "scripts" / "pg_cluster.sh"
+    proc = subprocess.run(["bash", str(script), "start"], capture_output=True, text=True)
+    if proc.returncode != 0:
+        print(f"no PostgreSQL cluster ({proc.stderr.strip()}): `server` measures SQLite only",
+              file=sys.stderr)
+        yield
+        return
+    saved = dict(os.environ)
+    for part in proc.stdout.strip().removeprefix("export ").split(" "):
+        key, _, value = part.partition("=")
+        os.environ[key] = value.strip("'")
+    try:
+        yield
+    finally:
+        subprocess.run(["bash", str(script), "stop", os.environ["TZ_PG_DIR"]],
+                       capture_output=True)
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def run_benchmarks(names: list[str], sizes: list[str], timeout: float
+                   ) -> tuple[list[str], list[str]]:
+    """Each benchmark at each size in its own process: (table rows, failures)."""
+    lines: list[str] = []
+    failures: list[str] = []
+    for name in names:
+        bench = REGISTRY[name]
+        for size in sizes:
+            if size not in bench.sizes:
+                continue
+            load = os.getloadavg()[0]
+            print(f"== {name} / {size} (load {load:.2f})", file=sys.stderr, flush=True)
+            measures, secs, error = run_one(name, size, timeout)
+            print(f"   {secs:.0f} s", file=sys.stderr, flush=True)
+            if error:
+                failures.append(f"{name}/{size}: {error}")
+                lines.append(f"| {name} | {size} | **failed: {error}** | | | | |")
+                continue
+            lines += rows_for(name, size, bench.sizes[size], measures)
+    return lines, failures
 
 
 def fmt_value(m: Measure) -> str:
@@ -143,21 +197,9 @@ def main() -> int:
     started = dt.datetime.now(dt.UTC)
     lines = ["| benchmark | size | measure | value | ratio | target | met |",
              "| --- | --- | --- | ---: | ---: | ---: | :-: |"]
-    failures = []
-    for name in names:
-        bench = REGISTRY[name]
-        for size in sizes:
-            if size not in bench.sizes:
-                continue
-            load = os.getloadavg()[0]
-            print(f"== {name} / {size} (load {load:.2f})", file=sys.stderr, flush=True)
-            measures, secs, error = run_one(name, size, args.timeout)
-            print(f"   {secs:.0f} s", file=sys.stderr, flush=True)
-            if error:
-                failures.append(f"{name}/{size}: {error}")
-                lines.append(f"| {name} | {size} | **failed: {error}** | | | | |")
-                continue
-            lines += rows_for(name, size, bench.sizes[size], measures)
+    with server_for(names):
+        rows, failures = run_benchmarks(names, sizes, args.timeout)
+    lines += rows
     load_after = os.getloadavg()
     took = (dt.datetime.now(dt.UTC) - started).total_seconds()
     header = (f"Run {started:%Y-%m-%d %H:%M} UTC at commit `{git_head()}`, "
