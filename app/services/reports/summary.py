@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, case, func, literal, select
+from sqlalchemy import Connection, Engine, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from app.core import clock
@@ -601,45 +602,89 @@ def _point(c: _Computed) -> tuple[float | None, int, int, int, int, int]:
             len(states) - states.count("missing"), states.count("late"))
 
 
-def _trend(s: Session, scope: _Scope, periods: list[PeriodInfo],
-           known: dict[int, tuple[float | None, int, int, int, int, int]]) -> list[TrendPoint]:
-    """Average completion and counts per period, in one grouped query over the entries of
-    the periods not aggregated already (`known`: the period shown and the one before);
-    periods before the first report or return are left out."""
-    if not periods:
-        return []
-    ids = [p.id for p in periods if p.id not in known]
+_TrendStats = tuple[dict[int, tuple[Any, ...]], dict[int, int], dict[int, int]]
+
+
+def _trend_stats(conn: Connection, scope: _Scope, periods: list[PeriodInfo]) -> _TrendStats:
+    """The grouped query behind the trend for `periods` (average, reports, 滞后, 已完成 per
+    period) and their accepted returns (returned, late per period)."""
     stats: dict[int, tuple[Any, ...]] = {}
     returned: dict[int, int] = defaultdict(int)
     late: dict[int, int] = defaultdict(int)
-    if ids:
-        pct = case((ProgressEntry.percent.is_not(None), ProgressEntry.percent),
-                   (ProgressEntry.status == "completed", 100.0), else_=None)
-        query = (select(ProgressEntry.period_id, func.avg(pct),
-                        func.count(ProgressEntry.status),
-                        func.count(case((ProgressEntry.status == "behind", 1))),
-                        func.count(case((ProgressEntry.status == "completed", 1))))
-                 .where(ProgressEntry.period_id.in_(ids),
-                        ProgressEntry.unit_id.in_(scope.unit_ids))
-                 .group_by(ProgressEntry.period_id))
-        if len(scope.tasks) != len(scope.plan.tasks):
-            query = query.where(ProgressEntry.task_id.in_(list(scope.task_by_id)))
-        stats = {row[0]: row[1:] for row in driver_rows(s, query)}
-        due = {p.id: p.due for p in periods}
-        for pid, uid, at in s.connection().execute(
-                select(Receipt.period_id, Receipt.unit_id, Receipt.received_at)
-                .where(Receipt.period_id.in_(ids), Receipt.state == "accepted")).all():
-            if uid in scope.unit_ids:
-                returned[pid] += 1
-                if at is not None and clock.days_late(at, due[pid]):
-                    late[pid] += 1
+    if not periods:
+        return stats, returned, late
+    ids = [p.id for p in periods]
+    pct = case((ProgressEntry.percent.is_not(None), ProgressEntry.percent),
+               (ProgressEntry.status == "completed", 100.0), else_=None)
+    query = (select(ProgressEntry.period_id, func.avg(pct),
+                    func.count(ProgressEntry.status),
+                    func.count(case((ProgressEntry.status == "behind", 1))),
+                    func.count(case((ProgressEntry.status == "completed", 1))))
+             .where(ProgressEntry.period_id.in_(ids),
+                    ProgressEntry.unit_id.in_(scope.unit_ids))
+             .group_by(ProgressEntry.period_id))
+    if len(scope.tasks) != len(scope.plan.tasks):
+        query = query.where(ProgressEntry.task_id.in_(list(scope.task_by_id)))
+    result = conn.execute(query)
+    try:  # the driver's tuples (see app.services.db.driver_rows)
+        stats = {row[0]: row[1:] for row in result.cursor.fetchall()}
+    finally:
+        result.close()
+    due = {p.id: p.due for p in periods}
+    for pid, uid, at in conn.execute(
+            select(Receipt.period_id, Receipt.unit_id, Receipt.received_at)
+            .where(Receipt.period_id.in_(ids), Receipt.state == "accepted")).all():
+        if uid in scope.unit_ids:
+            returned[pid] += 1
+            if at is not None and clock.days_late(at, due[pid]):
+                late[pid] += 1
+    return stats, returned, late
+
+
+class _Background:
+    """`_trend_stats` on a connection of its own in a thread, while the caller reads and
+    aggregates the period shown: the grouped query spends its time inside SQLite, which
+    lets go of the GIL, so on two cores the two overlap (the trend's scan of 10 periods
+    was a third of the dashboard's refresh). The trend's other periods are then read in a
+    transaction of their own: a merge committing meanwhile can show in them and not yet
+    in the period shown, as if the dashboard had been refreshed a moment later."""
+
+    def __init__(self, engine: Engine, scope: _Scope, periods: list[PeriodInfo]) -> None:
+        self.result: _TrendStats | None = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(engine, scope, periods),
+                                       name="summary-trend", daemon=True)
+        self.thread.start()
+
+    def _run(self, engine: Engine, scope: _Scope, periods: list[PeriodInfo]) -> None:
+        try:
+            with engine.connect() as conn:
+                self.result = _trend_stats(conn, scope, periods)
+        except BaseException as exc:  # handed to the caller's thread by get()
+            self.error = exc
+
+    def get(self) -> _TrendStats:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        assert self.result is not None
+        return self.result
+
+
+def _trend(periods: list[PeriodInfo], stats: _TrendStats,
+           known: dict[int, tuple[float | None, int, int, int, int, int]]) -> list[TrendPoint]:
+    """Average completion and counts per period: the periods aggregated already (`known`:
+    the period shown and the one before) from their aggregation, the others from one
+    grouped query over their entries (`stats`); periods before the first report or return
+    are left out."""
+    grouped, returned, late = stats
     out: list[TrendPoint] = []
     for p in periods:
         if p.id in known:
             avg, reports, behind, completed, back, late_ = known[p.id]
         else:
-            avg, reports, behind, completed = stats.get(p.id, (None, 0, 0, 0))
-            back, late_ = returned[p.id], late[p.id]
+            avg, reports, behind, completed = grouped.get(p.id, (None, 0, 0, 0))
+            back, late_ = returned.get(p.id, 0), late.get(p.id, 0)
         if not out and not reports and not back:
             continue  # reporting had not started yet
         out.append(TrendPoint(p.key, p.label, float(avg) if avg is not None else None,
@@ -686,24 +731,33 @@ def period_summary(engine: Engine, period_key: str, plan_id: int | None = None, 
         period = periods[index]
         previous = periods[index - 1] if index > 0 else None
 
-        closed_rows = [(c, t, name) for c, t, name in s.execute(
-            select(CloseOut, Task, Unit.name).join(Task, Task.id == CloseOut.task_id)
-            .join(Unit, Unit.id == CloseOut.unit_id)
-            .where(Task.plan_id == plan.plan.id).order_by(Task.position, Task.id, Unit.id))
-            if c.unit_id in scope.unit_ids and c.task_id in scope.task_by_id]
-        closed = frozenset((c.unit_id, c.task_id) for c, _, _ in closed_rows)
-        approved = int(s.scalar(select(func.count()).select_from(Approval).where(
-            Approval.period_id == period.id, Approval.unit_id.in_(scope.unit_ids))) or 0)
-        now = scope.compute(_load_raw(s, period, scope.unit_ids, with_text=True), closed)
-        before = scope.compute(_load_raw(s, previous, scope.unit_ids, with_text=False),
-                               closed, detail=False) if previous is not None else None
-        closed_items = [ClosedItem(t.code, scope.task_by_id[t.id].title, name, c.closed_on,
-                                   c.note) for c, t, name in closed_rows]
         first = 0 if trend_window is None else max(0, index + 1 - trend_window)
-        known = {period.id: _point(now)}
-        if previous is not None and before is not None:
-            known[previous.id] = _point(before)
-        points = _trend(s, scope, periods[first:index + 1], known) if trend else []
+        shown = periods[first:index + 1] if trend else []
+        own = {period.id, previous.id if previous is not None else None}
+        others = [p for p in shown if p.id not in own]
+        background = _Background(engine, scope, others) if others else None
+        try:
+            closed_rows = [(c, t, name) for c, t, name in s.execute(
+                select(CloseOut, Task, Unit.name).join(Task, Task.id == CloseOut.task_id)
+                .join(Unit, Unit.id == CloseOut.unit_id)
+                .where(Task.plan_id == plan.plan.id).order_by(Task.position, Task.id, Unit.id))
+                if c.unit_id in scope.unit_ids and c.task_id in scope.task_by_id]
+            closed = frozenset((c.unit_id, c.task_id) for c, _, _ in closed_rows)
+            approved = int(s.scalar(select(func.count()).select_from(Approval).where(
+                Approval.period_id == period.id, Approval.unit_id.in_(scope.unit_ids))) or 0)
+            now = scope.compute(_load_raw(s, period, scope.unit_ids, with_text=True), closed)
+            before = scope.compute(_load_raw(s, previous, scope.unit_ids, with_text=False),
+                                   closed, detail=False) if previous is not None else None
+            closed_items = [ClosedItem(t.code, scope.task_by_id[t.id].title, name, c.closed_on,
+                                       c.note) for c, t, name in closed_rows]
+            known = {period.id: _point(now)}
+            if previous is not None and before is not None:
+                known[previous.id] = _point(before)
+            stats = background.get() if background is not None else ({}, {}, {})
+        finally:
+            if background is not None:
+                background.thread.join()
+        points = _trend(shown, stats, known)
         office = _district_office_name(s, plan)
 
     kinds = {uid: kind for uid, _, kind in units}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any
 
 import pytest
@@ -22,6 +23,7 @@ from app.models import (
 )
 from app.services.db import Database
 from app.services.plans.query import insert_plan
+from app.services.reports import summary as summary_module
 from app.services.reports.summary import (
     behind_reason,
     combine,
@@ -196,6 +198,34 @@ def test_change_since_previous_period_and_trend(small: Database) -> None:
         ("2021-05", 4, 1, 8), ("2021-06", 2, 1, 5)]
     assert s.trend[-1].average == pytest.approx(s.totals.tasks.average)
     assert s.trend[0].average == pytest.approx(s.previous_totals.tasks.average)
+
+
+def test_trend_of_older_periods_from_the_grouped_query(small: Database) -> None:
+    """The period shown and the one before come from their own aggregation, older ones
+    from the grouped query read on a connection of its own: the same figures."""
+    s = period_summary(small, "2021-07")
+    may = period_summary(small, "2021-05", trend=False)
+    assert [p.key for p in s.trend] == ["2021-05", "2021-06", "2021-07"]
+    first = s.trend[0]
+    assert first.average == pytest.approx(may.totals.tasks.average)
+    assert (first.reports, first.behind, first.completed, first.returned, first.late) == (
+        may.totals.tasks.reported, may.totals.tasks.count("behind"),
+        may.totals.tasks.count("completed"), may.totals.returned, may.totals.late)
+    assert s.trend[1].average == pytest.approx(period_summary(small, "2021-06").totals
+                                               .tasks.average)
+
+
+def test_a_failing_trend_query_fails_the_summary(small: Database,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """An error on the trend's own connection reaches the caller; no thread is left."""
+    def broken(*args: object) -> None:
+        raise RuntimeError("trend query failed")
+
+    monkeypatch.setattr(summary_module, "_trend_stats", broken)
+    with pytest.raises(RuntimeError, match="trend query failed"):
+        period_summary(small, "2021-07")
+    assert not [t for t in threading.enumerate() if t.name == "summary-trend"]
+    assert period_summary(small, "2021-07", trend=False).trend == []
 
 
 def test_filters_by_unit_and_section(small: Database) -> None:
