@@ -26,3 +26,11 @@ def slow_write(job: PacketJob) -> WrittenFile:
     """Write the packet a third of a second late (time to press 取消 half-way)."""
     time.sleep(0.3)
     return write_job(job)
+
+
+def ready_when(flag: str) -> int:
+    """A worker start-up that lasts until the test creates `flag` (a worker still starting)."""
+    deadline = time.monotonic() + 60
+    while not os.path.exists(flag) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return os.getpid()

@@ -64,6 +64,7 @@ from app.services.packets.writer import (
     WrittenFile,
     apply_corrections,
     temp_files,
+    worker_ready,
     write_job,
 )
 from app.services.plans.query import PeriodInfo, PlanInfo, load_plan, resolve_plan_period
@@ -443,8 +444,9 @@ def _write_here(jobs: Iterator[tuple[int, Unit, PacketJob]], total: int, reporte
 
 # ---------------------------------------------------------------- worker processes
 
-PARALLEL_COLD = 40  # packets from which starting worker processes pays (measured on 2
-# cores: 20 packets took 1.6 s with two starting, 1.1 s without; start ≈ 0.5 s)
+PARALLEL_COLD = 8  # packets a call from which worker processes are started: this call
+# writes in its own thread while they start and hands them packets only once they are up,
+# so starting them never makes a batch wait; they then stay for the next calls
 PARALLEL_WARM = 4  # ... when they are already running from a batch moments ago
 MAX_WORKERS = 4
 IDLE_SECONDS = 60.0  # worker processes kept for the next batch (issuing period by period)
@@ -466,10 +468,11 @@ def _load() -> float:
 
 
 def _worker_count(packets: int, requested: int | None) -> int:
-    """How many worker processes write this batch (0: this process writes it): none on one
-    core, for a small batch, or when the machine is far busier than its cores (measured on
-    2 cores: at a load average of 3 workers made batches of 20 ≈ 1.5× faster, at 7.5
-    ≈ 15 % slower — they then only add their start and the hand-over)."""
+    """How many worker processes write this batch beside the calling thread (0: it writes
+    alone): none on one core, for a small batch, or when the machine is far busier than its
+    cores (measured on 2 cores: at a load average of 3 workers made batches of 20 ≈ 1.5×
+    faster, at 7.5 ≈ 15 % slower — they then only add their start and the hand-over).
+    One core fewer than the machine has: the calling thread writes packets too."""
     if requested is not None:
         return max(0, min(requested, packets))
     cpus = _cpus()
@@ -477,16 +480,19 @@ def _worker_count(packets: int, requested: int | None) -> int:
         return 0
     if _load() >= 2 * cpus:
         return 0
-    return min(cpus, MAX_WORKERS, packets)
+    return max(1, min(cpus - 1, MAX_WORKERS, packets))
 
 
 class _Workers:
     """The worker processes ('spawn': nothing of this process, its threads or Qt is copied)
-    kept between batches for IDLE_SECONDS, then stopped."""
+    kept between batches for IDLE_SECONDS, then stopped (and at exit, by
+    concurrent.futures' own exit hook). Each started process first runs `worker_ready`
+    (importing the writer); its future being done says that a worker is up."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
+        self._ready: list[Future[int]] = []
         self._size = 0
         self._users = 0
         self._timer: threading.Timer | None = None
@@ -495,7 +501,9 @@ class _Workers:
     def warm(self) -> bool:
         return self._pool is not None
 
-    def acquire(self, n: int) -> ProcessPoolExecutor:
+    def acquire(self, n: int) -> tuple[ProcessPoolExecutor, list[Future[int]]]:
+        """The pool (started now if there is none, or a bigger one is needed and the
+        current one is idle) and its workers' start-up futures."""
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
@@ -506,8 +514,10 @@ class _Workers:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(n, mp_context=mp.get_context("spawn"))
                 self._size = n
+                # on 'spawn' each submit into a pool without an idle worker starts one
+                self._ready = [self._pool.submit(worker_ready) for _ in range(n)]
             self._users += 1
-            return self._pool
+            return self._pool, self._ready
 
     def release(self, pool: ProcessPoolExecutor, broken: bool) -> None:
         with self._lock:
@@ -521,9 +531,22 @@ class _Workers:
         if broken:  # its processes are being stopped: return once they are
             pool.shutdown(wait=True, cancel_futures=True)
 
+    def start(self, n: int, timeout: float = 60.0) -> int:
+        """Start `n` workers now (if none are running) and wait until they are up; how many
+        are. For a caller that knows a run of batches is coming (and for tests)."""
+        pool, ready = self.acquire(n)
+        try:
+            done = wait(ready, timeout=timeout).done
+            return sum(not f.exception() for f in done)
+        finally:
+            self.release(pool, False)
+
     def shutdown(self) -> None:
         """Stop idle worker processes (a batch in progress keeps its own)."""
         with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
             if self._pool is not None and self._users == 0:
                 self._pool.shutdown(wait=False)
                 self._pool = None
@@ -531,21 +554,26 @@ class _Workers:
 
 _WORKERS = _Workers()
 shutdown_workers = _WORKERS.shutdown
+start_workers = _WORKERS.start
 
 
 def _write_in_workers(jobs: Iterator[tuple[int, Unit, PacketJob]], n: int, total: int,
                       reporter: Reporter, written: list[_Written]) -> None:
-    """Worker processes write the files (they get plain data and give back path and hash;
-    the database stays here), and so does this thread while they are busy (or still
-    starting: a batch is never slower for waiting on them). On a cancel or a failure, the
-    packets not started are dropped, the ones being written are finished (a few tenths
-    of a second) and kept, and a worker that died (which stops all of them) leaves no
-    temporary file behind."""
+    """Worker processes write files (they get plain data and give back path and hash; the
+    database stays here), and so does this thread. A worker gets packets only once it is
+    up (never a queue waiting on a process still starting), one at a time plus one waiting
+    while many remain. On a cancel or a failure, the packets not started are dropped, the
+    ones being written are finished (a few tenths of a second) and kept, and a worker that
+    died (which stops all of them) leaves no temporary file behind."""
     reporter.step(0, total, "正在生成下发包")
-    pool = _WORKERS.acquire(n)
+    pool, ready = _WORKERS.acquire(n)
     inflight: dict[Future[WrittenFile], tuple[int, Unit, PacketJob]] = {}
     started: list[tuple[Path, str]] = []  # (folder, packet id) of every job handed out
     broken = False
+    handed = 0  # jobs taken from `jobs` (by a worker or this thread)
+
+    def progress() -> None:
+        reporter.step(len(written), total, f"正在生成下发包({len(written)}/{total})")
 
     def collect(futures: Collection[Future[WrittenFile]]) -> None:
         for future in futures:
@@ -553,29 +581,34 @@ def _write_in_workers(jobs: Iterator[tuple[int, Unit, PacketJob]], n: int, total
             written.append(_Written(i, unit, job, future.result()))
             del inflight[future]
         if futures:
-            reporter.step(len(written), total, f"正在生成下发包({len(written)}/{total})")
+            progress()
 
     try:
         pending = iter(jobs)
         more = True
         while more or inflight:
-            while more and len(inflight) < 2 * n:  # each worker: one running, one waiting
+            up = sum(f.done() for f in ready)
+            # one packet per worker that is up, and one waiting behind it while many remain
+            per_worker = 2 if total - handed > 3 * (up + 1) else 1
+            while more and len(inflight) < per_worker * up:
                 nxt = next(pending, None)
                 if nxt is None:
                     more = False
                 else:
+                    handed += 1
                     started.append((nxt[2].path.parent, nxt[2].manifest.packet_id))
                     inflight[pool.submit(write_job, nxt[2])] = nxt
             collect([f for f in inflight if f.done()])
             nxt = next(pending, None) if more else None
             if nxt is None:
                 more = False
-            if nxt is not None:  # the workers have theirs: write the next one here
+            if nxt is not None:  # the workers have theirs (or are starting): write one here
+                handed += 1
                 written.append(_Written(nxt[0], nxt[1], nxt[2], write_job(nxt[2])))
-                reporter.step(len(written), total, f"正在生成下发包({len(written)}/{total})")
+                progress()
             elif inflight:
                 collect(wait(inflight, timeout=0.2, return_when=FIRST_COMPLETED).done)
-                reporter.step(len(written), total, f"正在生成下发包({len(written)}/{total})")
+                progress()
     except BrokenProcessPool as exc:
         broken = True
         raise UserFacingError("生成下发包的后台进程意外退出,本次下发未完成;已生成的下发包"

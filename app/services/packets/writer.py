@@ -604,3 +604,9 @@ def write_job(job: PacketJob) -> WrittenFile:
     """Write one packet atomically; its temporary file is tagged with the packet id."""
     return atomic_write(job.path, packet_bytes(job.manifest, job.rows, job.fixed_json),
                         tag=job.manifest.packet_id)
+
+
+def worker_ready() -> int:
+    """A worker process's first task: importing this module is its start-up; once this
+    returns, the worker is up and packets handed to it start at once."""
+    return os.getpid()

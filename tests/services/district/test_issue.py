@@ -164,6 +164,7 @@ def test_worker_processes_write_the_same_bytes(tianning_path: Path, tmp_path: Pa
     monkeypatch.setattr(issue, "_manifest", lambda *a: dataclasses.replace(
         made(*a), issued_at=dt.datetime(2021, 6, 25, 9, 30)))
     results = []
+    assert issue.start_workers(2) >= 1  # up before the batch: they get packets from its start
     for path, workers in ((tianning_path, 0), (tmp_path / "b.db", 2)):
         ids = iter(range(1000))
         monkeypatch.setattr(issue.uuid, "uuid4", lambda ids=ids: uuid.UUID(int=next(ids)))
@@ -197,6 +198,9 @@ def test_cancel_in_worker_processes_keeps_whole_packets_only(tianning: Database,
                 self.cancel()
             super().step(done, total, text)
 
+    from app.services.district import issue
+
+    issue.start_workers(2)
     out = tmp_path / "out"
     with pytest.raises(Cancelled):
         issue_packets(tianning, "2021-06", out, reporter=StopAfter(), workers=2)
@@ -215,6 +219,7 @@ def test_a_worker_that_dies_is_one_plain_line(tianning: Database, tmp_path: Path
 
     from app.services.district import issue
 
+    assert issue.start_workers(2) >= 1  # a worker gets a packet from the batch's start
     monkeypatch.setattr(issue, "write_job", issue_worker.crash_while_writing)
     out = tmp_path / "out"
     with pytest.raises(UserFacingError, match="后台进程意外退出") as caught:
@@ -228,6 +233,32 @@ def test_a_worker_that_dies_is_one_plain_line(tianning: Database, tmp_path: Path
     assert [p.unit for p in again.packets] == ["郑陆镇", "青龙街道"]
 
 
+def test_a_batch_never_waits_for_workers_still_starting(tianning: Database, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers that are not up yet get no packet: the calling thread writes them all and
+    returns while they are still starting; the next batch finds them up and uses them."""
+    import functools
+
+    import issue_worker
+
+    from app.services.district import issue
+
+    issue.shutdown_workers()
+    flag = tmp_path / "up"
+    monkeypatch.setattr(issue, "worker_ready",
+                        functools.partial(issue_worker.ready_when, str(flag)))
+    monkeypatch.setattr(issue, "_WORKERS", issue._Workers())
+    first = issue_packets(tianning, "2021-06", tmp_path / "first", workers=2)
+    assert first.workers == 2 and len(first.packets) == len(issue_candidates(tianning, 1))
+    assert not any(f.done() for f in issue._WORKERS._ready)  # still starting: none waited for
+    _ledger_matches_folder(tianning, tmp_path / "first")
+    flag.touch()
+    assert issue._WORKERS.start(2) >= 1
+    again = issue_packets(tianning, "2021-06", tmp_path / "again", workers=2)
+    assert len(again.packets) == len(first.packets)
+    issue._WORKERS.shutdown()
+
+
 def test_how_many_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     from app.services.district import issue
 
@@ -239,6 +270,8 @@ def test_how_many_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(issue._WORKERS, "_pool", None)
     assert issue._worker_count(issue.PARALLEL_COLD - 1, None) == 0
     assert issue._worker_count(issue.PARALLEL_COLD, None) == issue.MAX_WORKERS
+    monkeypatch.setattr(issue, "_cpus", lambda: 2)  # the calling thread writes too
+    assert issue._worker_count(issue.PARALLEL_COLD, None) == 1
     monkeypatch.setattr(issue, "_load", lambda: 16.5)  # twice as busy as its cores
     assert issue._worker_count(1000, None) == 0
 
