@@ -204,6 +204,98 @@ class _Shared:
         return found if found is not None else canonical(fixed)
 
 
+@dataclass(frozen=True)
+class _PlanRow:
+    """What a packet's manifest and seal take from the plan (the secret stays here)."""
+
+    id: int
+    uid: str
+    title: str
+    issuer: str
+    office: str
+    frequency: str
+    deadline_day: int
+    secret: str
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """A plan as issuing reads it: its row, its content, and the fixed content its packets
+    share (built as packets need it, kept with the plan)."""
+
+    plan: _PlanRow
+    info: PlanInfo
+    shared: _Shared
+
+
+def _sqlite_stamp(session: Session) -> tuple[Any, int, int] | None:
+    """(connection, data_version, total_changes) of the session's SQLite connection: any
+    commit by another connection changes the data version, any change made through this
+    one its change count. None on other databases (nothing is cached there)."""
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        return None
+    raw = conn.connection.dbapi_connection
+    if raw is None:
+        return None
+    version = raw.execute("PRAGMA data_version").fetchone()[0]
+    return raw, int(version), int(raw.total_changes)
+
+
+class _PlanCache:
+    """Plans loaded for issuing, kept per SQLite connection while nothing in the database
+    has changed (a district issues period after period, unit by unit, from one process:
+    loading a city plan's 30,000 assignments was most of a one-packet call). Issuing's
+    own ledger rows, written through a connection, keep that connection's entries
+    (`wrote`); any other change — by this connection or another — reloads."""
+
+    SIZE = 8
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[tuple[int, int], tuple[Any, int, int, _Loaded]] = {}
+
+    def get(self, session: Session, plan_id: int) -> _Loaded:
+        stamp = _sqlite_stamp(session)
+        if stamp is not None:
+            raw, version, changes = stamp
+            with self._lock:
+                entry = self._entries.get((plan_id, id(raw)))
+            if entry is not None and entry[0] is raw and entry[1:3] == (version, changes):
+                return entry[3]
+        row = session.get(Plan, plan_id)
+        if row is None:
+            raise UserFacingError(f"方案 {plan_id} 不存在。")
+        loaded = _Loaded(_PlanRow(row.id, row.uid, row.title, row.issuer, row.office,
+                                  row.frequency, row.deadline_day, row.secret),
+                         load_plan(session, plan_id), _Shared())
+        if stamp is not None:
+            with self._lock:
+                if len(self._entries) >= self.SIZE:
+                    self._entries.pop(next(iter(self._entries)))
+                # the connection is kept with its entry, so its id is never reused
+                self._entries[(plan_id, id(stamp[0]))] = (*stamp, loaded)
+        return loaded
+
+    def wrote(self, session: Session, before: tuple[Any, int, int] | None) -> None:
+        """`session` (in its transaction, flushed) wrote only issuing's ledger rows since
+        `before`: entries valid then on its connection stay valid."""
+        after = _sqlite_stamp(session)
+        if before is None or after is None or after[0] is not before[0]:
+            return
+        with self._lock:
+            for key, (raw, version, changes, loaded) in list(self._entries.items()):
+                if raw is after[0] and changes == before[2]:
+                    self._entries[key] = (raw, version, after[2], loaded)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+_PLANS = _PlanCache()
+
+
 _deadline_end = functools.lru_cache(maxsize=4096)(clock.deadline_end)
 
 
@@ -265,7 +357,7 @@ def build_rows(plan: PlanInfo, period: PeriodInfo, unit_id: int, unit: str, hist
     return rows
 
 
-def _manifest(plan: Plan, period: PeriodInfo, unit: Unit, kind: str,
+def _manifest(plan: _PlanRow, period: PeriodInfo, unit: Unit, kind: str,
               packet_uid: str) -> Manifest:
     return Manifest(
         packet_id=packet_uid,
@@ -293,7 +385,7 @@ def _record(session: Session, manifest: Manifest, plan_id: int, unit_id: int, pe
     return packet_id
 
 
-def _job(plan: Plan, period: PeriodInfo, unit: Unit, rows: list[PacketRow], path: Path,
+def _job(plan: _PlanRow, period: PeriodInfo, unit: Unit, rows: list[PacketRow], path: Path,
          kind: str, shared: _Shared | None = None) -> PacketJob:
     """The sealed packet, ready to write (the seal needs the plan secret, which stays in
     this process)."""
@@ -321,8 +413,11 @@ def _record_all(engine: Engine, plan_id: int, period_id: int, written: list[_Wri
         return []
     try:
         with Session(engine) as s, s.begin():
+            before = _sqlite_stamp(s)
             ids = [_record(s, w.job.manifest, plan_id, w.unit.id, period_id, w.job.rows, w.file)
                    for w in written]
+            s.flush()
+            _PLANS.wrote(s, before)
     except BaseException:
         for w in written:
             w.file.path.unlink(missing_ok=True)
@@ -333,7 +428,7 @@ def _record_all(engine: Engine, plan_id: int, period_id: int, written: list[_Wri
             for w, packet_id in zip(written, ids, strict=True)]
 
 
-def _write_and_record(engine: Engine, plan: Plan, period: PeriodInfo, unit: Unit,
+def _write_and_record(engine: Engine, plan: _PlanRow, period: PeriodInfo, unit: Unit,
                       rows: list[PacketRow], path: Path, kind: str) -> IssuedPacket:
     job = _job(plan, period, unit, rows, path, kind)
     return _record_all(engine, plan.id, period.id, [_Written(0, unit, job, write_job(job))])[0]
@@ -385,10 +480,8 @@ def issue_packets(engine: Engine, period_key: str, out_dir: Path | str, *,
     folder = Path(out_dir)
     with Session(engine) as s:
         period_row = resolve_plan_period(s, period_key, plan_id)
-        plan = s.get(Plan, period_row.plan_id)
-        assert plan is not None
-        s.expunge(plan)
-        info = load_plan(s, plan.id)
+        loaded = _PLANS.get(s, period_row.plan_id)
+        plan, info, shared = loaded.plan, loaded.info, loaded.shared
         period = next(p for p in info.periods if p.id == period_row.id)
         if units:
             chosen = []
@@ -404,7 +497,6 @@ def issue_packets(engine: Engine, period_key: str, out_dir: Path | str, *,
     if not chosen:
         raise UserFacingError("此方案没有需要填报的单位(没有任务分配或指标牵头)。")
     result = IssueResult(plan.id, period.key, folder)
-    shared = _Shared()
 
     def jobs() -> Iterator[tuple[int, Unit, PacketJob]]:
         used: set[str] = set()  # file names written in this batch
@@ -536,8 +628,8 @@ class _Workers:
         are. For a caller that knows a run of batches is coming (and for tests)."""
         pool, ready = self.acquire(n)
         try:
-            done = wait(ready, timeout=timeout).done
-            return sum(not f.exception() for f in done)
+            wait(ready, timeout=timeout)
+            return sum(_is_up(f) for f in ready)
         finally:
             self.release(pool, False)
 
@@ -550,6 +642,10 @@ class _Workers:
             if self._pool is not None and self._users == 0:
                 self._pool.shutdown(wait=False)
                 self._pool = None
+
+
+def _is_up(ready: Future[int]) -> bool:
+    return ready.done() and not ready.cancelled() and ready.exception() is None
 
 
 _WORKERS = _Workers()
@@ -587,7 +683,7 @@ def _write_in_workers(jobs: Iterator[tuple[int, Unit, PacketJob]], n: int, total
         pending = iter(jobs)
         more = True
         while more or inflight:
-            up = sum(f.done() for f in ready)
+            up = sum(_is_up(f) for f in ready)
             # one packet per worker that is up, and one waiting behind it while many remain
             per_worker = 2 if total - handed > 3 * (up + 1) else 1
             while more and len(inflight) < per_worker * up:
@@ -623,6 +719,8 @@ def _write_in_workers(jobs: Iterator[tuple[int, Unit, PacketJob]], n: int, total
                 written.append(_Written(i, unit, job, future.result()))
             except BaseException:  # the first failure is the one raised
                 broken = broken or isinstance(future.exception(), BrokenProcessPool)
+        # a worker that failed to start (it got no packet: this thread wrote them)
+        broken = broken or any(f.done() and not _is_up(f) for f in ready)
         _WORKERS.release(pool, broken)  # a broken pool: returns once its processes are gone
         done = {w.job.manifest.packet_id for w in written}
         for folder, packet_id in started:
@@ -642,10 +740,8 @@ def issue_correction(engine: Engine, plan_id: int, period_key: str, unit_name: s
     """
     with Session(engine) as s:
         period_row = resolve_plan_period(s, period_key, plan_id)
-        plan = s.get(Plan, period_row.plan_id)
-        assert plan is not None
-        s.expunge(plan)
-        info = load_plan(s, plan.id)
+        loaded = _PLANS.get(s, period_row.plan_id)
+        plan, info = loaded.plan, loaded.info
         period = next(p for p in info.periods if p.id == period_row.id)
         unit = _find_unit(s, unit_name)
         s.expunge(unit)

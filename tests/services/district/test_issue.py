@@ -123,6 +123,40 @@ def test_reissue_in_the_same_period_shows_current_values(db: Database, tmp_path:
     assert pf.rows[0].fixed["overdue"] is False
 
 
+def test_issuing_again_sees_every_change_to_the_plan(tianning_path: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plan is loaded once for a run of calls (a district issuing unit by unit), and
+    again after any change: through the same engine, or another process's connection."""
+    from app.services.db import open_database
+    from app.services.district import issue
+
+    loads: list[int] = []
+    real_load = issue.load_plan
+    monkeypatch.setattr(issue, "load_plan", lambda s, pid: loads.append(pid) or real_load(s, pid))
+    engine, other = open_database(tianning_path), open_database(tianning_path)
+    try:
+        def first_text(out: str) -> str:
+            result = issue_packets(engine, "2021-06", tmp_path / out, units=["青龙街道"])
+            return str(read_packet(result.packets[0].path).rows[0].fixed["text"])
+
+        def set_first_text(through: Database, text: str) -> None:
+            code = read_packet(next((tmp_path / "a").iterdir())).rows[0].fixed["code"]
+            with Session(through) as s, s.begin():
+                task = s.scalars(select(Task).where(Task.plan_id == 1, Task.code == code)).one()
+                task.text = text
+
+        original = first_text("a")
+        assert first_text("b") == original and len(loads) == 1  # its own ledger rows: kept
+        set_first_text(engine, "同一连接改过的任务")
+        assert first_text("c") == "同一连接改过的任务" and len(loads) == 2
+        set_first_text(other, "另一连接改过的任务")
+        assert first_text("d") == "另一连接改过的任务" and len(loads) == 3
+        assert first_text("e") == "另一连接改过的任务" and len(loads) == 3
+    finally:
+        engine.dispose()
+        other.dispose()
+
+
 def test_cancel_leaves_only_whole_recorded_packets(tianning: Database, tmp_path: Path) -> None:
     class StopAfter(Reporter):
         def step(self, done: int, total: int, text: str = "") -> None:
