@@ -67,7 +67,13 @@ from app.services.packets.writer import (
     worker_ready,
     write_job,
 )
-from app.services.plans.query import PeriodInfo, PlanInfo, load_plan, resolve_plan_period
+from app.services.plans.query import (
+    PeriodInfo,
+    PlanInfo,
+    TaskInfo,
+    load_plan,
+    resolve_plan_period,
+)
 
 log = logging.getLogger(__name__)
 
@@ -190,6 +196,19 @@ class _Shared:
     def __init__(self) -> None:
         self._fixed: dict[tuple[Any, ...], dict[str, Any]] = {}
         self._canonical: dict[int, bytes] = {}  # id of a dict kept in _fixed → its JSON
+        self._tasks: dict[str, list[tuple[TaskInfo, tuple[str, ...]]]] = {}
+
+    def tasks_of(self, plan: PlanInfo, unit: str) -> list[tuple[TaskInfo, tuple[str, ...]]]:
+        """The unit's task items and its roles in each (looked up once per unit)."""
+        found = self._tasks.get(unit)
+        if found is None:
+            found = []
+            for t in plan.tasks:
+                roles = tuple(r for r in ROLES if unit in getattr(t, r))
+                if roles:
+                    found.append((t, roles))
+            self._tasks[unit] = found
+        return found
 
     def fixed(self, key: tuple[Any, ...]) -> dict[str, Any] | None:
         return self._fixed.get(key)
@@ -311,9 +330,9 @@ def build_rows(plan: PlanInfo, period: PeriodInfo, unit_id: int, unit: str, hist
     """
     share = shared or _Shared()
     rows: list[PacketRow] = []
-    for t in plan.tasks:
-        roles = [r for r in ROLES if unit in getattr(t, r)]
-        if not roles or (not current_values and (unit_id, t.id) in history.closed):
+    closed = history.closed
+    for t, roles in share.tasks_of(plan, unit):
+        if not current_values and (unit_id, t.id) in closed:
             continue
         now = history.current.get((unit_id, t.id))
         if current_values or now is not None:
@@ -329,10 +348,10 @@ def build_rows(plan: PlanInfo, period: PeriodInfo, unit_id: int, unit: str, hist
         end = _deadline_end(t.deadline)
         overdue = bool(end and end < period.end
                        and values.get("status") not in ("completed", "ongoing"))
-        key: tuple[Any, ...] = ("T", t.id, tuple(roles), overdue)
+        key: tuple[Any, ...] = ("T", t.id, roles, overdue)
         fixed = share.fixed(key) or share.keep(key, {
             "code": t.code, "section": t.section, "text": t.text,
-            "role": role_text(roles), "roles": roles, "lead": list(t.lead),
+            "role": role_text(roles), "roles": list(roles), "lead": list(t.lead),
             "cooperating": list(t.cooperating), "implementing": list(t.implementing),
             "deadline": t.deadline or "", "target": t.target or "", "overdue": overdue})
         rows.append(PacketRow(task_key(t.uid), fixed, values))

@@ -250,31 +250,34 @@ def _data_sheet(wb: xlsxwriter.Workbook, fm: _Formats, name: str, title: str,
     ws.set_column(key_col, key_col, 24, None, {"hidden": True})
     ws.write_string(HEADER_ROW, key_col, KEY_HEADER, fm.header_fixed)
 
-    # per column, decided once: (field, width, is_input, locked format, overdue format)
-    plan: list[tuple[str, int, bool, Format | None, Format | None]] = []
-    for f, _header, is_input in columns:
+    # per column, decided once: fixed columns (field, width, format, overdue format), input
+    # columns (field, width, format by (numeric row, unlocked)); the cells are written in
+    # column order (fixed, inputs, 退回意见, key), which fixes the shared strings' order
+    fixed_plan: list[tuple[int, str, int, Format, Format]] = []
+    input_plan: list[tuple[int, str, int, dict[tuple[bool, bool], Format]]] = []
+    comment_col = -1
+    for c, (f, _header, is_input) in enumerate(columns):
         width = widths.get(f, 12)
         if is_input:
-            plan.append((f, width, True, None, None))
-            continue
-        kind = "center" if f in ("code", "role", "deadline", "unit", "attribute") else "text"
-        overdue = fm.cell(kind, locked=True, fill=OVERDUE) if f in ("code", "deadline") \
-            else None
-        plan.append((f, width, False, fm.cell(kind, locked=True), overdue))
+            input_plan.append((c, f, width, {
+                (numeric, unlocked): fm.cell(_input_kind(f, numeric), locked=not unlocked,
+                                             fill=FLAGGED if (correction and unlocked) else None)
+                for numeric in (False, True) for unlocked in (False, True)}))
+        elif f == "comment":
+            comment_col = c
+        else:
+            kind = "center" if f in ("code", "role", "deadline", "unit", "attribute") else "text"
+            fmt = fm.cell(kind, locked=True)
+            overdue = fm.cell(kind, locked=True, fill=OVERDUE) if f in ("code", "deadline") \
+                else fmt
+            fixed_plan.append((c, f, width, fmt, overdue))
     key_fmt = fm.cell("text", locked=True)
     flagged_fmt = fm.cell("text", locked=True, fill=FLAGGED)
-    input_fmts: dict[tuple[str, bool, bool], Format] = {}
+    comment_width = widths.get("comment", 12)
 
-    def input_fmt(f: str, numeric: bool, unlocked: bool) -> Format:
-        key = (f, numeric, unlocked)
-        fmt = input_fmts.get(key)
-        if fmt is None:
-            fill = FLAGGED if (correction and unlocked) else None
-            fmt = input_fmts[key] = fm.cell(_input_kind(f, numeric), locked=not unlocked,
-                                            fill=fill)
-        return fmt
-
-    write_string, write_blank, set_row = ws.write_string, ws.write_blank, ws.set_row
+    # xlsxwriter's undecorated writers (the public ones first check for "A1" notation):
+    # a few per cent of a packet, thousands of cells each
+    write_string, write_blank, set_row = ws._write_string, ws._write_blank, ws.set_row
     for i, row in enumerate(rows):
         r = FIRST_DATA_ROW + i
         fixed, values = row.fixed, row.values
@@ -282,22 +285,17 @@ def _data_sheet(wb: xlsxwriter.Workbook, fm: _Formats, name: str, title: str,
         editable = row.editable if correction else None
         is_overdue = bool(fixed.get("overdue"))
         lines = 2
-        for c, (f, width, is_input, fixed_fmt, overdue_fmt) in enumerate(plan):
-            if not is_input:
-                if f == "comment":
-                    text = ";".join(f"{INPUT_HEADERS.get(k, k)}:{v}"
-                                    for k, v in row.comments.items() if v)
-                    fmt = flagged_fmt if text else fixed_fmt
-                else:
-                    raw = fixed.get(f)
-                    text = raw if type(raw) is str else fixed_cell_text(raw)
-                    fmt = overdue_fmt if (is_overdue and overdue_fmt is not None) else fixed_fmt
-                write_string(r, c, text, fmt)
-                if text:
-                    lines = max(lines, _lines(text, width))
-                continue
+        for c, f, width, fixed_fmt, overdue_fmt in fixed_plan:
+            raw = fixed.get(f)
+            text = raw if type(raw) is str else fixed_cell_text(raw)
+            write_string(r, c, text, overdue_fmt if is_overdue else fixed_fmt)
+            if text:
+                n = _lines(text, width)
+                if n > lines:
+                    lines = n
+        for c, f, width, fmts in input_plan:
             value = values.get(f)
-            fmt = input_fmt(f, numeric, editable is None or f in editable)
+            fmt = fmts[numeric, editable is None or f in editable]
             if value is None or value == "":  # the common case, written here
                 write_blank(r, c, None, fmt)
             else:
@@ -308,6 +306,11 @@ def _data_sheet(wb: xlsxwriter.Workbook, fm: _Formats, name: str, title: str,
                 note = row.comments.get(f)
                 if note:
                     ws.write_comment(r, c, f"退回意见:{note}", {"x_scale": 1.6, "y_scale": 1.2})
+        if comment_col >= 0:
+            text = ";".join(f"{INPUT_HEADERS.get(k, k)}:{v}" for k, v in row.comments.items() if v)
+            write_string(r, comment_col, text, flagged_fmt if text else key_fmt)
+            if text:
+                lines = max(lines, _lines(text, comment_width))
         write_string(r, key_col, row.key, key_fmt)
         set_row(r, min(409, lines * LINE_HEIGHT + 4))
 
