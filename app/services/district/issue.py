@@ -23,7 +23,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -46,6 +46,7 @@ from app.models import (
     Unit,
     UnitAlias,
 )
+from app.services.db import driver_rows
 from app.services.district.progress import reporting_units
 from app.services.packets.format import (
     Manifest,
@@ -154,6 +155,34 @@ _ENTRY_COLUMNS = (ProgressEntry.unit_id, ProgressEntry.task_id, Period.id.label(
                   ProgressEntry.completed_on)
 
 
+class _EntryRow(NamedTuple):
+    """A row of _ENTRY_COLUMNS (dates: the driver's value, which `to_packet` takes)."""
+
+    unit_id: int
+    task_id: int
+    period_id: int
+    status: str | None
+    percent: float | None
+    progress: str | None
+    problems: str | None
+    next_steps: str | None
+    responsible: str | None
+    phone: str | None
+    completed_on: Any
+
+
+if _EntryRow._fields != tuple(c.key for c in _ENTRY_COLUMNS):
+    raise RuntimeError("_EntryRow must name _ENTRY_COLUMNS in order")
+
+
+class _ValueRow(NamedTuple):
+    unit_id: int
+    indicator_id: int
+    period_id: int
+    value: str | None
+    note: str | None
+
+
 class _History:
     """What the district holds for a plan up to a period, loaded once for all units (or
     only for `unit_ids`), as plain rows: issuing reads nothing else per packet."""
@@ -179,10 +208,11 @@ class _History:
         if unit_ids is not None:
             entries = entries.where(ProgressEntry.unit_id.in_(list(unit_ids)))
             values = values.where(IndicatorValue.unit_id.in_(list(unit_ids)))
-        for row in session.execute(entries):
+        # the driver's tuples, named (SQLAlchemy's Row objects were most of the time here)
+        for row in map(_EntryRow._make, driver_rows(session, entries)):
             target = self.current if row.period_id == period.id else self.previous
             target[(row.unit_id, row.task_id)] = entry_values(row)
-        for value in session.execute(values):
+        for value in map(_ValueRow._make, driver_rows(session, values)):
             target = self.ind_current if value.period_id == period.id else self.ind_previous
             if value.value or value.note or value.period_id == period.id:
                 target[(value.unit_id, value.indicator_id)] = indicator_values(value)
