@@ -291,6 +291,14 @@ def _sqlite_stamp(session: Session) -> tuple[Any, int, int] | None:
     return raw, int(version), int(raw.total_changes)
 
 
+def _closed(raw: Any) -> bool:
+    try:
+        raw.total_changes  # noqa: B018 (raises once the connection is closed)
+    except Exception:  # sqlite3.ProgrammingError: Cannot operate on a closed database
+        return True
+    return False
+
+
 class _PlanCache:
     """Plans loaded for issuing, kept per SQLite connection while nothing in the database
     has changed (a district issues period after period, unit by unit, from one process:
@@ -320,6 +328,8 @@ class _PlanCache:
                          load_plan(session, plan_id), _Shared())
         if stamp is not None:
             with self._lock:
+                for key in [k for k, e in self._entries.items() if _closed(e[0])]:
+                    del self._entries[key]  # its engine was disposed: let it go
                 if len(self._entries) >= self.SIZE:
                     self._entries.pop(next(iter(self._entries)))
                 # the connection is kept with its entry, so its id is never reused

@@ -155,6 +155,13 @@ def test_issuing_again_sees_every_change_to_the_plan(tianning_path: Path, tmp_pa
     finally:
         engine.dispose()
         other.dispose()
+    again = open_database(tianning_path)  # a disposed engine's connections are let go
+    try:
+        issue_packets(again, "2021-06", tmp_path / "f", units=["青龙街道"])
+        assert len(loads) == 4
+        assert not any(issue._closed(raw) for raw, *_ in issue._PLANS._entries.values())
+    finally:
+        again.dispose()
 
 
 def test_cancel_leaves_only_whole_recorded_packets(tianning: Database, tmp_path: Path) -> None:
