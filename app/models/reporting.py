@@ -12,6 +12,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -36,10 +37,13 @@ class ProgressEntry(Base):
             "status IS NULL OR status IN ('not_started','in_progress','completed','behind','ongoing')",
             name="status"),
         CheckConstraint("percent IS NULL OR (percent >= 0 AND percent <= 100)", name="percent"),
+        # a unit's rows of one period (every merge reads them; unit_id alone used to scan
+        # every period of the unit, a cost that grew with the database)
+        Index("ix_progress_entry_unit_id_period_id", "unit_id", "period_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
     task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id", ondelete="CASCADE"), index=True)
     status: Mapped[str | None] = mapped_column(String(16))
@@ -56,10 +60,11 @@ class ProgressEntry(Base):
 
 class IndicatorValue(Base):
     __tablename__ = "indicator_value"
-    __table_args__ = (UniqueConstraint("unit_id", "indicator_id", "period_id"),)
+    __table_args__ = (UniqueConstraint("unit_id", "indicator_id", "period_id"),
+                      Index("ix_indicator_value_unit_id_period_id", "unit_id", "period_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"),
                                               index=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id", ondelete="CASCADE"), index=True)
@@ -75,12 +80,13 @@ class Packet(Base):
     __tablename__ = "packet"
     __table_args__ = (
         CheckConstraint("direction IN ('issued','returned')", name="direction"),
+        Index("ix_packet_unit_id_period_id", "unit_id", "period_id"),
     )
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # packet id + direction + revision
     packet_uid: Mapped[str] = mapped_column(String(32), index=True)  # the id written in the manifest
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id", ondelete="CASCADE"), index=True)
     direction: Mapped[str] = mapped_column(String(10))
     kind: Mapped[str] = mapped_column(String(12), default="normal")  # normal / correction

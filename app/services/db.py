@@ -27,10 +27,23 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable, Mapping, Sequence
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select, text
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    create_engine,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
@@ -451,6 +464,64 @@ def driver_rows(s: Session, query: Any) -> list[tuple[Any, ...]]:
         return list(result.cursor.fetchall())
     finally:
         result.close()
+
+
+# (dialect, table, columns) → the INSERT's text, the parameters in the driver's order
+# (None: named parameters), each one's bind processor (None: a plain value), and the
+# values of the columns the rows leave to a scalar default
+_INSERTS: dict[tuple[str, str, tuple[str, ...]],
+               tuple[str, tuple[str, ...] | None, tuple[Callable[[Any], Any] | None, ...],
+                     dict[str, Any]]] = {}
+
+
+def driver_insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]
+                       ) -> None:
+    """INSERT many rows (each with the same keys) through the driver's own executemany.
+
+    SQLAlchemy's executemany handles every parameter of every row in Python (a dict and
+    a processor call per value): a fifth of writing a 200-row packet. Here the statement
+    is compiled once per dialect, table and columns; a column's bind processor (dates on
+    SQLite, JSON) is applied only where the type has one, a column left out takes its
+    scalar default (a callable default must be given), and the driver gets the rows as
+    tuples (positional drivers) or dicts. Same connection, so the same transaction."""
+    if not rows:
+        return
+    cols = tuple(rows[0])
+    key = (conn.dialect.name, table.name, cols)
+    cached = _INSERTS.get(key)
+    if cached is None:
+        compiled = insert(table).compile(dialect=conn.dialect, column_keys=list(cols))
+        order = tuple(compiled.positiontup or ()) if compiled.positional else None
+        names = order if order is not None else tuple(compiled.binds)
+        defaults: dict[str, Any] = {}
+        for name in names:
+            if name not in cols:
+                default = table.c[name].default
+                if default is None or not default.is_scalar:
+                    raise ValueError(f"{table.name}.{name}: give it in every row")
+                defaults[name] = default.arg  # type: ignore[attr-defined]
+        procs = tuple(table.c[c].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+                      for c in (order if order is not None else cols))
+        cached = _INSERTS[key] = (compiled.string, order, procs, defaults)
+    sql, order, procs, defaults = cached
+    given: Sequence[Mapping[str, Any]] = [{**defaults, **r} for r in rows] if defaults \
+        else rows
+    if order is not None:
+        pick = itemgetter(*order) if len(order) > 1 else (lambda r: (r[order[0]],))
+        params: list[Any] = [pick(r) for r in given]
+        convert = [(i, p) for i, p in enumerate(procs) if p is not None]
+        if convert:
+            for n, line in enumerate(params):
+                values = list(line)
+                for i, p in convert:
+                    if values[i] is not None:
+                        values[i] = p(values[i])
+                params[n] = tuple(values)
+    else:
+        convert_named = [(c, p) for c, p in zip(cols, procs, strict=True) if p is not None]
+        params = [{**r, **{c: p(r[c]) for c, p in convert_named if r[c] is not None}}
+                  for r in given] if convert_named else list(given)
+    conn.exec_driver_sql(sql, params)
 
 
 def is_busy(exc: BaseException) -> bool:

@@ -218,3 +218,46 @@ def test_driver_rows_are_the_drivers_tuples_of_the_same_rows(tianning) -> None: 
     assert fast == core and len(fast) > 100
     assert all(type(r) is tuple for r in fast)
     assert {r[2] for r in fast} == {"lead", "implementing"}
+
+
+def test_driver_insert_many_stores_what_core_stores(tianning) -> None:  # type: ignore[no-untyped-def]
+    """`driver_insert_many` (the merge's entries, audit rows and conflicts) stores the same
+    values as a Core executemany — dates, stamps, floats, NULLs and Chinese text read back
+    equal through the ORM — and an empty list writes nothing; on SQLite and, in the server
+    pass, PostgreSQL."""
+    import datetime as dt
+
+    from sqlalchemy import delete, insert, select
+    from sqlalchemy.orm import Session
+
+    from app.models import Period, ProgressEntry, Task, Unit
+    from app.services.db import driver_insert_many
+
+    table = ProgressEntry.__table__
+    stamp = dt.datetime(2024, 3, 5, 8, 9, 10, 123456)
+    with Session(tianning) as s, s.begin():
+        unit_id = s.scalar(select(Unit.id).order_by(Unit.id).limit(1))
+        period_ids = list(s.scalars(select(Period.id).order_by(Period.id).limit(2)))
+        task_ids = list(s.scalars(select(Task.id).where(Task.plan_id == 1).order_by(Task.id)
+                                  .limit(3)))
+        rows = [{"unit_id": unit_id, "task_id": t, "status": ("completed", None, "behind")[i],
+                 "percent": (100.0, None, 37.5)[i], "progress": f"第{i}项,已完成 “整改”",
+                 "problems": "", "next_steps": "", "responsible": "王敏", "phone": "",
+                 "completed_on": (dt.date(2024, 2, 29), None, dt.date(2024, 3, 1))[i],
+                 "updated_at": stamp, "packet_id": None} for i, t in enumerate(task_ids)]
+        conn = s.connection()
+        driver_insert_many(conn, table, [{**r, "period_id": period_ids[0]} for r in rows])
+        conn.execute(insert(table), [{**r, "period_id": period_ids[1]} for r in rows])
+        driver_insert_many(conn, table, [])
+    with Session(tianning) as s:
+        def stored(period_id: int) -> list[tuple[object, ...]]:
+            return [(e.task_id, e.status, e.percent, e.progress, e.completed_on, e.updated_at)
+                    for e in s.scalars(select(ProgressEntry).where(
+                        ProgressEntry.unit_id == unit_id, ProgressEntry.period_id == period_id)
+                        .order_by(ProgressEntry.task_id))]
+        fast, core = stored(period_ids[0]), stored(period_ids[1])
+        assert fast == core and len(fast) == 3
+        assert fast[0][4] == dt.date(2024, 2, 29) and fast[0][5] == stamp
+        assert fast[1][1] is None and fast[1][2] is None and fast[1][4] is None
+    with Session(tianning) as s, s.begin():
+        s.execute(delete(ProgressEntry))

@@ -52,6 +52,7 @@ from app.services.db import (
     check_same_file,
     current_actor,
     database_location,
+    driver_insert_many,
     file_identity,
     is_busy,
     lock_keys,
@@ -427,10 +428,10 @@ def _write(s: Session, target: Target, packet: PacketFile, preview: PacketPrevie
         "mail_from": None, "mail_date": None, "mail_subject": None,
         **mail_columns(preview.origin)})
     stamp = {"packet_id": packet_id, "updated_at": now}
-    if plan.new_entries:
-        conn.execute(insert(table_of(ProgressEntry)), [{**r, **stamp} for r in plan.new_entries])
-    if plan.new_values:
-        conn.execute(insert(table_of(IndicatorValue)), [{**r, **stamp} for r in plan.new_values])
+    # the rows' columns are plain values (the stamp and dates processed once per column
+    # type by the helper): straight to the driver's executemany
+    driver_insert_many(conn, table_of(ProgressEntry), [{**r, **stamp} for r in plan.new_entries])
+    driver_insert_many(conn, table_of(IndicatorValue), [{**r, **stamp} for r in plan.new_values])
     _bulk_update(s, ProgressEntry, dict(plan.entry_updates), packet_id, now)
     _bulk_update(s, IndicatorValue, dict(plan.value_updates), packet_id, now)
 
@@ -461,9 +462,8 @@ def _write(s: Session, target: Target, packet: PacketFile, preview: PacketPrevie
         ).values(status="replaced", resolved_at=now),
             [{"_entity": c["entity"], "_entity_id": c["entity_id"], "_field": c["field"]}
              for c in conflicts])
-        conn.execute(insert(ct), conflicts)
-    if audit:
-        conn.execute(insert(table_of(AuditLog)), audit)
+        driver_insert_many(conn, ct, conflicts)
+    driver_insert_many(conn, table_of(AuditLog), audit)
     _accept_receipt(s, target, m.revision, packet_id, now)
     if target.issued.kind == "correction":
         ft = table_of(Flag)
