@@ -264,3 +264,32 @@ def three_months_of_returns(db: Database, folder: Path) -> None:
         at = dt.datetime(year, month + 1, 3, 10, 0)
         results = apply_packets(db, returns, period=period, received_at=at)
         assert all(r.status == "applied" for r in results), [r.as_json() for r in results]
+
+
+def older_ledger_rows(packed: bytes, layout: str = "by_key") -> dict[str, Any]:
+    """A packed return's ledger row (app/services/district/packed.py) as `Packet.rows`
+    held it before 0008: row key → values, the provenance under "@first" keyed by row key
+    (`by_key`) or, earlier still, as a list (`list`). Built from the unpacked document
+    only, to check the readers of old databases give the same facts."""
+    from app.services.district.packed import unpack
+
+    doc = unpack(packed)
+    fields = doc["fields"]
+    rows: dict[str, Any] = {
+        key: dict(zip(fields[key[:2]], values, strict=True)) if isinstance(values, list)
+        else dict(values) for key, values in doc["rows"]}
+    first = doc.get("first")
+    if first:
+        created = []
+        for item in first["created"]:
+            at, target_id, sheet_at, number = item[:4]
+            key = doc["rows"][at][0]
+            cells = item[4] if len(item) > 4 else [
+                [f, f"{first['columns'][sheet_at].get(f, '')}{number}"]
+                for f in fields[key[:2]] if rows[key].get(f) not in (None, "")]
+            entity = "progress" if key.startswith("T:") else "indicator_value"
+            created.append((entity, target_id, key, first["sheets"][sheet_at], cells))
+        rows["@first"] = {"actor": first["actor"], **(
+            {"by_key": {k: [e, t, s, c] for e, t, k, s, c in created}} if layout == "by_key"
+            else {"rows": [[e, t, k, s, c] for e, t, k, s, c in created]})}
+    return rows

@@ -63,18 +63,20 @@ def check(db_path: Path) -> str | None:
             return "integrity_check failed"
         if con.execute("PRAGMA foreign_key_check").fetchall():
             return "foreign_key_check failed"
-        applied = {pid: rows for pid, rows in con.execute(
-            "SELECT id, rows FROM packet WHERE direction = 'returned' AND outcome = 'applied'")}
-        for pid, rows_json in applied.items():
+        from app.services.district.packed import first_values, returned_values
+
+        for pid, rows_json, packed in con.execute(
+                "SELECT id, rows, packed FROM packet WHERE direction = 'returned' "
+                "AND outcome = 'applied'").fetchall():
             rows = json.loads(rows_json or "{}")
-            filled = sum(1 for k, v in rows.items() if k.startswith("T:") and v.get("progress"))
+            taken = returned_values(packed, rows)
+            filled = sum(1 for k, v in taken.items() if k.startswith("T:") and v.get("progress"))
             entries = con.execute("SELECT count(*) FROM progress_entry WHERE packet_id = ?",
                                   (pid,)).fetchone()[0]
-            # the provenance of the rows it created (audit.FIRST_VALUES: no audit row each)
-            # (keyed by row key; returns merged before that layout: a list)
-            first = rows.get("@first") or {}
-            created = sum(1 for r in (first["by_key"].values() if "by_key" in first
-                                      else first.get("rows", [])) if r[0] == "progress")
+            # the provenance of the rows it created (no audit row each: packed.py; ledger
+            # rows of earlier versions read as well)
+            created = len({v.target_id for v in first_values(packed, rows)[1]
+                           if v.entity == "progress"})
             if entries != filled or created != filled:
                 return (f"packet {pid}: {entries} entries, {created} rows of provenance, "
                         f"{filled} filled")

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -105,6 +106,12 @@ class Packet(Base):
     # newest first (its earlier exports, then the packet file the office opened); None =
     # not recorded (a packet filled by hand, or exported by an older version)
     lineage: Mapped[list[str] | None] = mapped_column(JSON, nullable=True, default=None)
+    # a merged return (written since 0008): " T<task id> I<indicator id> … " of the rows it
+    # created, then its values and first values' provenance, packed
+    # (app/services/district/packed.py; `rows` is then {}). Small column first: a scan of
+    # it does not walk the packed value's overflow pages.
+    first_targets: Mapped[str | None] = mapped_column(Text, nullable=True, default=None)
+    packed: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, default=None)
 
 
 class AuditLog(Base):

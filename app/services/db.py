@@ -500,8 +500,9 @@ def driver_insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[st
                 if default is None or not default.is_scalar:
                     raise ValueError(f"{table.name}.{name}: give it in every row")
                 defaults[name] = default.arg  # type: ignore[attr-defined]
-        procs = tuple(table.c[c].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
-                      for c in (order if order is not None else cols))
+        procs: tuple[Callable[[Any], Any] | None, ...] = tuple(
+            table.c[c].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+            for c in (order if order is not None else cols))
         cached = _INSERTS[key] = (compiled.string, order, procs, defaults)
     sql, order, procs, defaults = cached
     given: Sequence[Mapping[str, Any]] = [{**defaults, **r} for r in rows] if defaults \

@@ -2,17 +2,18 @@
 
 Provenance of a first value: a merge writes no audit row for a field it stores in a row
 that did not exist yet (that was one row per stored field, 1.27 million rows for 1,000
-returns). The returned packet's ledger row already holds the values taken (``Packet.rows``);
-it also records, under ``FIRST_VALUES``, who merged it and which rows it created with the
-sheet and cell of each filled field. The 日志 and the 台账 history pane read those facts
-back as entries like the audit rows they replace. Changes to existing values, district
-edits and conflict decisions keep their audit rows.
+returns). The returned packet's ledger row already holds the values taken; it also
+records who merged it and which rows it created, the sheet and cell of each filled field
+following from the row's position and the sheet's columns (app/services/district/packed.py,
+which also reads the layouts of earlier versions). The 日志 and the 台账 history pane read
+those facts back as entries like the audit rows they replace. Changes to existing values,
+district edits and conflict decisions keep their audit rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -30,60 +31,9 @@ from app.models import (
     Task,
     Unit,
 )
+from app.services.district.packed import FIRST_VALUES, FirstValue, first_values, target_token
 from app.services.packets.format import INDICATOR_PREFIX, TASK_PREFIX
 from app.services.packets.values import display, label, to_text
-
-# the key of a returned ledger row's `rows` holding the provenance of the rows it created:
-# {"actor": who merged, "by_key": {row key: [entity, task/indicator id, sheet,
-# [[field, cell], …]], …}} — the values themselves are the row key's entry of `rows`.
-# Keyed by row key so the 日志 filtered by a code reads one path of each row in the
-# database; returns merged before held {"actor", "rows": [[entity, id, row key, sheet,
-# [[field, cell], …]], …]} and are read as well.
-FIRST_VALUES = "@first"
-
-
-def first_values_record(actor: str, created: Sequence[tuple[str, int, str, str,
-                                                             Sequence[tuple[str, str]]]]
-                        ) -> dict[str, Any]:
-    """The ``FIRST_VALUES`` entry: `created` = (entity, target id, row key, sheet,
-    ((field, cell), …)) of every row the merge created, its filled fields in order."""
-    return {"actor": actor,
-            "by_key": {key: (entity, tid, sheet, cells)
-                       for entity, tid, key, sheet, cells in created}}
-
-
-def _created(info: dict[str, Any]) -> Iterator[tuple[str, int, str, str, Any]]:
-    """(entity, target id, row key, sheet, [(field, cell)]) of each row, either layout."""
-    if "by_key" in info:
-        for key, (entity, target_id, sheet, cells) in info["by_key"].items():
-            yield entity, target_id, key, sheet, cells
-    else:
-        yield from info["rows"]
-
-
-@dataclass(frozen=True)
-class FirstValue:
-    """One first value of a merged return, as its audit row would have said."""
-
-    entity: str
-    target_id: int  # task or indicator id
-    field: str
-    new: str | None
-    sheet: str
-    cell: str
-
-
-def first_values(rows: dict[str, Any] | None) -> tuple[str, list[FirstValue]]:
-    """(actor, first values in the order stored) of a returned ledger row's `rows`."""
-    info = (rows or {}).get(FIRST_VALUES)
-    if not info:
-        return "", []
-    out: list[FirstValue] = []
-    for entity, target_id, key, sheet, cells in _created(info):
-        values = rows.get(key) or {}  # type: ignore[union-attr]
-        out.extend(FirstValue(entity, target_id, f, to_text(values.get(f)), sheet, cell)
-                   for f, cell in cells)
-    return info.get("actor", ""), out
 
 
 @dataclass(frozen=True)
@@ -110,10 +60,10 @@ def entry_history(s: Session, entity: str, entity_id: int, target_id: int, unit_
     for p in s.scalars(select(Packet).where(
             Packet.unit_id == unit_id, Packet.period_id == period_id,
             Packet.direction == "returned", Packet.outcome == "applied")):
-        actor, values = first_values(p.rows)
+        actor, values = first_values(p.packed, p.rows, {(entity, target_id)})
         facts.extend(((p.created_at, 0, n), HistoryFact(
             p.created_at, actor, v.field, None, v.new, "", "", p.id, v.sheet, v.cell))
-            for n, v in enumerate(values) if v.entity == entity and v.target_id == target_id)
+            for n, v in enumerate(values))
     for a in s.scalars(select(AuditLog).where(AuditLog.entity == entity,
                                               AuditLog.entity_id == entity_id)):
         facts.append(((a.at, 1, a.id), HistoryFact(
@@ -231,7 +181,7 @@ def _first_value_entries(s: Session, plan_id: int | None, period_id: int | None,
         if found >= limit:
             result.close()
             return
-        actor, values = first_values(p.rows)
+        actor, values = first_values(p.packed, p.rows)
         _load_codes(s, codes, values)
         at = clock.to_local(p.created_at)
         for n in range(len(values) - 1, -1, -1):
@@ -249,9 +199,10 @@ def _first_value_entries(s: Session, plan_id: int | None, period_id: int | None,
 
 def _first_values_of_code(s: Session, query: Select[Packet, str, str], plan_id: int | None, code: str,
                           limit: int) -> Iterator[tuple[tuple[Any, ...], AuditEntry]]:
-    """`_first_value_entries` for one task or indicator code: the database picks the rows
-    of that code out of each ledger row (a JSON path each), instead of every ledger row
-    being read whole. A ledger row written before the keyed layout is read whole."""
+    """`_first_value_entries` for one task or indicator code: the database picks the
+    returns that created a row of that code (`first_targets`) and only those are unpacked;
+    a ledger row written before 0008 gives the rows of that code by a JSON path each (the
+    keyed layout), or is read whole (the list layout)."""
     keys: list[tuple[str, str, int]] = []  # (row key, entity, target id): tasks first
     for entity, model, prefix in (("progress", Task, TASK_PREFIX),
                                   ("indicator_value", Indicator, INDICATOR_PREFIX)):
@@ -261,23 +212,27 @@ def _first_values_of_code(s: Session, query: Select[Packet, str, str], plan_id: 
         keys.extend((prefix + uid, entity, i) for uid, i in s.execute(found_ids))
     if not keys:
         return
-    first = Packet.rows
-    picks = [first[(FIRST_VALUES, "actor")], first[(FIRST_VALUES, "rows", 0)]]
+    wanted = {(e, i) for _k, e, i in keys}
+    legacy = Packet.rows
+    picks = [legacy[(FIRST_VALUES, "actor")], legacy[(FIRST_VALUES, "rows", 0)]]
     for key, _e, _i in keys:
-        picks += [first[(FIRST_VALUES, "by_key", key)], first[key]]
-    picked = query.with_only_columns(Packet.id, Packet.created_at, Packet.file_hash, Unit.name,
-                                     Period.key, *picks)
+        picks += [legacy[(FIRST_VALUES, "by_key", key)], legacy[key]]
+    picked = query.with_only_columns(
+        Packet.id, Packet.created_at, Packet.file_hash, Unit.name, Period.key,
+        Packet.first_targets, *picks).where(or_(
+            Packet.packed.is_(None),
+            *(Packet.first_targets.contains(target_token(e, i), autoescape=True)
+              for _k, e, i in keys)))
     found = 0
     for rank, row in enumerate(s.execute(picked)):
-        pid, created_at, file_hash, unit_name, period_key, actor, legacy, *pieces = row
+        pid, created_at, file_hash, unit_name, period_key, targets, actor, listed, *pieces = row
         if found >= limit:
             return
         values: list[FirstValue] = []
-        if legacy is not None:  # the earlier layout: a list, read whole
-            rows = s.scalar(select(Packet.rows).where(Packet.id == pid))
-            actor, values = first_values(rows)
-            wanted = {(e, i) for _k, e, i in keys}
-            values = [v for v in values if (v.entity, v.target_id) in wanted]
+        if targets is not None or listed is not None:  # packed, or the list layout: whole
+            packed, rows = s.execute(select(Packet.packed, Packet.rows)
+                                     .where(Packet.id == pid)).one()
+            actor, values = first_values(packed, rows, wanted)
         else:
             for n, (_key, entity, target_id) in enumerate(keys):
                 created, returned = pieces[2 * n], pieces[2 * n + 1] or {}

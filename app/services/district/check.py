@@ -57,6 +57,7 @@ from app.services.district.inbox import (
     Source,
     sources,
 )
+from app.services.district.packed import Created, returned_values
 from app.services.packets.container import sheet_parts
 from app.services.packets.format import (
     FORMAT_NAME,
@@ -627,11 +628,11 @@ def _base_rows(target: Target, packet: PacketFile, applied: _Applied) -> dict[st
         by_hash = {p.file_hash: p for p in same_packet}
         for h in packet.manifest.lineage:
             if h in by_hash:
-                return dict(by_hash[h].rows or {})
+                return returned_values(by_hash[h].packed, by_hash[h].rows)
         return dict(target.issued.rows or {})
     if same_packet:
         latest = max(same_packet, key=lambda p: (p.revision, p.created_at))
-        return dict(latest.rows or {})
+        return returned_values(latest.packed, latest.rows)
     return dict(target.issued.rows or {})
 
 
@@ -673,9 +674,9 @@ class Writes:
     new_values: tuple[dict[str, Any], ...] = ()
     entry_updates: tuple[tuple[int, dict[str, Any]], ...] = ()  # (row id, changed columns)
     value_updates: tuple[tuple[int, dict[str, Any]], ...] = ()
-    # rows created: (entity, task/indicator id, row key, sheet, ((field, cell), …) of its
-    # filled fields) — the first values' provenance (audit.first_values_record)
-    created: tuple[tuple[str, int, str, str, tuple[tuple[str, str], ...]], ...] = ()
+    # rows created: the first values' provenance (packed.Created: entity, task/indicator
+    # id, row key, sheet, row number, field → cell)
+    created: tuple[Created, ...] = ()
     returned_rows: tuple[tuple[str, dict[str, Any]], ...] = ()  # the next merge's base
 
 
@@ -750,7 +751,7 @@ def _compare(target: Target, packet: PacketFile, draft: Draft, applied: _Applied
     new_values: list[dict[str, Any]] = []
     entry_updates: dict[int, dict[str, Any]] = {}
     value_updates: dict[int, dict[str, Any]] = {}
-    created: list[tuple[str, int, str, str, tuple[tuple[str, str], ...]]] = []
+    created: list[Created] = []
     returned_rows: dict[str, dict[str, Any]] = {}
     for row in packet.rows:
         is_task = row.key.startswith(TASK_PREFIX)
@@ -786,9 +787,7 @@ def _compare(target: Target, packet: PacketFile, draft: Draft, applied: _Applied
             record["task_id" if is_task else "indicator_id"] = target_id
             (new_entries if is_task else new_values).append(record)
             draft.rows_new += 1
-            cells = row.cells
-            created.append((entity, target_id, row.key, row.sheet,
-                            tuple((f, cells.get(f, "")) for f in filled)))
+            created.append((entity, target_id, row.key, row.sheet, row.row, row.cells))
             continue
         taken: dict[str, Any] = {}
         for f in fields:

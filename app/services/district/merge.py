@@ -12,7 +12,8 @@ period, its receipt shows 已拒收. A packet refused only because it belongs to
 plan or period (last month's file) records nothing.
 
 Ledger rows written here: "<packet id>:returned:<revision>:<hash>" (outcome "applied",
-``rows`` = the values taken from the file, the base of the next merge of that packet) and
+``packed`` = the values taken from the file, the base of the next merge of that packet, and
+the first values' provenance: app/services/district/packed.py) and
 "<packet id>:rejected:<revision>:<hash>" (outcome "rejected", ``message`` = the problems).
 The file hash in the id lets two hand-filled files of the same revision both be recorded.
 """
@@ -57,7 +58,6 @@ from app.services.db import (
     is_busy,
     lock_keys,
 )
-from app.services.district.audit import FIRST_VALUES, first_values_record
 from app.services.district.check import (
     Draft,
     Glance,
@@ -75,6 +75,7 @@ from app.services.district.check import (
     table_of,
 )
 from app.services.district.inbox import MailOrigin, Member, Refused, Source, sources
+from app.services.district.packed import pack
 from app.services.packets.format import INDICATOR_PREFIX, TASK_PREFIX
 from app.services.packets.reader import PacketFile
 from app.services.packets.values import to_text
@@ -414,16 +415,16 @@ def _write(s: Session, target: Target, packet: PacketFile, preview: PacketPrevie
     of rows in one executemany; no ORM object per row."""
     m = packet.manifest
     packet_id = _ledger_id(m.packet_id, "returned", m.revision, packet.file_hash)
-    rows: dict[str, Any] = dict(plan.returned_rows)
-    if plan.created:  # the first values' provenance (no audit row each: audit.py)
-        rows[FIRST_VALUES] = first_values_record(actor, plan.created)
+    # the values taken and the first values' provenance (no audit row each), packed
+    packed, first_targets = pack(plan.returned_rows, actor, plan.created)
     conn = s.connection()
     conn.execute(insert(table_of(Packet)), {
         "id": packet_id, "packet_uid": m.packet_id, "plan_id": target.plan.plan_id,
         "unit_id": target.unit.id, "period_id": target.period.id, "direction": "returned",
         "kind": target.issued.kind, "revision": m.revision, "file_name": preview.path.name,
         "file_hash": packet.file_hash, "created_at": now, "outcome": "applied",
-        "message": _summary(preview), "rows": rows,
+        "message": _summary(preview), "rows": {}, "first_targets": first_targets,
+        "packed": packed,
         "lineage": list(m.lineage) if m.lineage is not None else None,
         "mail_from": None, "mail_date": None, "mail_subject": None,
         **mail_columns(preview.origin)})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from unittest.mock import ANY
 
-from merge_helpers import cell_of, fill_by_hand, issue, row_keys
+from merge_helpers import cell_of, fill_by_hand, issue, older_ledger_rows, row_keys
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -194,7 +194,8 @@ def test_the_log_of_one_code_is_the_log_filtered_to_it(tianning: Database,
                                                        tmp_path: Path) -> None:
     """The 日志 filtered by a task or indicator code (read out of each ledger row in the
     database) lists exactly the entries of the whole log with that code, in its order —
-    also for a return stored in the earlier layout of the first values (a list)."""
+    for returns packed as merged now and for ledger rows in the layouts of earlier
+    versions (old databases), alone or mixed."""
     packets = issue(tianning, PERIOD, ["青龙街道", "茶山街道", "郑陆镇"], tmp_path)
     for n, (unit, src) in enumerate(packets.items()):
         keys = row_keys(src)
@@ -206,21 +207,29 @@ def test_the_log_of_one_code_is_the_log_filtered_to_it(tianning: Database,
             values[inds[0]] = {"value": "12", "note": "初报"}
         hand = fill_by_hand(src, tmp_path / f"{unit}.xlsx", values)
         assert apply_packets(tianning, [hand], period=PERIOD)[0].status == "applied"
-    with Session(tianning) as s, s.begin():  # the earlier layout, as a merge wrote it then
-        ledger = s.scalars(select(Packet).where(Packet.direction == "returned")).first()
-        assert ledger is not None
-        rows = dict(ledger.rows)
-        info = rows["@first"]
-        rows["@first"] = {"actor": info["actor"], "rows": [
-            [e, tid, key, sheet, cells] for key, (e, tid, sheet, cells) in info["by_key"].items()]}
-        ledger.rows = rows
     everything = list_audit(tianning, plan_id=1)
+    _codes_filter_the_log(tianning, everything)
+    # the first return as 0007 wrote it (rows keyed, "@first" by row key), the second as
+    # before that (a list), the third packed
+    with Session(tianning) as s, s.begin():
+        ledgers = list(s.scalars(select(Packet).where(Packet.direction == "returned")
+                                 .order_by(Packet.created_at, Packet.id)))
+        assert len(ledgers) == 3 and all(p.packed and p.rows == {} for p in ledgers)
+        for ledger, layout in zip(ledgers, ("by_key", "list"), strict=False):
+            assert ledger.packed is not None
+            ledger.rows = older_ledger_rows(ledger.packed, layout)
+            ledger.packed = ledger.first_targets = None
+    assert _without_order(list_audit(tianning, plan_id=1)) == _without_order(everything)
+    _codes_filter_the_log(tianning, list_audit(tianning, plan_id=1))
+    assert list_audit(tianning, plan_id=1, code="no-such-code") == []
+
+
+def _codes_filter_the_log(db: Database, everything: list) -> None:
     codes = sorted({a.code for a in everything})
     assert len(codes) >= 4
     for code in codes:
-        mine = list_audit(tianning, plan_id=1, code=code)
+        mine = list_audit(db, plan_id=1, code=code)
         assert _without_order(mine) == _without_order([a for a in everything if a.code == code])
-        assert list_audit(tianning, code=code) == mine  # without the plan: the same
-        assert _without_order(list_audit(tianning, plan_id=1, code=code, limit=1)) \
+        assert list_audit(db, code=code) == mine  # without the plan: the same
+        assert _without_order(list_audit(db, plan_id=1, code=code, limit=1)) \
             == _without_order(mine[:1])
-    assert list_audit(tianning, plan_id=1, code="no-such-code") == []
