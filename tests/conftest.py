@@ -48,6 +48,7 @@ def _collect_on_main_thread() -> Iterator[None]:
     ops = sys.modules.get("app.views.ops")
     if ops is not None:  # no background work may outlive its test
         assert ops.shutdown(), "a background operation did not stop"
+    gc.unfreeze()  # the app's collector freezes survivors (gc_guard): walk them all here
     gc.collect()
 
 

@@ -187,6 +187,9 @@ def _track(window: QMainWindow) -> None:
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     _windows.append(window)
     window.destroyed.connect(lambda *_: _windows.remove(window) if window in _windows else None)
+    collector = QApplication.instance().findChild(GuiThreadCollector)  # type: ignore[union-attr]
+    if collector is not None:  # the window's objects may be frozen: walk everything once
+        window.destroyed.connect(lambda *_: collector.collect_everything_soon())
 
 
 def show_welcome() -> QMainWindow:

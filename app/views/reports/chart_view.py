@@ -2,16 +2,19 @@
 
 A tall per-unit chart at 100 units took about 0.6 s to draw, and ``FigureCanvasQTAgg`` drew
 it in its first ``paintEvent``: the window froze that long. Here a ``ChartView`` only paints
-a ``QImage``; the pixels come from ``app.services.reports.charts.render_chart`` run by
-``run_op`` on a worker, at the widget's size and device pixel ratio. A ``ChartQueue`` runs
-those renders one at a time (matplotlib is not made for several threads drawing at once):
-a newer request for the same view replaces one still waiting and cancels one being drawn,
-and a picture that arrives for an older request is dropped. A resize re-renders after a
-short pause; the old picture, scaled, stands in meanwhile.
+a ``QImage``; the pixels come from ``app.services.reports.charts.render_chart``, drawn in
+the chart process (``app.services.reports.chart_process``: matplotlib holds the GIL while
+it draws, which a worker thread of this process made the GUI thread wait for) at the
+widget's size and device pixel ratio, asked for and waited on by ``run_op``'s worker. A
+``ChartQueue`` runs those renders one at a time: a newer request for the same view replaces
+one still waiting and cancels one being drawn, and a picture that arrives for an older
+request is dropped. A resize re-renders after a short pause; the old picture, scaled,
+stands in meanwhile.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,11 +23,22 @@ from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QR
 from PySide6.QtWidgets import QSizePolicy, QWidget
 from shiboken6 import isValid
 
-from app.core.jobs import Reporter
+from app.core.jobs import Cancelled, Reporter
 from app.services.reports.charts import ChartImage, Hit
 from app.services.reports.summary import PeriodSummary
 
 RESIZE_PAUSE_MS = 150  # re-render once a resize has rested this long
+
+# (name, summary, width, height, ratio, check) → the picture; run on a worker thread
+Renderer = Callable[[str, PeriodSummary, int, int, float, Callable[[], None]], ChartImage]
+
+
+def in_chart_process(name: str, summary: PeriodSummary, width: int, height: int, ratio: float,
+               check: Callable[[], None]) -> ChartImage:
+    """The default renderer: the chart process draws, this thread waits on its pipe."""
+    from app.services.reports.chart_process import chart_process
+
+    return chart_process().render(name, summary, width, height, ratio, check)
 
 
 @dataclass(frozen=True)
@@ -39,17 +53,17 @@ class _Job:
     ratio: float
 
 
-def _render(job: _Job, reporter: Reporter) -> tuple[int, ChartImage, QImage]:
+def _render(job: _Job, reporter: Reporter, render: Renderer
+            ) -> tuple[int, ChartImage, QImage]:
     """Worker side: the chart's pixels, and a QImage of them already in the format the
     window paints with, so that the GUI thread only copies them to the screen (QImage is
     not a widget: it may be made on any thread)."""
-    from app.services.reports.charts import render_chart
-
     def check() -> None:
-        reporter.step(0, 1, job.name)  # raises Cancelled once superseded
+        if reporter.cancelled:  # superseded
+            raise Cancelled
 
-    check()
-    image = render_chart(job.name, job.summary, job.width, job.height, job.ratio, check)
+    reporter.step(0, 1, job.name)  # raises Cancelled if superseded while waiting
+    image = render(job.name, job.summary, job.width, job.height, job.ratio, check)
     qimage = QImage(image.rgba, image.width, image.height, image.width * 4,
                     QImage.Format.Format_RGBA8888).convertToFormat(
         QImage.Format.Format_ARGB32_Premultiplied)  # a copy that owns its pixels
@@ -62,8 +76,9 @@ class ChartQueue(QObject):
 
     idle = Signal()  # nothing waiting or being drawn
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, render: Renderer = in_chart_process) -> None:
         super().__init__(parent)
+        self.render = render
         self._waiting: list[tuple[ChartView, _Job]] = []
         self._running: tuple[ChartView, _Job] | None = None
         self._handle: Any = None
@@ -99,7 +114,8 @@ class ChartQueue(QObject):
 
         self._running = (view, job)
         # no parent and bound-method callbacks: Qt drops them if the queue goes first
-        self._handle = run_op(None, lambda reporter: _render(job, reporter),
+        render = self.render
+        self._handle = run_op(None, lambda reporter: _render(job, reporter, render),
                               on_success=self._done, on_failure=self._failed,
                               on_cancel=self._cancelled, show_progress=False)
 

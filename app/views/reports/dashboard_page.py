@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.changes import Changes
-from app.core.jobs import Reporter
+from app.core.jobs import Cancelled, Reporter
 from app.core.vocab import BEHIND_REASON_LABELS, STATUS_LABELS
 from app.services.reports.summary import PeriodSummary, period_summary
 from app.views.i18n import period_text, vocab_tr
@@ -86,6 +86,9 @@ def build_dashboard(db: Any, plan_id: int, period: str, unit: str | None,
     afterwards, each at its widget's size)."""
     reporter = reporter or Reporter()
     reporter.step(0, 1, QCoreApplication.translate("DashboardPage", "统计本期数据"))
+    from app.services.reports.chart_process import chart_process
+
+    chart_process().start()  # warms up while the figures are counted
     summary = period_summary(db, period, plan_id, unit=unit, section_id=section_id)
     reporter.step(1, 1, "")
     return DashboardData(summary)
@@ -506,7 +509,8 @@ class DashboardPage(Page):
 
     def _export(self, targets: dict[str, Path], announce: bool,
                 folder: Path | None = None) -> None:
-        from app.services.reports.charts import CHARTS, chart_png
+        from app.services.reports.chart_process import chart_process
+        from app.services.reports.charts import CHARTS
         from app.views.ops import run_op
 
         assert self.data is not None
@@ -515,10 +519,16 @@ class DashboardPage(Page):
                  for name, view in self.charts.items()}
 
         def work(reporter: Reporter) -> list[Path]:
+            def stop_if_cancelled() -> None:
+                if reporter.cancelled:
+                    raise Cancelled
+
             written = []
             for i, (name, target) in enumerate(targets.items()):
                 reporter.step(i, len(targets), CHARTS[name][0])
-                target.write_bytes(chart_png(name, summary, *sizes[name], dpi=200))
+                # drawn in the chart process: matplotlib would hold this process's GIL
+                target.write_bytes(chart_process().png(name, summary, *sizes[name], dpi=200,
+                                                       check=stop_if_cancelled))
                 written.append(target)
             return written
 
