@@ -25,9 +25,10 @@ values) plus one grouped query for the trend, then aggregation in Python.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -456,23 +457,33 @@ class _Scope:
         self.deadline_end = {t.id: end for t in self.tasks
                              if (end := clock.deadline_end(t.deadline)) is not None}
         self.sections = [s for s in plan.sections if allowed is None or s.id in allowed]
-        # (unit id, task id) → (its (unit, section) cell, role, place in plan order) for
-        # every report expected of a unit in scope; and how many each cell expects
-        self.expected: dict[tuple[int, int], tuple[tuple[int, int | None], str, int]] = {}
-        self.expected_cells: dict[tuple[int, int | None], int] = defaultdict(int)
-        expected, expected_cells = self.expected, self.expected_cells
-        id_of, unit_ids = self.id_of, self.unit_ids
+        # (unit id, task id) → its (unit, section) cell, for every report expected of a
+        # unit in scope; and how many each cell expects. Which role and place in plan
+        # order a report has is asked only for the few behind schedule (`placement`).
+        self.expected: dict[tuple[int, int], tuple[int, int | None]] = {}
+        expected, id_of, unit_ids = self.expected, self.id_of, self.unit_ids
         for t in self.tasks:
             tid, sid = t.id, t.section_id
-            for role, names in (("lead", t.lead), ("cooperating", t.cooperating),
-                                ("implementing", t.implementing)):
-                for name in names:
-                    uid = id_of.get(name)
-                    if uid in unit_ids and (uid, tid) not in expected:
-                        expected[(uid, tid)] = ((uid, sid), role, len(expected))
-                        expected_cells[(uid, sid)] += 1
+            expected.update({(uid, tid): (uid, sid) for uid in map(
+                id_of.get, (*t.lead, *t.cooperating, *t.implementing)) if uid in unit_ids})
+        self.expected_cells: dict[tuple[int, int | None], int] = Counter(expected.values())
+        self.task_index = {t.id: i for i, t in enumerate(self.tasks)}
         has_children = {i.parent_id for i in plan.indicators if i.parent_id is not None}
         self.indicators = [i for i in plan.indicators if i.id not in has_children]
+
+    def placement(self, uid: int, tid: int) -> tuple[tuple[float, int, int], str | None]:
+        """Where a unit's report of a task comes in plan order (the task, then lead,
+        cooperating and implementing units in the plan's order; the first role named
+        counts) and that role; reports outside the assignments come last."""
+        t = self.task_by_id.get(tid)
+        name = self.name_of.get(uid)
+        if t is not None and (uid, tid) in self.expected:
+            for rank, (role, names) in enumerate((("lead", t.lead),
+                                                  ("cooperating", t.cooperating),
+                                                  ("implementing", t.implementing))):
+                if name in names:
+                    return (self.task_index[tid], rank, names.index(name)), role
+        return (math.inf, 0, 0), None
 
     def compute(self, raw: _Raw, closed: frozenset[tuple[int, int]] = frozenset(),
                 detail: bool = True) -> _Computed:
@@ -485,23 +496,20 @@ class _Scope:
         overdue = {tid for tid, end in self.deadline_end.items() if end < period_end}
         section_of = self.section_of
         unit_ids = self.unit_ids
-        expected = self.expected
-        unassigned: tuple[Any, str | None, int] = (None, None, len(expected))  # sorted last
         # cell: [expected, counts, completion sum, completion n, behind, expected reported]
         cells: dict[tuple[int, int | None], list[Any]] = {
             key: [n, dict.fromkeys(STATUS_KEYS, 0), 0.0, 0, 0, 0]
             for key, n in self.expected_cells.items()}
-        behind_rows: list[tuple[tuple[Any, str | None, int], Any]] = []
-        get = expected.get
+        behind_rows: list[tuple[int, int, str | None, float | None, str]] = []
+        get = self.expected.get
         for row in raw.entries:
             uid, tid, status, percent, _ = row
-            known: tuple[Any, str | None, int] | None = get((uid, tid))
-            if known is not None:
-                c = cells[known[0]]
+            cell_key = get((uid, tid))
+            if cell_key is not None:
+                c = cells[cell_key]
                 c[5] += 1
             elif tid in section_of and uid in unit_ids:  # outside the assignments:
                 cell_key = (uid, section_of[tid])  # such reports still count
-                known = unassigned
                 c = cells.get(cell_key) or cells.setdefault(
                     cell_key, [0, dict.fromkeys(STATUS_KEYS, 0), 0.0, 0, 0, 0])
             else:
@@ -518,19 +526,20 @@ class _Scope:
                                        and status not in ("completed", "ongoing"))) \
                     and (uid, tid) not in closed:
                 c[4] += 1
-                behind_rows.append((known, row))
+                behind_rows.append(row)
         for c in cells.values():
             c[1][UNREPORTED] += c[0] - c[5]
 
         behind: dict[int, list[BehindEntry]] = defaultdict(list)
         if detail:
-            behind_rows.sort(key=lambda r: r[0][2])  # plan order, unassigned ones last
-            for (_, role, _), (uid, tid, status, percent, problems) in behind_rows:
+            placed = sorted(((self.placement(r[0], r[1]), r) for r in behind_rows),
+                            key=lambda p: p[0][0])  # plan order, unassigned ones last
+            for (_, role), (uid, tid, status, percent, problems) in placed:
                 behind[tid].append(BehindEntry(
                     self.name_of[uid], role, status, percent, problems or "",
                     "behind" if status == "behind" else "overdue"))
         else:
-            for _, row in behind_rows:
+            for row in behind_rows:
                 behind.setdefault(row[1], [])
 
         def add_up(parts: Iterable[list[Any]]) -> Breakdown:
