@@ -135,6 +135,19 @@ def median_ms(fn: Callable[[], object], runs: int) -> float:
     return statistics.median(times)
 
 
+def in_turns(fns: list[Callable[[], object]], runs: int) -> list[float]:
+    """The median ms of each of `fns`, timed taking turns (a, b, a, b …): on a shared
+    machine the load drifts within seconds, and timing all runs of one and then all of
+    the other gave ratios ±0.15 apart from one run to the next."""
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(runs):
+        for fn, out in zip(fns, times, strict=True):
+            t = time.perf_counter()
+            fn()
+            out.append((time.perf_counter() - t) * 1000)
+    return [statistics.median(t) for t in times]
+
+
 def cached_db(units: int, tasks: int, periods: int) -> Path:
     """`build` once per schema/code version (kept in the temp folder)."""
     digest = hashlib.sha256(f"{units}x{tasks}x{periods}".encode())
@@ -178,8 +191,7 @@ def measure(units: int, tasks: int, periods: int, runs: int) -> list[Measure]:
         return a, b
 
     period_summary(engine, key)  # warm the caches the way a second look would
-    base = median_ms(baseline, runs)
-    dash = median_ms(lambda: period_summary(engine, key), runs)
+    base, dash = in_turns([baseline, lambda: period_summary(engine, key)], runs)
     summary = period_summary(engine, key)
     from app.services.reports.charts import CHARTS, build_figure, figure_png
 
