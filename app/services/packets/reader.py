@@ -24,7 +24,8 @@ import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from operator import itemgetter
+from itertools import repeat
+from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +36,10 @@ from app.core.errors import UserFacingError
 from app.core.problems import Problem
 from app.services.packets.container import (
     Limits,
+    check_sheet,
     local_name,
     parse_xml,
     read_member,
-    scan_sheet,
     sheet_parts,
 )
 from app.services.packets.container import (
@@ -64,7 +65,6 @@ from app.services.packets.format import (
 )
 from app.services.packets.seal import fixed_hash
 from app.services.packets.values import (
-    empty_value,
     normalise_value,
     number_text,
     percent_from_cell,
@@ -81,6 +81,10 @@ _FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 # what every formula tag contains: searched first (a literal start makes it a fast scan)
 _FORMULA_HINT = re.compile(rb"f[\s>/]")
 _HASH = re.compile(r"^[0-9a-f]{64}$")
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
+_THIRD = itemgetter(2)
+_PLACE = itemgetter(0, 1)
 MAX_LINEAGE = 200  # hashes kept from a manifest's lineage (an export writes at most 50)
 
 
@@ -271,6 +275,9 @@ def _parse_manifest(grid: list[list[Any]]) -> tuple[Manifest, list[PacketRow],
             "issued", "returned"):
         raise broken("包信息")
 
+    fast = _manifest_rows(grid[i + 1:])
+    if fast is not None:
+        return (manifest, *fast)
     rows: list[PacketRow] = []
     positions: dict[str, tuple[str, int]] = {}
     hashes: dict[str, str] = {}
@@ -287,22 +294,58 @@ def _parse_manifest(grid: list[list[Any]]) -> tuple[Manifest, list[PacketRow],
         try:
             fixed, digest, raw = _fixed_json(cells[4])
             editable = frozenset(json.loads(cells[5])) if cells[5] else None
-            comments = json.loads(cells[6]) if cells[6] else {}
+            comments = {str(k): str(v) for k, v in
+                        (json.loads(cells[6]) if cells[6] else {}).items()}
             excel_row = int(cells[2])
-        except (ValueError, TypeError, json.JSONDecodeError) as exc:
+        except (ValueError, TypeError, AttributeError, RecursionError) as exc:
+            # (JSONDecodeError is a ValueError; a list nested thousands deep, a RecursionError)
             raise broken(f"行 {key}") from exc
         # the cell holds the canonical JSON, so hashing its text is the cheap check
         if not isinstance(fixed, dict) or (digest != cells[3] and fixed_hash(fixed) != cells[3]):
             raise broken(f"行 {key} 的下发内容与校验值不符")
         if key in positions:
             raise broken(f"行 {key} 重复")
-        rows.append(PacketRow(key=key, fixed=fixed, editable=editable,
-                              comments={str(k): str(v) for k, v in comments.items()},
+        rows.append(PacketRow(key=key, fixed=fixed, editable=editable, comments=comments,
                               sheet=cells[1], row=excel_row,
                               fixed_json=raw if digest == cells[3] else None))
         positions[key] = (cells[1], excel_row)
         hashes[key] = cells[3]
     return manifest, rows, positions, hashes
+
+
+_ManifestRows = tuple[list[PacketRow], dict[str, tuple[str, int]], dict[str, str]]
+
+
+def _manifest_rows(body: list[list[Any]]) -> _ManifestRows | None:
+    """The manifest's row lines column by column, for the usual manifest: every line a
+    distinct key and its texts, each row's content JSON whose text hashes to the hash
+    beside it, no correction fields. None for anything else: the line-by-line pass then
+    reads it (and names what is broken)."""
+    if not body or min(map(len, body)) < 7:
+        return None
+    try:
+        keys, sheets, numbers, digests, texts, editable, comments = (
+            list(map(str.strip, column)) for column in list(zip(*body, strict=True))[:7])
+        if "" in keys or len(set(keys)) != len(keys) or any(editable) or any(comments):
+            return None
+        excel_rows = list(map(int, numbers))
+    except (TypeError, ValueError):  # a cell that is not text, a row number that is not one
+        return None
+    known = list(map(_FIXED_JSON.get, texts))
+    if None in known:
+        try:
+            known = list(map(_fixed_json_new, texts, known))
+        except (ValueError, TypeError, RecursionError):
+            return None
+    if list(map(_SECOND, known)) != digests:
+        return None
+    fixed = list(map(_FIRST, known))
+    if set(map(type, fixed)) != {dict}:
+        return None
+    rows = [PacketRow(key=k, fixed=dict(f), sheet=s, row=r, fixed_json=j) for k, f, s, r, j in
+            zip(keys, fixed, sheets, excel_rows, map(_THIRD, known), strict=True)]
+    return (rows, dict(zip(keys, zip(sheets, excel_rows, strict=True), strict=True)),
+            dict(zip(keys, digests, strict=True)))
 
 
 # manifest cell text → (its parsed content, its hash): the same issued rows recur in
@@ -313,15 +356,35 @@ _FIXED_JSON: dict[str, tuple[Any, str, bytes]] = {}
 def _fixed_json(text: str) -> tuple[Any, str, bytes]:
     """(json.loads(text), the short sha256 of the text, the text's UTF-8 bytes), worked
     out once per distinct text."""
-    known = _FIXED_JSON.get(text)
+    value, digest, raw = _fixed_json_new(text, _FIXED_JSON.get(text))
+    return (dict(value) if isinstance(value, dict) else value), digest, raw
+
+
+def _fixed_json_new(text: str, known: tuple[Any, str, bytes] | None
+                    ) -> tuple[Any, str, bytes]:
+    """`known` (what `_FIXED_JSON` holds for `text`), or it worked out and remembered;
+    the parsed value is the cache's own (callers copy a dict before handing it out)."""
     if known is None:
         raw = text.encode("utf-8")
-        known = (json.loads(text), hashlib.sha256(raw).hexdigest()[:16], raw)
+        known = (_loads(text), hashlib.sha256(raw).hexdigest()[:16], raw)
         if len(_FIXED_JSON) >= _EXPECTED_MAX:
             _FIXED_JSON.clear()
         _FIXED_JSON[text] = known
-    value, digest, raw = known
-    return (dict(value) if isinstance(value, dict) else value), digest, raw
+    return known
+
+
+_SCAN = json.JSONDecoder().scan_once
+
+
+def _loads(text: str) -> Any:
+    """json.loads(text), through the decoder's C scanner directly (one call instead of
+    three Python frames and two whitespace matches); whatever the scanner does not take
+    whole goes to json.loads, which then parses it or raises its own error."""
+    try:
+        value, end = _SCAN(text, 0)
+    except (StopIteration, ValueError):
+        return json.loads(text)
+    return value if end == len(text) else json.loads(text)
 
 
 # ---------------------------------------------------------------- data sheets
@@ -340,14 +403,6 @@ def _expected_for(fields: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     return known
 
 
-def _expected_fixed(known: dict[str, tuple[str, ...]], digest: str, fixed: dict[str, Any],
-                    fields: tuple[str, ...]) -> tuple[str, ...]:
-    want = known.get(digest)
-    if want is None:
-        want = known[digest] = tuple(fixed_cell_text(fixed.get(f)).strip() for f in fields)
-    return want
-
-
 @functools.lru_cache(maxsize=8192, typed=True)
 def _normalise(name: str, raw: Any, numeric: bool) -> tuple[Any, str | None]:
     """`normalise_value` remembered per (field, cell value, numeric): statuses, percents,
@@ -364,6 +419,30 @@ def _same_fixed(cell: Any, expected: Any) -> bool:
     if isinstance(cell, dt.date):
         return cell.isoformat().startswith(want) or want.startswith(cell.isoformat()[:7])
     return got.replace("\r\n", "\n") == want.replace("\r\n", "\n")
+
+
+_SKIP: Any = object()  # an input cell not taken (a formula, or a value the rules refuse)
+
+
+def _found_rows(grid: list[list[Any]], header_row: int, key_col: int,
+                mine: set[str]) -> dict[str, int] | None:
+    """Key → 0-based grid row when every row below the header carries a distinct key of
+    this sheet's issued rows (a packet as issued or filled in place); None otherwise (the
+    row-by-row pass then names what is odd)."""
+    body = grid[header_row + 1:]
+    if not body or min(map(len, body)) <= key_col:
+        return None
+    try:
+        keys = list(map(str.strip, map(itemgetter(key_col), body)))
+    except TypeError:  # a key cell that is not text
+        return None
+    if len(set(keys)) != len(keys) or not mine.issuperset(keys):
+        return None
+    return dict(zip(keys, range(header_row + 1, len(grid)), strict=True))
+
+
+def _fixed_texts(value: Any) -> str:
+    return value.strip() if type(value) is str else fixed_cell_text(value).strip()
 
 
 def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[str],
@@ -397,17 +476,20 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
             columns["key"] = texts.index(KEY_HEADER)
             break
 
-    found: dict[str, int] = {}  # key -> 0-based grid row
+    found: dict[str, int] | None = None  # key -> 0-based grid row
+    key_col = -1
     if header_row < 0:
         # the key column is gone: fall back to the issued positions and column order
         problems.append(Problem(sheet, "", "找不到隐藏的“行标识”列,已按下发时的行列位置读取。",
                                       "warning"))
         order = [f for f, _ in fixed_cols] + list(input_fields)
         columns = {f: c for c, f in enumerate(order)}
-        for row in expected:
-            found[row.key] = positions[row.key][1] - 1
+        found = {row.key: positions[row.key][1] - 1 for row in expected}
     else:
         key_col = columns["key"]
+        found = _found_rows(grid, header_row, key_col, {r.key for r in expected})
+    if found is None:
+        found = {}
         for r in range(header_row + 1, len(grid)):
             line = grid[r]
             key = _text(line[key_col]) if key_col < len(line) else ""
@@ -430,80 +512,126 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
                                               f"({known.code}),只读取了第一行。", key=key))
                 continue
             found[key] = r
+    if header_row >= 0:
         missing_cols = [INPUT_HEADERS[f] for f in input_fields if f not in columns]
         if missing_cols:
             problems.append(Problem(sheet, xl_rowcol_to_cell(header_row, 0),
                                           f"缺少填写列:{'、'.join(missing_cols)}。"))
 
+    # the rows found, in manifest order (each problem is kept with its row's place and the
+    # cell's order in the row, and they are added in that order at the end)
+    later: list[tuple[int, int, Problem]] = []
+    placed: list[int] = []  # index in `expected`
+    ats: list[int] = []
+    for i, row in enumerate(expected):
+        at = found.get(row.key)
+        if at is None or at >= len(grid):
+            later.append((i, 0, Problem(sheet, f"A{row.row}",
+                                        f"缺少下发的第 {row.code} 项(原第 {row.row} 行),"
+                                        "可能被删除。", key=row.key)))
+            continue
+        placed.append(i)
+        ats.append(at)
+        row.row = at + 1
+        row.sheet = sheet
+    found_rows = [expected[i] for i in placed]
+    lines = [grid[r] for r in ats]
+    width = min(map(len, lines), default=0)
+
+    def column(c: int) -> list[Any]:
+        """Column c of every row found ("" where a row ends before it)."""
+        if c < width:
+            return list(map(itemgetter(c), lines))
+        return [line[c] if c < len(line) else "" for line in lines]
+
     letters = {c: xl_col_to_name(c) for c in columns.values()}
     fixed_at = [(f, h, columns[f]) for f, h in fixed_cols if f in columns]
     fixed_fields = tuple(f for f, _h, _c in fixed_at)
-    fixed_idx = [c for _f, _h, c in fixed_at]
-    fixed_reach = max(fixed_idx, default=-1)
-    # one C call per row for the fixed cells (a tuple even for one column)
-    fixed_of = (itemgetter(*fixed_idx) if len(fixed_idx) > 1
-                else (lambda line: (line[fixed_idx[0]],)) if fixed_idx else (lambda line: ()))
-    inputs_at = [(f, columns[f], letters[columns[f]], empty_value(f)) for f in input_fields
-                 if f in columns]
-    expected_of = _expected_for(fixed_fields)
+
+    # fixed cells: one tuple comparison per row against the texts expected for the row's
+    # manifest hash (worked out once per content, column by column); a row that differs,
+    # or has no hash, is compared cell by cell
+    got = list(zip(*(column(c) for _f, _h, c in fixed_at), strict=True)) if fixed_at else \
+        [()] * len(lines)
     hashes = hashes or {}
-    for row in expected:
-        at = found.get(row.key)
-        if at is None or at >= len(grid):
-            problems.append(Problem(sheet, f"A{row.row}",
-                                          f"缺少下发的第 {row.code} 项(原第 {row.row} 行),"
-                                          "可能被删除。", key=row.key))
-            continue
-        r = at
-        line = grid[r]
-        row.row = r + 1
-        row.sheet = sheet
-        width = len(line)
-        digest = hashes.get(row.key)
-        if digest and (fixed_of(line) if fixed_reach < width else tuple(
-                line[c] if c < width else "" for c in fixed_idx)) \
-                == (expected_of.get(digest)
-                    or _expected_fixed(expected_of, digest, row.fixed, fixed_fields)):
-            checks: list[tuple[str, str, int]] = []  # every fixed cell as issued
-        else:
-            checks = fixed_at
-        for f, _header, fc in checks:
-            cell = line[fc] if fc < width else ""
-            if not _same_fixed(cell, row.fixed.get(f)):
-                problems.append(Problem(
+    digests = [hashes.get(row.key) for row in found_rows]
+    expected_of = _expected_for(fixed_fields)
+    want = list(map(expected_of.get, digests))
+    new = [j for j, (d, w) in enumerate(zip(digests, want, strict=True)) if d and w is None]
+    if new:
+        fixeds = [found_rows[j].fixed for j in new]
+        made = zip(*([_fixed_texts(v) for v in map(methodcaller("get", f), fixeds)]
+                     for f in fixed_fields), strict=True) if fixed_fields else [()] * len(new)
+        for j, texts in zip(new, made, strict=True):
+            want[j] = expected_of[digests[j]] = texts  # type: ignore[index]
+    for j, (d, g, w) in enumerate(zip(digests, got, want, strict=True)):
+        if d and g == w:
+            continue  # every fixed cell as issued
+        row, line, r = found_rows[j], lines[j], ats[j]
+        for k, (f, header, fc) in enumerate(fixed_at):
+            if not _same_fixed(line[fc] if fc < len(line) else "", row.fixed.get(f)):
+                later.append((placed[j], k, Problem(
                     sheet, f"{letters[fc]}{r + 1}",
-                    f"固定内容被修改,已忽略(第 {row.code} 项“{_header}”)。", "warning",
-                    row.key, f))
-        numeric = bool(row.fixed.get("numeric"))
-        number = str(r + 1)
-        cells = row.cells
-        values = row.values
-        for f, c, letter, empty in inputs_at:
-            ref = letter + number
-            cells[f] = ref
-            if formulas and ref in formulas:
-                problems.append(Problem(sheet, ref, f"{INPUT_HEADERS[f]}是公式,未读取。"
-                                              "请直接填写内容。", key=row.key, field=f))
-                continue
-            raw = line[c] if c < width else ""
-            if raw == "":  # an empty cell: the field's empty value, as the rules give it
-                values[f] = empty
-                if f == "percent":
-                    row.percent_format = False
-                continue
-            if f == "percent":
-                shown_as_percent = ref in percents and isinstance(raw, int | float)
-                raw = percent_from_cell(raw, shown_as_percent)
-                row.percent_format = shown_as_percent
-            try:
-                value, problem = _normalise(f, raw, numeric)
-            except TypeError:  # an unhashable cell value
-                value, problem = normalise_value(f, raw, numeric=numeric)
-            if problem is not None:
-                problems.append(Problem(sheet, ref, f"第 {row.code} 项:{problem}",
-                                              key=row.key, field=f))
-                continue
-            values[f] = value
+                    f"固定内容被修改,已忽略(第 {row.code} 项“{header}”)。", "warning",
+                    row.key, f)))
+
+    # input cells, column by column: the same rules (`normalise_value`, remembered per
+    # (field, cell value)) over the whole column, then each row's values in field order
+    numbers = [str(r + 1) for r in ats]
+    inputs_at = [(f, columns[f], letters[columns[f]]) for f in input_fields if f in columns]
+    ref_cols: list[list[str]] = []
+    value_cols: list[list[Any]] = []
+    taken_all = True
+    flat = [False] * len(lines)
+    numeric = [bool(row.fixed.get("numeric")) for row in found_rows] \
+        if "value" in input_fields else flat
+    for k, (f, c, letter) in enumerate(inputs_at, start=len(fixed_at)):
+        refs = [letter + n for n in numbers]
+        raws = column(c)
+        skip = {j for j, ref in enumerate(refs) if ref in formulas} if formulas and \
+            not formulas.isdisjoint(refs) else set()
+        for j in sorted(skip):
+            later.append((placed[j], k, Problem(sheet, refs[j],
+                                                f"{INPUT_HEADERS[f]}是公式,未读取。请直接填写内容。",
+                                                key=found_rows[j].key, field=f)))
+        if f == "percent" and percents:
+            for j, (ref, raw) in enumerate(zip(refs, raws, strict=True)):
+                if j in skip or raw == "":
+                    continue
+                shown = ref in percents and isinstance(raw, int | float)
+                raws[j] = percent_from_cell(raw, shown)
+                found_rows[j].percent_format = shown
+        try:
+            results = list(map(_normalise, repeat(f), raws, numeric if f == "value" else flat))
+        except TypeError:  # an unhashable cell value
+            results = [normalise_value(f, raw, numeric=num) for raw, num in
+                       zip(raws, numeric if f == "value" else flat, strict=True)]
+        values = list(map(_FIRST, results))
+        if any(map(_SECOND, results)):
+            for j, (_v, problem) in enumerate(results):
+                if problem is not None and j not in skip:
+                    skip.add(j)
+                    row = found_rows[j]
+                    later.append((placed[j], k, Problem(sheet, refs[j],
+                                                        f"第 {row.code} 项:{problem}",
+                                                        key=row.key, field=f)))
+        for j in skip:
+            values[j] = _SKIP
+        taken_all = taken_all and not skip
+        ref_cols.append(refs)
+        value_cols.append(values)
+    fields = [f for f, _c, _l in inputs_at]
+    # (no input column: nothing to fill, and the transposed columns are empty)
+    for row, refs_of, values_of in zip(found_rows, zip(*ref_cols, strict=True),
+                                       zip(*value_cols, strict=True), strict=False):
+        row.cells.update(zip(fields, refs_of, strict=True))
+        if taken_all or _SKIP not in values_of:
+            row.values.update(zip(fields, values_of, strict=True))
+        else:
+            row.values.update((f, v) for f, v in zip(fields, values_of, strict=True)
+                              if v is not _SKIP)
+    later.sort(key=_PLACE)
+    problems.extend(p for _i, _k, p in later)
 
 
 # (workbook.xml, its relationships) as read → sheet parts and states: every packet of an
@@ -552,7 +680,7 @@ def read_packet(source: Path | str | bytes, *, name: str = "") -> PacketFile:
     if SHEET_MANIFEST not in states:
         raise UserFacingError(f"“{name or '文件'}”不是台账填报包(缺少填报包标识)。"
                               "请使用区里下发的原文件填写。")
-    scan_sheet(zf, parts.get(SHEET_MANIFEST), SHEET_MANIFEST, MANIFEST_LIMITS, name,
+    check_sheet(zf, parts.get(SHEET_MANIFEST), SHEET_MANIFEST, MANIFEST_LIMITS, name,
                data=kept.get(parts.get(SHEET_MANIFEST) or ""))
     try:
         wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -576,7 +704,7 @@ def read_packet(source: Path | str | bytes, *, name: str = "") -> PacketFile:
         last = max(r.row for r in issued)
         part = parts.get(sheet)
         xml = kept.get(part or "")
-        scan_sheet(zf, part, sheet,
+        check_sheet(zf, part, sheet,
                    Limits(max_row=last + max(ROW_MARGIN, len(issued)),
                           max_col=columns + COLUMN_MARGIN,
                           max_cells=(last + max(ROW_MARGIN, len(issued))) * (

@@ -24,7 +24,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from app.core.errors import UserFacingError
 from app.services.db import open_database
-from app.services.packets.container import Limits, scan_sheet, sheet_parts
+from app.services.packets.container import Limits, check_sheet, scan_sheet, sheet_parts
 from app.services.packets.format import SHEET_MANIFEST, SHEET_TASKS
 from app.services.packets.reader import read_packet
 from app.services.plans.export import export_plan
@@ -64,9 +64,11 @@ def with_rows(src: Path, dest: Path, sheet: str, rows_xml: bytes) -> Path:
     return dest
 
 
-def far_cell(ref: str) -> bytes:
+def far_cell(ref: str, space: str = " ") -> bytes:
+    """A row holding one cell at ``ref``; ``space``: what separates the tag name from its
+    attribute (XML allows a tab or a line break there, and calamine reads the cell)."""
     row = re.sub(r"^[A-Z]+", "", ref)
-    return (f'<row r="{row}"><c r="{ref}" t="inlineStr"><is><t>远处</t></is></c></row>'
+    return (f'<row r="{row}"><c{space}r="{ref}" t="inlineStr"><is><t>远处</t></is></c></row>'
             ).encode()
 
 
@@ -102,6 +104,14 @@ HOSTILE: dict[str, tuple[Callable[[Path, Path, str], Path], str, str]] = {
         SHEET_MANIFEST, "XFD1048576"),
     "O1048576": (lambda s, d, _: with_rows(s, d, SHEET_TASKS, far_cell("O1048576")),
                  SHEET_TASKS, "O1048576"),
+    # a tab or a line break after the tag name once slipped past the fast scan, and
+    # calamine asked for 512 GB
+    "far cell, a tab after <c": (
+        lambda s, d, _: with_rows(s, d, SHEET_TASKS, far_cell("XFD1048576", "\t")),
+        SHEET_TASKS, "XFD1048576"),
+    "far cell, a line break after <c": (
+        lambda s, d, _: with_rows(s, d, SHEET_MANIFEST, far_cell("XFD1048576", "\r\n")),
+        SHEET_MANIFEST, "XFD1048576"),
     "a million cells": (lambda s, d, _: with_rows(s, d, SHEET_TASKS, million_cells(200)),
                         SHEET_TASKS, "超出了填报包应有的范围"),
     "DOCTYPE in the manifest sheet": (lambda s, d, _: with_doctype(s, d, SHEET_MANIFEST),
@@ -213,6 +223,54 @@ def test_cells_without_references_are_counted_in_place(tmp_path: Path) -> None:
         assert info.value.cell == "E30"
 
 
+def _sheet_zip(tmp_path: Path, body: str) -> zipfile.ZipFile:
+    sheet = (f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             f"<sheetData>{body}</sheetData></worksheet>").encode()
+    with zipfile.ZipFile(tmp_path / "z.zip", "w") as zf:
+        zf.writestr("s.xml", sheet)
+    return zipfile.ZipFile(tmp_path / "z.zip")
+
+
+def _outcome(fn: Callable[[], object]) -> str:
+    try:
+        fn()
+    except UserFacingError as exc:
+        return f"{exc.cell}: {exc.message}"
+    return "accepted"
+
+
+SHEETS = {
+    "plain, within": '<row r="3"><c r="A3" s="1"><v>1</v></c><c r="$AP$402"><v>2</v></c></row>',
+    "last column + 1": '<row r="3"><c r="AQ3"><v>1</v></c></row>',
+    "last row + 1": '<row r="403"><c r="A403"><v>1</v></c></row>',
+    "far, space": '<row r="9"><c r="XFD1048576"><v>1</v></c></row>',
+    "far, tab": '<row r="9"><c\tr="XFD1048576"><v>1</v></c></row>',
+    "far, line break": '<row r="9"><c\nr="B9"/><c\r\nr="XFD1048576"><v>1</v></c></row>',
+    "far, second attribute": '<row r="9"><c s="1" r="XFD9"><v>1</v></c></row>',
+    "far, single quotes": "<row r='9'><c r='XFD9'><v>1</v></c></row>",
+    "leading zeros": '<row r="9"><c r="A0009"><v>1</v></c><c r="A0400"><v>1</v></c></row>',
+    "leading zeros, far": '<row r="9"><c r="A0500"><v>1</v></c></row>',
+    "lower case": '<row r="9"><c r="b9"><v>1</v></c></row>',
+    "no references": "<row>" + "<c><v>1</v></c>" * 40 + "</row>",
+    "too many": "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}"/>' for c in "ABCDEFGHIJ")
+                        + "</row>" for r in range(1, 401)),
+}
+
+
+@pytest.mark.parametrize("case", list(SHEETS))
+def test_check_sheet_decides_as_the_scan(case: str, tmp_path: Path) -> None:
+    """The reader's quick acceptance (`check_sheet`) refuses exactly what `scan_sheet`
+    refuses, naming the same cell, and accepts what it accepts."""
+    limits = Limits(max_row=402, max_col=42, max_cells=3_000)
+    with _sheet_zip(tmp_path, SHEETS[case]) as zf:
+        data = zf.read("s.xml")
+        scanned = _outcome(lambda: scan_sheet(zf, "s.xml", "表", limits, "p.xlsx"))
+        checked = _outcome(lambda: check_sheet(zf, "s.xml", "表", limits, "p.xlsx", data=data))
+    assert checked == scanned
+    assert (scanned == "accepted") == (case in ("plain, within", "leading zeros", "lower case",
+                                                "no references"))
+
+
 # ---------------------------------------------------------------- plan workbooks
 
 @pytest.fixture(scope="module")
@@ -235,6 +293,9 @@ PLAN_HOSTILE: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
                  "XFD1048576"),
     "O1048576": (lambda s, d: with_rows(s, d, _first_sheet(s), far_cell("O1048576")),
                  "O1048576"),
+    "far cell, a tab after <c": (
+        lambda s, d: with_rows(s, d, _first_sheet(s), far_cell("XFD1048576", "\t")),
+        "XFD1048576"),
     "a million cells": (lambda s, d: with_rows(s, d, _first_sheet(s), million_cells(100)),
                         "单元格过多"),
     "DOCTYPE": (lambda s, d: with_doctype(s, d, _first_sheet(s)), "不安全的 XML"),

@@ -10,7 +10,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from packet_helpers import SECRET, sample_manifest, sample_rows, sealed, zip_bytes
+from packet_helpers import (
+    SECRET,
+    edit_with_openpyxl,
+    sample_manifest,
+    sample_rows,
+    sealed,
+    zip_bytes,
+)
 
 from app.core.errors import UserFacingError
 from app.services.packets import read_packet, verify_seal, write_packet
@@ -255,3 +262,97 @@ def test_percent_styles_are_found_however_the_styles_part_writes_them() -> None:
     assert percent_styles(_styles_zip(builtin)) == {2}
     assert percent_styles(_styles_zip(plain)) == frozenset()
     assert percent_styles(_styles_zip(b""), builtin) == {2}
+
+
+# ---------------------------------------------------------------- the column-wise passes
+
+def _facts(path: Path) -> tuple[object, ...]:
+    pf = read_packet(path)
+    return (pf.manifest, [(r.key, r.fixed, r.values, list(r.values), r.cells, r.sheet, r.row,
+                           r.percent_format, r.editable, r.comments, r.fixed_json)
+                          for r in pf.rows],
+            [(p.sheet, p.cell, p.message, p.severity, p.key, p.field) for p in pf.problems],
+            pf.titles, verify_seal(SECRET, pf.manifest, pf.rows))
+
+
+def test_column_passes_read_as_the_line_by_line_ones(tmp_path: Path, monkeypatch) -> None:
+    """The manifest's rows and the rows found by key are read column by column when the
+    packet is as issued or filled in place; the line-by-line passes (which also name what
+    is odd) give the same rows, values and problems in the same order."""
+    import openpyxl
+
+    from app.services.packets import reader
+
+    rows = sample_rows(4)
+    made = sealed(sample_manifest(), rows)
+    plain = write_packet(tmp_path / "plain.xlsx", made, rows).path
+    edited = write_packet(tmp_path / "edited.xlsx", made, rows).path
+    edit_with_openpyxl(edited, {(SHEET_TASKS, "G3"): "已完成", (SHEET_TASKS, "H3"): 0.6,
+                                (SHEET_TASKS, "H4"): 150, (SHEET_TASKS, "I4"): "=A1&B1",
+                                (SHEET_TASKS, "C5"): "改过", (SHEET_TASKS, "N3"): "下个月",
+                                (SHEET_TASKS, "M5"): 13912345678, (SHEET_TASKS, "I6"): "a\u200bb"})
+    moved = write_packet(tmp_path / "moved.xlsx", made, rows).path
+    wb = openpyxl.load_workbook(moved)
+    wb[SHEET_TASKS].insert_rows(4)
+    wb[SHEET_TASKS]["I4"] = "自己加的一行"
+    wb.save(moved)
+    for path in (plain, edited, moved):
+        reader._clear_caches()
+        fast = _facts(path)
+        with monkeypatch.context() as m:
+            m.setattr(reader, "_manifest_rows", lambda _body: None)
+            m.setattr(reader, "_found_rows", lambda *_a: None)
+            reader._clear_caches()
+            assert _facts(path) == fast, path.name
+    # problems in row order, a row's fixed cells before its inputs, inputs in sheet order
+    assert [(c, s) for _sh, c, _m, s, _k, _f in _facts(edited)[2]] == [
+        ("N3", "error"), ("H4", "error"), ("I4", "error"), ("C5", "warning")]
+
+
+@pytest.mark.parametrize(("cell", "text"), [("F21", "5"), ("G21", "[1]"), ("G21", '"说明"'),
+                                            ("E21", "[" * 5000 + "]" * 5000),
+                                            ("C21", "第三行")])
+def test_broken_manifest_row_is_refused_in_chinese(tmp_path: Path, cell: str, text: str
+                                                   ) -> None:
+    """A manifest row whose correction fields, content or row number are not what the
+    writer puts there is refused as a damaged manifest (once an AttributeError or a
+    RecursionError escaped instead)."""
+    rows = sample_rows(2)
+    path = write_packet(tmp_path / "p.xlsx", sealed(sample_manifest(), rows), rows).path
+    edit_with_openpyxl(path, {("_taizhang", cell): text})
+    with pytest.raises(UserFacingError, match="标识信息已损坏") as info:
+        read_packet(path)
+    assert info.value.sheet == "_taizhang"
+
+
+def test_remembered_content_does_not_hide_a_changed_manifest(tmp_path: Path) -> None:
+    """After a clean packet of the issue is read (its manifest texts and their hashes
+    remembered), a copy whose manifest content was changed under the same hash, or whose
+    hash was swapped for another row's, is still refused; one whose fixed cell was
+    edited still gets its warning."""
+    from app.services.packets import reader
+
+    rows = sample_rows(3)
+    made = sealed(sample_manifest(), rows)
+    clean = write_packet(tmp_path / "clean.xlsx", made, rows).path
+    reader._clear_caches()
+    assert read_packet(clean).problems == []
+    content = write_packet(tmp_path / "content.xlsx", made, rows).path
+    edit_with_openpyxl(content, {("_taizhang", "E21"): '{"code": "9"}'})
+    swapped = write_packet(tmp_path / "swapped.xlsx", made, rows).path
+    edit_with_openpyxl(swapped, {("_taizhang", "D21"): _manifest_cell(clean, "D22")})
+    for path in (content, swapped):
+        with pytest.raises(UserFacingError, match="标识信息已损坏"):
+            read_packet(path)
+    fixed_cell = write_packet(tmp_path / "fixed.xlsx", made, rows).path
+    edit_with_openpyxl(fixed_cell, {(SHEET_TASKS, "C3"): "改过的任务内容"})
+    pf = read_packet(fixed_cell)
+    assert [(p.cell, p.severity) for p in pf.problems] == [("C3", "warning")]
+    assert pf.rows[0].fixed == read_packet(clean).rows[0].fixed
+    assert verify_seal(SECRET, pf.manifest, pf.rows)
+
+
+def _manifest_cell(path: Path, cell: str) -> object:
+    import openpyxl
+
+    return openpyxl.load_workbook(path)["_taizhang"][cell].value
