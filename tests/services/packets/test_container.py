@@ -8,6 +8,8 @@ as it was, and stays under 200 MB (a far cell once asked calamine for 512 GB).
 
 from __future__ import annotations
 
+import copy
+import io
 import json
 import re
 import subprocess
@@ -327,3 +329,42 @@ def test_plan_workbook_itself_still_imports(plan_workbook: Path, tmp_path: Path)
     report, err = run_bounded(["plan", "import", "--db", str(db_path), str(plan_workbook)])
     assert report["code"] == 0, err
     assert report["peak_mb"] <= 400
+
+
+# ---------------------------------------------------------------- reading parts directly
+
+def test_parts_inflated_directly_are_the_parts_zipfile_reads(issued: tuple[Path, Path]
+                                                             ) -> None:
+    """`check_container` inflates the parts it reads whole straight from the archive's
+    bytes; they are byte for byte what zipfile reads, and every entry that is not the
+    plain case (a wrong CRC, another name in the local header, a cut stream, an odd flag)
+    is left to zipfile."""
+    from app.services.packets.container import _inflate, check_container
+
+    _db, packet = issued
+    data = packet.read_bytes()
+    kept: dict[str, bytes] = {}
+    zf = check_container(data, packet.name, keep=kept)
+    assert kept and all(kept[n] == zf.read(n) for n in kept)
+    stored = zip_bytes(_entries(packet), compression=zipfile.ZIP_STORED)
+    with zipfile.ZipFile(io.BytesIO(stored)) as plain:
+        assert all(_inflate(stored, i) == plain.read(i) for i in plain.infolist())
+    info = next(i for i in zf.infolist() if i.filename == "xl/workbook.xml")
+    for change in ("CRC", "orig_filename", "compress_size", "flag_bits"):
+        odd = copy.copy(info)
+        setattr(odd, change, {"CRC": info.CRC ^ 1, "orig_filename": "xl/other.xml",
+                              "compress_size": info.compress_size - 10,
+                              "flag_bits": info.flag_bits | 0x20}[change])
+        assert _inflate(data, odd) is None, change
+
+
+def test_a_damaged_part_is_refused_as_damaged(issued: tuple[Path, Path]) -> None:
+    """A part whose bytes do not match its CRC is refused naming the part (zipfile's
+    reading decides, as before the direct inflate)."""
+    _db, packet = issued
+    data = bytearray(zip_bytes(_entries(packet), compression=zipfile.ZIP_STORED))
+    at = data.index(b"<workbook")
+    data[at + 1:at + 9] = b"WORKBOOK"
+    with pytest.raises(UserFacingError) as info:
+        read_packet(bytes(data), name="坏.xlsx")
+    assert "“坏.xlsx”已损坏" in info.value.message and "xl/workbook.xml" in info.value.message
