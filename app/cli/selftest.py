@@ -214,6 +214,30 @@ def step_report_xlsx(ctx: SelfTestContext) -> str:
     return f"{len(book.sheet_names)} 个工作表"
 
 
+def step_issue_in_workers(ctx: SelfTestContext) -> str:
+    """Issuing in a worker process ('spawn': in the bundle the program starts again as the
+    worker, and `multiprocessing.freeze_support()` must turn it into one), then every
+    other unit's packet with that worker writing beside this process."""
+    from app.services.db import open_database
+    from app.services.district.issue import issue_packets, shutdown_workers, start_workers
+    from app.services.packets.reader import read_packet
+
+    try:
+        _check(start_workers(1, timeout=120) == 1, "后台进程未能启动")
+        engine = open_database(ctx.district_db)
+        try:
+            result = issue_packets(engine, ctx.period, ctx.folder / "下发(多进程)",
+                                   plan_id=ctx.plan_id, workers=1)
+        finally:
+            engine.dispose()
+    finally:
+        shutdown_workers()
+    _check(len(result.packets) >= 2, f"只生成了 {len(result.packets)} 个下发包")
+    bad = [p.path.name for p in result.packets if read_packet(p.path).problems]
+    _check(not bad, "下发包读回有问题:" + "、".join(bad))
+    return f"1 个后台进程参与,{len(result.packets)} 个下发包"
+
+
 SERVICE_STEPS: list[Step] = [
     ("新建数据库并载入示例方案", step_init),
     ("下发填报包", step_issue),
@@ -224,6 +248,7 @@ SERVICE_STEPS: list[Step] = [
     ("查看进展", step_progress),
     ("生成通报 PDF", step_report_pdf),
     ("生成汇总表 xlsx", step_report_xlsx),
+    ("后台进程下发填报包", step_issue_in_workers),
 ]
 
 
