@@ -19,9 +19,10 @@ call in a process that has issued before, as a district issuing unit after unit 
 plan is loaded once per connection while the database is unchanged), and, shown beside
 it, the first call after a change (the plan loaded again); for up to 100 packets with
 every file written in the calling process (the per-packet ratio); for all packets as it
-runs by itself (worker processes from 8 packets a call, started by the first call within
-the measure and kept for the next ones, as one GUI or command-line process issuing period
-after period keeps them). One call per period of 20 units, as a district issues a month.
+runs by itself (a call of 20 alone is written in the calling process; from the second
+call of a run, worker processes start within the measure and are kept for the next calls,
+as one GUI or command-line process issuing period after period keeps them). One call per
+period of 20 units, as a district issues a month.
 """
 
 from __future__ import annotations
@@ -278,7 +279,7 @@ def measure(packets: int, rows: int, runs: int = 7) -> list[Measure]:
 
         serial_ours = once_ms(lambda: ours("serial", serial_periods, 0))
         log(f"{n_serial} packets in this process: issue {serial_ours / 1000:.1f} s")
-        shutdown_workers()  # as a first batch finds them: not started
+        shutdown_workers()  # as a first batch finds them: not started, no run yet
         used: set[int] = set()
         all_ours = once_ms(lambda: used.update(ours("all", len(periods), None)))
         procs = max(used)

@@ -17,6 +17,7 @@ import multiprocessing as mp
 import os
 import re
 import threading
+import time
 import uuid
 from collections.abc import Collection, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -578,6 +579,7 @@ def issue_packets(engine: Engine, period_key: str, out_dir: Path | str, *,
         else:
             _write_here(jobs(), len(chosen), reporter, written)
     finally:  # also after a cancel or a failure: what was written is recorded
+        _WORKERS.batch_done(len(written))
         result.packets = _record_all(engine, plan.id, period.id, written)
     reporter.step(len(chosen), len(chosen), f"已生成 {len(result.packets)} 个下发包")
     log.info("issue: period %s, %d packet(s) into %s (%d worker process(es)), %d unit(s) "
@@ -595,9 +597,13 @@ def _write_here(jobs: Iterator[tuple[int, Unit, PacketJob]], total: int, reporte
 
 # ---------------------------------------------------------------- worker processes
 
-PARALLEL_COLD = 8  # packets a call from which worker processes are started: this call
-# writes in its own thread while they start and hands them packets only once they are up,
-# so starting them never makes a batch wait; they then stay for the next calls
+PARALLEL_COLD = 40  # packets a call from which worker processes are started for it alone
+# (measured on 2 cores under load: a single call of 20 gained nothing from a worker
+# starting beside it — its start takes the core it would write on)
+PARALLEL_RUN = 8  # ... from which they are started when the call follows another batch
+# of as many within IDLE_SECONDS (a district or city issuing period after period from one
+# process): the run pays their start once. The calling thread writes while they start
+# and hands them packets only once they are up, so a call never waits for their start.
 PARALLEL_WARM = 4  # ... when they are already running from a batch moments ago
 MAX_WORKERS = 4
 IDLE_SECONDS = 60.0  # worker processes kept for the next batch (issuing period by period)
@@ -627,7 +633,13 @@ def _worker_count(packets: int, requested: int | None) -> int:
     if requested is not None:
         return max(0, min(requested, packets))
     cpus = _cpus()
-    if cpus < 2 or packets < (PARALLEL_WARM if _WORKERS.warm else PARALLEL_COLD):
+    if _WORKERS.warm:
+        least = PARALLEL_WARM
+    elif _WORKERS.recent_batch(PARALLEL_RUN):
+        least = PARALLEL_RUN
+    else:
+        least = PARALLEL_COLD
+    if cpus < 2 or packets < least:
         return 0
     if _load() >= 2 * cpus:
         return 0
@@ -647,10 +659,20 @@ class _Workers:
         self._size = 0
         self._users = 0
         self._timer: threading.Timer | None = None
+        self._last: tuple[float, int] = (-IDLE_SECONDS, 0)  # (monotonic end, packets)
 
     @property
     def warm(self) -> bool:
         return self._pool is not None
+
+    def batch_done(self, packets: int) -> None:
+        """A batch of `packets` just ended (written here or by workers)."""
+        self._last = (time.monotonic(), packets)
+
+    def recent_batch(self, packets: int) -> bool:
+        """Did a batch of at least `packets` end less than IDLE_SECONDS ago?"""
+        end, size = self._last
+        return size >= packets and time.monotonic() - end < IDLE_SECONDS
 
     def acquire(self, n: int) -> tuple[ProcessPoolExecutor, list[Future[int]]]:
         """The pool (started now if there is none, or a bigger one is needed and the
@@ -693,8 +715,10 @@ class _Workers:
             self.release(pool, False)
 
     def shutdown(self) -> None:
-        """Stop idle worker processes (a batch in progress keeps its own)."""
+        """Stop idle worker processes (a batch in progress keeps its own) and forget the
+        last batch: the next call starts as the first of a run."""
         with self._lock:
+            self._last = (-IDLE_SECONDS, 0)
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
