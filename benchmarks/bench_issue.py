@@ -13,7 +13,11 @@ text/number/date cells, list/decimal/date/length validation per input column, pr
 with unlocked inputs, frozen panes, print setup), the hidden list sheet and its defined
 name, and the very hidden manifest (identity, and per row its key, sheet, row number,
 hash and fixed content as JSON) — into memory, then to a file, one process, the rows
-precomputed (outside the timing). Timed: `issue_packets` (load the plan and history, build
+precomputed (outside the timing). The baseline and `issue_packets` take turns — one
+packet each, seven times (medians); a period's packets by the baseline, then the same
+period issued — so that the load of the shared machine, which swings by minutes, weighs
+on both alike (measured one after the other, minutes apart, the same code gave 1.06× and
+1.93×). Timed: `issue_packets` (load the plan and history, build
 the rows, seal, write atomically, record the packets in the ledger) for one packet — a
 call in a process that has issued before, as a district issuing unit after unit does (the
 plan is loaded once per connection while the database is unchanged), and, shown beside
@@ -33,16 +37,16 @@ import hashlib
 import io
 import json
 import shutil
+import statistics
 import sys
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import xlsxwriter
-from harness import Measure, benchmark, log, median_ms, once_ms
+from harness import Measure, benchmark, log, once_ms
 from sqlalchemy.orm import Session
 
 from app.core.vocab import STATUS_LABELS
@@ -234,56 +238,66 @@ def measure(packets: int, rows: int, runs: int = 7) -> list[Measure]:
         serial_periods = -(-min(packets, SERIAL_MAX) // len(units))
         n_serial = sum(len(p) for p in per_period[:serial_periods])
 
-        def work() -> Iterator[tuple[str, str, list[PacketRow]]]:
-            """The baseline's input: the same rows issue_packets builds, a period at a time
-            (built outside the timed part)."""
+        def period_rows(key: str, names: list[str]) -> list[tuple[str, list[PacketRow]]]:
+            """The baseline's input: the rows issue_packets builds for a period (built
+            outside the timed part)."""
             with Session(engine) as s:
-                for key, names in zip(periods, per_period, strict=True):
-                    period = next(p for p in plan.periods if p.key == key)
-                    history = _History(s, 1, period)
-                    for name in names:
-                        yield key, name, build_rows(plan, period, ids[name], name, history)
+                period = next(p for p in plan.periods if p.key == key)
+                history = _History(s, 1, period)
+                return [(name, build_rows(plan, period, ids[name], name, history))
+                        for name in names]
 
-        first = next(work())
         ident = {"format": "taizhang-packet", "packet_id": "0" * 32, "plan": plan.plan.title}
 
-        one_base = median_ms(lambda: plain_xlsxwriter(folder / "one.xlsx", first[2],
-                                                      {**ident, "unit": first[1]}), runs)
-        one_ours = median_ms(lambda: issue_packets(engine, periods[0], folder / "one",
-                                                   units=[units[0]]), runs)
+        def base_period(key: str, work: list[tuple[str, list[PacketRow]]], into: Path) -> float:
+            """The baseline writing a period's packets, each timed, summed."""
+            into.mkdir(parents=True, exist_ok=True)
+            return sum(once_ms(lambda i=i, name=name, packet_rows=packet_rows: plain_xlsxwriter(
+                into / f"{i}.xlsx", packet_rows, {**ident, "unit": name, "period": key}))
+                for i, (name, packet_rows) in enumerate(work))
 
-        def after_change(k: list[int] = [0]) -> None:  # noqa: B006 (a counter)
+        # one packet: the baseline and issue_packets taking turns (medians), so a change of
+        # the machine's load between the two shifts both
+        (first_name, first_rows), = period_rows(periods[0], [units[0]])
+        one_times: tuple[list[float], list[float], list[float]] = ([], [], [])
+
+        def one_base() -> None:
+            plain_xlsxwriter(folder / "one.xlsx", first_rows, {**ident, "unit": first_name})
+
+        def one_ours() -> None:
+            issue_packets(engine, periods[0], folder / "one", units=[units[0]])
+
+        def one_fresh() -> None:
             _PLANS.clear()  # as any change to the database does: the plan is loaded again
-            k[0] += 1
-            issue_packets(engine, periods[0], folder / f"fresh{k[0]}", units=[units[0]])
+            issue_packets(engine, periods[0], folder / "fresh", units=[units[0]])
 
-        one_fresh = median_ms(after_change, runs)
-        log(f"one packet: baseline {one_base:.0f} ms, issue {one_ours:.0f} ms "
-            f"({one_fresh:.0f} ms after a change)")
+        one_base(), one_ours(), one_fresh()  # warm-up
+        for _ in range(runs):
+            for times, fn in zip(one_times, (one_base, one_ours, one_fresh), strict=True):
+                times.append(once_ms(fn))
+        one_b, one_o, one_f = (statistics.median(t) for t in one_times)
+        log(f"one packet: baseline {one_b:.0f} ms, issue {one_o:.0f} ms "
+            f"({one_f:.0f} ms after a change)")
 
-        (folder / "base").mkdir()
-        base_ms: list[float] = []  # each packet's write, in one process
-        for i, (key, name, packet_rows) in enumerate(work()):
-            base_ms.append(once_ms(lambda i=i, key=key, name=name, packet_rows=packet_rows:
-                                   plain_xlsxwriter(folder / "base" / f"{i}.xlsx", packet_rows,
-                                                    {**ident, "unit": name, "period": key})))
-        all_base, serial_base = sum(base_ms), sum(base_ms[:n_serial])
-        log(f"{len(base_ms)} packets: baseline {all_base / 1000:.1f} s")
-
-        def ours(into: str, count: int, workers: int | None) -> set[int]:
-            used = set()
-            for key, names in zip(periods[:count], per_period, strict=False):
-                used.add(issue_packets(engine, key, folder / into / key, units=names,
-                                       workers=workers).workers)
-            return used
-
-        serial_ours = once_ms(lambda: ours("serial", serial_periods, 0))
-        log(f"{n_serial} packets in this process: issue {serial_ours / 1000:.1f} s")
+        # the periods in turn: the baseline writes a period's packets, then issue_packets
+        # issues the same period (each compared over the same stretch of time)
+        serial_base = serial_ours = 0.0
+        for key, names in zip(periods[:serial_periods], per_period, strict=False):
+            serial_base += base_period(key, period_rows(key, names), folder / "sbase" / key)
+            serial_ours += once_ms(lambda key=key, names=names: issue_packets(
+                engine, key, folder / "serial" / key, units=names, workers=0))
+        log(f"{n_serial} packets in this process: baseline {serial_base / 1000:.1f} s, "
+            f"issue {serial_ours / 1000:.1f} s")
         shutdown_workers()  # as a first batch finds them: not started, no run yet
         used: set[int] = set()
-        all_ours = once_ms(lambda: used.update(ours("all", len(periods), None)))
+        all_base = all_ours = 0.0
+        for key, names in zip(periods, per_period, strict=True):
+            all_base += base_period(key, period_rows(key, names), folder / "base" / key)
+            all_ours += once_ms(lambda key=key, names=names: used.add(issue_packets(
+                engine, key, folder / "all" / key, units=names).workers))
         procs = max(used)
-        log(f"{len(base_ms)} packets: issue {all_ours / 1000:.1f} s "
+        n_all = sum(len(p) for p in per_period)
+        log(f"{n_all} packets: baseline {all_base / 1000:.1f} s, issue {all_ours / 1000:.1f} s "
             f"({procs} worker process(es) beside the calling one)")
         shutdown_workers()
         engine.dispose()
@@ -291,19 +305,20 @@ def measure(packets: int, rows: int, runs: int = 7) -> list[Measure]:
         shutil.rmtree(folder, ignore_errors=True)
     one_l = f"plain xlsxwriter, same cells and features: one packet ({rows} rows)"
     serial_l = f"plain xlsxwriter: {n_serial} packets (the sum of each packet's write)"
-    all_l = f"plain xlsxwriter: {len(base_ms)} packets (one process)"
-    calls = f"one call per period of {len(units)} units"
-    return [Measure(one_l, one_base),
+    all_l = f"plain xlsxwriter: {n_all} packets (one process)"
+    calls = f"one call per period of {len(units)} units, the baseline's period before each"
+    return [Measure(one_l, one_b),
             Measure("`issue_packets`, one packet (plan, history, rows, seal, write, ledger; "
-                    "a process that has issued before)", one_ours, base=one_l, target=1.5),
+                    "a process that has issued before; taking turns with the baseline)",
+                    one_o, base=one_l, target=1.5),
             Measure("`issue_packets`, one packet, first call after a change to the database "
-                    "(the plan loaded again; no target of its own)", one_fresh, base=one_l),
+                    "(the plan loaded again; no target of its own)", one_f, base=one_l),
             Measure(serial_l, serial_base),
             Measure(f"`issue_packets`, {n_serial} packets written in the calling process "
                     f"({calls}): the per-packet ratio", serial_ours, base=serial_l,
                     target=1.5),
             Measure(all_l, all_base),
-            Measure(f"`issue_packets`, {len(base_ms)} packets ({calls}; " + (
+            Measure(f"`issue_packets`, {n_all} packets ({calls}; " + (
                 f"files written by the calling process and up to {procs} worker processes, "
                 "started within the measure)" if procs else
                 "all written in the calling process: too few packets a call for worker "

@@ -233,9 +233,10 @@ def step_issue_in_workers(ctx: SelfTestContext) -> str:
     finally:
         shutdown_workers()
     _check(len(result.packets) >= 2, f"只生成了 {len(result.packets)} 个下发包")
+    _check(result.by_workers >= 1, "后台进程没有生成下发包")
     bad = [p.path.name for p in result.packets if read_packet(p.path).problems]
     _check(not bad, "下发包读回有问题:" + "、".join(bad))
-    return f"1 个后台进程参与,{len(result.packets)} 个下发包"
+    return f"{len(result.packets)} 个下发包,其中后台进程生成 {result.by_workers} 个"
 
 
 SERVICE_STEPS: list[Step] = [

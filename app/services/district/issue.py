@@ -120,6 +120,7 @@ class IssueResult:
     packets: list[IssuedPacket] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # unit, reason
     workers: int = 0  # worker processes that wrote the files (0: the calling process)
+    by_workers: int = 0  # packets those worker processes wrote (the rest: the calling one)
 
     @property
     def changes(self) -> Changes:
@@ -575,7 +576,7 @@ def issue_packets(engine: Engine, period_key: str, out_dir: Path | str, *,
     written: list[_Written] = []
     try:
         if n:
-            _write_in_workers(jobs(), n, len(chosen), reporter, written)
+            result.by_workers = _write_in_workers(jobs(), n, len(chosen), reporter, written)
         else:
             _write_here(jobs(), len(chosen), reporter, written)
     finally:  # also after a cancel or a failure: what was written is recorded
@@ -737,27 +738,31 @@ start_workers = _WORKERS.start
 
 
 def _write_in_workers(jobs: Iterator[tuple[int, Unit, PacketJob]], n: int, total: int,
-                      reporter: Reporter, written: list[_Written]) -> None:
+                      reporter: Reporter, written: list[_Written]) -> int:
     """Worker processes write files (they get plain data and give back path and hash; the
     database stays here), and so does this thread. A worker gets packets only once it is
     up (never a queue waiting on a process still starting), one at a time plus one waiting
     while many remain. On a cancel or a failure, the packets not started are dropped, the
     ones being written are finished (a few tenths of a second) and kept, and a worker that
-    died (which stops all of them) leaves no temporary file behind."""
+    died (which stops all of them) leaves no temporary file behind. Returns how many
+    packets the workers wrote."""
     reporter.step(0, total, "正在生成下发包")
     pool, ready = _WORKERS.acquire(n)
     inflight: dict[Future[WrittenFile], tuple[int, Unit, PacketJob]] = {}
     started: list[tuple[Path, str]] = []  # (folder, packet id) of every job handed out
     broken = False
     handed = 0  # jobs taken from `jobs` (by a worker or this thread)
+    by_workers = 0
 
     def progress() -> None:
         reporter.step(len(written), total, f"正在生成下发包({len(written)}/{total})")
 
     def collect(futures: Collection[Future[WrittenFile]]) -> None:
+        nonlocal by_workers
         for future in futures:
             i, unit, job = inflight[future]
             written.append(_Written(i, unit, job, future.result()))
+            by_workers += 1
             del inflight[future]
         if futures:
             progress()
@@ -800,6 +805,7 @@ def _write_in_workers(jobs: Iterator[tuple[int, Unit, PacketJob]], n: int, total
                 continue
             try:
                 written.append(_Written(i, unit, job, future.result()))
+                by_workers += 1
             except BaseException:  # the first failure is the one raised
                 broken = broken or isinstance(future.exception(), BrokenProcessPool)
         # a worker that failed to start (it got no packet: this thread wrote them)
@@ -810,6 +816,7 @@ def _write_in_workers(jobs: Iterator[tuple[int, Unit, PacketJob]], n: int, total
             if packet_id not in done:
                 for tmp in temp_files(folder, packet_id):
                     tmp.unlink(missing_ok=True)
+    return by_workers
 
 
 def issue_correction(engine: Engine, plan_id: int, period_key: str, unit_name: str,

@@ -224,6 +224,7 @@ def test_worker_processes_write_the_same_bytes(tianning_path: Path, tmp_path: Pa
         assert steps == sorted(steps) and steps[-1] == len(result.packets) > 20
         results.append((result, ledger))
     (serial, serial_ledger), (parallel, parallel_ledger) = results
+    assert serial.by_workers == 0 and parallel.by_workers >= 1
     assert [(p.unit, p.path.name, p.packet_id, p.sha256) for p in serial.packets] == \
         [(p.unit, p.path.name, p.packet_id, p.sha256) for p in parallel.packets]
     assert serial_ledger == parallel_ledger
@@ -291,12 +292,13 @@ def test_a_batch_never_waits_for_workers_still_starting(tianning: Database, tmp_
     monkeypatch.setattr(issue, "_WORKERS", issue._Workers())
     first = issue_packets(tianning, "2021-06", tmp_path / "first", workers=2)
     assert first.workers == 2 and len(first.packets) == len(issue_candidates(tianning, 1))
+    assert first.by_workers == 0  # all written by the calling thread
     assert not any(f.done() for f in issue._WORKERS._ready)  # still starting: none waited for
     _ledger_matches_folder(tianning, tmp_path / "first")
     flag.touch()
     assert issue._WORKERS.start(2) >= 1
     again = issue_packets(tianning, "2021-06", tmp_path / "again", workers=2)
-    assert len(again.packets) == len(first.packets)
+    assert len(again.packets) == len(first.packets) and again.by_workers >= 1
     issue._WORKERS.shutdown()
 
 
