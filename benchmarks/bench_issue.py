@@ -16,8 +16,8 @@ hash and fixed content as JSON) — into memory, then to a file, one process, th
 precomputed (outside the timing). The baseline and `issue_packets` take turns — one
 packet each, seven times (medians); a period's packets by the baseline, then the same
 period issued — so that the load of the shared machine, which swings by minutes, weighs
-on both alike (measured one after the other, minutes apart, the same code gave 1.06× and
-1.93×). Timed: `issue_packets` (load the plan and history, build
+on both alike (measured one after the other, minutes apart, one run of the same code gave
+1.06× per packet over 20 and 1.93× over 100). Timed: `issue_packets` (load the plan and history, build
 the rows, seal, write atomically, record the packets in the ledger) for one packet — a
 call in a process that has issued before, as a district issuing unit after unit does (the
 plan is loaded once per connection while the database is unchanged), and, shown beside
