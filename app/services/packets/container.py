@@ -26,7 +26,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from operator import itemgetter
 from xml.etree.ElementTree import Element
@@ -144,7 +144,8 @@ def check_container(data: bytes, name: str = "", *, what: str = "填报包",
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
         raise _refuse(f"{label}不是 Excel 工作簿(.xlsx)。")
-    content_types = read_member(zf, "[Content_Types].xml")
+    content_types = _inflate(data, zf.getinfo("[Content_Types].xml")) or read_member(
+        zf, "[Content_Types].xml")
     if b"macroEnabled" in content_types or b"vbaProject" in content_types:
         raise _refuse(f"{label}是带宏的工作簿,为安全起见不予读取。请另存为 .xlsx 后再使用。")
     check_no_dtd(zf, name, keep, {"[Content_Types].xml": content_types}, data)
@@ -321,36 +322,106 @@ def local_name(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _attr(el: Element, local: str) -> str | None:
-    for k, v in el.attrib.items():
-        if local_name(k) == local:
-            return v
-    return None
+# (workbook.xml, its relationships) → sheet parts and states: every packet of an issue
+# has the same two parts, and a merge glances at each file before reading it
+_PARTS: dict[tuple[bytes, bytes | None], tuple[dict[str, str], dict[str, str]]] = {}
+_PARTS_MAX = 64
+_RELS = "xl/_rels/workbook.xml.rels"
 
 
-def sheet_parts(zf: zipfile.ZipFile) -> tuple[dict[str, str], dict[str, str]]:
-    """(sheet name → part path in the zip, sheet name → state visible/hidden/veryHidden)."""
-    wb = parse_xml(read_member(zf, "xl/workbook.xml"), "xl/workbook.xml")
-    rels_name = "xl/_rels/workbook.xml.rels"
+def forget_sheet_parts() -> None:
+    """Empty the remembered sheet parts (for a benchmark's "first of its kind")."""
+    _PARTS.clear()
+
+
+def sheet_parts(zf: zipfile.ZipFile, *, book: bytes | None = None, rels: bytes | None = None
+                ) -> tuple[dict[str, str], dict[str, str]]:
+    """(sheet name → part path in the zip, sheet name → state visible/hidden/veryHidden).
+
+    ``book``/``rels``: workbook.xml and its relationships part when the caller holds
+    them. The answer is remembered for the same two parts' bytes."""
+    if book is None:
+        book = read_member(zf, "xl/workbook.xml")
+    if rels is None and _RELS in zf.namelist():
+        try:
+            rels = read_member(zf, _RELS)
+        except UserFacingError:
+            _sheets_of(book)  # a broken workbook.xml is named first, as it always was
+            raise
+    known = _PARTS.get((book, rels))
+    if known is None:
+        sheets = _sheets_of(book)
+        targets = _targets_of(rels) if rels is not None else {}
+        parts: dict[str, str] = {}
+        states: dict[str, str] = {}
+        for name, state, rid in sheets:
+            states[name] = state
+            if rid and rid in targets:
+                parts[name] = targets[rid]
+        known = (parts, states)
+        if len(_PARTS) >= _PARTS_MAX:
+            _PARTS.clear()
+        _PARTS[(book, rels)] = known
+    return dict(known[0]), dict(known[1])
+
+
+def _sheets_of(book: bytes) -> list[tuple[str, str, str | None]]:
+    """Every <sheet> of workbook.xml in order (at any depth, in any namespace): (name,
+    state, the first attribute named id in any namespace)."""
+    sheets: list[tuple[str, str, str | None]] = []
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        if tag.rpartition("}")[2] == "sheet":
+            sheets.append((attrs.get("name") or "", attrs.get("state") or "visible",
+                           next((v for k, v in attrs.items() if k.rpartition("}")[2] == "id"),
+                                None)))
+
+    _expat_walk(book, "xl/workbook.xml", start)
+    return sheets
+
+
+def _targets_of(rels: bytes) -> dict[str, str]:
+    """The relationships part's children: Id → the part it targets (a path in the zip)."""
     targets: dict[str, str] = {}
-    if rels_name in zf.namelist():
-        for rel in parse_xml(read_member(zf, rels_name), rels_name):
-            rid, target = rel.get("Id"), rel.get("Target")
+    depth = [0]
+
+    def start(_tag: str, attrs: dict[str, str]) -> None:
+        depth[0] += 1
+        if depth[0] == 2:  # a child of the root
+            rid, target = attrs.get("Id"), attrs.get("Target")
             if rid and target:
-                path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-                    posixpath.join("xl", target))
-                targets[rid] = path
-    parts: dict[str, str] = {}
-    states: dict[str, str] = {}
-    for el in wb.iter():
-        if local_name(el.tag) != "sheet":
-            continue
-        name = el.get("name") or ""
-        states[name] = el.get("state") or "visible"
-        rid = _attr(el, "id")
-        if rid and rid in targets:
-            parts[name] = targets[rid]
-    return parts, states
+                targets[rid] = target.lstrip("/") if target.startswith("/") else \
+                    posixpath.normpath(posixpath.join("xl", target))
+
+    def end(_tag: str) -> None:
+        depth[0] -= 1
+
+    _expat_walk(rels, _RELS, start, end)
+    return targets
+
+
+def _expat_walk(data: bytes, part: str, start: Callable[[str, dict[str, str]], None],
+                end: Callable[[str], None] | None = None) -> None:
+    """Run expat (namespaces as "uri}local") over one small part: what `parse_xml` does
+    without building a tree — entity declarations and external entities refused
+    (defusedxml's defaults), malformed XML refused, with `parse_xml`'s messages."""
+    parser = expat.ParserCreate(namespace_separator="}")
+
+    def forbidden(*_args: object) -> None:
+        raise _Stop(_refuse(f"工作簿含有不安全的 XML 内容({part}),已拒绝。"))
+
+    parser.EntityDeclHandler = forbidden
+    parser.UnparsedEntityDeclHandler = forbidden
+    parser.ExternalEntityRefHandler = forbidden
+    parser.StartElementHandler = start
+    if end is not None:
+        parser.EndElementHandler = end
+    try:
+        parser.Parse(data, True)
+    except _Stop as stop:
+        raise stop.error from None
+    except expat.ExpatError as exc:
+        raise _refuse(f"工作簿已损坏({part} 不是有效的 XML)。") from exc
 
 
 class _Stop(Exception):

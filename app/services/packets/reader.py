@@ -37,6 +37,7 @@ from app.core.problems import Problem
 from app.services.packets.container import (
     Limits,
     check_sheet,
+    forget_sheet_parts,
     local_name,
     parse_xml,
     read_member,
@@ -643,26 +644,6 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
     problems.extend(p for _i, _k, p in later)
 
 
-# (workbook.xml, its relationships) as read → sheet parts and states: every packet of an
-# issue has the same two parts
-_PARTS: dict[tuple[bytes, bytes], tuple[dict[str, str], dict[str, str]]] = {}
-_PARTS_MAX = 64
-
-
-def _sheet_parts(zf: zipfile.ZipFile, kept: dict[str, bytes]
-                 ) -> tuple[dict[str, str], dict[str, str]]:
-    """`sheet_parts`, remembered for the same workbook.xml and relationships bytes."""
-    book, rels = kept.get("xl/workbook.xml"), kept.get("xl/_rels/workbook.xml.rels")
-    if book is None or rels is None:
-        return sheet_parts(zf)
-    known = _PARTS.get((book, rels))
-    if known is None:
-        if len(_PARTS) >= _PARTS_MAX:
-            _PARTS.clear()
-        known = _PARTS[(book, rels)] = sheet_parts(zf)
-    return dict(known[0]), dict(known[1])
-
-
 def read_packet(source: Path | str | bytes, *, name: str = "") -> PacketFile:
     """Read a packet file (path or bytes); raises UserFacingError when it cannot be one."""
     path: Path | None = None
@@ -685,7 +666,8 @@ def read_packet(source: Path | str | bytes, *, name: str = "") -> PacketFile:
             raise UserFacingError(f"这是一个文件夹,不是填报包:{path}") from exc
     kept: dict[str, bytes] = {}  # the parts as read for the DTD check: decompressed once
     zf = check_container(data, name, kept)
-    parts, states = _sheet_parts(zf, kept)
+    parts, states = sheet_parts(zf, book=kept.get("xl/workbook.xml"),
+                                rels=kept.get("xl/_rels/workbook.xml.rels"))
     if SHEET_MANIFEST not in states:
         raise UserFacingError(f"“{name or '文件'}”不是台账填报包(缺少填报包标识)。"
                               "请使用区里下发的原文件填写。")
@@ -740,4 +722,4 @@ def _clear_caches(issued: bool = True) -> None:
     if issued:
         _EXPECTED.clear()
         _FIXED_JSON.clear()
-        _PARTS.clear()
+        forget_sheet_parts()

@@ -368,3 +368,86 @@ def test_a_damaged_part_is_refused_as_damaged(issued: tuple[Path, Path]) -> None
     with pytest.raises(UserFacingError) as info:
         read_packet(bytes(data), name="坏.xlsx")
     assert "“坏.xlsx”已损坏" in info.value.message and "xl/workbook.xml" in info.value.message
+
+
+# ---------------------------------------------------------------- the sheet list
+
+def _sheet_parts_by_tree(book: bytes, rels: bytes | None) -> tuple[dict[str, str], ...]:
+    """The sheet list as it was read before (a defusedxml tree of both parts)."""
+    import posixpath
+
+    from app.services.packets.container import local_name, parse_xml
+
+    targets = {}
+    for rel in parse_xml(rels, "rels") if rels is not None else []:
+        rid, target = rel.get("Id"), rel.get("Target")
+        if rid and target:
+            targets[rid] = target.lstrip("/") if target.startswith("/") else \
+                posixpath.normpath(posixpath.join("xl", target))
+    parts, states = {}, {}
+    for el in parse_xml(book, "xl/workbook.xml").iter():
+        if local_name(el.tag) != "sheet":
+            continue
+        name = el.get("name") or ""
+        states[name] = el.get("state") or "visible"
+        rid = next((v for k, v in el.attrib.items() if local_name(k) == "id"), None)
+        if rid and rid in targets:
+            parts[name] = targets[rid]
+    return parts, states
+
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+BOOKS = {
+    "as written": f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets>'
+                  '<sheet name="任务进展" sheetId="1" r:id="rId1"/>'
+                  '<sheet name="_taizhang" sheetId="2" state="veryHidden" r:id="rId2"/>'
+                  "</sheets></workbook>",
+    "prefixed, entities, duplicates": f'<x:workbook xmlns:x="{_MAIN}" xmlns:rel="{_REL}">'
+                                      '<x:sheets><x:sheet name="A&amp;B" rel:id="rId2"/>'
+                                      '<x:sheet name="A&amp;B" rel:id="rId9" state="hidden"/>'
+                                      '<x:sheet name="C" id="rId1"/></x:sheets></x:workbook>',
+    "nested, no id": f'<workbook xmlns="{_MAIN}"><a><b><sheet name="深"/></b></a></workbook>',
+}
+RELS = {
+    "as written": f'<Relationships xmlns="{_PKG}"><Relationship Id="rId1" Type="t" '
+                  'Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="t" '
+                  'Target="/xl/worksheets/../worksheets/sheet2.xml"/></Relationships>',
+    "nested ones are not children": f'<Relationships xmlns="{_PKG}"><g><Relationship '
+                                    'Id="rId1" Target="x.xml"/></g><Other Id="rId2" '
+                                    'Target="worksheets/s2.xml"/></Relationships>',
+    "none": None,
+}
+
+
+@pytest.mark.parametrize("book", list(BOOKS))
+@pytest.mark.parametrize("rels", list(RELS))
+def test_sheet_list_reads_as_the_tree_did(book: str, rels: str) -> None:
+    """The sheet list is read by expat without building a tree (and remembered for the
+    same parts): the same names, states and parts as the defusedxml tree gave."""
+    book_xml = BOOKS[book].encode()
+    rels_xml = RELS[rels].encode() if RELS[rels] is not None else None
+    expected = _sheet_parts_by_tree(book_xml, rels_xml)
+    for _ in range(2):  # worked out, then remembered
+        assert sheet_parts(zipfile.ZipFile(io.BytesIO(zip_bytes({}))), book=book_xml,
+                           rels=rels_xml) == expected
+
+
+@pytest.mark.parametrize(("xml", "message"), [
+    (f'<workbook xmlns="{_MAIN}"><sheet name="a"></workbook>', "不是有效的 XML"),
+    ('<workbook><x:sheet name="a"/></workbook>', "不是有效的 XML"),  # an unbound prefix
+    ('<!DOCTYPE w [<!ENTITY e "eeee">]><workbook><sheet name="&e;"/></workbook>',
+     "不安全的 XML"),
+    ('<!DOCTYPE w SYSTEM "http://x/w.dtd"><workbook><sheet name="a"/></workbook>', None),
+])
+def test_sheet_list_refuses_what_the_tree_refused(xml: str, message: str | None) -> None:
+    from app.services.packets.container import parse_xml
+
+    got = _outcome(lambda: sheet_parts(zipfile.ZipFile(io.BytesIO(zip_bytes({}))),
+                                       book=xml.encode(), rels=None))
+    before = _outcome(lambda: parse_xml(xml.encode(), "xl/workbook.xml"))
+    if message is None:
+        assert got == before == "accepted"
+    else:
+        assert message in got and got == before
