@@ -452,6 +452,30 @@ def lock_keys(s: Session, a: int, b: int) -> None:
         s.execute(select(func.pg_advisory_xact_lock(a, b)))
 
 
+def sqlite_stamp(session: Session) -> tuple[Any, int, int] | None:
+    """(connection, data_version, total_changes) of the session's SQLite connection: any
+    commit by another connection changes the data version, any change made through this
+    one its change count — what caches of loaded plans compare (issuing, the summary).
+    None on other databases (nothing is cached there)."""
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        return None
+    raw = conn.connection.dbapi_connection
+    if raw is None:
+        return None
+    version = raw.execute("PRAGMA data_version").fetchone()[0]
+    return raw, int(version), int(raw.total_changes)
+
+
+def connection_closed(raw: Any) -> bool:
+    """A cached entry's SQLite connection was closed (its engine disposed)."""
+    try:
+        raw.total_changes  # noqa: B018 (raises once the connection is closed)
+    except Exception:  # sqlite3.ProgrammingError: Cannot operate on a closed database
+        return True
+    return False
+
+
 def driver_rows(s: Session, query: Any) -> list[tuple[Any, ...]]:
     """Rows of a Core select as the database driver's own tuples.
 

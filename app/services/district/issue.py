@@ -47,7 +47,9 @@ from app.models import (
     Unit,
     UnitAlias,
 )
+from app.services.db import connection_closed as _closed
 from app.services.db import driver_rows
+from app.services.db import sqlite_stamp as _sqlite_stamp
 from app.services.district.progress import reporting_units
 from app.services.packets.format import (
     Manifest,
@@ -277,28 +279,6 @@ class _Loaded:
     plan: _PlanRow
     info: PlanInfo
     shared: _Shared
-
-
-def _sqlite_stamp(session: Session) -> tuple[Any, int, int] | None:
-    """(connection, data_version, total_changes) of the session's SQLite connection: any
-    commit by another connection changes the data version, any change made through this
-    one its change count. None on other databases (nothing is cached there)."""
-    conn = session.connection()
-    if conn.dialect.name != "sqlite":
-        return None
-    raw = conn.connection.dbapi_connection
-    if raw is None:
-        return None
-    version = raw.execute("PRAGMA data_version").fetchone()[0]
-    return raw, int(version), int(raw.total_changes)
-
-
-def _closed(raw: Any) -> bool:
-    try:
-        raw.total_changes  # noqa: B018 (raises once the connection is closed)
-    except Exception:  # sqlite3.ProgrammingError: Cannot operate on a closed database
-        return True
-    return False
 
 
 class _PlanCache:

@@ -7,7 +7,7 @@ import threading
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.core.errors import UserFacingError
@@ -21,7 +21,7 @@ from app.models import (
     Task,
     Unit,
 )
-from app.services.db import Database
+from app.services.db import Database, open_database
 from app.services.plans.query import insert_plan
 from app.services.reports import summary as summary_module
 from app.services.reports.summary import (
@@ -226,6 +226,40 @@ def test_a_failing_trend_query_fails_the_summary(small: Database,
         period_summary(small, "2021-07")
     assert not [t for t in threading.enumerate() if t.name == "summary-trend"]
     assert period_summary(small, "2021-07", trend=False).trend == []
+
+
+def test_the_plan_is_loaded_again_only_after_a_change(
+        small: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Period switches reuse the loaded plan; a change committed by another connection
+    (a plan edit, a merge) or through the same one loads it again."""
+    loads: list[int] = []
+    real = summary_module.load_plan
+
+    def counting(s: Session, plan_id: int) -> Any:
+        loads.append(plan_id)
+        return real(s, plan_id)
+
+    monkeypatch.setattr(summary_module, "load_plan", counting)
+    first = period_summary(small, "2021-06")
+    assert period_summary(small, "2021-05").period.key == "2021-05"
+    assert period_summary(small, "2021-06") == first
+    assert len(loads) == 1
+    other = open_database(small.url.database, create=False)  # another connection
+    try:
+        with Session(other) as s, s.begin():
+            s.execute(update(Task).where(Task.code == "1.1.1").values(text="完善考核制度。"))
+    finally:
+        other.dispose()
+    changed = period_summary(small, "2021-06")
+    assert len(loads) == 2
+    assert [b.title for b in changed.behind if b.code == "1.1.1"] == ["完善考核制度"]
+    with Session(small) as s, s.begin():  # this engine's own connection
+        s.execute(update(Task).where(Task.code == "1.1.1").values(text="健全考核制度。"))
+    again = period_summary(small, "2021-06")
+    assert len(loads) == 3
+    assert [b.title for b in again.behind if b.code == "1.1.1"] == ["健全考核制度"]
+    assert period_summary(small, "2021-06", unit="乙镇").units[0].name == "乙镇"
+    assert len(loads) == 4  # each filter has its own scope
 
 
 def test_filters_by_unit_and_section(small: Database) -> None:
