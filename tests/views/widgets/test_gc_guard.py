@@ -85,3 +85,24 @@ def test_a_complete_walk_frees_frozen_cycles_when_asked_and_none_while_a_worker_
         QThreadPool.globalInstance().waitForDone(10_000)
     assert collector.check() == 3
     assert ref() is None and not collector.everything
+
+
+def test_young_collections_wait_for_a_running_worker_for_a_while(qtbot: QtBot) -> None:
+    collector = _collector()
+    collector.check()
+    collector.walked = collector.frozen = gc.get_freeze_count()
+    release = threading.Event()
+    QThreadPool.globalInstance().start(Wait(release))
+    try:
+        qtbot.waitUntil(lambda: QThreadPool.globalInstance().activeThreadCount() > 0)
+        junk = [Cycle() for _ in range(collector.threshold[0] + 50)]
+        del junk
+        assert collector.check() == -1  # deferred while the worker runs
+        assert gc.get_count()[0] > collector.threshold[0]
+        assert collector.deferred_since is not None
+        collector.deferred_since -= collector.MAX_DEFER_S  # waited long enough
+        assert collector.check() >= 0
+        assert collector.deferred_since is None
+    finally:
+        release.set()
+        QThreadPool.globalInstance().waitForDone(10_000)
