@@ -107,21 +107,24 @@ def pack(returned: Iterable[tuple[str, dict[str, Any]]], actor: str,
             layout = columns[at]
             row_at, values = taken[key]
             item: list[Any] = [row_at, target_id, at, number]
+            names = FIELDS[key[:2]]
             suffix = str(number)
-            spelled = []
             derivable = True
-            for f in FIELDS[key[:2]]:
+            for f in names:
                 if values.get(f) in EMPTY:
                     continue
                 cell = cells.get(f, "")
-                spelled.append([f, cell])
                 letters = layout.get(f)
-                if letters is None and cell.endswith(suffix) and cell[:-len(suffix)].isalpha():
-                    letters = layout[f] = cell[:-len(suffix)]
-                if letters is None or cell != letters + suffix:
+                if letters is None:  # the sheet's column of this field: from its first cell
+                    letters = cell[:-len(suffix)]
+                    if not (cell.endswith(suffix) and letters.isascii() and letters.isalpha()):
+                        derivable = False
+                        continue
+                    layout[f] = letters
+                if cell != letters + suffix:
                     derivable = False
-            if not derivable:
-                item.append(spelled)  # spelled out: not the sheet's columns
+            if not derivable:  # spelled out: not the sheet's columns
+                item.append([[f, cells.get(f, "")] for f in names if values.get(f) not in EMPTY])
             made.append(item)
             tokens.append(TOKENS[entity] + str(target_id))
         doc["first"] = {"actor": actor, "sheets": list(sheets), "columns": columns,
