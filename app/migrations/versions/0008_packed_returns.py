@@ -24,7 +24,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     # an older version reads only `rows`: unpack into it what it would have held
-    import json
     import zlib
 
     conn = op.get_bind()
@@ -33,10 +32,22 @@ def downgrade() -> None:
     for pid, packed in conn.execute(sa.select(packet.c.id, packet.c.packed)
                                     .where(packet.c.packed.is_not(None))).all():
         conn.execute(packet.update().where(packet.c.id == pid)
-                     .values(rows=_older_rows(json.loads(zlib.decompress(packed)))))
+                     .values(rows=_older_rows(_document(zlib.decompress(packed)))))
     with op.batch_alter_table("packet") as batch:
         batch.drop_column("packed")
         batch.drop_column("first_targets")
+
+
+def _document(data: bytes) -> dict:  # type: ignore[type-arg]
+    """The packed document: one JSON line for the return, then one per row (version 3);
+    version 2 was one object with the rows inside."""
+    import json
+
+    head, *lines = data.split(b"\n")
+    doc = json.loads(head)
+    if "rows" not in doc:
+        doc["rows"] = [json.loads(line) for line in lines]
+    return doc
 
 
 def _older_rows(doc: dict) -> dict:  # type: ignore[type-arg]

@@ -219,20 +219,21 @@ def _first_values_of_code(s: Session, query: Select[Packet, str, str], plan_id: 
         picks += [legacy[(FIRST_VALUES, "by_key", key)], legacy[key]]
     picked = query.with_only_columns(
         Packet.id, Packet.created_at, Packet.file_hash, Unit.name, Period.key,
-        Packet.first_targets, *picks).where(or_(
+        Packet.packed, *picks).where(or_(
             Packet.packed.is_(None),
             *(Packet.first_targets.contains(target_token(e, i), autoescape=True)
               for _k, e, i in keys)))
     found = 0
     for rank, row in enumerate(s.execute(picked)):
-        pid, created_at, file_hash, unit_name, period_key, targets, actor, listed, *pieces = row
+        pid, created_at, file_hash, unit_name, period_key, packed, actor, listed, *pieces = row
         if found >= limit:
             return
         values: list[FirstValue] = []
-        if targets is not None or listed is not None:  # packed, or the list layout: whole
-            packed, rows = s.execute(select(Packet.packed, Packet.rows)
-                                     .where(Packet.id == pid)).one()
-            actor, values = first_values(packed, rows, wanted)
+        if packed is not None:  # only the lines of the wanted rows are decoded
+            actor, values = first_values(packed, None, wanted)
+        elif listed is not None:  # the list layout: read whole
+            rows = s.scalar(select(Packet.rows).where(Packet.id == pid))
+            actor, values = first_values(None, rows, wanted)
         else:
             for n, (_key, entity, target_id) in enumerate(keys):
                 created, returned = pieces[2 * n], pieces[2 * n + 1] or {}

@@ -5,14 +5,18 @@ and which rows the merge created (the first values' provenance: who merged it, a
 sheet and cell of each filled field of those rows). That used to be ``Packet.rows`` as
 ≈ 100 KB of JSON a 200-row return (each row a dict of field names, each created row its
 list of (field, cell) pairs again). Now ``Packet.packed`` holds it as zlib-compressed JSON
-(nothing queries into it: it is read whole, by the next merge of that unit and period, the
-history pane and the 日志):
+(nothing queries into it: it is read by the next merge of that unit and period, the
+history pane and the 日志), one JSON line for the return, then one line per row:
 
-    {"v": 2, "fields": {"T:": [task fields], "I:": [indicator fields]},
-     "rows": [[row key, [values in that field order]] or [row key, {field: value}], …],
+    {"v": 3, "fields": {"T:": [task fields], "I:": [indicator fields]},
      "first": {"actor": who merged, "sheets": [sheet, …], "columns": [{field: column
                letters}, … one per sheet],
                "created": [[row index, task/indicator id, sheet index, sheet row], …]}}
+    [row key, [values in that field order]]   or   [row key, {field: value}]
+    …
+
+so the 日志 filtered by a code decodes only the lines of that code's rows. (Version 2,
+written for a while before, was one JSON object with the rows under "rows".)
 
 A created row's filled fields are its non-empty values (exactly the fields the merge
 stored), each one's cell the sheet's column letters of the field and the row's number; a
@@ -42,7 +46,7 @@ from app.services.packets.format import (
 )
 from app.services.packets.values import to_text
 
-VERSION = 2
+VERSION = 3
 # the key of an older returned ledger row's `rows` holding the provenance of the rows it
 # created: {"actor": who merged, "by_key": {row key: [entity, task/indicator id, sheet,
 # [[field, cell], …]], …}}; before that {"actor", "rows": [[entity, id, row key, sheet,
@@ -92,7 +96,7 @@ def pack(returned: Iterable[tuple[str, dict[str, Any]]], actor: str,
             rows.append([key, _PICK[kind](values)])
         else:  # some fields not taken (a correction packet's locked cells): by name
             rows.append([key, values])
-    doc: dict[str, Any] = {"v": VERSION, "fields": FIELDS, "rows": rows}
+    doc: dict[str, Any] = {"v": VERSION, "fields": FIELDS}
     targets = None
     if created:
         sheets: dict[str, int] = {}
@@ -130,12 +134,25 @@ def pack(returned: Iterable[tuple[str, dict[str, Any]]], actor: str,
         doc["first"] = {"actor": actor, "sheets": list(sheets), "columns": columns,
                         "created": made}
         targets = f" {' '.join(tokens)} "
-    data = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    data = "\n".join([dumps(doc), *map(dumps, rows)]).encode()
     return zlib.compress(data, 1), targets
 
 
+def _lines(packed: bytes) -> tuple[dict[str, Any], list[bytes]]:
+    """(the return's line, one undecoded line per row); version 2 held its rows inside."""
+    head, *lines = zlib.decompress(packed).split(b"\n")
+    doc = json.loads(head)
+    if "rows" in doc:  # version 2
+        lines = [json.dumps(r, ensure_ascii=False).encode() for r in doc.pop("rows")]
+    return doc, lines
+
+
 def unpack(packed: bytes) -> dict[str, Any]:
-    return dict(json.loads(zlib.decompress(packed)))
+    """The whole document, the rows decoded under "rows"."""
+    doc, lines = _lines(packed)
+    doc["rows"] = json.loads(b"[" + b",".join(lines) + b"]")
+    return doc
 
 
 def _rows_of(doc: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -157,7 +174,7 @@ def first_values(packed: bytes | None, rows: dict[str, Any] | None,
     """(actor, first values in the order stored) of a merged return, either layout;
     `wanted`: only those of these (entity, task/indicator id)."""
     if packed is not None:
-        return _packed_first_values(unpack(packed), wanted)
+        return _packed_first_values(packed, wanted)
     info = (rows or {}).get(FIRST_VALUES)
     if not info:
         return "", []
@@ -171,17 +188,21 @@ def first_values(packed: bytes | None, rows: dict[str, Any] | None,
     return info.get("actor", ""), out
 
 
-def _packed_first_values(doc: dict[str, Any], wanted: set[tuple[str, int]] | None
+def _packed_first_values(packed: bytes, wanted: set[tuple[str, int]] | None
                          ) -> tuple[str, list[FirstValue]]:
+    doc, lines = _lines(packed)
     first = doc.get("first")
     if not first:
         return "", []
-    fields, rows = doc["fields"], doc["rows"]
+    fields = doc["fields"]
     sheets, columns = first["sheets"], first["columns"]
+    ids = None if wanted is None else {t for _e, t in wanted}
     out: list[FirstValue] = []
     for item in first["created"]:
         at, target_id, sheet_at, number = item[:4]
-        key, stored = rows[at]
+        if ids is not None and target_id not in ids:
+            continue  # (the row's line is decoded only when wanted)
+        key, stored = json.loads(lines[at])
         entity = ENTITIES[key[:2]]
         if wanted is not None and (entity, target_id) not in wanted:
             continue

@@ -141,3 +141,19 @@ def test_packed_is_a_fraction_of_the_earlier_json() -> None:
     packed, _targets = pack(returned, "青龙填报员", created)
     before = json.dumps(older_ledger_rows(packed), ensure_ascii=False).encode()
     assert len(packed) * 5 < len(before)
+
+
+def test_version_2_one_object_reads_the_same() -> None:
+    """Returns packed for a while as one JSON object (rows inside) read as the lines do."""
+    import zlib
+
+    returned, created = _return()
+    packed, _targets = pack(returned, "青龙填报员", created)
+    doc = unpack(packed)
+    assert doc["v"] == 3 and len(zlib.decompress(packed).split(b"\n")) == 1 + len(returned)
+    old = zlib.compress(json.dumps({**doc, "v": 2}, ensure_ascii=False).encode())
+    assert returned_values(old, {}) == dict(returned)
+    assert first_values(old, {}) == first_values(packed, {})
+    wanted = {("progress", 1001), ("indicator_value", 52)}
+    assert first_values(old, {}, wanted) == first_values(packed, {}, wanted)
+    assert unpack(old) == {**doc, "v": 2}
