@@ -66,6 +66,7 @@ from app.services.packets.format import (
 )
 from app.services.packets.seal import fixed_hash
 from app.services.packets.values import (
+    empty_value,
     normalise_value,
     number_text,
     percent_from_cell,
@@ -612,7 +613,11 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
                 raws[j] = percent_from_cell(raw, shown)
                 found_rows[j].percent_format = shown
         try:
-            results = list(map(_normalise, repeat(f), raws, numeric if f == "value" else flat))
+            if raws.count("") == len(raws):  # a column left empty: its empty value throughout
+                results = [(empty_value(f), None)] * len(raws)
+            else:
+                results = list(map(_normalise, repeat(f), raws,
+                                   numeric if f == "value" else flat))
         except TypeError:  # an unhashable cell value
             results = [normalise_value(f, raw, numeric=num) for raw, num in
                        zip(raws, numeric if f == "value" else flat, strict=True)]
