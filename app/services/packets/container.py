@@ -29,6 +29,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from operator import itemgetter
+from typing import NoReturn
 from xml.etree.ElementTree import Element
 from xml.parsers import expat
 
@@ -407,7 +408,7 @@ def _expat_walk(data: bytes, part: str, start: Callable[[str, dict[str, str]], N
     (defusedxml's defaults), malformed XML refused, with `parse_xml`'s messages."""
     parser = expat.ParserCreate(namespace_separator="}")
 
-    def forbidden(*_args: object) -> None:
+    def forbidden(*_args: object) -> NoReturn:
         raise _Stop(_refuse(f"工作簿含有不安全的 XML 内容({part}),已拒绝。"))
 
     parser.EntityDeclHandler = forbidden

@@ -22,7 +22,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import repeat
 from operator import eq, itemgetter
@@ -336,7 +336,7 @@ def _manifest_rows(body: list[list[Any]]) -> _ManifestRows | None:
         excel_rows = list(map(int, numbers))
     except (TypeError, ValueError):  # a cell that is not text, a row number that is not one
         return None
-    known = list(map(_FIXED_JSON.get, texts))
+    known: list[Any] = list(map(_FIXED_JSON.get, texts))
     if None in known:
         try:
             known = list(map(_fixed_json_new, texts, known))
@@ -378,7 +378,8 @@ def _fixed_json_new(text: str, known: tuple[Any, str, bytes] | None
     return known
 
 
-_SCAN = json.JSONDecoder().scan_once
+_SCAN: Callable[[str, int], tuple[Any, int]] = \
+    json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
 def _loads(text: str) -> Any:
@@ -612,6 +613,7 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
                 shown = ref in percents and isinstance(raw, int | float)
                 raws[j] = percent_from_cell(raw, shown)
                 found_rows[j].percent_format = shown
+        results: list[tuple[Any, str | None]]
         try:
             if raws.count("") == len(raws):  # a column left empty: its empty value throughout
                 results = [(empty_value(f), None)] * len(raws)
