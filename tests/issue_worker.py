@@ -34,3 +34,8 @@ def ready_when(flag: str) -> int:
     while not os.path.exists(flag) and time.monotonic() < deadline:
         time.sleep(0.02)
     return os.getpid()
+
+
+def fail_start() -> int:
+    """A worker start-up that fails (as a bundle missing a module would)."""
+    raise RuntimeError("no module named xlsxwriter")

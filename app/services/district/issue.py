@@ -689,11 +689,13 @@ class _Workers:
         """Start `n` workers now (if none are running) and wait until they are up; how many
         are. For a caller that knows a run of batches is coming (and for tests)."""
         pool, ready = self.acquire(n)
+        failed = False
         try:
             wait(ready, timeout=timeout)
+            failed = any(f.done() and not _is_up(f) for f in ready)
             return sum(_is_up(f) for f in ready)
         finally:
-            self.release(pool, False)
+            self.release(pool, failed)  # workers that failed to start: dropped
 
     def shutdown(self) -> None:
         """Stop idle worker processes (a batch in progress keeps its own) and forget the

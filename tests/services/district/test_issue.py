@@ -302,6 +302,22 @@ def test_a_batch_never_waits_for_workers_still_starting(tianning: Database, tmp_
     issue._WORKERS.shutdown()
 
 
+def test_a_worker_that_fails_to_start_gets_no_packet(tianning: Database, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The batch is written by the calling thread and the workers are dropped."""
+    import issue_worker
+
+    from app.services.district import issue
+
+    monkeypatch.setattr(issue, "worker_ready", issue_worker.fail_start)
+    monkeypatch.setattr(issue, "_WORKERS", issue._Workers())
+    assert issue._WORKERS.start(1) == 0
+    result = issue_packets(tianning, "2021-06", tmp_path / "out", workers=1)
+    assert len(result.packets) == len(issue_candidates(tianning, 1)) and result.by_workers == 0
+    _ledger_matches_folder(tianning, tmp_path / "out")
+    assert not issue._WORKERS.warm  # dropped: the next batch starts new ones
+
+
 def test_how_many_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     from app.services.district import issue
 
