@@ -6,6 +6,8 @@ Revises: 0007
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -38,7 +40,7 @@ def downgrade() -> None:
         batch.drop_column("first_targets")
 
 
-def _document(data: bytes) -> dict:  # type: ignore[type-arg]
+def _document(data: bytes) -> dict[str, Any]:
     """The packed document: one JSON line for the return, then one per row (version 3);
     version 2 was one object with the rows inside."""
     import json
@@ -50,7 +52,7 @@ def _document(data: bytes) -> dict:  # type: ignore[type-arg]
     return doc
 
 
-def _older_rows(doc: dict) -> dict:  # type: ignore[type-arg]
+def _older_rows(doc: dict[str, Any]) -> dict[str, Any]:
     """The 0007 layout of `rows` (row key → values, "@first" keyed by row key)."""
     fields = doc["fields"]
     rows = {key: dict(zip(fields[key[:2]], values, strict=True)) if isinstance(values, list) else values
