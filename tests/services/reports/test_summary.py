@@ -231,7 +231,8 @@ def test_a_failing_trend_query_fails_the_summary(small: Database,
 def test_the_plan_is_loaded_again_only_after_a_change(
         small: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     """Period switches reuse the loaded plan; a change committed by another connection
-    (a plan edit, a merge) or through the same one loads it again."""
+    (a plan edit, a merge) or through the same one loads it again. On a server nothing is
+    kept: every refresh loads the plan."""
     loads: list[int] = []
     real = summary_module.load_plan
 
@@ -243,6 +244,9 @@ def test_the_plan_is_loaded_again_only_after_a_change(
     first = period_summary(small, "2021-06")
     assert period_summary(small, "2021-05").period.key == "2021-05"
     assert period_summary(small, "2021-06") == first
+    if small.dialect.name != "sqlite":
+        assert len(loads) == 3
+        return
     assert len(loads) == 1
     other = open_database(small.url.database, create=False)  # another connection
     try:
