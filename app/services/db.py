@@ -27,10 +27,11 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from sqlalchemy import (
     Connection,
@@ -474,6 +475,54 @@ def connection_closed(raw: Any) -> bool:
     except Exception:  # sqlite3.ProgrammingError: Cannot operate on a closed database
         return True
     return False
+
+
+_V = TypeVar("_V")
+
+
+class ConnectionCache(Generic[_V]):
+    """Values loaded through a SQLite connection (a plan, a summary's scope), kept per
+    connection while nothing in the database has changed (`sqlite_stamp`): a district
+    issues and looks period after period from one process, and loading a city plan's
+    30,000 assignments was most of such a call. Nothing is kept for other databases."""
+
+    def __init__(self, size: int = 8) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        # (key, id of the connection) → (connection, data_version, total_changes, value);
+        # the connection is kept with its entry, so its id is never reused meanwhile
+        self._entries: dict[tuple[Hashable, int], tuple[Any, int, int, _V]] = {}
+
+    def get(self, session: Session, key: Hashable, load: Callable[[], _V]) -> _V:
+        """The value kept for `key` on this session's connection, else `load()`'s."""
+        stamp = sqlite_stamp(session)
+        if stamp is not None:
+            with self._lock:
+                entry = self._entries.get((key, id(stamp[0])))
+            if entry is not None and entry[0] is stamp[0] and entry[1:3] == stamp[1:3]:
+                return entry[3]
+        value = load()
+        if stamp is not None:
+            with self._lock:
+                for old in [k for k, e in self._entries.items() if connection_closed(e[0])
+                            or (e[0] is stamp[0] and e[1:3] != stamp[1:3])]:
+                    del self._entries[old]  # disposed engine, or out of date
+                if len(self._entries) >= self.size:
+                    self._entries.pop(next(iter(self._entries)))
+                self._entries[(key, id(stamp[0]))] = (*stamp, value)
+        return value
+
+    def wrote(self, session: Session, before: tuple[Any, int, int] | None) -> None:
+        """`session` (in its transaction, flushed) changed nothing a kept value depends on
+        since `before` (e.g. issuing's own ledger rows): entries valid then on its
+        connection stay valid."""
+        after = sqlite_stamp(session)
+        if before is None or after is None or after[0] is not before[0]:
+            return
+        with self._lock:
+            for key, (raw, version, changes, value) in list(self._entries.items()):
+                if raw is after[0] and changes == before[2]:
+                    self._entries[key] = (raw, version, after[2], value)
 
 
 def driver_rows(s: Session, query: Any) -> list[tuple[Any, ...]]:

@@ -47,8 +47,7 @@ from app.models import (
     Unit,
     UnitAlias,
 )
-from app.services.db import connection_closed as _closed
-from app.services.db import driver_rows
+from app.services.db import ConnectionCache, driver_rows
 from app.services.db import sqlite_stamp as _sqlite_stamp
 from app.services.district.progress import reporting_units
 from app.services.packets.format import (
@@ -281,60 +280,22 @@ class _Loaded:
     shared: _Shared
 
 
-class _PlanCache:
-    """Plans loaded for issuing, kept per SQLite connection while nothing in the database
-    has changed (a district issues period after period, unit by unit, from one process:
-    loading a city plan's 30,000 assignments was most of a one-packet call). Issuing's
-    own ledger rows, written through a connection, keep that connection's entries
-    (`wrote`); any other change — by this connection or another — reloads."""
-
-    SIZE = 8
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entries: dict[tuple[int, int], tuple[Any, int, int, _Loaded]] = {}
-
-    def get(self, session: Session, plan_id: int) -> _Loaded:
-        stamp = _sqlite_stamp(session)
-        if stamp is not None:
-            raw, version, changes = stamp
-            with self._lock:
-                entry = self._entries.get((plan_id, id(raw)))
-            if entry is not None and entry[0] is raw and entry[1:3] == (version, changes):
-                return entry[3]
-        row = session.get(Plan, plan_id)
-        if row is None:
-            raise UserFacingError(f"方案 {plan_id} 不存在。")
-        loaded = _Loaded(_PlanRow(row.id, row.uid, row.title, row.issuer, row.office,
-                                  row.frequency, row.deadline_day, row.secret),
-                         load_plan(session, plan_id), _Shared())
-        if stamp is not None:
-            with self._lock:
-                for key in [k for k, e in self._entries.items() if _closed(e[0])]:
-                    del self._entries[key]  # its engine was disposed: let it go
-                if len(self._entries) >= self.SIZE:
-                    self._entries.pop(next(iter(self._entries)))
-                # the connection is kept with its entry, so its id is never reused
-                self._entries[(plan_id, id(stamp[0]))] = (*stamp, loaded)
-        return loaded
-
-    def wrote(self, session: Session, before: tuple[Any, int, int] | None) -> None:
-        """`session` (in its transaction, flushed) wrote only issuing's ledger rows since
-        `before`: entries valid then on its connection stay valid."""
-        after = _sqlite_stamp(session)
-        if before is None or after is None or after[0] is not before[0]:
-            return
-        with self._lock:
-            for key, (raw, version, changes, loaded) in list(self._entries.items()):
-                if raw is after[0] and changes == before[2]:
-                    self._entries[key] = (raw, version, after[2], loaded)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+def _read_plan(session: Session, plan_id: int) -> _Loaded:
+    row = session.get(Plan, plan_id)
+    if row is None:
+        raise UserFacingError(f"方案 {plan_id} 不存在。")
+    return _Loaded(_PlanRow(row.id, row.uid, row.title, row.issuer, row.office,
+                            row.frequency, row.deadline_day, row.secret),
+                   load_plan(session, plan_id), _Shared())
 
 
-_PLANS = _PlanCache()
+# Plans loaded for issuing, kept while the database is unchanged; issuing's own ledger
+# rows keep them (`_PLANS.wrote`), any other change reloads.
+_PLANS: ConnectionCache[_Loaded] = ConnectionCache()
+
+
+def _plan(session: Session, plan_id: int) -> _Loaded:
+    return _PLANS.get(session, plan_id, lambda: _read_plan(session, plan_id))
 
 
 _deadline_end = functools.lru_cache(maxsize=4096)(clock.deadline_end)
@@ -521,7 +482,7 @@ def issue_packets(engine: Engine, period_key: str, out_dir: Path | str, *,
     folder = Path(out_dir)
     with Session(engine) as s:
         period_row = resolve_plan_period(s, period_key, plan_id)
-        loaded = _PLANS.get(s, period_row.plan_id)
+        loaded = _plan(s, period_row.plan_id)
         plan, info, shared = loaded.plan, loaded.info, loaded.shared
         period = next(p for p in info.periods if p.id == period_row.id)
         if units:
@@ -812,7 +773,7 @@ def issue_correction(engine: Engine, plan_id: int, period_key: str, unit_name: s
     """
     with Session(engine) as s:
         period_row = resolve_plan_period(s, period_key, plan_id)
-        loaded = _PLANS.get(s, period_row.plan_id)
+        loaded = _plan(s, period_row.plan_id)
         plan, info = loaded.plan, loaded.info
         period = next(p for p in info.periods if p.id == period_row.id)
         unit = _find_unit(s, unit_name)

@@ -16,7 +16,7 @@ from app.cli.main import main
 from app.core.errors import UserFacingError
 from app.core.jobs import Cancelled, Reporter
 from app.models import Packet, Period, Plan, ProgressEntry, Receipt, Task, Unit
-from app.services.db import Database
+from app.services.db import Database, connection_closed
 from app.services.district.issue import (
     issue_candidates,
     issue_correction,
@@ -159,7 +159,7 @@ def test_issuing_again_sees_every_change_to_the_plan(tianning_path: Path, tmp_pa
     try:
         issue_packets(again, "2021-06", tmp_path / "f", units=["青龙街道"])
         assert len(loads) == 4
-        assert not any(issue._closed(raw) for raw, *_ in issue._PLANS._entries.values())
+        assert not any(connection_closed(raw) for raw, *_ in issue._PLANS._entries.values())
     finally:
         again.dispose()
 
