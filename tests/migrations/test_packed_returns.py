@@ -8,11 +8,10 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from alembic import command
 from merge_helpers import older_ledger_rows
-from sqlalchemy import create_engine
+from migration_helpers import downgrade
 
-from app.services.db import alembic_config, open_database
+from app.services.db import open_database
 from app.services.district.packed import pack
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "data" / "schemas"
@@ -48,12 +47,7 @@ def test_upgrade_keeps_old_rows_and_downgrade_unpacks_new_ones(tmp_path: Path) -
     con.commit()
     con.close()
 
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:
-        cfg = alembic_config()
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0007")
-    engine.dispose()
+    downgrade(path, "0007")
     con = sqlite3.connect(path)
     columns = {r[1] for r in con.execute("PRAGMA table_info(packet)")}
     assert "packed" not in columns and "first_targets" not in columns

@@ -6,10 +6,9 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from alembic import command
-from sqlalchemy import create_engine
+from migration_helpers import downgrade
 
-from app.services.db import alembic_config, open_database
+from app.services.db import open_database
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "data" / "schemas"
 
@@ -36,13 +35,7 @@ def test_upgrade_adds_empty_contacts_and_downgrade_keeps_every_row(tmp_path: Pat
     con.close()
     assert _counts(path) == before
 
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:
-        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-        cfg = alembic_config()
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0004")
-    engine.dispose()
+    downgrade(path, "0004", foreign_keys=True)
     con = sqlite3.connect(path)
     columns = {r[1] for r in con.execute("PRAGMA table_info(unit)")}
     con.close()

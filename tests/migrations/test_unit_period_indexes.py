@@ -6,10 +6,9 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from alembic import command
-from sqlalchemy import create_engine
+from migration_helpers import downgrade
 
-from app.services.db import alembic_config, open_database
+from app.services.db import open_database
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "data" / "schemas"
 TABLES = ("progress_entry", "indicator_value", "packet")
@@ -42,12 +41,7 @@ def test_upgrade_replaces_the_unit_index_and_downgrade_restores_it(tmp_path: Pat
     assert _counts(con) == before
     con.close()
 
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:
-        cfg = alembic_config()
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0006")
-    engine.dispose()
+    downgrade(path, "0006")
     con = sqlite3.connect(path)
     for table in TABLES:
         names = _indexes(con, table)
