@@ -9,6 +9,7 @@ the district merge uses them as the base of its three-way merge.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -20,7 +21,13 @@ import threading
 import time
 import uuid
 from collections.abc import Collection, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -61,11 +68,13 @@ from app.services.packets.format import (
     task_key,
 )
 from app.services.packets.seal import canonical, compute_seal
-from app.services.packets.values import entry_values, indicator_values
+from app.services.packets.values import entry_values, indicator_values, to_packet
 from app.services.packets.writer import (
     PacketJob,
     WrittenFile,
     apply_corrections,
+    job_bytes,
+    save_job,
     temp_files,
     worker_ready,
     write_job,
@@ -82,6 +91,7 @@ log = logging.getLogger(__name__)
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 CARRIED_FIELDS = ("status", "percent", "responsible", "phone")
+_PREVIOUS_FIELDS = (*CARRIED_FIELDS, "completed_on")  # what build_rows reads of the last entry
 
 
 def _app_version() -> str:
@@ -193,6 +203,7 @@ class _History:
     def __init__(self, session: Session, plan_id: int, period: PeriodInfo,
                  unit_ids: Collection[int] | None = None) -> None:
         self.current: dict[tuple[int, int], dict[str, Any]] = {}
+        # (unit, task) → its latest earlier entry's carried fields (_PREVIOUS_FIELDS)
         self.previous: dict[tuple[int, int], dict[str, Any]] = {}
         self.ind_current: dict[tuple[int, int], dict[str, Any]] = {}
         self.ind_previous: dict[tuple[int, int], dict[str, Any]] = {}
@@ -211,10 +222,17 @@ class _History:
         if unit_ids is not None:
             entries = entries.where(ProgressEntry.unit_id.in_(list(unit_ids)))
             values = values.where(IndicatorValue.unit_id.in_(list(unit_ids)))
-        # the driver's tuples, named (SQLAlchemy's Row objects were most of the time here)
+        # the driver's tuples, named (SQLAlchemy's Row objects were most of the time here);
+        # of the periods before, only each item's latest entry is converted, and only the
+        # fields a packet carries forward from it
+        latest: dict[tuple[int, int], _EntryRow] = {}
         for row in map(_EntryRow._make, driver_rows(session, entries)):
-            target = self.current if row.period_id == period.id else self.previous
-            target[(row.unit_id, row.task_id)] = entry_values(row)
+            if row.period_id == period.id:
+                self.current[(row.unit_id, row.task_id)] = entry_values(row)
+            else:
+                latest[(row.unit_id, row.task_id)] = row  # by period start: the latest wins
+        self.previous = {key: {f: to_packet(f, getattr(row, f)) for f in _PREVIOUS_FIELDS}
+                         for key, row in latest.items()}
         for value in map(_ValueRow._make, driver_rows(session, values)):
             target = self.ind_current if value.period_id == period.id else self.ind_previous
             if value.value or value.note or value.period_id == period.id:
@@ -437,13 +455,29 @@ def _write_and_record(engine: Engine, plan: _PlanRow, period: PeriodInfo, unit: 
 
 
 def _find_unit(session: Session, name: str) -> Unit:
-    unit = session.scalar(select(Unit).where(Unit.name == name.strip()))
-    if unit is None:
-        unit = session.scalar(select(Unit).join(UnitAlias, UnitAlias.unit_id == Unit.id)
-                              .where(UnitAlias.alias == name.strip()))
-    if unit is None:
-        raise UserFacingError(f"没有名为“{name}”的单位。")
-    return unit
+    return _find_units(session, [name])[0]
+
+
+def _find_units(session: Session, names: list[str]) -> list[Unit]:
+    """The units named (by name, else by alias), in order, each once: two queries for a
+    batch instead of one or two per unit."""
+    wanted = [n.strip() for n in names]
+    by_name = {u.name: u for u in session.scalars(select(Unit).where(Unit.name.in_(wanted)))}
+    missing = [n for n in wanted if n not in by_name]
+    by_alias: dict[str, Unit] = {}
+    if missing:
+        for alias, aliased in session.execute(
+                select(UnitAlias.alias, Unit).join(Unit, UnitAlias.unit_id == Unit.id)
+                .where(UnitAlias.alias.in_(missing))):
+            by_alias.setdefault(alias, aliased)
+    chosen: list[Unit] = []
+    for name, clean in zip(names, wanted, strict=True):
+        unit = by_name.get(clean) or by_alias.get(clean)
+        if unit is None:
+            raise UserFacingError(f"没有名为“{name}”的单位。")
+        if unit not in chosen:
+            chosen.append(unit)
+    return chosen
 
 
 def issue_candidates(engine: Engine, plan_id: int, period_id: int | None = None
@@ -485,14 +519,7 @@ def issue_packets(engine: Engine, period_key: str, out_dir: Path | str, *,
         loaded = _plan(s, period_row.plan_id)
         plan, info, shared = loaded.plan, loaded.info, loaded.shared
         period = next(p for p in info.periods if p.id == period_row.id)
-        if units:
-            chosen = []
-            for name in units:
-                unit = _find_unit(s, name)
-                if unit not in chosen:
-                    chosen.append(unit)
-        else:
-            chosen = reporting_units(s, plan.id)
+        chosen = _find_units(s, units) if units else reporting_units(s, plan.id)
         history = _History(s, plan.id, period, {u.id for u in chosen} if units else None)
         for u in chosen:
             s.expunge(u)
@@ -531,10 +558,33 @@ def issue_packets(engine: Engine, period_key: str, out_dir: Path | str, *,
 
 def _write_here(jobs: Iterator[tuple[int, Unit, PacketJob]], total: int, reporter: Reporter,
                 written: list[_Written]) -> None:
+    """Write the packets in this process. Each file is saved (written, fsync'd, renamed)
+    by a helper thread while this one builds the next workbook: the one waits on the
+    disk, the other on the CPU. One save at a time, finished before the next starts, so
+    a failure stops the batch where it did; after a cancel or a failure the save under
+    way is finished and kept (a whole packet)."""
     reporter.step(0, total, "正在生成下发包")
-    for i, unit, job in jobs:
-        reporter.step(i, total, f"正在生成 {unit.name} 的下发包({i + 1}/{total})")
-        written.append(_Written(i, unit, job, write_job(job)))
+    saving: tuple[int, Unit, PacketJob, Future[WrittenFile]] | None = None
+
+    def finish() -> None:
+        nonlocal saving
+        if saving is not None:
+            i, unit, job, future = saving
+            saving = None
+            written.append(_Written(i, unit, job, future.result()))
+
+    with ThreadPoolExecutor(1, thread_name_prefix="issue-save") as saver:
+        try:
+            for i, unit, job in jobs:
+                reporter.step(i, total, f"正在生成 {unit.name} 的下发包({i + 1}/{total})")
+                data = job_bytes(job)
+                finish()
+                saving = (i, unit, job, saver.submit(save_job, job, data))
+            finish()
+        except BaseException:
+            with contextlib.suppress(Exception):  # the first failure is the one raised
+                finish()
+            raise
 
 
 # ---------------------------------------------------------------- worker processes

@@ -12,6 +12,7 @@ cells with the manifest's copy; a changed manifest copy is caught here.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -24,6 +25,18 @@ from app.services.packets.format import Manifest, PacketRow
 def canonical(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
                       default=str).encode("utf-8")
+
+
+@functools.lru_cache(maxsize=65536)
+def _short_key_json(key: str) -> bytes:
+    return canonical(key)
+
+
+def _key_json(key: str) -> bytes:
+    """A row key's canonical JSON, remembered for keys of the issued form ("T:" + a uid):
+    the same keys recur in every unit's packet of a plan (encoding them was half of
+    sealing a batch). A longer text (a hostile file's key) is encoded, not kept."""
+    return _short_key_json(key) if type(key) is str and len(key) <= 64 else canonical(key)
 
 
 def fixed_hash(fixed: dict[str, Any]) -> str:
@@ -49,8 +62,8 @@ def seal_message(manifest: Manifest, rows: Iterable[PacketRow],
     encoding the whole dict would give (its keys sort as written here)."""
     rows = list(rows)
     parts = fixed_json if fixed_json is not None else [canonical(r.fixed) for r in rows]
-    body = b",".join(b"[" + canonical(r.key) + b"," + f + b"]" for r, f in zip(rows, parts,
-                                                                            strict=True))
+    body = b",".join(b"[" + _key_json(r.key) + b"," + f + b"]" for r, f in zip(rows, parts,
+                                                                             strict=True))
     return (b'{"kind":' + canonical(manifest.kind) + b',"packet":' + canonical(manifest.packet_id)
             + b',"period":' + canonical(manifest.period) + b',"plan":'
             + canonical(manifest.plan.uid) + b',"rows":[' + body + b'],"unit":'

@@ -389,6 +389,13 @@ def _guide_sheet(wb: xlsxwriter.Workbook, fm: _Formats, m: Manifest, n_tasks: in
     _protect(ws)
 
 
+@functools.lru_cache(maxsize=8192)
+def _fixed_cells(fixed: bytes) -> tuple[str, str]:
+    """A row's manifest hash and text for its canonical fixed content: the same task rows
+    recur in every unit's packet of a period (the batch shares each one's bytes)."""
+    return hash_of_canonical(fixed), fixed.decode("utf-8")
+
+
 def _manifest_sheet(wb: xlsxwriter.Workbook, m: Manifest, tasks: list[PacketRow],
                     indicators: list[PacketRow], fixed_json: dict[int, bytes]) -> None:
     ws = wb.add_worksheet(SHEET_MANIFEST)
@@ -417,27 +424,30 @@ def _manifest_sheet(wb: xlsxwriter.Workbook, m: Manifest, tasks: list[PacketRow]
     ]
     if m.lineage is not None:
         pairs.append(("lineage", ",".join(m.lineage)))
+    # the undecorated writer, as in the data sheets: ~5 cells a row
+    write_string = ws._write_string
     for r, (k, v) in enumerate(pairs):
-        ws.write_string(r, 0, k)
-        ws.write_string(r, 1, v)
+        write_string(r, 0, k)
+        write_string(r, 1, v)
     r = len(pairs) + 1
     for c, h in enumerate(("rows", "sheet", "row", "fixed_hash", "fixed", "editable",
                            "comments")):
-        ws.write_string(r, c, h)
+        write_string(r, c, h)
     r += 1
     for sheet, rows in ((SHEET_TASKS, tasks), (SHEET_INDICATORS, indicators)):
         for i, row in enumerate(rows):
-            ws.write_string(r, 0, row.key)
-            ws.write_string(r, 1, sheet)
-            ws.write_string(r, 2, str(FIRST_DATA_ROW + i + 1))
+            write_string(r, 0, row.key)
+            write_string(r, 1, sheet)
+            write_string(r, 2, str(FIRST_DATA_ROW + i + 1))
             fixed = fixed_json.get(id(row)) or canonical(row.fixed)
-            ws.write_string(r, 3, hash_of_canonical(fixed))
-            ws.write_string(r, 4, fixed.decode("utf-8"))
+            digest, text = _fixed_cells(fixed)
+            write_string(r, 3, digest)
+            write_string(r, 4, text)
             # empty editable/comments: no cell (read as empty, as an empty string would be)
             if row.editable is not None:
-                ws.write_string(r, 5, json.dumps(sorted(row.editable)))
+                write_string(r, 5, json.dumps(sorted(row.editable)))
             if row.comments:
-                ws.write_string(r, 6, json.dumps(row.comments, ensure_ascii=False))
+                write_string(r, 6, json.dumps(row.comments, ensure_ascii=False))
             r += 1
     _protect(ws)
     ws.very_hidden()
@@ -603,10 +613,20 @@ class PacketJob:
     fixed_json: list[bytes]
 
 
+def job_bytes(job: PacketJob) -> bytes:
+    """The packet's workbook (CPU work: the part `save_job` can overlap with)."""
+    return packet_bytes(job.manifest, job.rows, job.fixed_json)
+
+
+def save_job(job: PacketJob, data: bytes) -> WrittenFile:
+    """Save a packet's bytes atomically (disk work, GIL released while it waits); its
+    temporary file is tagged with the packet id."""
+    return atomic_write(job.path, data, tag=job.manifest.packet_id)
+
+
 def write_job(job: PacketJob) -> WrittenFile:
     """Write one packet atomically; its temporary file is tagged with the packet id."""
-    return atomic_write(job.path, packet_bytes(job.manifest, job.rows, job.fixed_json),
-                        tag=job.manifest.packet_id)
+    return save_job(job, job_bytes(job))
 
 
 def worker_ready() -> int:
