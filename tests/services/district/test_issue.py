@@ -181,6 +181,43 @@ def test_cancel_leaves_only_whole_recorded_packets(tianning: Database, tmp_path:
             f.name for f in files)
 
 
+def test_a_failed_save_stops_the_batch_where_it_failed(tianning: Database, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files are saved by a helper thread while the next workbook is built: a save that
+    fails (a file open in Excel, a full disk) is raised, the packets saved before it stay
+    and are recorded, none after it is written."""
+    from app.services.district import issue
+    from app.services.packets.writer import PacketJob, WrittenFile
+
+    saved: list[str] = []
+    real_save = issue.save_job
+
+    def save(job: PacketJob, data: bytes) -> WrittenFile:
+        if len(saved) == 4:
+            raise UserFacingError(f"无法保存“{job.path.name}”")
+        saved.append(job.manifest.unit)
+        return real_save(job, data)
+
+    monkeypatch.setattr(issue, "save_job", save)
+    out = tmp_path / "out"
+    with pytest.raises(UserFacingError, match="无法保存"):
+        issue_packets(tianning, "2021-06", out, workers=0)
+    files = _ledger_matches_folder(tianning, out)
+    assert sorted(read_packet(f).manifest.unit for f in files) == sorted(saved)
+    assert len(saved) == 4
+
+
+def test_units_named_and_aliased_in_one_call(tianning: Database, tmp_path: Path) -> None:
+    """The units of a call are looked up together: in the order given, a unit named twice
+    (by name and by alias) issued once, an unknown name refused by name."""
+    result = issue_packets(tianning, "2021-06", tmp_path / "a",
+                           units=[" 郑陆镇", "青龙街道办事处", "青龙街道"])
+    assert [p.unit for p in result.packets] == ["郑陆镇", "青龙街道"]
+    with pytest.raises(UserFacingError, match="没有名为“火星街道”的单位"):
+        issue_packets(tianning, "2021-06", tmp_path / "b", units=["郑陆镇", "火星街道"])
+    assert not (tmp_path / "b").exists()
+
+
 def _ledger_matches_folder(engine: Database, folder: Path) -> list[Path]:
     """Only whole packets in the folder (no temporary file), each recorded with its hash."""
     files = sorted(folder.iterdir())
