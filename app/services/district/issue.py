@@ -14,17 +14,12 @@ import datetime as dt
 import functools
 import hashlib
 import logging
-import multiprocessing as mp
-import os
 import re
-import threading
-import time
 import uuid
 from collections.abc import Collection, Iterator
 from concurrent.futures import (
     FIRST_COMPLETED,
     Future,
-    ProcessPoolExecutor,
     ThreadPoolExecutor,
     wait,
 )
@@ -76,7 +71,6 @@ from app.services.packets.writer import (
     job_bytes,
     save_job,
     temp_files,
-    worker_ready,
     write_job,
 )
 from app.services.plans.query import (
@@ -86,6 +80,10 @@ from app.services.plans.query import (
     load_plan,
     resolve_plan_period,
 )
+from app.services.workers import POOL
+from app.services.workers import cpus as _cpus
+from app.services.workers import is_up as _is_up
+from app.services.workers import load_average as _load
 
 log = logging.getLogger(__name__)
 
@@ -598,22 +596,6 @@ PARALLEL_RUN = 8  # ... from which they are started when the call follows anothe
 # and hands them packets only once they are up, so a call never waits for their start.
 PARALLEL_WARM = 4  # ... when they are already running from a batch moments ago
 MAX_WORKERS = 4
-IDLE_SECONDS = 60.0  # worker processes kept for the next batch (issuing period by period)
-
-
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # Windows, macOS
-        return os.cpu_count() or 1
-
-
-def _load() -> float:
-    """Processes wanting a core, averaged over the last minute (0 where the OS won't say)."""
-    try:
-        return os.getloadavg()[0]
-    except (AttributeError, OSError):  # Windows
-        return 0.0
 
 
 def _worker_count(packets: int, requested: int | None) -> int:
@@ -638,94 +620,7 @@ def _worker_count(packets: int, requested: int | None) -> int:
     return max(1, min(cpus - 1, MAX_WORKERS, packets))
 
 
-class _Workers:
-    """The worker processes ('spawn': nothing of this process, its threads or Qt is copied)
-    kept between batches for IDLE_SECONDS, then stopped (and at exit, by
-    concurrent.futures' own exit hook). Each started process first runs `worker_ready`
-    (importing the writer); its future being done says that a worker is up."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._pool: ProcessPoolExecutor | None = None
-        self._ready: list[Future[int]] = []
-        self._size = 0
-        self._users = 0
-        self._timer: threading.Timer | None = None
-        self._last: tuple[float, int] = (-IDLE_SECONDS, 0)  # (monotonic end, packets)
-
-    @property
-    def warm(self) -> bool:
-        return self._pool is not None
-
-    def batch_done(self, packets: int) -> None:
-        """A batch of `packets` just ended (written here or by workers)."""
-        self._last = (time.monotonic(), packets)
-
-    def recent_batch(self, packets: int) -> bool:
-        """Did a batch of at least `packets` end less than IDLE_SECONDS ago?"""
-        end, size = self._last
-        return size >= packets and time.monotonic() - end < IDLE_SECONDS
-
-    def acquire(self, n: int) -> tuple[ProcessPoolExecutor, list[Future[int]]]:
-        """The pool (started now if there is none, or a bigger one is needed and the
-        current one is idle) and its workers' start-up futures."""
-        with self._lock:
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
-            if self._pool is not None and self._size < n and self._users == 0:
-                self._pool.shutdown(wait=False)
-                self._pool = None
-            if self._pool is None:
-                self._pool = ProcessPoolExecutor(n, mp_context=mp.get_context("spawn"))
-                self._size = n
-                # on 'spawn' each submit into a pool without an idle worker starts one
-                self._ready = [self._pool.submit(worker_ready) for _ in range(n)]
-            self._users += 1
-            return self._pool, self._ready
-
-    def release(self, pool: ProcessPoolExecutor, broken: bool) -> None:
-        with self._lock:
-            self._users -= 1
-            if broken and self._pool is pool:
-                self._pool = None
-            elif self._pool is not None and self._users == 0:
-                self._timer = threading.Timer(IDLE_SECONDS, self.shutdown)
-                self._timer.daemon = True
-                self._timer.start()
-        if broken:  # its processes are being stopped: return once they are
-            pool.shutdown(wait=True, cancel_futures=True)
-
-    def start(self, n: int, timeout: float = 60.0) -> int:
-        """Start `n` workers now (if none are running) and wait until they are up; how many
-        are. For a caller that knows a run of batches is coming (and for tests)."""
-        pool, ready = self.acquire(n)
-        failed = False
-        try:
-            wait(ready, timeout=timeout)
-            failed = any(f.done() and not _is_up(f) for f in ready)
-            return sum(_is_up(f) for f in ready)
-        finally:
-            self.release(pool, failed)  # workers that failed to start: dropped
-
-    def shutdown(self) -> None:
-        """Stop idle worker processes (a batch in progress keeps its own) and forget the
-        last batch: the next call starts as the first of a run."""
-        with self._lock:
-            self._last = (-IDLE_SECONDS, 0)
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
-            if self._pool is not None and self._users == 0:
-                self._pool.shutdown(wait=False)
-                self._pool = None
-
-
-def _is_up(ready: Future[int]) -> bool:
-    return ready.done() and not ready.cancelled() and ready.exception() is None
-
-
-_WORKERS = _Workers()
+_WORKERS = POOL
 shutdown_workers = _WORKERS.shutdown
 start_workers = _WORKERS.start
 

@@ -627,9 +627,3 @@ def save_job(job: PacketJob, data: bytes) -> WrittenFile:
 def write_job(job: PacketJob) -> WrittenFile:
     """Write one packet atomically; its temporary file is tagged with the packet id."""
     return save_job(job, job_bytes(job))
-
-
-def worker_ready() -> int:
-    """A worker process's first task: importing this module is its start-up; once this
-    returns, the worker is up and packets handed to it start at once."""
-    return os.getpid()

@@ -24,6 +24,7 @@ from app.services.district.issue import (
     packet_file_name,
 )
 from app.services.packets import read_packet, verify_seal
+from app.services.workers import WorkerPool
 
 
 def _ids(db: Database, unit: str, code: str, period: str) -> tuple[int, int, int]:
@@ -324,9 +325,8 @@ def test_a_batch_never_waits_for_workers_still_starting(tianning: Database, tmp_
 
     issue.shutdown_workers()
     flag = tmp_path / "up"
-    monkeypatch.setattr(issue, "worker_ready",
-                        functools.partial(issue_worker.ready_when, str(flag)))
-    monkeypatch.setattr(issue, "_WORKERS", issue._Workers())
+    monkeypatch.setattr(issue, "_WORKERS",
+                        WorkerPool(functools.partial(issue_worker.ready_when, str(flag))))
     first = issue_packets(tianning, "2021-06", tmp_path / "first", workers=2)
     assert first.workers == 2 and len(first.packets) == len(issue_candidates(tianning, 1))
     assert first.by_workers == 0  # all written by the calling thread
@@ -346,8 +346,7 @@ def test_a_worker_that_fails_to_start_gets_no_packet(tianning: Database, tmp_pat
 
     from app.services.district import issue
 
-    monkeypatch.setattr(issue, "worker_ready", issue_worker.fail_start)
-    monkeypatch.setattr(issue, "_WORKERS", issue._Workers())
+    monkeypatch.setattr(issue, "_WORKERS", WorkerPool(issue_worker.fail_start))
     assert issue._WORKERS.start(1) == 0
     result = issue_packets(tianning, "2021-06", tmp_path / "out", workers=1)
     assert len(result.packets) == len(issue_candidates(tianning, 1)) and result.by_workers == 0
@@ -363,7 +362,7 @@ def test_how_many_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     assert issue._worker_count(1000, None) == 0  # one core: never
     monkeypatch.setattr(issue, "_cpus", lambda: 8)
     monkeypatch.setattr(issue, "_load", lambda: 2.5)
-    monkeypatch.setattr(issue, "_WORKERS", issue._Workers())  # none running, no batch yet
+    monkeypatch.setattr(issue, "_WORKERS", WorkerPool())  # none running, no batch yet
     assert issue._worker_count(issue.PARALLEL_COLD - 1, None) == 0
     assert issue._worker_count(issue.PARALLEL_COLD, None) == issue.MAX_WORKERS
     monkeypatch.setattr(issue, "_cpus", lambda: 2)  # the calling thread writes too
