@@ -23,7 +23,7 @@ import os
 import re
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
@@ -482,21 +482,33 @@ def draft_of(source: Path | Member) -> Draft:
     return Draft(path, str(path), origin=source.origin if isinstance(source, Member) else None)
 
 
-def read_into(source: Path | Member, draft: Draft) -> PacketFile | None:
-    """Read the file whole (its identity goes into the draft); None when it is refused."""
-    packet = _read(source, draft)
+def read_into(source: Path | Member, draft: Draft,
+              read: Callable[[], PacketFile] | None = None) -> PacketFile | None:
+    """Read the file whole (its identity goes into the draft); None when it is refused.
+    `read`: the packet as read elsewhere (a worker process's result), raising the reader's
+    refusal as reading it here would."""
+    packet = _read(source, draft, read)
     draft.packet = packet
     if packet is None:
         draft.status = "rejected"
     return packet
 
 
-def _read(source: Path | Member, draft: Draft) -> PacketFile | None:
+def read_args(source: Path | Member) -> tuple[Path | bytes, str]:
+    """``read_packet``'s arguments for a source (a path is read by whoever reads it)."""
+    if isinstance(source, Member):  # a packet inside a mail or an archive
+        return source.data, source.name
+    return source, source.name
+
+
+def _read(source: Path | Member, draft: Draft,
+          read: Callable[[], PacketFile] | None = None) -> PacketFile | None:
     try:
-        if isinstance(source, Member):  # a packet inside a mail or an archive
-            packet = read_packet(source.data, name=source.name)
+        if read is not None:
+            packet = read()
         else:
-            packet = read_packet(source, name=source.name)
+            data, name = read_args(source)
+            packet = read_packet(data, name=name)
     except UserFacingError as exc:
         draft.reject(exc.message, exc.sheet or "", exc.cell or "")
         return None

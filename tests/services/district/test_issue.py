@@ -295,12 +295,12 @@ def test_a_worker_that_dies_is_one_plain_line(tianning: Database, tmp_path: Path
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """A worker process killed half-way through a file: a plain message, not a hang; its
     temporary file is removed, the packets written are recorded, the next batch works."""
-    import issue_worker
+    import worker_helpers
 
     from app.services.district import issue
 
     assert issue.start_workers(2) >= 1  # a worker gets a packet from the batch's start
-    monkeypatch.setattr(issue, "write_job", issue_worker.crash_while_writing)
+    monkeypatch.setattr(issue, "write_job", worker_helpers.crash_while_writing)
     out = tmp_path / "out"
     with pytest.raises(UserFacingError, match="后台进程意外退出") as caught:
         issue_packets(tianning, "2021-06", out, workers=2)
@@ -319,14 +319,14 @@ def test_a_batch_never_waits_for_workers_still_starting(tianning: Database, tmp_
     returns while they are still starting; the next batch finds them up and uses them."""
     import functools
 
-    import issue_worker
+    import worker_helpers
 
     from app.services.district import issue
 
     issue.shutdown_workers()
     flag = tmp_path / "up"
     monkeypatch.setattr(issue, "_WORKERS",
-                        WorkerPool(functools.partial(issue_worker.ready_when, str(flag))))
+                        WorkerPool(functools.partial(worker_helpers.ready_when, str(flag))))
     first = issue_packets(tianning, "2021-06", tmp_path / "first", workers=2)
     assert first.workers == 2 and len(first.packets) == len(issue_candidates(tianning, 1))
     assert first.by_workers == 0  # all written by the calling thread
@@ -342,11 +342,11 @@ def test_a_batch_never_waits_for_workers_still_starting(tianning: Database, tmp_
 def test_a_worker_that_fails_to_start_gets_no_packet(tianning: Database, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """The batch is written by the calling thread and the workers are dropped."""
-    import issue_worker
+    import worker_helpers
 
     from app.services.district import issue
 
-    monkeypatch.setattr(issue, "_WORKERS", WorkerPool(issue_worker.fail_start))
+    monkeypatch.setattr(issue, "_WORKERS", WorkerPool(worker_helpers.fail_start))
     assert issue._WORKERS.start(1) == 0
     result = issue_packets(tianning, "2021-06", tmp_path / "out", workers=1)
     assert len(result.packets) == len(issue_candidates(tianning, 1)) and result.by_workers == 0

@@ -885,3 +885,145 @@ def test_a_glance_reads_a_libreoffice_save(issued_set: IssuedSet,
         seen, whole = glance(path), read_packet(path)
         assert seen is not None
         assert (seen.packet_uid, seen.file_hash) == (whole.manifest.packet_id, whole.file_hash)
+
+
+# ---------------------------------------------------------------- reading in worker processes
+
+@pytest.fixture
+def town_files(issued_set: IssuedSet, tmp_path: Path) -> list[Path]:
+    """The eight towns' returns filled by hand, a broken file among them."""
+    files = []
+    for unit in TOWNS:
+        src = issued_set.path(unit)
+        files.append(fill_by_hand(src, tmp_path / "in" / f"{unit}.xlsx",
+                                  values_for(unit, row_keys(src))))
+    broken = tmp_path / "in" / "坏.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    files.insert(3, broken)
+    return files
+
+
+def _counting_takes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The indexes of the files a worker process read (taken from the read-ahead)."""
+    from app.services.district import merge
+
+    taken: list[int] = []
+    take = merge._ReadAhead.take
+
+    def counted(self: Any, i: int) -> Any:
+        read = take(self, i)
+        if read is not None:
+            taken.append(i)
+        return read
+
+    monkeypatch.setattr(merge._ReadAhead, "take", counted)
+    return taken
+
+
+def test_files_read_by_worker_processes_merge_as_files_read_here(
+        issued_set: IssuedSet, town_files: list[Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch read ahead by a worker process gives the results and the database that
+    reading every file in the merging thread gives, refusals included."""
+    from app.services import workers
+    from app.services.district import merge
+
+    def merged(name: str, readers: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        path = tmp_path / f"{name}.db"
+        copy_sqlite(issued_set.db, path)
+        engine = open_database(path)
+        monkeypatch.setattr(merge, "_read_workers", lambda files: readers)
+        try:
+            results = apply_packets(engine, town_files, period=PERIOD, received_at=ON_TIME)
+        finally:
+            engine.dispose()
+        return merge_json(results)["packets"], table_dump(path)
+
+    import worker_helpers
+
+    refused = town_files[6].with_name("refuse-" + town_files[6].name)
+    town_files[6].rename(refused)
+    town_files[6] = refused
+    monkeypatch.setattr(merge._ReadAhead, "read", staticmethod(worker_helpers.refuse_reading))
+    from app.services.district import check
+
+    monkeypatch.setattr(check, "read_packet", worker_helpers.refuse_reading)
+    here = merged("here", 0)
+    assert workers.POOL.start(1, timeout=120) == 1  # up: it reads from the batch's start
+    taken = _counting_takes(monkeypatch)
+    ahead = merged("ahead", 1)
+    # every file but the broken one (the glance could not read it: read whole before)
+    assert taken == [0, 1, 2, 4, 5, 6, 7, 8]
+    assert ahead == here
+    assert [p["status"] for p in here[0]] == ["applied"] * 3 + ["rejected"] + [
+        "applied", "applied", "rejected", "applied", "applied"]
+    assert "损坏" in here[0][3]["errors"][0]["message"]
+    assert here[0][6]["errors"] == [{"sheet": "任务进展", "cell": "H3",
+                                     "message": f"“{refused.name}”第 3 行的内容无法读取。"}]
+    assert workers.POOL.warm  # kept for the next batch
+
+
+def test_a_worker_that_dies_leaves_the_files_to_the_merging_thread(
+        mdb: Database, town_files: list[Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker process that dies reading a file (as a reader crashing on a hostile file
+    would) stops the read-ahead: that file and the rest are read here, nothing is lost,
+    and the dead pool is not used again."""
+    import worker_helpers
+
+    from app.services import workers
+    from app.services.district import merge
+
+    dying = town_files[5].with_name("die-" + town_files[5].name)
+    town_files[5].rename(dying)
+    town_files[5] = dying
+    workers.POOL.shutdown()
+    assert workers.POOL.start(1, timeout=120) == 1
+    monkeypatch.setattr(merge, "_read_workers", lambda files: 1)
+    monkeypatch.setattr(merge._ReadAhead, "read", staticmethod(worker_helpers.die_reading))
+    taken = _counting_takes(monkeypatch)
+    results = apply_packets(mdb, town_files, period=PERIOD)
+    assert [r.status for r in results] == ["applied"] * 3 + ["rejected"] + ["applied"] * 5
+    assert 5 not in taken and all(i < 5 for i in taken)  # after the death: read here
+    assert not workers.POOL.warm  # dropped: the next batch starts new ones
+
+
+def test_cancel_with_files_read_ahead(mdb: Database, town_files: list[Path],
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cancelling stops between packets also while workers read ahead: the files read
+    ahead and not merged are dropped, the workers stay for the next batch."""
+    from app.services import workers
+    from app.services.district import merge
+
+    assert workers.POOL.start(1, timeout=120) == 1
+    monkeypatch.setattr(merge, "_read_workers", lambda files: 1)
+    reporter = Reporter()
+
+    def on_step(done: int, total: int, text: str) -> None:
+        if done == 1 and text.startswith("正在导入"):  # while the second is merged
+            reporter.cancel()
+
+    reporter._callback = on_step
+    results = apply_packets(mdb, town_files, period=PERIOD, reporter=reporter)
+    assert [r.status for r in results] == ["applied"] * 2 + ["cancelled"] * 7
+    assert sum(u["returned"] for u in progress_json(period_progress(mdb, PERIOD, 1))["units"]) == 2
+    assert workers.POOL.warm
+    again = apply_packets(mdb, town_files, period=PERIOD)  # the same workers read the rest
+    assert [r.status for r in again] == ["unchanged"] * 2 + ["applied", "rejected"] + [
+        "applied"] * 5
+
+
+def test_how_many_processes_read_ahead(monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.services.district import merge
+
+    monkeypatch.setattr(merge, "cpus", lambda: 1)
+    assert merge._read_workers(1000) == 0  # one core: this thread reads
+    monkeypatch.setattr(merge, "cpus", lambda: 8)
+    monkeypatch.setattr(merge, "load_average", lambda: 3.0)
+    monkeypatch.setattr(merge.POOL, "_pool", None)  # none running
+    assert merge._read_workers(merge.READ_AHEAD_FILES - 1) == 0
+    assert merge._read_workers(merge.READ_AHEAD_FILES) == merge.MAX_READERS
+    monkeypatch.setattr(merge, "cpus", lambda: 2)
+    assert merge._read_workers(1000) == 1  # the merging thread needs the other core
+    monkeypatch.setattr(merge, "load_average", lambda: 4.5)
+    assert merge._read_workers(1000) == 0  # a machine far busier than its cores

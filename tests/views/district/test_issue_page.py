@@ -105,14 +105,14 @@ def test_cancel_while_worker_processes_write(qtbot: QtBot, tianning: Database, t
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """Every unit, written by worker processes: the progress dialog counts the packets, 取消
     stops the batch, only whole packets stay in the folder, each recorded."""
-    import issue_worker
+    import worker_helpers
 
     from app.services.district import issue
 
     monkeypatch.setattr(issue, "_cpus", lambda: 2)
     monkeypatch.setattr(issue, "_load", lambda: 0.5)
     monkeypatch.setattr(issue, "PARALLEL_COLD", 16)  # tianning's 31 units: workers start
-    monkeypatch.setattr(issue, "write_job", issue_worker.slow_write)
+    monkeypatch.setattr(issue, "write_job", worker_helpers.slow_write)
     monkeypatch.setattr(issue_page, "open_folder", lambda _p: None)
     _window, page = _page(qtbot, tianning)
     page.all_button.click()

@@ -1,5 +1,5 @@
-"""Packet writers for the worker-process tests of issuing (imported by the spawned workers,
-so they live in a module of their own, not in a test file)."""
+"""What worker processes run in the tests of issuing and merging (imported by the spawned
+workers, so they live in a module of their own, not in a test file)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ import multiprocessing
 import os
 import tempfile
 import time
+from pathlib import Path
 
+from app.core.errors import UserFacingError
+from app.services.packets.reader import PacketFile, read_packet
 from app.services.packets.writer import TEMP_PREFIX, PacketJob, WrittenFile, write_job
 
 
@@ -39,3 +42,19 @@ def ready_when(flag: str) -> int:
 def fail_start() -> int:
     """A worker start-up that fails (as a bundle missing a module would)."""
     raise RuntimeError("no module named xlsxwriter")
+
+
+def die_reading(source: Path | bytes, *, name: str = "") -> PacketFile:
+    """In a worker process, die on a file whose name starts with "die" (as a reader
+    crashing on a hostile file would); read every other file as usual."""
+    if multiprocessing.parent_process() is not None and name.startswith("die"):
+        os._exit(3)
+    return read_packet(source, name=name)
+
+
+def refuse_reading(source: Path | bytes, *, name: str = "") -> PacketFile:
+    """Refuse a file whose name starts with "refuse" as the reader refuses a file (a
+    message naming sheet and cell); read every other file as usual."""
+    if name.startswith("refuse"):
+        raise UserFacingError(f"“{name}”第 3 行的内容无法读取。", sheet="任务进展", cell="H3")
+    return read_packet(source, name=name)
