@@ -117,6 +117,23 @@ def peak_rss_mb() -> float:
     return kb / 1024 if sys.platform != "darwin" else kb / 1024 / 1024
 
 
+def children_peak_rss_mb() -> float:
+    """The sum of the peak resident memory of this process's living child processes (the
+    worker processes), in MB; 0 where /proc is not there."""
+    me, total = str(os.getpid()), 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if fields[1] != me:  # the parent's pid
+                continue
+            for line in (stat.parent / "status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1]) / 1024
+        except (OSError, IndexError):
+            continue
+    return total
+
+
 def log(text: str) -> None:
     """Progress on stderr (run_all passes it through; stdout carries the result)."""
     print(text, file=sys.stderr, flush=True)
