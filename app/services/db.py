@@ -585,11 +585,21 @@ def driver_insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[st
         params: list[Any] = [pick(r) for r in given]
         convert = [(i, p) for i, p in enumerate(procs) if p is not None]
         if convert:
+            # the same object in the same column (the batch's one stamp) is processed once
+            last: dict[int, tuple[Any, Any]] = {}
             for n, line in enumerate(params):
                 values = list(line)
                 for i, p in convert:
-                    if values[i] is not None:
-                        values[i] = p(values[i])
+                    value = values[i]
+                    if value is None:
+                        continue
+                    seen = last.get(i)
+                    if seen is not None and seen[0] is value:
+                        values[i] = seen[1]
+                    else:
+                        converted = p(value)
+                        last[i] = (value, converted)
+                        values[i] = converted
                 params[n] = tuple(values)
     else:
         convert_named = [(c, p) for c, p in zip(cols, procs, strict=True) if p is not None]

@@ -754,6 +754,9 @@ def _read_basis(s: Session, target: Target, packet: PacketFile) -> _Basis:
     return _Basis(entries, values, flagged, receipt, _previous_percents(s, target, tasks))
 
 
+_EMPTY = (None, "")  # an empty packet value (0 is a value)
+
+
 def _compare(target: Target, packet: PacketFile, draft: Draft, applied: _Applied,
              basis: _Basis) -> Writes:
     """Three-way compare of every returned field; fills the draft's counts."""
@@ -790,8 +793,7 @@ def _compare(target: Target, packet: PacketFile, draft: Draft, applied: _Applied
         existing = entries.get(target_id) if is_task else values.get(target_id)
         if existing is None:
             # packet values are None or "" when empty (0 is a value)
-            filled = [f for f in fields if returned.get(f) not in (None, "")]
-            if not filled:
+            if all(returned.get(f) in _EMPTY for f in fields):
                 draft.rows_unchanged += 1
                 continue
             record: dict[str, Any] = {f: to_column(f, returned.get(f)) for f in fields}
