@@ -22,8 +22,10 @@ import io
 import os
 import re
 import zipfile
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
@@ -55,6 +57,7 @@ from app.services.district.inbox import (
     Member,
     Refused,
     Source,
+    is_container,
     sources,
 )
 from app.services.district.packed import Created, returned_values
@@ -83,6 +86,7 @@ from app.services.packets.values import (
     to_text,
 )
 from app.services.plans.query import period_label
+from app.services.workers import POOL, cpus, is_up, load_average
 
 # files a folder import picks up: spreadsheets of any kind (so a .xls or .xlsm sent by
 # mistake is refused with a message instead of being silently skipped), saved mails and
@@ -499,6 +503,102 @@ def read_args(source: Path | Member) -> tuple[Path | bytes, str]:
     if isinstance(source, Member):  # a packet inside a mail or an archive
         return source.data, source.name
     return source, source.name
+
+
+# Checking and merging read files in worker processes (app/services/workers.py) while this
+# thread checks (and writes) the packets before them: from this many files a batch (fewer:
+# their start costs more than they save), a few files ahead of the one being checked.
+READ_AHEAD_FILES = 20
+READ_AHEAD_WARM = 4  # ... when they are already running (a batch moments ago)
+MAX_READERS = 2  # this thread's checking and writing take about as long as reading
+
+
+def read_workers(files: int) -> int:
+    """How many worker processes read this batch's files ahead (0: this thread reads):
+    none on one core, for a small batch, or when the machine is far busier than its
+    cores (the reads then only wait their turn)."""
+    n = cpus()
+    least = READ_AHEAD_WARM if POOL.warm else READ_AHEAD_FILES
+    if n < 2 or files < least or load_average() >= 2 * n:
+        return 0
+    return min(n - 1, MAX_READERS)
+
+
+class ReadAhead:
+    """Packet files read by worker processes a few files ahead of the one being checked.
+
+    A worker gets files only once it is up (this thread reads the first files itself
+    while they start), each the next file not yet taken, at most two a worker at a time
+    (so memory does not grow with the batch). The reader's refusal comes back as the
+    UserFacingError it raised; a worker that dies (which stops all of them) leaves this
+    thread to read the rest itself, as without workers."""
+
+    read = staticmethod(read_packet)  # what a worker runs (module-level: it is pickled)
+
+    def __init__(self, workers: int) -> None:
+        self._pending: deque[tuple[int, tuple[Path | bytes, str]]] = deque()
+        self._reads: dict[int, Future[PacketFile]] = {}
+        self._pool: ProcessPoolExecutor | None = None
+        self._ready: list[Future[int]] = []
+        if workers:
+            self._pool, self._ready = POOL.acquire(workers)
+        self._broken = False
+
+    def plan(self, files: Iterable[tuple[int, Path | Member]]) -> None:
+        """The batch's files to read ahead (index in the batch, source), in batch order."""
+        if self._pool is not None:
+            self._pending.extend((i, read_args(source)) for i, source in files)
+
+    def take(self, i: int) -> Callable[[], PacketFile] | None:
+        """File i as a worker read it (a call giving the packet or raising the reader's
+        refusal), or None: this thread reads it."""
+        while self._pending and self._pending[0][0] < i:  # read here: their turn came first
+            self._pending.popleft()
+        self._hand_out()
+        read = self._reads.pop(i, None)
+        if read is None:
+            return None
+        self._hand_out()  # the next file is read while this one is checked and written
+        if isinstance(read.exception(), BrokenProcessPool):  # (waits for the read)
+            self._stop()
+            return None  # read here, as without workers
+        return read.result  # the packet, or the reader's refusal raised
+
+    def _hand_out(self) -> None:
+        if self._pool is None or self._broken or not self._pending:
+            return
+        up = sum(is_up(f) for f in self._ready)
+        if self._ready and all(f.done() for f in self._ready) and not up:
+            self._stop()  # none could start
+            return
+        while self._pending and len(self._reads) < 2 * up:
+            i, (data, name) = self._pending.popleft()
+            try:
+                self._reads[i] = self._pool.submit(self.read, data, name=name)
+            except (BrokenProcessPool, RuntimeError):  # died meanwhile / shut down
+                self._stop()
+                return
+
+    def _stop(self) -> None:
+        """Workers gone: this thread reads every file not yet read."""
+        self._broken = True
+        for read in self._reads.values():
+            read.cancel()
+        self._reads.clear()
+        self._pending.clear()
+
+    def close(self) -> None:
+        """After the batch (also a cancelled or failed one): files not taken are dropped,
+        the workers kept for the next batch (or stopped, if one died)."""
+        if self._pool is None:
+            return
+        for read in self._reads.values():
+            read.cancel()
+        broken = self._broken or any(f.done() and not is_up(f) for f in self._ready)
+        self._reads.clear()
+        self._pending.clear()
+        POOL.release(self._pool, broken)
+        self._pool = None
 
 
 def _read(source: Path | Member, draft: Draft,
@@ -936,26 +1036,38 @@ def check_packets(db: Engine, paths: Sequence[str | Path | Member], *,
     previews: list[PacketPreview] = []
     caches: dict[int, PlanCache] = {}
     total = len(files)
-    with Session(db) as s:
-        for i, item in enumerate(files):
-            shown = item.path if isinstance(item, Member) else Path(item)
-            reporter.step(i, total, f"正在检查 {shown.name}({i + 1}/{total})")
-            for source in sources([item]):
-                previews.append(check_one(s, source, period, plan_id, caches, compare))
+    # packet files (not mails or archives: read here, packet by packet) read ahead
+    plain = [(i, f if isinstance(f, Member) else Path(f)) for i, f in enumerate(files)
+             if isinstance(f, Member) or not is_container(Path(f))]
+    ahead = ReadAhead(read_workers(len(plain)))
+    try:
+        ahead.plan(plain)
+        with Session(db) as s:
+            for i, item in enumerate(files):
+                shown = item.path if isinstance(item, Member) else Path(item)
+                reporter.step(i, total, f"正在检查 {shown.name}({i + 1}/{total})")
+                read = ahead.take(i)
+                for source in sources([item]):
+                    previews.append(check_one(s, source, period, plan_id, caches, compare,
+                                              read))
+    finally:
+        ahead.close()
     ordered = order_batch([*batch, *previews])
     reporter.step(total, total, "检查完成")
     return ordered
 
 
 def check_one(s: Session, source: Source, period: str | None, plan_id: int | None,
-               caches: dict[int, PlanCache], compare: bool) -> PacketPreview:
-    """One packet file (or a mail or archive that gave none) → its frozen preview."""
+              caches: dict[int, PlanCache], compare: bool,
+              read: Callable[[], PacketFile] | None = None) -> PacketPreview:
+    """One packet file (or a mail or archive that gave none) → its frozen preview;
+    `read`: the file as a worker process read it."""
     if isinstance(source, Refused):
         refused = Draft(source.path, str(source.path))
         refused.reject(source.message)
         return refused.freeze()
     draft = draft_of(source)
-    packet = read_into(source, draft)
+    packet = read_into(source, draft, read)
     if packet is not None:
         evaluate(s, packet, draft, period, plan_id, caches, compare)
         _compact(draft)

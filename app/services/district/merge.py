@@ -22,10 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast, overload
@@ -66,6 +64,7 @@ from app.services.district.check import (
     Outcome,
     PacketPreview,
     PlanCache,
+    ReadAhead,
     Target,
     Writes,
     check_one,
@@ -73,16 +72,15 @@ from app.services.district.check import (
     evaluate,
     glance,
     order_batch,
-    read_args,
     read_into,
+    read_workers,
     table_of,
 )
 from app.services.district.inbox import MailOrigin, Member, Refused, Source, sources
 from app.services.district.packed import pack
 from app.services.packets.format import INDICATOR_PREFIX, TASK_PREFIX
-from app.services.packets.reader import PacketFile, read_packet
+from app.services.packets.reader import PacketFile
 from app.services.packets.values import to_text
-from app.services.workers import POOL, cpus, is_up, load_average
 
 log = logging.getLogger(__name__)
 
@@ -191,7 +189,7 @@ def apply_packets(db: Engine, items: Sequence[PacketPreview | str | Path], *,
     # then the files of a packet that several files answer (ordered together)
     held: dict[int, PacketPreview] = {}
     files = sum(not isinstance(w, PacketPreview | Refused) for w in work)
-    ahead = _ReadAhead(_read_workers(files))  # started now: they start while we glance
+    ahead = ReadAhead(read_workers(files))  # started now: they start while we glance
     try:
         return _apply_all(db, work, period, plan_id, reporter, received_at, actor, caches,
                           held, ahead)
@@ -202,7 +200,7 @@ def apply_packets(db: Engine, items: Sequence[PacketPreview | str | Path], *,
 def _apply_all(db: Engine, work: list[PacketPreview | Source], period: str | None,
                plan_id: int | None, reporter: Reporter, received_at: dt.datetime | None,
                actor: str | None, caches: dict[int, PlanCache],
-               held: dict[int, PacketPreview], ahead: _ReadAhead) -> MergeResults:
+               held: dict[int, PacketPreview], ahead: ReadAhead) -> MergeResults:
     glances = _survey(db, work, period, plan_id, caches, held, reporter)
     together: dict[int, list[int]] = {}  # file → the files of its packet, when several
     by_packet: dict[str, list[int]] = defaultdict(list)
@@ -254,102 +252,6 @@ def _apply_all(db: Engine, work: list[PacketPreview | Source], period: str | Non
         counts[r.status] += 1
     log.info("merge: %d packet(s), %s", total, dict(counts))
     return MergeResults(results)
-
-
-# Merging reads files in worker processes (app/services/workers.py) while this thread
-# checks and writes the packets before them: from this many files a batch (fewer: their
-# start costs more than they save), a few files ahead of the one being written.
-READ_AHEAD_FILES = 20
-READ_AHEAD_WARM = 4  # ... when they are already running (a batch moments ago)
-MAX_READERS = 2  # this thread's checking and writing take about as long as reading
-
-
-def _read_workers(files: int) -> int:
-    """How many worker processes read this batch's files ahead (0: this thread reads):
-    none on one core, for a small batch, or when the machine is far busier than its
-    cores (the reads then only wait their turn)."""
-    n = cpus()
-    least = READ_AHEAD_WARM if POOL.warm else READ_AHEAD_FILES
-    if n < 2 or files < least or load_average() >= 2 * n:
-        return 0
-    return min(n - 1, MAX_READERS)
-
-
-class _ReadAhead:
-    """Packet files read by worker processes a few files ahead of the one being written.
-
-    A worker gets files only once it is up (this thread reads the first files itself
-    while they start), each the next file not yet taken, at most two a worker at a time
-    (so memory does not grow with the batch). The reader's refusal comes back as the
-    UserFacingError it raised; a worker that dies (which stops all of them) leaves this
-    thread to read the rest itself, as without workers."""
-
-    read = staticmethod(read_packet)  # what a worker runs (module-level: it is pickled)
-
-    def __init__(self, workers: int) -> None:
-        self._pending: deque[tuple[int, tuple[Path | bytes, str]]] = deque()
-        self._reads: dict[int, Future[PacketFile]] = {}
-        self._pool: ProcessPoolExecutor | None = None
-        self._ready: list[Future[int]] = []
-        if workers:
-            self._pool, self._ready = POOL.acquire(workers)
-        self._broken = False
-
-    def plan(self, files: Iterable[tuple[int, Path | Member]]) -> None:
-        """The batch's files to read ahead (index in the batch, source), in batch order."""
-        if self._pool is not None:
-            self._pending.extend((i, read_args(source)) for i, source in files)
-
-    def take(self, i: int) -> Callable[[], PacketFile] | None:
-        """File i as a worker read it (a call giving the packet or raising the reader's
-        refusal), or None: this thread reads it."""
-        while self._pending and self._pending[0][0] < i:  # read here: their turn came first
-            self._pending.popleft()
-        self._hand_out()
-        read = self._reads.pop(i, None)
-        if read is None:
-            return None
-        self._hand_out()  # the next file is read while this one is checked and written
-        if isinstance(read.exception(), BrokenProcessPool):  # (waits for the read)
-            self._stop()
-            return None  # read here, as without workers
-        return read.result  # the packet, or the reader's refusal raised
-
-    def _hand_out(self) -> None:
-        if self._pool is None or self._broken or not self._pending:
-            return
-        up = sum(is_up(f) for f in self._ready)
-        if self._ready and all(f.done() for f in self._ready) and not up:
-            self._stop()  # none could start
-            return
-        while self._pending and len(self._reads) < 2 * up:
-            i, (data, name) = self._pending.popleft()
-            try:
-                self._reads[i] = self._pool.submit(self.read, data, name=name)
-            except (BrokenProcessPool, RuntimeError):  # died meanwhile / shut down
-                self._stop()
-                return
-
-    def _stop(self) -> None:
-        """Workers gone: this thread reads every file not yet read."""
-        self._broken = True
-        for read in self._reads.values():
-            read.cancel()
-        self._reads.clear()
-        self._pending.clear()
-
-    def close(self) -> None:
-        """After the batch (also a cancelled or failed one): files not taken are dropped,
-        the workers kept for the next batch (or stopped, if one died)."""
-        if self._pool is None:
-            return
-        for read in self._reads.values():
-            read.cancel()
-        broken = self._broken or any(f.done() and not is_up(f) for f in self._ready)
-        self._reads.clear()
-        self._pending.clear()
-        POOL.release(self._pool, broken)
-        self._pool = None
 
 
 def _shown(item: PacketPreview | Source) -> Path:

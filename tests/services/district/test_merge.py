@@ -905,10 +905,10 @@ def town_files(issued_set: IssuedSet, tmp_path: Path) -> list[Path]:
 
 def _counting_takes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The indexes of the files a worker process read (taken from the read-ahead)."""
-    from app.services.district import merge
+    from app.services.district import check
 
     taken: list[int] = []
-    take = merge._ReadAhead.take
+    take = check.ReadAhead.take
 
     def counted(self: Any, i: int) -> Any:
         read = take(self, i)
@@ -916,7 +916,7 @@ def _counting_takes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
             taken.append(i)
         return read
 
-    monkeypatch.setattr(merge._ReadAhead, "take", counted)
+    monkeypatch.setattr(check.ReadAhead, "take", counted)
     return taken
 
 
@@ -926,13 +926,13 @@ def test_files_read_by_worker_processes_merge_as_files_read_here(
     """A batch read ahead by a worker process gives the results and the database that
     reading every file in the merging thread gives, refusals included."""
     from app.services import workers
-    from app.services.district import merge
+    from app.services.district import check, merge
 
     def merged(name: str, readers: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         path = tmp_path / f"{name}.db"
         copy_sqlite(issued_set.db, path)
         engine = open_database(path)
-        monkeypatch.setattr(merge, "_read_workers", lambda files: readers)
+        monkeypatch.setattr(merge, "read_workers", lambda files: readers)
         try:
             results = apply_packets(engine, town_files, period=PERIOD, received_at=ON_TIME)
         finally:
@@ -944,9 +944,7 @@ def test_files_read_by_worker_processes_merge_as_files_read_here(
     refused = town_files[6].with_name("refuse-" + town_files[6].name)
     town_files[6].rename(refused)
     town_files[6] = refused
-    monkeypatch.setattr(merge._ReadAhead, "read", staticmethod(worker_helpers.refuse_reading))
-    from app.services.district import check
-
+    monkeypatch.setattr(check.ReadAhead, "read", staticmethod(worker_helpers.refuse_reading))
     monkeypatch.setattr(check, "read_packet", worker_helpers.refuse_reading)
     here = merged("here", 0)
     assert workers.POOL.start(1, timeout=120) == 1  # up: it reads from the batch's start
@@ -972,15 +970,15 @@ def test_a_worker_that_dies_leaves_the_files_to_the_merging_thread(
     import worker_helpers
 
     from app.services import workers
-    from app.services.district import merge
+    from app.services.district import check, merge
 
     dying = town_files[5].with_name("die-" + town_files[5].name)
     town_files[5].rename(dying)
     town_files[5] = dying
     workers.POOL.shutdown()
     assert workers.POOL.start(1, timeout=120) == 1
-    monkeypatch.setattr(merge, "_read_workers", lambda files: 1)
-    monkeypatch.setattr(merge._ReadAhead, "read", staticmethod(worker_helpers.die_reading))
+    monkeypatch.setattr(merge, "read_workers", lambda files: 1)
+    monkeypatch.setattr(check.ReadAhead, "read", staticmethod(worker_helpers.die_reading))
     taken = _counting_takes(monkeypatch)
     results = apply_packets(mdb, town_files, period=PERIOD)
     assert [r.status for r in results] == ["applied"] * 3 + ["rejected"] + ["applied"] * 5
@@ -996,7 +994,7 @@ def test_cancel_with_files_read_ahead(mdb: Database, town_files: list[Path],
     from app.services.district import merge
 
     assert workers.POOL.start(1, timeout=120) == 1
-    monkeypatch.setattr(merge, "_read_workers", lambda files: 1)
+    monkeypatch.setattr(merge, "read_workers", lambda files: 1)
     reporter = Reporter()
 
     def on_step(done: int, total: int, text: str) -> None:
@@ -1013,17 +1011,21 @@ def test_cancel_with_files_read_ahead(mdb: Database, town_files: list[Path],
         "applied"] * 5
 
 
-def test_how_many_processes_read_ahead(monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.services.district import merge
+def test_the_dry_run_reads_ahead_as_merging_does(
+        mdb: Database, town_files: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """`check_packets` with files read by a worker process says what it says reading them
+    here, and writes nothing."""
+    from app.services import workers
+    from app.services.district import check
 
-    monkeypatch.setattr(merge, "cpus", lambda: 1)
-    assert merge._read_workers(1000) == 0  # one core: this thread reads
-    monkeypatch.setattr(merge, "cpus", lambda: 8)
-    monkeypatch.setattr(merge, "load_average", lambda: 3.0)
-    monkeypatch.setattr(merge.POOL, "_pool", None)  # none running
-    assert merge._read_workers(merge.READ_AHEAD_FILES - 1) == 0
-    assert merge._read_workers(merge.READ_AHEAD_FILES) == merge.MAX_READERS
-    monkeypatch.setattr(merge, "cpus", lambda: 2)
-    assert merge._read_workers(1000) == 1  # the merging thread needs the other core
-    monkeypatch.setattr(merge, "load_average", lambda: 4.5)
-    assert merge._read_workers(1000) == 0  # a machine far busier than its cores
+    monkeypatch.setattr(check, "read_workers", lambda files: 0)
+    here = merge_json(preview_result(p) for p in check_packets(mdb, town_files, period=PERIOD))
+    before = table_dump(mdb)
+    assert workers.POOL.start(1, timeout=120) == 1
+    monkeypatch.setattr(check, "read_workers", lambda files: 1)
+    taken = _counting_takes(monkeypatch)
+    ahead = merge_json(preview_result(p) for p in check_packets(mdb, town_files, period=PERIOD))
+    assert len(taken) == len(town_files)  # the dry run has no glance: every file read ahead
+    assert ahead == here and table_dump(mdb) == before
+    assert [p["status"] for p in here["packets"]] == ["applied"] * 3 + ["rejected"] + [
+        "applied"] * 5
