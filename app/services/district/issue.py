@@ -387,13 +387,13 @@ def _manifest(plan: _PlanRow, period: PeriodInfo, unit: Unit, kind: str,
 
 
 def _record(session: Session, manifest: Manifest, plan_id: int, unit_id: int, period_id: int,
-            rows: list[PacketRow], written: WrittenFile) -> str:
+            values: dict[str, dict[str, Any]], written: WrittenFile) -> str:
     packet_id = f"{manifest.packet_id}:issued:0"
     session.add(Packet(id=packet_id, packet_uid=manifest.packet_id, plan_id=plan_id,
                        unit_id=unit_id, period_id=period_id, direction="issued",
                        kind=manifest.kind, revision=0, file_name=written.path.name,
                        file_hash=written.sha256, outcome="issued",
-                       rows={r.key: r.values for r in rows}))
+                       rows=values))
     if manifest.kind == "correction":
         # 收件登记 derives "issued" from this ledger; a correction reopens an accepted return
         receipt = session.scalar(select(Receipt).where(Receipt.unit_id == unit_id,
@@ -416,10 +416,22 @@ def _job(plan: _PlanRow, period: PeriodInfo, unit: Unit, rows: list[PacketRow], 
 
 @dataclass(frozen=True)
 class _Written:
+    """A packet whole on disk, as the ledger records it: its rows are let go once it is
+    written (a batch kept every unit's row objects until the ledger was written)."""
+
     order: int
     unit: Unit
-    job: PacketJob
+    manifest: Manifest
+    values: dict[str, dict[str, Any]]  # row key → the input values written
+    tasks: int
+    indicators: int
     file: WrittenFile
+
+
+def _written(order: int, unit: Unit, job: PacketJob, file: WrittenFile) -> _Written:
+    tasks = sum(r.is_task for r in job.rows)
+    return _Written(order, unit, job.manifest, {r.key: r.values for r in job.rows}, tasks,
+                    len(job.rows) - tasks, file)
 
 
 def _record_all(engine: Engine, plan_id: int, period_id: int, written: list[_Written]
@@ -432,7 +444,7 @@ def _record_all(engine: Engine, plan_id: int, period_id: int, written: list[_Wri
     try:
         with Session(engine) as s, s.begin():
             before = _sqlite_stamp(s)
-            ids = [_record(s, w.job.manifest, plan_id, w.unit.id, period_id, w.job.rows, w.file)
+            ids = [_record(s, w.manifest, plan_id, w.unit.id, period_id, w.values, w.file)
                    for w in written]
             s.flush()
             _PLANS.wrote(s, before)
@@ -440,16 +452,15 @@ def _record_all(engine: Engine, plan_id: int, period_id: int, written: list[_Wri
         for w in written:
             w.file.path.unlink(missing_ok=True)
         raise
-    return [IssuedPacket(w.unit.name, w.file.path, packet_id, w.job.manifest.packet_id,
-                         sum(r.is_task for r in w.job.rows),
-                         sum(not r.is_task for r in w.job.rows), w.file.sha256)
+    return [IssuedPacket(w.unit.name, w.file.path, packet_id, w.manifest.packet_id, w.tasks,
+                         w.indicators, w.file.sha256)
             for w, packet_id in zip(written, ids, strict=True)]
 
 
 def _write_and_record(engine: Engine, plan: _PlanRow, period: PeriodInfo, unit: Unit,
                       rows: list[PacketRow], path: Path, kind: str) -> IssuedPacket:
     job = _job(plan, period, unit, rows, path, kind)
-    return _record_all(engine, plan.id, period.id, [_Written(0, unit, job, write_job(job))])[0]
+    return _record_all(engine, plan.id, period.id, [_written(0, unit, job, write_job(job))])[0]
 
 
 def _find_unit(session: Session, name: str) -> Unit:
@@ -569,7 +580,7 @@ def _write_here(jobs: Iterator[tuple[int, Unit, PacketJob]], total: int, reporte
         if saving is not None:
             i, unit, job, future = saving
             saving = None
-            written.append(_Written(i, unit, job, future.result()))
+            written.append(_written(i, unit, job, future.result()))
 
     with ThreadPoolExecutor(1, thread_name_prefix="issue-save") as saver:
         try:
@@ -649,7 +660,7 @@ def _write_in_workers(jobs: Iterator[tuple[int, Unit, PacketJob]], n: int, total
         nonlocal by_workers
         for future in futures:
             i, unit, job = inflight[future]
-            written.append(_Written(i, unit, job, future.result()))
+            written.append(_written(i, unit, job, future.result()))
             by_workers += 1
             del inflight[future]
         if futures:
@@ -676,7 +687,7 @@ def _write_in_workers(jobs: Iterator[tuple[int, Unit, PacketJob]], n: int, total
                 more = False
             if nxt is not None:  # the workers have theirs (or are starting): write one here
                 handed += 1
-                written.append(_Written(nxt[0], nxt[1], nxt[2], write_job(nxt[2])))
+                written.append(_written(nxt[0], nxt[1], nxt[2], write_job(nxt[2])))
                 progress()
             elif inflight:
                 collect(wait(inflight, timeout=0.2, return_when=FIRST_COMPLETED).done)
@@ -692,14 +703,14 @@ def _write_in_workers(jobs: Iterator[tuple[int, Unit, PacketJob]], n: int, total
             if future.cancelled():
                 continue
             try:
-                written.append(_Written(i, unit, job, future.result()))
+                written.append(_written(i, unit, job, future.result()))
                 by_workers += 1
             except BaseException:  # the first failure is the one raised
                 broken = broken or isinstance(future.exception(), BrokenProcessPool)
         # a worker that failed to start (it got no packet: this thread wrote them)
         broken = broken or any(f.done() and not _is_up(f) for f in ready)
         _WORKERS.release(pool, broken)  # a broken pool: returns once its processes are gone
-        done = {w.job.manifest.packet_id for w in written}
+        done = {w.manifest.packet_id for w in written}
         for folder, packet_id in started:
             if packet_id not in done:
                 for tmp in temp_files(folder, packet_id):
