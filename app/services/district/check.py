@@ -755,10 +755,11 @@ def _current(s: Session, unit_id: int, period_id: int, tasks: bool = True,
     pe, iv = table_of(ProgressEntry).c, table_of(IndicatorValue).c
     entries = {r.task_id: r for r in s.connection().execute(
         select(pe.id, pe.task_id, *(pe[f] for f in TASK_INPUT_FIELDS))
-        .where(pe.unit_id == unit_id, pe.period_id == period_id))} if tasks else {}
+        .where(pe.unit_id == unit_id, pe.period_id == period_id)).all()} if tasks else {}
     values = {r.indicator_id: r for r in s.connection().execute(
         select(iv.id, iv.indicator_id, *(iv[f] for f in INDICATOR_INPUT_FIELDS))
-        .where(iv.unit_id == unit_id, iv.period_id == period_id))} if indicators else {}
+        .where(iv.unit_id == unit_id, iv.period_id == period_id)).all()} if indicators \
+        else {}
     return entries, values
 
 
@@ -800,7 +801,7 @@ def _previous_percents(s: Session, target: Target, tasks: bool = True) -> dict[i
     return {tid: float(pct) for tid, pct in s.connection().execute(
         select(ProgressEntry.task_id, ProgressEntry.percent).where(
             ProgressEntry.unit_id == target.unit.id, ProgressEntry.period_id == prev,
-            ProgressEntry.percent.is_not(None))) if pct is not None}
+            ProgressEntry.percent.is_not(None))).all() if pct is not None}
 
 
 def _flag_backwards(draft: Draft, sheet: str, cell: str, code: str, now: Any,
