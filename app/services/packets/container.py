@@ -290,6 +290,72 @@ def _inflate(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
     return out
 
 
+_CENTRAL = struct.Struct("<4s6H3L5H2L")
+_LOCAL = struct.Struct("<4s5H3L2H")
+_END = struct.Struct("<4s4H2LH")
+_DOS_DATE = 0x21  # 1980-01-01: the entries' date (nobody reads it)
+
+
+def _raw_span(data: bytes, info: zipfile.ZipInfo) -> memoryview | None:
+    """One entry's stored bytes (compressed as they are) straight from the archive, when
+    its local header is where the directory says and names the same part; else None."""
+    at = info.header_offset
+    if at < 0 or at + _LOCAL_HEADER.size > len(data):
+        return None
+    magic, name_len, extra_len = _LOCAL_HEADER.unpack_from(data, at)
+    start = at + _LOCAL_HEADER.size + name_len + extra_len
+    if magic != _ZIP_MAGIC or start + info.compress_size > len(data) or \
+            data[at + _LOCAL_HEADER.size:at + _LOCAL_HEADER.size + name_len] != \
+            info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437"):
+        return None
+    return memoryview(data)[start:start + info.compress_size]
+
+
+def stored_copy(data: bytes, zf: zipfile.ZipFile, kept: dict[str, bytes]) -> bytes:
+    """The archive again with the parts in ``kept`` (as `check_container` read them: the
+    declared size and CRC checked) stored uncompressed, every other entry copied as it
+    was: the same parts in the same order, for python-calamine, which then reads those
+    parts without inflating them a second time. ``data`` itself when the archive is not
+    the plain case (a name twice or not ASCII, an entry stored in another way, an offset
+    that does not fit): nothing is gained there, and nothing changes."""
+    infos = zf.infolist()
+    if not kept or len({i.filename for i in infos}) != len(infos):
+        return data
+    pieces: list[bytes | memoryview] = []
+    central: list[bytes] = []
+    offset = 0
+    for info in infos:
+        if not info.filename.isascii() or info.flag_bits & _ODD_FLAGS:
+            return data
+        name = info.filename.encode("ascii")
+        body: bytes | memoryview | None = kept.get(info.filename)
+        if body is not None:
+            method, size = zipfile.ZIP_STORED, len(body)
+        elif info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            body = _raw_span(data, info)
+            if body is None:
+                return data
+            method, size = info.compress_type, info.file_size
+        else:
+            return data
+        packed = len(body)
+        pieces.append(_LOCAL.pack(_ZIP_MAGIC, 20, 0, method, 0, _DOS_DATE, info.CRC, packed,
+                                  size, len(name), 0))
+        pieces.append(name)
+        pieces.append(body)
+        central.append(_CENTRAL.pack(b"PK\x01\x02", 20, 20, 0, method, 0, _DOS_DATE,
+                                     info.CRC, packed, size, len(name), 0, 0, 0, 0, 0, offset)
+                       + name)
+        offset += _LOCAL.size + len(name) + packed
+        if offset > 0xFFFF_FFFF:
+            return data
+    directory = b"".join(central)
+    pieces.append(directory)
+    pieces.append(_END.pack(b"PK\x05\x06", 0, 0, len(infos), len(infos), len(directory),
+                            offset, 0))
+    return b"".join(pieces)
+
+
 def _dtd_error(zf: zipfile.ZipFile, part: str, name: str) -> UserFacingError:
     sheet = None
     if part != "xl/workbook.xml" and not part.endswith(".rels"):

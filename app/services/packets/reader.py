@@ -42,6 +42,7 @@ from app.services.packets.container import (
     parse_xml,
     read_member,
     sheet_parts,
+    stored_copy,
 )
 from app.services.packets.container import (
     check_container as _check_container,
@@ -70,6 +71,7 @@ from app.services.packets.values import (
     normalise_value,
     number_text,
     percent_from_cell,
+    plain_texts,
 )
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -339,7 +341,7 @@ def _manifest_rows(body: list[list[Any]]) -> _ManifestRows | None:
     known: list[Any] = list(map(_FIXED_JSON.get, texts))
     if None in known:
         try:
-            known = list(map(_fixed_json_new, texts, known))
+            known = _fixed_json_many(texts, known)
         except (ValueError, TypeError, RecursionError):
             return None
     if list(map(_SECOND, known)) != digests:
@@ -376,6 +378,29 @@ def _fixed_json_new(text: str, known: tuple[Any, str, bytes] | None
             _FIXED_JSON.clear()
         _FIXED_JSON[text] = known
     return known
+
+
+def _fixed_json_many(texts: list[str], known: list[Any]) -> list[Any]:
+    """`_fixed_json_new` for every text (``known``: what the cache holds for each), the
+    new ones worked out column-wise: the JSON scanner, UTF-8 encoding and sha256 mapped
+    over them (a packet of new content: every row is new). A text the scanner does not take
+    whole goes through `_fixed_json_new` (json.loads then parses it or raises)."""
+    new = [t for t, k in zip(texts, known, strict=True) if k is None]
+    try:
+        scanned = list(map(_SCAN, new, repeat(0)))
+    except (StopIteration, ValueError):
+        return list(map(_fixed_json_new, texts, known))
+    if list(map(_SECOND, scanned)) != list(map(len, new)):
+        return list(map(_fixed_json_new, texts, known))
+    raw = list(map(str.encode, new))
+    digests = [h.hexdigest()[:16] for h in map(hashlib.sha256, raw)]
+    if len(_FIXED_JSON) + len(new) > _EXPECTED_MAX:
+        _FIXED_JSON.clear()
+    _FIXED_JSON.update(zip(new, zip(map(_FIRST, scanned), digests, raw, strict=True),
+                           strict=True))
+    if len(new) == len(texts):
+        return list(map(_FIXED_JSON.__getitem__, texts))
+    return [k if k is not None else _FIXED_JSON[t] for t, k in zip(texts, known, strict=True)]
 
 
 _SCAN: Callable[[str, int], tuple[Any, int]] = \
@@ -589,7 +614,7 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
 
     # input cells, column by column: the same rules (`normalise_value`, remembered per
     # (field, cell value)) over the whole column, then each row's values in field order
-    numbers = [str(r + 1) for r in ats]
+    numbers = list(map(str, map((1).__add__, ats)))  # 1-based row numbers
     inputs_at = [(f, columns[f], letters[columns[f]]) for f in input_fields if f in columns]
     ref_cols: list[list[str]] = []
     value_cols: list[list[Any]] = []
@@ -598,7 +623,7 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
     numeric = [bool(row.fixed.get("numeric")) for row in found_rows] \
         if "value" in input_fields else flat
     for k, (f, c, letter) in enumerate(inputs_at, start=len(fixed_at)):
-        refs = [letter + n for n in numbers]
+        refs = list(map(letter.__add__, numbers))
         raws = column(c)
         skip = {j for j, ref in enumerate(refs) if ref in formulas} if formulas and \
             not formulas.isdisjoint(refs) else set()
@@ -613,17 +638,21 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
                 shown = ref in percents and isinstance(raw, int | float)
                 raws[j] = percent_from_cell(raw, shown)
                 found_rows[j].percent_format = shown
-        results: list[tuple[Any, str | None]]
-        try:
-            if raws.count("") == len(raws):  # a column left empty: its empty value throughout
-                results = [(empty_value(f), None)] * len(raws)
-            else:
-                results = list(map(_normalise, repeat(f), raws,
-                                   numeric if f == "value" else flat))
-        except TypeError:  # an unhashable cell value
-            results = [normalise_value(f, raw, numeric=num) for raw, num in
-                       zip(raws, numeric if f == "value" else flat, strict=True)]
-        values = list(map(_FIRST, results))
+        results: list[tuple[Any, str | None]] = []
+        plain = None if f == "value" and any(numeric) else plain_texts(f, raws)
+        if plain is not None:  # the usual text column: the same rule for all its cells at once
+            values: list[Any] = plain
+        else:
+            try:
+                if raws.count("") == len(raws):  # a column left empty: its empty value
+                    results = [(empty_value(f), None)] * len(raws)
+                else:
+                    results = list(map(_normalise, repeat(f), raws,
+                                       numeric if f == "value" else flat))
+            except TypeError:  # an unhashable cell value
+                results = [normalise_value(f, raw, numeric=num) for raw, num in
+                           zip(raws, numeric if f == "value" else flat, strict=True)]
+            values = list(map(_FIRST, results))
         if any(map(_SECOND, results)):
             for j, (_v, problem) in enumerate(results):
                 if problem is not None and j not in skip:
@@ -681,7 +710,9 @@ def read_packet(source: Path | str | bytes, *, name: str = "") -> PacketFile:
     check_sheet(zf, parts.get(SHEET_MANIFEST), SHEET_MANIFEST, MANIFEST_LIMITS, name,
                data=kept.get(parts.get(SHEET_MANIFEST) or ""))
     try:
-        wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        # (the parts read for the checks handed over uncompressed: inflated once, not twice)
+        wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(stored_copy(data, zf,
+                                                                                   kept)))
         grid = wb.get_sheet_by_name(SHEET_MANIFEST).to_python(skip_empty_area=False)
     except python_calamine.CalamineError as exc:
         raise UserFacingError(f"“{name or '文件'}”已损坏,无法读取。") from exc

@@ -15,6 +15,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable
+from itertools import repeat
 from typing import Any
 
 from app.core.text import BIDI_CONTROLS, ZERO_WIDTH, has_bidi_control, strip_zero_width
@@ -297,6 +298,32 @@ def normalise_value(name: str, raw: Any, *, numeric: bool = False) -> tuple[Any,
     text = strip_zero_width(text)  # invisible, and would make equal-looking texts differ
     text = text.strip() if name not in MULTILINE_FIELDS else text.strip("\r\n ")
     return _checked_text(name, text, check_text, numeric)
+
+
+def plain_texts(name: str, raws: list[Any]) -> list[str] | None:
+    """`normalise_value(name, raw)` of every cell of a text column at once, for the usual
+    column: every cell text (or empty) that the plain-text shortcut takes whole — nothing
+    invisible, no control character or line break (one search over the column's texts
+    joined: a character is in the joined text exactly when it is in one of them) — and
+    none longer than the field allows. The values, none of them refused; None for any
+    other column (a status, a percent, a date, a phone number, a cell that is not text, a
+    text the rules act on or refuse): then each cell goes through `normalise_value`."""
+    if name in NULLABLE or name == "phone" or not raws or set(map(type, raws)) != {str}:
+        return None
+    if _SUSPECT.search("".join(raws)):
+        return None
+    stripped = list(map(str.strip, raws))
+    if name in MULTILINE_FIELDS:
+        # (no line break is left in these texts: stripping "\r\n " strips the spaces)
+        values = list(map(str.strip, raws, repeat(" ")))
+        if "" in stripped:  # blank by any whitespace: the field's empty value
+            values = [v if s else "" for v, s in zip(values, stripped, strict=True)]
+    else:
+        values = stripped
+    limit = TEXT_LIMITS.get(name)
+    if limit is not None and max(map(len, values)) > limit:
+        return None
+    return values
 
 
 def _checked_text(name: str, text: str, check: Callable[[str, str], str | None],

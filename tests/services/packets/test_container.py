@@ -358,6 +358,51 @@ def test_parts_inflated_directly_are_the_parts_zipfile_reads(issued: tuple[Path,
         assert _inflate(data, odd) is None, change
 
 
+def test_the_stored_copy_holds_the_same_parts(issued: tuple[Path, Path]) -> None:
+    """The archive handed to python-calamine: the parts `check_container` read whole are
+    stored uncompressed, every other entry is copied as it was, all in the same order and
+    byte for byte what zipfile reads from the packet; calamine reads the same sheets from
+    it. A packet outside the plain case (a name twice, a name not ASCII, an entry in
+    another method) is handed over as it is."""
+    import python_calamine
+
+    from app.services.packets.container import check_container, stored_copy
+
+    _db, packet = issued
+    data = packet.read_bytes()
+    kept: dict[str, bytes] = {}
+    zf = check_container(data, packet.name, keep=kept)
+    kept.pop("docProps/app.xml")  # one part as if too large to keep: copied compressed
+    copy_ = stored_copy(data, zf, kept)
+    with zipfile.ZipFile(io.BytesIO(copy_)) as out:
+        assert out.testzip() is None
+        assert [i.filename for i in out.infolist()] == zf.namelist()
+        assert all(out.read(n) == zf.read(n) for n in zf.namelist())
+        methods = {i.filename: i.compress_type for i in out.infolist()}
+    assert all(methods[n] == zipfile.ZIP_STORED for n in kept)
+    assert methods["docProps/app.xml"] == zipfile.ZIP_DEFLATED
+
+    def grids(raw: bytes) -> list[object]:
+        wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(raw))
+        return [wb.get_sheet_by_name(s).to_python(skip_empty_area=False)
+                for s in wb.sheet_names]
+
+    assert grids(copy_) == grids(data)
+    assert stored_copy(data, zf, {}) is data
+    entries = _entries(packet)
+    twice = io.BytesIO()
+    with zipfile.ZipFile(twice, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, body in entries.items():
+            out.writestr(name, body)
+        with pytest.warns(UserWarning):
+            out.writestr("docProps/app.xml", entries["docProps/app.xml"])
+    odd = [twice.getvalue(), zip_bytes({**entries, "xl/媒体.xml": b"<a/>"}),
+           zip_bytes(entries, compression=zipfile.ZIP_BZIP2)]
+    for raw in odd:
+        with zipfile.ZipFile(io.BytesIO(raw)) as other:
+            assert stored_copy(raw, other, {"xl/workbook.xml": b"<x/>"}) is raw
+
+
 def test_a_damaged_part_is_refused_as_damaged(issued: tuple[Path, Path]) -> None:
     """A part whose bytes do not match its CRC is refused naming the part (zipfile's
     reading decides, as before the direct inflate)."""

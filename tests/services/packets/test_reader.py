@@ -356,3 +356,26 @@ def _manifest_cell(path: Path, cell: str) -> object:
     import openpyxl
 
     return openpyxl.load_workbook(path)["_taizhang"][cell].value
+
+
+def test_manifest_texts_worked_out_together_as_one_by_one() -> None:
+    """A packet of new content has its manifest rows' JSON scanned, encoded and hashed
+    column-wise (`_fixed_json_many`): the same (content, hash, bytes) as one text at a time,
+    with some texts already remembered, a text twice, and texts the scanner does not take
+    whole (then json.loads decides, or refuses)."""
+    from app.services.packets import reader
+
+    texts = ['{"code":"1","text":"任务一"}', '{"code":"2","text":"任务二"}',
+             '{"code":"1","text":"任务一"}', ' {"code":"3"}', '{"code":"4"} ']
+    reader._clear_caches()
+    expected = [reader._fixed_json_new(t, None) for t in texts]
+    for known_first in (0, 1, 2):
+        reader._clear_caches()
+        for t in texts[:known_first]:
+            reader._fixed_json_new(t, None)
+        known = list(map(reader._FIXED_JSON.get, texts))
+        assert reader._fixed_json_many(texts, known) == expected
+    for broken in ('{"code":"1"} x', "", "[" * 5000 + "]" * 5000):
+        reader._clear_caches()
+        with pytest.raises((ValueError, RecursionError)):
+            reader._fixed_json_many([texts[0], broken], [None, None])

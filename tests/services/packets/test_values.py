@@ -13,6 +13,7 @@ from app.services.packets.values import (
     entry_values,
     indicator_values,
     normalise_value,
+    plain_texts,
 )
 
 
@@ -75,3 +76,31 @@ def test_text_rules_still_apply() -> None:
     assert normalise_value("phone", "电话")[1].startswith("联系电话格式不对")
     assert normalise_value("status", "") == (None, None)
     assert normalise_value("progress", "  ") == ("", None)
+
+
+_CELLS = st.one_of(st.text(max_size=12), st.sampled_from(
+    ["", " ", "\u3000", " 推进中 ", "王晓红", "a" * 51, "b" * 2001, "第一行\n第二行", "\u200b",
+     "\u202e", "0519-86661234", "\t"]), st.none(), st.floats(allow_nan=False), st.integers())
+
+
+@settings(max_examples=300, deadline=None)
+@given(raws=st.lists(_CELLS, min_size=1, max_size=8),
+       field=st.sampled_from((*TEXT_FIELDS, "status", "percent", "completed_on")))
+def test_a_plain_text_column_gives_what_each_cell_gives(raws: list[object], field: str
+                                                       ) -> None:
+    """The reader's column at once (`plain_texts`) gives for every cell what
+    `normalise_value` gives it, or None (then each cell goes through the rule)."""
+    got = plain_texts(field, raws)
+    if got is not None:
+        assert [(v, None) for v in got] == [normalise_value(field, raw) for raw in raws]
+
+
+def test_a_usual_text_column_is_taken_at_once() -> None:
+    assert plain_texts("progress", ["完成 3 家。", "", " \u3000", " 推进中 "]) == [
+        "完成 3 家。", "", "", "推进中"]
+    assert plain_texts("responsible", [" 王晓红", "\u3000李明\u3000"]) == ["王晓红", "李明"]
+    assert plain_texts("progress", ["第一行\n第二行"]) is None  # the rules act on it
+    assert plain_texts("responsible", ["王" * 51]) is None  # refused: named cell by cell
+    assert plain_texts("phone", ["0519-86661234"]) is None
+    assert plain_texts("status", ["推进中"]) is None
+    assert plain_texts("progress", ["完成", 3.0]) is None
