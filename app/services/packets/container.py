@@ -533,23 +533,35 @@ def check_sheet(zf: zipfile.ZipFile, part: str | None, sheet: str, limits: Limit
     scan_sheet(zf, part, sheet, limits, name, what=what, data=data)
 
 
+_SHORTEST_CELL = len(b'<c r="A1"')  # the fewest bytes a cell tag that passes can take
+
+
 def _plainly_within(data: bytes, limits: Limits) -> bool:
     """True when every cell tag in ``data`` is ``<c r="REF"`` with REF inside ``limits``
-    (at most ``max_cells`` of them); False when in any doubt."""
-    cells = data.count(b"<c ")
-    if cells > limits.max_cells or _BARE_CELL.search(data) or _PREFIXED_CELL.search(data):
+    (at most ``max_cells`` of them); False when in any doubt.
+
+    One search finds any ``<c`` that does not start another tag name (``<col``, ``<cfRule``)
+    and is not followed by `` r="REF"`` within the limits: a cell tag in any other form
+    (``<c>``, ``<c/>``, a tab or line break after the name) or out of bounds. Each tag that
+    passes takes at least ``_SHORTEST_CELL`` bytes, so a part shorter than that many times
+    ``max_cells`` cannot hold too many (counted otherwise)."""
+    if len(data) > _SHORTEST_CELL * limits.max_cells and \
+            data.count(b"<c ") > limits.max_cells:
+        return False
+    if _PREFIXED_CELL.search(data):
         return False
     return _outside(limits.max_row, limits.max_col).search(data) is None
 
 
 @functools.lru_cache(maxsize=64)
 def _outside(max_row: int, max_col: int) -> re.Pattern[bytes]:
-    """A ``<c `` tag not followed by ``r="REF"`` with REF's column ≤ ``max_col`` and row
-    ≤ ``max_row`` (no leading zero: such a reference is left to the exact scan)."""
+    """A ``<c`` not followed by a name character (another tag: ``<col``, ``<cfRule``) nor by
+    `` r="REF"`` with REF's column ≤ ``max_col`` and row ≤ ``max_row`` (no leading zero:
+    such a reference is left to the exact scan)."""
     cols = _at_most(col_letters(min(max_col, 16384)), "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
     rows = _at_most(str(max_row), "0123456789", first="123456789")
-    return re.compile(rb'<c (?!r="\$?(?:' + cols.encode() + rb')\$?(?:' + rows.encode()
-                      + rb')")')
+    return re.compile(rb'<c(?![\w.-]| r="\$?(?:' + cols.encode() + rb')\$?(?:'
+                      + rows.encode() + rb')")')
 
 
 def _at_most(top: str, digits: str, first: str | None = None) -> str:

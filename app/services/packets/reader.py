@@ -71,7 +71,7 @@ from app.services.packets.values import (
     normalise_value,
     number_text,
     percent_from_cell,
-    plain_texts,
+    plain_column,
 )
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -639,7 +639,7 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
                 raws[j] = percent_from_cell(raw, shown)
                 found_rows[j].percent_format = shown
         results: list[tuple[Any, str | None]] = []
-        plain = None if f == "value" and any(numeric) else plain_texts(f, raws)
+        plain = None if f == "value" and any(numeric) else plain_column(f, raws)
         if plain is not None:  # the usual text column: the same rule for all its cells at once
             values: list[Any] = plain
         else:

@@ -300,6 +300,34 @@ def normalise_value(name: str, raw: Any, *, numeric: bool = False) -> tuple[Any,
     return _checked_text(name, text, check_text, numeric)
 
 
+def plain_column(name: str, raws: list[Any]) -> list[Any] | None:
+    """`normalise_value(name, raw)` of every cell of a column at once where that is plain
+    (`plain_texts`, `plain_percents`): the values, none refused; None otherwise (then each
+    cell goes through `normalise_value`)."""
+    if name == "percent":
+        return plain_percents(raws)
+    return plain_texts(name, raws)
+
+
+def plain_percents(raws: list[Any]) -> list[float | None] | None:
+    """`normalise_value("percent", raw)` of a column of numbers from 0 to 100 and empty
+    cells: each number as a float, an empty cell None. None for any other column (a text,
+    a number out of range or not finite: the comparisons are false for NaN)."""
+    kinds = set(map(type, raws))
+    numbers = [r for r in raws if r != ""] if str in kinds else raws
+    if not numbers or not set(map(type, numbers)) <= {float, int}:
+        return None
+    if not all(map(_HUNDRED.__ge__, numbers)) or not all(map(_ZERO.__le__, numbers)):
+        return None
+    if len(numbers) == len(raws):
+        return list(map(float, raws))
+    return [None if type(r) is str else float(r) for r in raws]
+
+
+_ZERO = 0.0
+_HUNDRED = 100.0
+
+
 def plain_texts(name: str, raws: list[Any]) -> list[str] | None:
     """`normalise_value(name, raw)` of every cell of a text column at once, for the usual
     column: every cell text (or empty) that the plain-text shortcut takes whole — nothing

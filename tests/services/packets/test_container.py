@@ -253,6 +253,12 @@ SHEETS = {
     "leading zeros": '<row r="9"><c r="A0009"><v>1</v></c><c r="A0400"><v>1</v></c></row>',
     "leading zeros, far": '<row r="9"><c r="A0500"><v>1</v></c></row>',
     "lower case": '<row r="9"><c r="b9"><v>1</v></c></row>',
+    "other tags named c…": '<row r="3" customHeight="1"><c r="A3"><v>1</v></c></row>'
+                           '<conditionalFormatting sqref="A3"><cfRule type="x"/>'
+                           '</conditionalFormatting><colBreaks count="0"/>',
+    "far, two spaces": '<row r="9"><c  r="XFD9"><v>1</v></c></row>',
+    "far, prefixed": '<row r="9"><x:c xmlns:x="urn:x" r="XFD9"><v>1</v></x:c></row>',
+    "far, another tag first": '<row r="9"><col min="1"/><c r="XFD9"><v>1</v></c></row>',
     "no references": "<row>" + "<c><v>1</v></c>" * 40 + "</row>",
     "too many": "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}"/>' for c in "ABCDEFGHIJ")
                         + "</row>" for r in range(1, 401)),
@@ -270,7 +276,7 @@ def test_check_sheet_decides_as_the_scan(case: str, tmp_path: Path) -> None:
         checked = _outcome(lambda: check_sheet(zf, "s.xml", "表", limits, "p.xlsx", data=data))
     assert checked == scanned
     assert (scanned == "accepted") == (case in ("plain, within", "leading zeros", "lower case",
-                                                "no references"))
+                                                "no references", "other tags named c…"))
 
 
 # ---------------------------------------------------------------- plan workbooks

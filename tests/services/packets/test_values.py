@@ -13,6 +13,7 @@ from app.services.packets.values import (
     entry_values,
     indicator_values,
     normalise_value,
+    plain_column,
     plain_texts,
 )
 
@@ -80,7 +81,8 @@ def test_text_rules_still_apply() -> None:
 
 _CELLS = st.one_of(st.text(max_size=12), st.sampled_from(
     ["", " ", "\u3000", " 推进中 ", "王晓红", "a" * 51, "b" * 2001, "第一行\n第二行", "\u200b",
-     "\u202e", "0519-86661234", "\t"]), st.none(), st.floats(allow_nan=False), st.integers())
+     "\u202e", "0519-86661234", "\t", 100, 0, 100.0, -0.0, 55.5]), st.none(),
+    st.floats(), st.floats(min_value=0, max_value=100), st.integers(), st.booleans())
 
 
 @settings(max_examples=300, deadline=None)
@@ -88,11 +90,13 @@ _CELLS = st.one_of(st.text(max_size=12), st.sampled_from(
        field=st.sampled_from((*TEXT_FIELDS, "status", "percent", "completed_on")))
 def test_a_plain_text_column_gives_what_each_cell_gives(raws: list[object], field: str
                                                        ) -> None:
-    """The reader's column at once (`plain_texts`) gives for every cell what
+    """The reader's column at once (`plain_column`) gives for every cell what
     `normalise_value` gives it, or None (then each cell goes through the rule)."""
-    got = plain_texts(field, raws)
+    got = plain_column(field, raws)
     if got is not None:
         assert [(v, None) for v in got] == [normalise_value(field, raw) for raw in raws]
+        assert list(map(type, got)) == [type(v) for v, _p in map(normalise_value,
+                                                                   [field] * len(raws), raws)]
 
 
 def test_a_usual_text_column_is_taken_at_once() -> None:
@@ -104,3 +108,8 @@ def test_a_usual_text_column_is_taken_at_once() -> None:
     assert plain_texts("phone", ["0519-86661234"]) is None
     assert plain_texts("status", ["推进中"]) is None
     assert plain_texts("progress", ["完成", 3.0]) is None
+    assert plain_column("percent", [3.0, "", 100, 0.5]) == [3.0, None, 100.0, 0.5]
+    for odd in ([101.0], [-0.5], [float("nan")], [float("inf")], ["60%"], [True], [" "],
+                [""]):
+        assert plain_column("percent", [50.0, *odd]) is None or odd == [""], odd
+    assert plain_column("percent", [""]) is None  # an empty column has its own way
