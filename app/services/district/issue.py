@@ -567,11 +567,12 @@ def issue_packets(engine: Engine, period_key: str, out_dir: Path | str, *,
 
 def _write_here(jobs: Iterator[tuple[int, Unit, PacketJob]], total: int, reporter: Reporter,
                 written: list[_Written]) -> None:
-    """Write the packets in this process. Each file is saved (written, fsync'd, renamed)
-    by a helper thread while this one builds the next workbook: the one waits on the
-    disk, the other on the CPU. One save at a time, finished before the next starts, so
-    a failure stops the batch where it did; after a cancel or a failure the save under
-    way is finished and kept (a whole packet)."""
+    """Write the packets in this process. Each file but the last is saved (written,
+    fsync'd, renamed) by a helper thread while this one builds the next workbook: the one
+    waits on the disk, the other on the CPU; the last (a call of one packet: the only one)
+    is saved here, with nothing left to overlap. One save at a time, finished before the
+    next starts, so a failure stops the batch where it did; after a cancel or a failure
+    the save under way is finished and kept (a whole packet)."""
     reporter.step(0, total, "正在生成下发包")
     saving: tuple[int, Unit, PacketJob, Future[WrittenFile]] | None = None
 
@@ -582,14 +583,21 @@ def _write_here(jobs: Iterator[tuple[int, Unit, PacketJob]], total: int, reporte
             saving = None
             written.append(_written(i, unit, job, future.result()))
 
+    # the helper thread starts at the first submit: never for a call of one packet
     with ThreadPoolExecutor(1, thread_name_prefix="issue-save") as saver:
         try:
-            for i, unit, job in jobs:
+            pending = iter(jobs)
+            nxt = next(pending, None)
+            while nxt is not None:
+                i, unit, job = nxt
                 reporter.step(i, total, f"正在生成 {unit.name} 的下发包({i + 1}/{total})")
                 data = job_bytes(job)
+                nxt = next(pending, None)  # the next unit's rows and seal
                 finish()
-                saving = (i, unit, job, saver.submit(save_job, job, data))
-            finish()
+                if nxt is None:
+                    written.append(_written(i, unit, job, save_job(job, data)))
+                else:
+                    saving = (i, unit, job, saver.submit(save_job, job, data))
         except BaseException:
             with contextlib.suppress(Exception):  # the first failure is the one raised
                 finish()
