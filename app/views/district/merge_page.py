@@ -131,11 +131,20 @@ def _spare_the_collector() -> None:
     gc.freeze()
 
 
-def _freeze_now_and_then(done: int, _total: int, _text: str) -> None:
+class _FreezeNowAndThen:
     """Previews pile up during a long check: freeze them too every 100 files (measured with
-    1,000 packets: one 680 ms collection stall without this)."""
-    if done and done % 100 == 0:
-        gc.freeze()
+    1,000 packets: one 680 ms collection stall without this). Progress arrives sampled, so
+    this counts files since the last freeze rather than waiting for a multiple of 100."""
+
+    EVERY = 100
+
+    def __init__(self) -> None:
+        self.frozen_at = 0
+
+    def __call__(self, done: int, _total: int, _text: str) -> None:
+        if done - self.frozen_at >= self.EVERY:
+            self.frozen_at = done
+            gc.freeze()
 
 
 class DropZone(QFrame):
@@ -339,7 +348,9 @@ class MergePage(Page):
         # counts as listed too
         known = {p for r in self.model.records
                  for p in (r.preview.path.resolve(), *r.preview.path.resolve().parents)}
-        files = [f for f in collect_files(paths) if f.resolve() not in known]
+        files = collect_files(paths)
+        if known:  # (each resolve walks the path's folders: not for a first drop)
+            files = [f for f in files if f.resolve() not in known]
         if not files:
             dialogs.show_info(self, self.tr("没有找到新的填报包文件。"))
             return
@@ -355,7 +366,7 @@ class MergePage(Page):
             on_success=lambda previews: self._previews_checked(pending, previews),
             on_failure=self._failed,
             on_cancel=lambda: self._set_busy(False), title=self.tr("正在检查报送包…"))
-        handle.signals.progress.connect(_freeze_now_and_then)
+        handle.signals.progress.connect(_FreezeNowAndThen())
         # `finished` is the worker's last signal: after it nothing touches the handle
         handle.signals.finished.connect(self.previews_ready.emit)
 

@@ -242,3 +242,17 @@ def test_a_mail_and_an_archive_dropped_on_the_page(qtbot: QtBot, tianning: Datab
     monkeypatch.setattr(dialogs, "show_info", lambda _p, text: infos.append(text))
     page.add_paths([letter])
     assert infos == ["没有找到新的填报包文件。"]
+
+
+def test_a_long_check_freezes_its_previews_every_hundred_files(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Progress arrives sampled (not at every file), so the freeze counts files since the
+    last one instead of waiting for an exact multiple of 100."""
+    from app.views.district import merge_page
+
+    frozen: list[int] = []
+    freeze = merge_page._FreezeNowAndThen()
+    monkeypatch.setattr(merge_page.gc, "freeze", lambda: frozen.append(freeze.frozen_at))
+    for done in (0, 37, 99, 104, 180, 203, 204, 250, 310):
+        freeze(done, 1_000, "")
+    assert frozen == [104, 204, 310]
