@@ -27,6 +27,7 @@ from PySide6.QtCore import (
     QThreadPool,
     QTimer,
     Signal,
+    Slot,
 )
 from PySide6.QtWidgets import QProgressDialog, QWidget
 from shiboken6 import isValid
@@ -113,6 +114,7 @@ class OpHandle(QObject):
     def cancel(self) -> None:
         self.reporter.cancel()
 
+    @Slot()  # a declared slot: without it PySide adds one to the class at connect time
     def sample(self) -> None:
         """Emit `progress` with the worker's latest step, if it moved since the last."""
         step = self._latest.step
