@@ -5,9 +5,9 @@ thread through queued signals. A result that carries ``changes`` (an
 ``app.core.changes.Changes``) is announced on ``app.views.bus.bus.changed`` after
 ``on_success`` ran, so every page that shows such data reloads, and only those.
 
-Progress is not sent per step: the worker only notes its latest step and the GUI thread
-samples it every ``OpHandle.SAMPLE_MS``. A queued signal per step made the GUI thread take
-the interpreter lock from the worker once or twice per file, and each hand-over costs the
+Progress is not sent per step: the worker sends a step only when the last one it sent is
+``OpHandle.SAMPLE_MS`` old. A queued signal per step made the GUI thread take the
+interpreter lock from the worker once or twice per file, and each hand-over costs the
 worker more than the slot itself (measured on the 汇总 page: 50 packets checked with the
 worker waiting 80–600 ms beyond its own CPU time; sampled, ≈ 10 ms).
 """
@@ -15,6 +15,7 @@ worker waiting 80–600 ms beyond its own CPU time; sampled, ≈ 10 ms).
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -25,9 +26,7 @@ from PySide6.QtCore import (
     QRunnable,
     Qt,
     QThreadPool,
-    QTimer,
     Signal,
-    Slot,
 )
 from PySide6.QtWidgets import QProgressDialog, QWidget
 from shiboken6 import isValid
@@ -41,7 +40,7 @@ log = logging.getLogger(__name__)
 
 
 class _Signals(QObject):
-    progress = Signal(int, int, str)  # the latest step, sampled (see OpHandle.SAMPLE_MS)
+    progress = Signal(int, int, str)  # at most one step per OpHandle.SAMPLE_MS
     succeeded = Signal(object)
     failed = Signal(object)
     cancelled = Signal()
@@ -80,47 +79,35 @@ class _Job(QRunnable):
 _RUNNING: set[OpHandle] = set()
 
 
-class _Latest:
-    """The last step the worker reported: written by the worker, read by the GUI thread (one
-    reference, swapped whole; no Qt object is touched off the GUI thread)."""
+class _Throttled:
+    """The worker's progress callback: a step is sent to the GUI thread only if the last
+    one sent is `OpHandle.SAMPLE_MS` old (the first and the last steps always)."""
 
-    __slots__ = ("step",)
+    def __init__(self, emit: Callable[[int, int, str], None]) -> None:
+        self._emit = emit
+        self._sent = -1.0
 
-    def __init__(self) -> None:
-        self.step: tuple[int, int, str] | None = None
-
-    def note(self, done: int, total: int, text: str) -> None:
-        self.step = (done, total, text)
+    def __call__(self, done: int, total: int, text: str) -> None:
+        now = time.monotonic()
+        if self._sent < 0 or done >= total or now - self._sent >= OpHandle.SAMPLE_MS / 1000:
+            self._sent = now
+            self._emit(done, total, text)
 
 
 class OpHandle(QObject):
     """A running operation; kept alive by the module until its `finished` signal."""
 
-    # how often the GUI thread looks at the worker's progress: ten updates a second are
-    # all a progress bar shows, whatever the number of steps
+    # ten progress updates a second are all a progress bar shows, whatever the steps
     SAMPLE_MS = 100
 
     def __init__(self, parent: QObject | None) -> None:
         super().__init__(parent)
         self.signals = _Signals(self)
-        self._latest = _Latest()
-        self._sampled: tuple[int, int, str] | None = None
-        self.reporter = Reporter(self._latest.note)
+        self.reporter = Reporter(_Throttled(self.signals.progress.emit))
         self.dialog: QProgressDialog | None = None
-        self.sampler = QTimer(self)
-        self.sampler.setInterval(self.SAMPLE_MS)
-        self.sampler.timeout.connect(self.sample)
 
     def cancel(self) -> None:
         self.reporter.cancel()
-
-    @Slot()  # a declared slot: without it PySide adds one to the class at connect time
-    def sample(self) -> None:
-        """Emit `progress` with the worker's latest step, if it moved since the last."""
-        step = self._latest.step
-        if step is not None and step is not self._sampled:
-            self._sampled = step
-            self.signals.progress.emit(*step)
 
 
 def shutdown(timeout_ms: int = 10_000) -> bool:
@@ -198,9 +185,7 @@ def run_op(
     if on_cancel is not None:
         sig.cancelled.connect(on_cancel)
     _RUNNING.add(handle)
-    sig.finished.connect(handle.sampler.stop)
     sig.finished.connect(lambda: _RUNNING.discard(handle))
     sig.finished.connect(handle.deleteLater)
-    handle.sampler.start()
     QThreadPool.globalInstance().start(_Job(fn, sig, handle.reporter))
     return handle

@@ -35,32 +35,25 @@ def test_a_page_that_goes_cancels_its_operation(qtbot: QtBot) -> None:
     assert results == []  # (and no "already deleted" from the progress updates)
 
 
-def test_progress_is_sampled_not_sent_per_step(qtbot: QtBot) -> None:
-    """Thousands of steps reach the GUI thread as a few samples of the latest one (each
-    queued signal took the interpreter lock from the worker); the dialog shows them."""
+def test_progress_is_throttled_not_sent_per_step(qtbot: QtBot) -> None:
+    """Thousands of quick steps reach the GUI thread as a few (each queued signal took the
+    interpreter lock from the worker): the first, then one per interval, then the last."""
     page = QWidget()
     page.show()
     seen: list[tuple[int, int, str]] = []
-    go_on = threading.Event()
+    connected = threading.Event()
 
     def work(reporter: Reporter) -> int:
-        for i in range(1_000):
-            reporter.step(i, 2_000, f"第 {i} 步")
-        go_on.wait(10)  # until the GUI thread has shown where it stands
-        for i in range(1_000, 2_000):
+        connected.wait(10)
+        for i in range(2_001):
             reporter.step(i, 2_000, f"第 {i} 步")
         return 2_000
 
     handle = run_op(None, work, title="正在统计…", progress_over=page)
     handle.signals.progress.connect(lambda *step: seen.append(step))
-    dialog = handle.dialog
-    assert dialog is not None
-    qtbot.waitUntil(lambda: bool(seen) and seen[-1][0] == 999, timeout=10_000)
-    assert (dialog.value(), dialog.maximum(), dialog.labelText()) == (999, 2_000, "第 999 步")
     with qtbot.waitSignal(handle.signals.finished, timeout=10_000):
-        go_on.set()
-    assert len(seen) <= 5  # of 2,000 steps: a sample per tick, and only when it moved
-    assert [s[0] for s in seen] == sorted({s[0] for s in seen})
-    assert all(text == f"第 {done} 步" for done, _total, text in seen)
+        connected.set()
+    assert seen[0] == (0, 2_000, "第 0 步") and seen[-1] == (2_000, 2_000, "第 2000 步")
+    assert len(seen) < 100  # of 2,001 steps
     with qtbot.waitSignal(page.destroyed):
         page.deleteLater()
