@@ -9,7 +9,7 @@ Progress is not sent per step: the worker sends a step only when the last one it
 ``OpHandle.SAMPLE_MS`` old. A queued signal per step made the GUI thread take the
 interpreter lock from the worker once or twice per file, and each hand-over costs the
 worker more than the slot itself (measured on the 汇总 page: 50 packets checked with the
-worker waiting 80–600 ms beyond its own CPU time; sampled, ≈ 10 ms).
+worker waiting 80–600 ms beyond its own CPU time; ten a second, ≈ 10 ms).
 """
 
 from __future__ import annotations

@@ -133,7 +133,7 @@ def _spare_the_collector() -> None:
 
 class _FreezeNowAndThen:
     """Previews pile up during a long check: freeze them too every 100 files (measured with
-    1,000 packets: one 680 ms collection stall without this). Progress arrives sampled, so
+    1,000 packets: one 680 ms collection stall without this). Progress arrives throttled, so
     this counts files since the last freeze rather than waiting for a multiple of 100."""
 
     EVERY = 100

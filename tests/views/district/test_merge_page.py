@@ -246,7 +246,7 @@ def test_a_mail_and_an_archive_dropped_on_the_page(qtbot: QtBot, tianning: Datab
 
 def test_a_long_check_freezes_its_previews_every_hundred_files(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """Progress arrives sampled (not at every file), so the freeze counts files since the
+    """Progress arrives throttled (not at every file), so the freeze counts files since the
     last one instead of waiting for an exact multiple of 100."""
     from app.views.district import merge_page
 
