@@ -76,7 +76,8 @@ class WorkerPool:
 
     def acquire(self, n: int) -> tuple[ProcessPoolExecutor, list[Future[int]]]:
         """The pool (started now if there is none, or a bigger one is needed and the
-        current one is idle) and its workers' start-up futures."""
+        current one is idle) and its workers' start-up futures. Raises what starting a
+        process raised (OSError: out of processes or memory; RuntimeError), keeping none."""
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
@@ -85,10 +86,14 @@ class WorkerPool:
                 self._pool.shutdown(wait=False)
                 self._pool = None
             if self._pool is None:
-                self._pool = ProcessPoolExecutor(n, mp_context=mp.get_context("spawn"))
-                self._size = n
-                # on 'spawn' each submit into a pool without an idle worker starts one
-                self._ready = [self._pool.submit(self._ready_fn) for _ in range(n)]
+                pool = ProcessPoolExecutor(n, mp_context=mp.get_context("spawn"))
+                try:
+                    # on 'spawn' each submit into a pool without an idle worker starts one
+                    self._ready = [pool.submit(self._ready_fn) for _ in range(n)]
+                except BaseException:  # no process could be started: no pool is kept
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    raise
+                self._pool, self._size = pool, n
             self._users += 1
             return self._pool, self._ready
 

@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import html
 import io
+import logging
 import os
 import re
 import zipfile
@@ -93,6 +94,8 @@ from app.services.workers import POOL, cpus, is_up, load_average
 # archives (the packets inside them)
 PICKED_UP = SPREADSHEET_SUFFIXES | CONTAINER_SUFFIXES
 APPLICABLE = ("new",)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -541,7 +544,10 @@ class ReadAhead:
         self._pool: ProcessPoolExecutor | None = None
         self._ready: list[Future[int]] = []
         if workers:
-            self._pool, self._ready = POOL.acquire(workers)
+            try:
+                self._pool, self._ready = POOL.acquire(workers)
+            except (OSError, RuntimeError) as exc:  # no process to be had: read here
+                log.warning("reading ahead: no worker process could be started (%s)", exc)
         self._broken = False
 
     def plan(self, files: Iterable[tuple[int, Path | Member]]) -> None:

@@ -1029,3 +1029,25 @@ def test_the_dry_run_reads_ahead_as_merging_does(
     assert ahead == here and table_dump(mdb) == before
     assert [p["status"] for p in here["packets"]] == ["applied"] * 3 + ["rejected"] + [
         "applied"] * 5
+
+
+def test_no_worker_process_to_be_had_reads_here(mdb: Database, town_files: list[Path],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """When no process can be started (out of processes or memory, a program that cannot
+    spawn), the batch is read in the merging thread, and no pool is kept half-made."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from app.services import workers
+    from app.services.district import check
+
+    class NoProcesses(ProcessPoolExecutor):
+        def submit(self, *args: Any, **kwargs: Any) -> Any:
+            raise OSError(11, "Resource temporarily unavailable")
+
+    workers.POOL.shutdown()
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", NoProcesses)
+    monkeypatch.setattr(check, "read_workers", lambda files: 1)
+    taken = _counting_takes(monkeypatch)
+    results = apply_packets(mdb, town_files, period=PERIOD)
+    assert [r.status for r in results] == ["applied"] * 3 + ["rejected"] + ["applied"] * 5
+    assert taken == [] and not workers.POOL.warm
