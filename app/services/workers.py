@@ -4,8 +4,8 @@ Issuing writes packets in them and merging reads packets in them while the calli
 works on the database. 'spawn' processes: nothing of this process, its threads or Qt is
 copied; they get plain data and give back plain data (never the database). Kept between
 batches for IDLE_SECONDS, then stopped (and at exit, by concurrent.futures' own exit hook).
-The policy of when a batch is worth them stays with each feature (issue.py, merge.py),
-from `cpus()`, `load_average()` and what the pool says of recent batches.
+The policy of when a batch is worth them stays with each feature (district/issue.py,
+district/check.py), from `spare_cores()` and what the pool says of recent batches.
 """
 
 from __future__ import annotations
@@ -43,6 +43,17 @@ def load_average() -> float:
         return os.getloadavg()[0]
     except (AttributeError, OSError):  # Windows
         return 0.0
+
+
+def spare_cores() -> int:
+    """How many cores a batch may give worker processes besides the calling thread: none on
+    one core or when the machine is far busier than its cores (load average ≥ twice their
+    number: measured on 2 cores, workers then only add their start and the hand-over),
+    else one fewer than the machine has. Each feature caps it with its own policy."""
+    n = cpus()
+    if n < 2 or load_average() >= 2 * n:
+        return 0
+    return n - 1
 
 
 class WorkerPool:

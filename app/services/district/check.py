@@ -87,7 +87,7 @@ from app.services.packets.values import (
     to_text,
 )
 from app.services.plans.query import period_label
-from app.services.workers import POOL, cpus, is_up, load_average
+from app.services.workers import POOL, is_up, spare_cores
 
 # files a folder import picks up: spreadsheets of any kind (so a .xls or .xlsm sent by
 # mistake is refused with a message instead of being silently skipped), saved mails and
@@ -520,11 +520,8 @@ def read_workers(files: int) -> int:
     """How many worker processes read this batch's files ahead (0: this thread reads):
     none on one core, for a small batch, or when the machine is far busier than its
     cores (the reads then only wait their turn)."""
-    n = cpus()
     least = READ_AHEAD_WARM if POOL.warm else READ_AHEAD_FILES
-    if n < 2 or files < least or load_average() >= 2 * n:
-        return 0
-    return min(n - 1, MAX_READERS)
+    return min(spare_cores(), MAX_READERS) if files >= least else 0
 
 
 class ReadAhead:

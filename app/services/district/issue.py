@@ -80,10 +80,8 @@ from app.services.plans.query import (
     load_plan,
     resolve_plan_period,
 )
-from app.services.workers import POOL
-from app.services.workers import cpus as _cpus
+from app.services.workers import POOL, spare_cores
 from app.services.workers import is_up as _is_up
-from app.services.workers import load_average as _load
 
 log = logging.getLogger(__name__)
 
@@ -625,18 +623,16 @@ def _worker_count(packets: int, requested: int | None) -> int:
     One core fewer than the machine has: the calling thread writes packets too."""
     if requested is not None:
         return max(0, min(requested, packets))
-    cpus = _cpus()
     if _WORKERS.warm:
         least = PARALLEL_WARM
     elif _WORKERS.recent_batch(PARALLEL_RUN):
         least = PARALLEL_RUN
     else:
         least = PARALLEL_COLD
-    if cpus < 2 or packets < least:
+    spare = spare_cores()
+    if not spare or packets < least:
         return 0
-    if _load() >= 2 * cpus:
-        return 0
-    return max(1, min(cpus - 1, MAX_WORKERS, packets))
+    return max(1, min(spare, MAX_WORKERS, packets))
 
 
 _WORKERS = POOL

@@ -307,16 +307,17 @@ def test_a_glance_reads_the_packet_id_and_hashes_the_file(tianning: Database,
 
 
 def test_how_many_processes_read_ahead(monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.services import workers
     from app.services.district import check
 
-    monkeypatch.setattr(check, "cpus", lambda: 1)
+    monkeypatch.setattr(workers, "cpus", lambda: 1)
     assert check.read_workers(1000) == 0  # one core: this thread reads
-    monkeypatch.setattr(check, "cpus", lambda: 8)
-    monkeypatch.setattr(check, "load_average", lambda: 3.0)
+    monkeypatch.setattr(workers, "cpus", lambda: 8)
+    monkeypatch.setattr(workers, "load_average", lambda: 3.0)
     monkeypatch.setattr(check.POOL, "_pool", None)  # none running
     assert check.read_workers(check.READ_AHEAD_FILES - 1) == 0
     assert check.read_workers(check.READ_AHEAD_FILES) == check.MAX_READERS
-    monkeypatch.setattr(check, "cpus", lambda: 2)
+    monkeypatch.setattr(workers, "cpus", lambda: 2)
     assert check.read_workers(1000) == 1  # the checking thread needs the other core
-    monkeypatch.setattr(check, "load_average", lambda: 4.5)
+    monkeypatch.setattr(workers, "load_average", lambda: 4.5)
     assert check.read_workers(1000) == 0  # a machine far busier than its cores

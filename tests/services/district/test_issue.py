@@ -355,17 +355,18 @@ def test_a_worker_that_fails_to_start_gets_no_packet(tianning: Database, tmp_pat
 
 
 def test_how_many_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.services import workers
     from app.services.district import issue
 
     assert issue._worker_count(50, 0) == 0 and issue._worker_count(3, 8) == 3
-    monkeypatch.setattr(issue, "_cpus", lambda: 1)
+    monkeypatch.setattr(workers, "cpus", lambda: 1)
     assert issue._worker_count(1000, None) == 0  # one core: never
-    monkeypatch.setattr(issue, "_cpus", lambda: 8)
-    monkeypatch.setattr(issue, "_load", lambda: 2.5)
+    monkeypatch.setattr(workers, "cpus", lambda: 8)
+    monkeypatch.setattr(workers, "load_average", lambda: 2.5)
     monkeypatch.setattr(issue, "_WORKERS", WorkerPool())  # none running, no batch yet
     assert issue._worker_count(issue.PARALLEL_COLD - 1, None) == 0
     assert issue._worker_count(issue.PARALLEL_COLD, None) == issue.MAX_WORKERS
-    monkeypatch.setattr(issue, "_cpus", lambda: 2)  # the calling thread writes too
+    monkeypatch.setattr(workers, "cpus", lambda: 2)  # the calling thread writes too
     assert issue._worker_count(issue.PARALLEL_COLD, None) == 1
     # a run of batches (period after period): from the second call on, from fewer packets
     assert issue._worker_count(20, None) == 0
@@ -374,7 +375,7 @@ def test_how_many_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     assert issue._worker_count(issue.PARALLEL_RUN - 1, None) == 0
     issue._WORKERS.batch_done(issue.PARALLEL_RUN - 1)  # a small batch starts no run
     assert issue._worker_count(20, None) == 0
-    monkeypatch.setattr(issue, "_load", lambda: 16.5)  # twice as busy as its cores
+    monkeypatch.setattr(workers, "load_average", lambda: 16.5)  # twice as busy as its cores
     assert issue._worker_count(1000, None) == 0
 
 
