@@ -585,6 +585,9 @@ class ReadAhead:
     def _stop(self) -> None:
         """Workers gone: this thread reads every file not yet read."""
         self._broken = True
+        self._drop()
+
+    def _drop(self) -> None:
         for read in self._reads.values():
             read.cancel()
         self._reads.clear()
@@ -595,11 +598,8 @@ class ReadAhead:
         the workers kept for the next batch (or stopped, if one died)."""
         if self._pool is None:
             return
-        for read in self._reads.values():
-            read.cancel()
+        self._drop()
         broken = self._broken or any(f.done() and not is_up(f) for f in self._ready)
-        self._reads.clear()
-        self._pending.clear()
         POOL.release(self._pool, broken)
         self._pool = None
 
