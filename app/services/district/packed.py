@@ -90,8 +90,9 @@ _C_ENCODE = json.encoder.c_make_encoder and json.encoder.c_make_encoder(  # type
     None, _ENCODER.default, json.encoder.encode_basestring, None, ":", ",", False, False, True)
 
 
-def _dumps(value: Any) -> str:
-    if _C_ENCODE is None or isinstance(value, str | float | int) or value is None:
+def _dumps(value: dict[str, Any] | list[Any]) -> str:
+    """One JSON line of the ledger record (its head, or a row: a dict or a list)."""
+    if _C_ENCODE is None:
         return _ENCODER.encode(value)
     return "".join(_C_ENCODE(value, 0))
 
