@@ -107,10 +107,11 @@ def test_cancel_while_worker_processes_write(qtbot: QtBot, tianning: Database, t
     stops the batch, only whole packets stay in the folder, each recorded."""
     import worker_helpers
 
+    from app.services import workers
     from app.services.district import issue
 
-    monkeypatch.setattr(issue, "_cpus", lambda: 2)
-    monkeypatch.setattr(issue, "_load", lambda: 0.5)
+    monkeypatch.setattr(workers, "cpus", lambda: 2)
+    monkeypatch.setattr(workers, "load_average", lambda: 0.5)
     monkeypatch.setattr(issue, "PARALLEL_COLD", 16)  # tianning's 31 units: workers start
     monkeypatch.setattr(issue, "write_job", worker_helpers.slow_write)
     monkeypatch.setattr(issue_page, "open_folder", lambda _p: None)
