@@ -356,12 +356,14 @@ def test_parts_inflated_directly_are_the_parts_zipfile_reads(issued: tuple[Path,
     with zipfile.ZipFile(io.BytesIO(stored)) as plain:
         assert all(_inflate(stored, i) == plain.read(i) for i in plain.infolist())
     info = next(i for i in zf.infolist() if i.filename == "xl/workbook.xml")
-    for change in ("CRC", "orig_filename", "compress_size", "flag_bits"):
+    for change, value in (("CRC", info.CRC ^ 1), ("orig_filename", "xl/other.xml"),
+                          ("compress_size", info.compress_size - 10),
+                          ("flag_bits", info.flag_bits | 0x20),
+                          # the stream longer or shorter than the declared size
+                          ("file_size", info.file_size - 1), ("file_size", info.file_size + 1)):
         odd = copy.copy(info)
-        setattr(odd, change, {"CRC": info.CRC ^ 1, "orig_filename": "xl/other.xml",
-                              "compress_size": info.compress_size - 10,
-                              "flag_bits": info.flag_bits | 0x20}[change])
-        assert _inflate(data, odd) is None, change
+        setattr(odd, change, value)
+        assert _inflate(data, odd) is None, (change, value)
 
 
 def test_the_stored_copy_holds_the_same_parts(issued: tuple[Path, Path]) -> None:
