@@ -524,6 +524,20 @@ def read_workers(files: int) -> int:
     return min(spare_cores(), MAX_READERS) if files >= least else 0
 
 
+def read_to_hand_over(source: Path | bytes, *, name: str = "") -> PacketFile:
+    """``read_packet`` as a worker process runs it: the packet goes back pickled, so a
+    row's fixed content is sent as the manifest's canonical text of it (``fixed_json``,
+    which the seal is checked over) plus the row's code, not also as the dict parsed from
+    that text — checking and merging use nothing else of it (``_compact`` keeps only the
+    code). Measured on 200-row packets: 0.36 → 0.22 MB pickled, 3.2 → 1.2 ms to unpickle
+    in the checking process, 2.4 → 1.0 ms to pickle."""
+    packet = read_packet(source, name=name)
+    for row in packet.rows:
+        if row.fixed_json is not None:
+            row.fixed = {"code": row.code}
+    return packet
+
+
 class ReadAhead:
     """Packet files read by worker processes a few files ahead of the one being checked.
 
@@ -531,13 +545,20 @@ class ReadAhead:
     while they start), each the next file not yet taken, at most two a worker at a time
     (so memory does not grow with the batch). The reader's refusal comes back as the
     UserFacingError it raised; a worker that dies (which stops all of them) leaves this
-    thread to read the rest itself, as without workers."""
+    thread to read the rest itself, as without workers.
 
-    read = staticmethod(read_packet)  # what a worker runs (module-level: it is pickled)
+    `share`: this thread, rather than wait for the file due, reads the next file not yet
+    handed out itself (kept for its turn). For the dry run, whose own work per file is a
+    fraction of reading one: waiting, its thread idled most of the batch while a worker
+    read every file (measured: 50 files took longer read ahead than read here)."""
 
-    def __init__(self, workers: int) -> None:
+    read = staticmethod(read_to_hand_over)  # what a worker runs (module-level: pickled)
+
+    def __init__(self, workers: int, share: bool = False) -> None:
         self._pending: deque[tuple[int, tuple[Path | bytes, str]]] = deque()
         self._reads: dict[int, Future[PacketFile]] = {}
+        self._share = share
+        self._here: dict[int, Callable[[], PacketFile]] = {}  # read by this thread early
         self._pool: ProcessPoolExecutor | None = None
         self._ready: list[Future[int]] = []
         if workers:
@@ -553,14 +574,21 @@ class ReadAhead:
             self._pending.extend((i, read_args(source)) for i, source in files)
 
     def take(self, i: int) -> Callable[[], PacketFile] | None:
-        """File i as a worker read it (a call giving the packet or raising the reader's
-        refusal), or None: this thread reads it."""
+        """File i as a worker (or, sharing, this thread while it waited) read it: a call
+        giving the packet or raising the reader's refusal; or None: this thread reads it."""
         while self._pending and self._pending[0][0] < i:  # read here: their turn came first
             self._pending.popleft()
+        early = self._here.pop(i, None)
         self._hand_out()
+        if early is not None:
+            return early
         read = self._reads.pop(i, None)
         if read is None:
             return None
+        while self._share and not read.done() and self._pending and not self._broken:
+            j, (data, name) = self._pending.popleft()
+            self._here[j] = _read_here(data, name)
+            self._hand_out()
         self._hand_out()  # the next file is read while this one is checked and written
         if isinstance(read.exception(), BrokenProcessPool):  # (waits for the read)
             self._stop()
@@ -583,7 +611,8 @@ class ReadAhead:
                 return
 
     def _stop(self) -> None:
-        """Workers gone: this thread reads every file not yet read."""
+        """Workers gone: this thread reads every file not yet read (those it read early
+        are kept)."""
         self._broken = True
         self._drop()
 
@@ -596,12 +625,26 @@ class ReadAhead:
     def close(self) -> None:
         """After the batch (also a cancelled or failed one): files not taken are dropped,
         the workers kept for the next batch (or stopped, if one died)."""
+        self._here.clear()
         if self._pool is None:
             return
         self._drop()
         broken = self._broken or any(f.done() and not is_up(f) for f in self._ready)
         POOL.release(self._pool, broken)
         self._pool = None
+
+
+def _read_here(data: Path | bytes, name: str) -> Callable[[], PacketFile]:
+    """A file read by this thread ahead of its turn, in the shape of a worker's result."""
+    try:
+        packet = read_packet(data, name=name)
+    except UserFacingError as exc:
+        refusal = exc
+
+        def refuse() -> PacketFile:
+            raise refusal
+        return refuse
+    return lambda: packet
 
 
 def _read(source: Path | Member, draft: Draft,
@@ -1043,7 +1086,7 @@ def check_packets(db: Engine, paths: Sequence[str | Path | Member], *,
     # packet files (not mails or archives: read here, packet by packet) read ahead
     plain = [(i, f if isinstance(f, Member) else Path(f)) for i, f in enumerate(files)
              if isinstance(f, Member) or not is_container(Path(f))]
-    ahead = ReadAhead(read_workers(len(plain)))
+    ahead = ReadAhead(read_workers(len(plain)), share=True)
     try:
         ahead.plan(plain)
         with Session(db) as s:

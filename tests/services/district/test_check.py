@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 from merge_helpers import fill_by_hand, issue, row_keys
 
 from app.services.db import Database
-from app.services.district.check import check_packets
+from app.services.district.check import PacketPreview, check_packets
 from app.services.district.merge import apply_packets
 from app.services.packets.format import SHEET_TASKS
 from app.services.packets.reader import read_packet
@@ -321,3 +323,108 @@ def test_how_many_processes_read_ahead(monkeypatch: pytest.MonkeyPatch) -> None:
     assert check.read_workers(1000) == 1  # the checking thread needs the other core
     monkeypatch.setattr(workers, "load_average", lambda: 4.5)
     assert check.read_workers(1000) == 0  # a machine far busier than its cores
+
+
+# ---------------------------------------------------------------- reading ahead
+
+def _town_returns(db: Database, folder: Path) -> list[Path]:
+    """The eight towns' June returns filled by hand; the sixth named to be refused by
+    `worker_helpers.refuse_reading` (a reader's refusal with sheet and cell)."""
+    from merge_helpers import TOWNS, town_values
+
+    issued = issue(db, "2021-06", TOWNS, folder / "issued")
+    files = [fill_by_hand(p, folder / "in" / f"{'refuse-' if i == 5 else ''}{u}.xlsx",
+                          town_values(u, 0, row_keys(p)))
+             for i, (u, p) in enumerate(issued.items())]
+    return files
+
+
+def _shown(previews: Sequence[PacketPreview]) -> list[dict[str, Any]]:
+    """What the dry run prints and the 汇总 page lists of each file."""
+    from app.services.district.merge import merge_json, preview_result
+
+    return [{**r, "writes": p.writes, "basis": p.basis}
+            for p, r in zip(previews, merge_json(preview_result(p) for p in previews)
+                            ["packets"], strict=True)]
+
+
+def test_a_packet_handed_over_by_a_worker_checks_and_merges_as_one_read_here(
+        tianning: Database, tmp_path: Path) -> None:
+    """A worker process sends a row's fixed content only as the manifest's text of it (and
+    the code): the seal, the verdicts, the problems and the merge are those of the packet
+    read here."""
+    from sqlalchemy.orm import Session
+
+    from app.services.district.check import check_one, read_to_hand_over
+    from app.services.packets.seal import verify_seal
+
+    files = _town_returns(tianning, tmp_path)[:3]
+    whole, handed = read_packet(files[0]), read_to_hand_over(files[0], name=files[0].name)
+    assert [r.fixed_json for r in handed.rows] == [r.fixed_json for r in whole.rows]
+    assert all(r.fixed == {"code": w.code} for r, w in zip(handed.rows, whole.rows,
+                                                            strict=True))
+    assert [(r.key, r.values, r.cells) for r in handed.rows] == [
+        (r.key, r.values, r.cells) for r in whole.rows]
+    plan_secret = tianning_secret(tianning)
+    assert verify_seal(plan_secret, handed.manifest, handed.rows)
+
+    def checked(handover: bool) -> list[PacketPreview]:
+        with Session(tianning) as s:
+            return [check_one(s, f, "2021-06", None, {}, True,
+                              (lambda f=f: read_to_hand_over(f, name=f.name))
+                              if handover else None) for f in files]
+
+    here, there = checked(False), checked(True)
+    assert [p.status for p in here] == ["new"] * 3
+    assert _shown(there) == _shown(here)
+    results = apply_packets(tianning, there, period="2021-06")
+    assert [r.status for r in results] == ["applied"] * 3
+
+
+def tianning_secret(db: Database) -> str:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from app.models import Plan
+
+    with Session(db) as s:
+        secret = s.scalar(select(Plan.secret).where(Plan.id == 1))
+    assert secret
+    return secret
+
+
+def test_the_dry_run_reads_files_itself_rather_than_wait_for_a_worker(
+        tianning: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While a worker process is still reading the file due, the checking thread reads
+    the next files not handed out yet itself (kept for their turn): the previews, a
+    reader's refusal among them, are those of reading every file here."""
+    import worker_helpers
+
+    from app.services import workers
+    from app.services.district import check
+
+    files = _town_returns(tianning, tmp_path)
+    monkeypatch.setattr(check, "read_packet", worker_helpers.refuse_reading)
+    monkeypatch.setattr(check, "read_workers", lambda files: 0)
+    here = check_packets(tianning, files, period="2021-06")
+    assert [p.status for p in here] == ["new"] * 5 + ["rejected"] + ["new"] * 2
+    assert here[5].errors[0].cell == "H3"
+
+    assert workers.POOL.start(1, timeout=120) == 1
+    monkeypatch.setattr(check, "read_workers", lambda files: 1)
+    monkeypatch.setattr(check.ReadAhead, "read", staticmethod(worker_helpers.slow_reading))
+    early: list[str] = []
+    read_here = check._read_here
+
+    def counted(data: Path | bytes, name: str) -> Any:
+        early.append(name)
+        return read_here(data, name)
+
+    monkeypatch.setattr(check, "_read_here", counted)
+    shared = check_packets(tianning, files, period="2021-06")
+    # the worker had the first two files (two at a time), this thread read some of the
+    # rest early (which ones depends on when the worker's reads come back)
+    assert early and set(early) <= {f.name for f in files[2:]}
+    assert len(set(early)) == len(early)  # none read twice
+    assert _shown(shared) == _shown(here)
+    assert workers.POOL.warm  # kept for the next batch
