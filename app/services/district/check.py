@@ -538,6 +538,26 @@ def read_to_hand_over(source: Path | bytes, *, name: str = "") -> PacketFile:
     return packet
 
 
+def warm_readers() -> bool:
+    """Start the worker processes that read a batch ahead now, without waiting for them,
+    when a batch is about to come (files dragged over the 汇总 page, its file dialog
+    opened): the batch then finds them up instead of reading its first files alone while
+    they start. Only where a batch would get them (`read_workers`); unused, they stop after
+    `workers.IDLE_SECONDS` as after a batch. True when they are running or starting."""
+    if POOL.warm:
+        return True
+    n = read_workers(READ_AHEAD_FILES)
+    if not n:
+        return False
+    try:
+        pool, _ready = POOL.acquire(n)
+    except (OSError, RuntimeError) as exc:  # no process to be had: batches read here
+        log.warning("reading ahead: no worker process could be started (%s)", exc)
+        return False
+    POOL.release(pool, False)
+    return True
+
+
 class ReadAhead:
     """Packet files read by worker processes a few files ahead of the one being checked.
 

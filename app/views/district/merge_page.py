@@ -34,7 +34,12 @@ from PySide6.QtWidgets import (
 from app.core.changes import Changes
 from app.core.errors import UserFacingError
 from app.core.problems import Problem
-from app.services.district.check import PacketPreview, check_packets, collect_files
+from app.services.district.check import (
+    PacketPreview,
+    check_packets,
+    collect_files,
+    warm_readers,
+)
 from app.services.district.inbox import InboxScan, inbox_folders, set_inbox_folders
 from app.services.district.merge import MergeResults, PacketResult, apply_packets
 from app.views.district.inbox_watch import InboxWatcher
@@ -302,6 +307,7 @@ class MergePage(Page):
         if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
             self.drop_zone.set_active(True)
             event.acceptProposedAction()
+            self._get_ready()
         else:
             event.ignore()
 
@@ -319,13 +325,23 @@ class MergePage(Page):
             event.acceptProposedAction()
             self.add_paths(paths)
 
+    def _get_ready(self) -> None:
+        """Files are on their way (dragged over the page, a file dialog opened): the worker
+        processes that read a check's files ahead start now, while the person drops or
+        picks them (the window lives on; a command-line dry run starts them within its
+        batch)."""
+        if self.context and self.context.plan and self.context.period and not self._busy:
+            warm_readers()
+
     def choose_files(self) -> None:
+        self._get_ready()
         files = dialogs.open_files(self, self.tr("选择报送包"), dialogs.RETURNS_FILTER,
                                      kind="returns")
         if files:
             self.add_paths(files)
 
     def choose_folder(self) -> None:
+        self._get_ready()
         folder = dialogs.choose_directory(self, self.tr("选择存放报送包的文件夹"),
                                            kind="returns")
         if folder:

@@ -428,3 +428,29 @@ def test_the_dry_run_reads_files_itself_rather_than_wait_for_a_worker(
     assert len(set(early)) == len(early)  # none read twice
     assert _shown(shared) == _shown(here)
     assert workers.POOL.warm  # kept for the next batch
+
+
+def test_readers_warmed_before_a_batch_only_where_a_batch_would_get_them(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`warm_readers` (files about to be dropped on the 汇总 page) starts the read-ahead
+    workers without waiting for them — not on one core or on a machine far busier than
+    its cores, where a batch reads its files itself."""
+    import time
+
+    from app.services import workers
+    from app.services.district import check
+
+    workers.POOL.shutdown()
+    monkeypatch.setattr(workers, "cpus", lambda: 1)
+    assert not check.warm_readers() and not workers.POOL.warm
+    monkeypatch.setattr(workers, "cpus", lambda: 2)
+    monkeypatch.setattr(workers, "load_average", lambda: 4.5)
+    assert not check.warm_readers() and not workers.POOL.warm
+    monkeypatch.setattr(workers, "load_average", lambda: 0.5)
+    started = time.monotonic()
+    assert check.warm_readers() and workers.POOL.warm
+    assert time.monotonic() - started < 5  # (not waiting for the process to be up)
+    assert check.read_workers(check.READ_AHEAD_WARM) == 1  # a small batch gets it too
+    assert workers.POOL.start(1, timeout=120) == 1  # the same worker, up
+    assert check.warm_readers()  # already running: nothing more
+    workers.POOL.shutdown()

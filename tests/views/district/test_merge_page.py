@@ -244,6 +244,67 @@ def test_a_mail_and_an_archive_dropped_on_the_page(qtbot: QtBot, tianning: Datab
     assert infos == ["没有找到新的填报包文件。"]
 
 
+def test_the_page_lists_what_the_dry_run_says(qtbot: QtBot, tianning: Database, inbox: Path,
+                                             tmp_path: Path) -> None:
+    """The page's verdicts, counts and problems of each file are those of `merge
+    --dry-run --period` (``check_packets``) of the same files on the same database: a
+    return of another month and a broken file among them."""
+    from conftest import copy_sqlite
+
+    from app.services.db import open_database
+    from app.services.district.check import check_packets, collect_files
+
+    may = issue(tianning, "2021-05", TOWNS[:1], tmp_path / "may")[TOWNS[0]]
+    fill_by_hand(may, inbox / "五月.xlsx", {row_keys(may)[0]: {"percent": 10}})
+    (inbox / "坏.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    copy_sqlite(Path(tianning.url.database or ""), tmp_path / "cli.db")
+    cli_db = open_database(tmp_path / "cli.db")
+    try:
+        cli = check_packets(cli_db, collect_files([inbox]), period=PERIOD)
+    finally:
+        cli_db.dispose()
+
+    def shown(p: object) -> tuple[object, ...]:
+        return tuple(getattr(p, f) for f in (
+            "file", "status", "unit", "period", "revision", "rows_new", "rows_changed",
+            "rows_unchanged", "conflicts", "errors", "warnings", "reason"))
+
+    _window, page = open_window(qtbot, tianning)
+    with qtbot.waitSignal(page.previews_ready, timeout=20000):
+        drop(page, [inbox])
+    assert [shown(r.preview) for r in page.model.records] == [shown(p) for p in cli]
+    assert sorted(p.status for p in cli) == ["new"] * 3 + ["rejected"] * 3
+    model = page.model
+    for row, preview in enumerate(cli):  # the counts shown are the dry run's
+        assert model.index(row, 10).data() == (str(len(preview.errors))
+                                               if preview.errors else "")
+
+
+def test_files_dragged_over_the_page_start_the_readers(
+        qtbot: QtBot, tianning: Database, inbox: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dragging files over the page (or opening its file dialog) starts the worker
+    processes that read a check's files ahead, while the person is still dropping them;
+    not while a check runs (it has its readers)."""
+    from app.views.district import merge_page
+
+    warmed: list[str] = []
+    monkeypatch.setattr(merge_page, "warm_readers", lambda: warmed.append("warm") or True)
+    monkeypatch.setattr(dialogs, "open_files", lambda *a, **k: [])
+    _window, page = open_window(qtbot, tianning)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in inbox.glob("*.xlsx")])
+    enter = QDragEnterEvent(QPoint(page.rect().center()), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    page.dragEnterEvent(enter)
+    assert enter.isAccepted() and warmed == ["warm"]
+    page.choose_files()
+    assert warmed == ["warm"] * 2
+    page._set_busy(True)
+    page.dragEnterEvent(enter)
+    assert warmed == ["warm"] * 2
+    page._set_busy(False)
+
+
 def test_a_long_check_freezes_its_previews_every_hundred_files(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Progress arrives throttled (not at every file), so the freeze counts files since the
