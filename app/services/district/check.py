@@ -77,6 +77,7 @@ from app.services.packets.reader import (
     read_packet,
 )
 from app.services.packets.seal import verify_seal
+from app.services.packets.sealed import Sealed, read_sealed
 from app.services.packets.values import (
     display,
     fraction_warning,
@@ -197,6 +198,10 @@ class Draft:
     writes: Writes | None = None
     basis: str = ""
     origin: MailOrigin | None = None
+    # the uid of the plan whose secret a worker process verified the seal with (it then
+    # sent the rows without their sealed content): the seal holds if that is the plan
+    # the packet was issued under
+    sealed_plan: str | None = None
 
     @classmethod
     def of(cls, p: PacketPreview) -> Draft:
@@ -490,7 +495,7 @@ def draft_of(source: Path | Member) -> Draft:
 
 
 def read_into(source: Path | Member, draft: Draft,
-              read: Callable[[], PacketFile] | None = None) -> PacketFile | None:
+              read: Callable[[], Sealed] | None = None) -> PacketFile | None:
     """Read the file whole (its identity goes into the draft); None when it is refused.
     `read`: the packet as read elsewhere (a worker process's result), raising the reader's
     refusal as reading it here would."""
@@ -522,20 +527,6 @@ def read_workers(files: int) -> int:
     cores (the reads then only wait their turn)."""
     least = READ_AHEAD_WARM if POOL.warm else READ_AHEAD_FILES
     return min(spare_cores(), MAX_READERS) if files >= least else 0
-
-
-def read_to_hand_over(source: Path | bytes, *, name: str = "") -> PacketFile:
-    """``read_packet`` as a worker process runs it: the packet goes back pickled, so a
-    row's fixed content is sent as the manifest's canonical text of it (``fixed_json``,
-    which the seal is checked over) plus the row's code, not also as the dict parsed from
-    that text — checking and merging use nothing else of it (``_compact`` keeps only the
-    code). Measured on 200-row packets: 0.36 → 0.22 MB pickled, 3.2 → 1.2 ms to unpickle
-    in the checking process, 2.4 → 1.0 ms to pickle."""
-    packet = read_packet(source, name=name)
-    for row in packet.rows:
-        if row.fixed_json is not None:
-            row.fixed = {"code": row.code}
-    return packet
 
 
 def warm_readers() -> bool:
@@ -572,13 +563,14 @@ class ReadAhead:
     fraction of reading one: waiting, its thread idled most of the batch while a worker
     read every file (measured: 50 files took longer read ahead than read here)."""
 
-    read = staticmethod(read_to_hand_over)  # what a worker runs (module-level: pickled)
+    read = staticmethod(read_packet)  # what a worker runs (module-level: it is pickled)
 
     def __init__(self, workers: int, share: bool = False) -> None:
         self._pending: deque[tuple[int, tuple[Path | bytes, str]]] = deque()
-        self._reads: dict[int, Future[PacketFile]] = {}
+        self._reads: dict[int, Future[Sealed]] = {}
+        self._secrets: dict[str, str] = {}
         self._share = share
-        self._here: dict[int, Callable[[], PacketFile]] = {}  # read by this thread early
+        self._here: dict[int, Callable[[], Sealed]] = {}  # read by this thread early
         self._pool: ProcessPoolExecutor | None = None
         self._ready: list[Future[int]] = []
         if workers:
@@ -588,14 +580,19 @@ class ReadAhead:
                 log.warning("reading ahead: no worker process could be started (%s)", exc)
         self._broken = False
 
-    def plan(self, files: Iterable[tuple[int, Path | Member]]) -> None:
+    def plan(self, db: Engine, files: Iterable[tuple[int, Path | Member]]) -> None:
         """The batch's files to read ahead (index in the batch, source), in batch order."""
         if self._pool is not None:
             self._pending.extend((i, read_args(source)) for i, source in files)
+            if self._pending:
+                with Session(db) as s:
+                    self._secrets = {uid: secret for uid, secret in s.execute(
+                        select(Plan.uid, Plan.secret))}
 
-    def take(self, i: int) -> Callable[[], PacketFile] | None:
+    def take(self, i: int) -> Callable[[], Sealed] | None:
         """File i as a worker (or, sharing, this thread while it waited) read it: a call
-        giving the packet or raising the reader's refusal; or None: this thread reads it."""
+        giving the packet and the plan its seal was verified with (None: not verified), or
+        raising the reader's refusal; or None: this thread reads it."""
         while self._pending and self._pending[0][0] < i:  # read here: their turn came first
             self._pending.popleft()
         early = self._here.pop(i, None)
@@ -625,7 +622,8 @@ class ReadAhead:
         while self._pending and len(self._reads) < 2 * up:
             i, (data, name) = self._pending.popleft()
             try:
-                self._reads[i] = self._pool.submit(self.read, data, name=name)
+                self._reads[i] = self._pool.submit(read_sealed, self.read, data, name,
+                                                   self._secrets)
             except (BrokenProcessPool, RuntimeError):  # died meanwhile / shut down
                 self._stop()
                 return
@@ -654,24 +652,25 @@ class ReadAhead:
         self._pool = None
 
 
-def _read_here(data: Path | bytes, name: str) -> Callable[[], PacketFile]:
-    """A file read by this thread ahead of its turn, in the shape of a worker's result."""
+def _read_here(data: Path | bytes, name: str) -> Callable[[], Sealed]:
+    """A file read by this thread ahead of its turn, in the shape of a worker's result
+    (its seal left for the check to verify)."""
     try:
         packet = read_packet(data, name=name)
     except UserFacingError as exc:
         refusal = exc
 
-        def refuse() -> PacketFile:
+        def refuse() -> Sealed:
             raise refusal
         return refuse
-    return lambda: packet
+    return lambda: (packet, None)
 
 
 def _read(source: Path | Member, draft: Draft,
-          read: Callable[[], PacketFile] | None = None) -> PacketFile | None:
+          read: Callable[[], Sealed] | None = None) -> PacketFile | None:
     try:
         if read is not None:
-            packet = read()
+            packet, draft.sealed_plan = read()
         else:
             data, name = read_args(source)
             packet = read_packet(data, name=name)
@@ -716,7 +715,11 @@ def _identify(s: Session, packet: PacketFile, draft: Draft, period: str | None,
                        f"{period_label(period)},未导入(可能误发了其他月份的文件)。")
         return None
     draft.record_rejection = True  # from here on it is ours: a refusal is recorded
-    if not draft.seal_verified and not verify_seal(plan.secret, m, packet.rows):
+    if draft.sealed_plan is not None:  # verified by the worker that read it (its sealed
+        sealed = draft.sealed_plan == plan.uid  # content is not here to verify again)
+    else:
+        sealed = draft.seal_verified or verify_seal(plan.secret, m, packet.rows)
+    if not sealed:
         draft.reject("填报包的防伪校验未通过:包的标识或下发内容被改动过,"
                        "或不是区里下发的原文件。请让单位用下发的原文件重新填写。", SHEET_MANIFEST)
         return None
@@ -1108,7 +1111,7 @@ def check_packets(db: Engine, paths: Sequence[str | Path | Member], *,
              if isinstance(f, Member) or not is_container(Path(f))]
     ahead = ReadAhead(read_workers(len(plain)), share=True)
     try:
-        ahead.plan(plain)
+        ahead.plan(db, plain)
         with Session(db) as s:
             for i, item in enumerate(files):
                 shown = item.path if isinstance(item, Member) else Path(item)
@@ -1126,7 +1129,7 @@ def check_packets(db: Engine, paths: Sequence[str | Path | Member], *,
 
 def check_one(s: Session, source: Source, period: str | None, plan_id: int | None,
               caches: dict[int, PlanCache], compare: bool,
-              read: Callable[[], PacketFile] | None = None) -> PacketPreview:
+              read: Callable[[], Sealed] | None = None) -> PacketPreview:
     """One packet file (or a mail or archive that gave none) → its frozen preview;
     `read`: the file as a worker process read it."""
     if isinstance(source, Refused):

@@ -65,6 +65,7 @@ from app.services.district.check import (
     PacketPreview,
     PlanCache,
     ReadAhead,
+    Sealed,
     Target,
     Writes,
     check_one,
@@ -212,8 +213,8 @@ def _apply_all(db: Engine, work: list[PacketPreview | Source], period: str | Non
             together.update((i, members) for i in members)
     if _may_write(db, work, glances, held):
         make_backup(db, "merge")  # before the batch: one copy to go back to
-    ahead.plan((i, w) for i, w in enumerate(work)
-               if isinstance(w, Path | Member) and i not in held and i not in together)
+    ahead.plan(db, ((i, w) for i, w in enumerate(work)
+                    if isinstance(w, Path | Member) and i not in held and i not in together))
     identity = file_identity(db)
     ordered: set[int] = set()
     results: list[PacketResult] = []
@@ -322,7 +323,7 @@ BUSY_ATTEMPTS = 6
 
 def _apply_source(db: Engine, source: Source, period: str | None, plan_id: int | None,
                   caches: dict[int, PlanCache], now: dt.datetime, actor: str,
-                  merged_before: int, read: Callable[[], PacketFile] | None = None
+                  merged_before: int, read: Callable[[], Sealed] | None = None
                   ) -> PacketResult:
     """A file read now (outside any transaction: the write lock is not held while the
     file is parsed) or by a worker process (`read`), then checked and written in its own

@@ -351,32 +351,38 @@ def _shown(previews: Sequence[PacketPreview]) -> list[dict[str, Any]]:
 def test_a_packet_handed_over_by_a_worker_checks_and_merges_as_one_read_here(
         tianning: Database, tmp_path: Path) -> None:
     """A worker process sends a row's fixed content only as the manifest's text of it (and
-    the code): the seal, the verdicts, the problems and the merge are those of the packet
-    read here."""
+    the code), or, where it verified the seal, only the code: the seal, the verdicts, the
+    problems and the merge are those of the packet read here."""
     from sqlalchemy.orm import Session
 
-    from app.services.district.check import check_one, read_to_hand_over
+    from app.services.district.check import check_one
     from app.services.packets.seal import verify_seal
+    from app.services.packets.sealed import read_sealed
 
     files = _town_returns(tianning, tmp_path)[:3]
-    whole, handed = read_packet(files[0]), read_to_hand_over(files[0], name=files[0].name)
+    plan_secret = tianning_secret(tianning)
+    whole = read_packet(files[0])
+    secrets = {whole.manifest.plan.uid: plan_secret}
+    handed, sealed_for = read_sealed(read_packet, files[0], files[0].name, {})
+    assert sealed_for is None
     assert [r.fixed_json for r in handed.rows] == [r.fixed_json for r in whole.rows]
     assert all(r.fixed == {"code": w.code} for r, w in zip(handed.rows, whole.rows,
                                                             strict=True))
     assert [(r.key, r.values, r.cells) for r in handed.rows] == [
         (r.key, r.values, r.cells) for r in whole.rows]
-    plan_secret = tianning_secret(tianning)
     assert verify_seal(plan_secret, handed.manifest, handed.rows)
 
-    def checked(handover: bool) -> list[PacketPreview]:
+    def checked(handover: dict[str, str] | None) -> list[PacketPreview]:
         with Session(tianning) as s:
             return [check_one(s, f, "2021-06", None, {}, True,
-                              (lambda f=f: read_to_hand_over(f, name=f.name))
-                              if handover else None) for f in files]
+                              (lambda f=f: read_sealed(read_packet, f, f.name, handover))
+                              if handover is not None else None) for f in files]
 
-    here, there = checked(False), checked(True)
+    here = checked(None)
     assert [p.status for p in here] == ["new"] * 3
-    assert _shown(there) == _shown(here)
+    for handover in ({}, secrets):  # the seal verified by the check, or by the worker
+        there = checked(handover)
+        assert _shown(there) == _shown(here)
     results = apply_packets(tianning, there, period="2021-06")
     assert [r.status for r in results] == ["applied"] * 3
 

@@ -944,6 +944,11 @@ def test_files_read_by_worker_processes_merge_as_files_read_here(
     refused = town_files[6].with_name("refuse-" + town_files[6].name)
     town_files[6].rename(refused)
     town_files[6] = refused
+    # a seal that fails: the worker sends the packet whole, the merge says why
+    wb = openpyxl.load_workbook(town_files[7])
+    ws = wb[SHEET_MANIFEST]
+    ws.cell(next(r for r in range(1, 30) if ws.cell(r, 1).value == "seal"), 2).value = "0" * 64
+    wb.save(town_files[7])
     monkeypatch.setattr(check.ReadAhead, "read", staticmethod(worker_helpers.refuse_reading))
     monkeypatch.setattr(check, "read_packet", worker_helpers.refuse_reading)
     here = merged("here", 0)
@@ -954,7 +959,8 @@ def test_files_read_by_worker_processes_merge_as_files_read_here(
     assert taken == [0, 1, 2, 4, 5, 6, 7, 8]
     assert ahead == here
     assert [p["status"] for p in here[0]] == ["applied"] * 3 + ["rejected"] + [
-        "applied", "applied", "rejected", "applied", "applied"]
+        "applied", "applied", "rejected", "rejected", "applied"]
+    assert "防伪校验" in here[0][7]["errors"][0]["message"]
     assert "损坏" in here[0][3]["errors"][0]["message"]
     assert here[0][6]["errors"] == [{"sheet": "任务进展", "cell": "H3",
                                      "message": f"“{refused.name}”第 3 行的内容无法读取。"}]
