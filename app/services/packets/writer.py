@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import xlsxwriter
 from xlsxwriter.format import Format
@@ -98,6 +98,31 @@ class _Sheet(Worksheet):
     number, date and blank cells here; any other kind through xlsxwriter's own
     `_write_cell`), built as one string per row instead of an attribute list, an
     escaping check and a file write per cell — the cell loop was a third of a packet."""
+
+    def _write_string(self, row: int, col: int, string: str,
+                      cell_format: Format | None = None) -> Literal[0, -1, -2]:
+        # Worksheet._write_string, inline for the common case (a cell inside the sheet, a
+        # string under half of Excel's limit, shared strings); the rest through it
+        if (self.constant_memory or len(string) > self.xls_strmax // 2
+                or not (0 <= row < self.xls_rowmax and 0 <= col < self.xls_colmax)):
+            return super()._write_string(row, col, string, cell_format)
+        dims: Any = self  # (xlsxwriter leaves its dimensions untyped: None, then an int)
+        if dims.dim_rowmin is None or row < dims.dim_rowmin:
+            dims.dim_rowmin = row
+        if dims.dim_rowmax is None or row > dims.dim_rowmax:
+            dims.dim_rowmax = row
+        if dims.dim_colmin is None or col < dims.dim_colmin:
+            dims.dim_colmin = col
+        if dims.dim_colmax is None or col > dims.dim_colmax:
+            dims.dim_colmax = col
+        sst = self.str_table  # SharedStringTable._get_shared_string_index
+        index = sst.string_table.get(string)
+        if index is None:
+            index = sst.string_table[string] = sst.unique_count
+            sst.unique_count += 1
+        sst.count += 1
+        self.table[row][col] = CellStringTuple(index, cell_format)
+        return 0
 
     def _calculate_spans(self) -> None:
         # Worksheet._calculate_spans: per block of 16 rows, the first and last column
@@ -289,17 +314,18 @@ class _Formats:
 
 def _write_input(ws: Worksheet, r: int, c: int, name: str, value: Any, fmt: Format) -> None:
     """Typed write of one input value; empty values still get the (unlocked) format."""
+    # (xlsxwriter's undecorated writers: the public ones first check for "A1" notation)
     if value is None or value == "":
-        ws.write_blank(r, c, None, fmt)
+        ws._write_blank(r, c, None, fmt)
     elif name == "status":
-        ws.write_string(r, c, STATUS_LABELS.get(str(value), str(value)), fmt)
+        ws._write_string(r, c, STATUS_LABELS.get(str(value), str(value)), fmt)
     elif name == "percent" and isinstance(value, int | float):
-        ws.write_number(r, c, float(value), fmt)
+        ws._write_number(r, c, float(value), fmt)
     elif name == "completed_on":
         day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-        ws.write_datetime(r, c, dt.datetime(day.year, day.month, day.day), fmt)
+        ws._write_datetime(r, c, dt.datetime(day.year, day.month, day.day), fmt)
     else:
-        ws.write_string(r, c, str(value), fmt)
+        ws._write_string(r, c, str(value), fmt)
 
 
 def _input_kind(name: str, numeric: bool = False) -> str:
