@@ -572,9 +572,14 @@ def _outside(max_row: int, max_col: int) -> re.Pattern[bytes]:
     `` r="REF"`` with REF's column ≤ ``max_col`` and row ≤ ``max_row`` (no leading zero:
     such a reference is left to the exact scan)."""
     cols = _at_most(col_letters(min(max_col, 16384)), "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-    rows = _at_most(str(max_row), "0123456789", first="123456789")
-    return re.compile(rb'<c(?![\w.-]| r="\$?(?:' + cols.encode() + rb')\$?(?:'
-                      + rows.encode() + rb')")')
+    # the rows' numerals longest first (most rows of a sheet have the most digits: the
+    # first branch tried is then the one that matches)
+    rows = "|".join(reversed(_at_most(str(max_row), "0123456789",
+                                      first="123456789").split("|")))
+    # (the same as one lookahead of both alternatives, but the usual case — a reference
+    # within the limits — is decided by the first lookahead alone)
+    return re.compile(rb'<c(?! r="\$?(?:' + cols.encode() + rb')\$?(?:'
+                      + rows.encode() + rb')")(?![\w.-])')
 
 
 def _at_most(top: str, digits: str, first: str | None = None) -> str:
