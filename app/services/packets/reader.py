@@ -472,6 +472,35 @@ def _found_rows(grid: list[list[Any]], header_row: int, key_col: int,
     return dict(zip(keys, range(header_row + 1, len(grid)), strict=True))
 
 
+# (column letter, first 0-based row, rows) → the cell references of that column's run of
+# rows ("H3", "H4", …): the rows of every packet of a plan sit at the same places (the
+# lists are shared, never changed)
+_REFS: dict[tuple[str, int, int], list[str]] = {}
+
+
+def _column_refs(ats: list[int]) -> Callable[[str], list[str]]:
+    """For the grid rows ``ats`` (0-based), column letter → the cell references of those
+    rows in that column; a contiguous run of rows (a packet as issued or filled in place)
+    is looked up in `_REFS` instead of formatted cell by cell."""
+    def numbers() -> list[str]:  # 1-based row numbers
+        return list(map(str, map((1).__add__, ats)))
+
+    if not ats or ats != list(range(ats[0], ats[0] + len(ats))):
+        texts = numbers()
+        return lambda letter: list(map(letter.__add__, texts))
+
+    def refs(letter: str) -> list[str]:
+        key = (letter, ats[0], len(ats))
+        known = _REFS.get(key)
+        if known is None:
+            if len(_REFS) >= 256:
+                _REFS.clear()
+            known = _REFS[key] = list(map(letter.__add__, numbers()))
+        return known
+
+    return refs
+
+
 def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[str],
                 percents: set[str],
                 fixed_cols: tuple[tuple[str, str], ...], input_fields: tuple[str, ...],
@@ -614,7 +643,7 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
 
     # input cells, column by column: the same rules (`normalise_value`, remembered per
     # (field, cell value)) over the whole column, then each row's values in field order
-    numbers = list(map(str, map((1).__add__, ats)))  # 1-based row numbers
+    refs_of = _column_refs(ats)
     inputs_at = [(f, columns[f], letters[columns[f]]) for f in input_fields if f in columns]
     ref_cols: list[list[str]] = []
     value_cols: list[list[Any]] = []
@@ -623,7 +652,7 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
     numeric = [bool(row.fixed.get("numeric")) for row in found_rows] \
         if "value" in input_fields else flat
     for k, (f, c, letter) in enumerate(inputs_at, start=len(fixed_at)):
-        refs = list(map(letter.__add__, numbers))
+        refs = refs_of(letter)
         raws = column(c)
         skip = {j for j, ref in enumerate(refs) if ref in formulas} if formulas and \
             not formulas.isdisjoint(refs) else set()
@@ -668,9 +697,9 @@ def _read_sheet(wb: python_calamine.CalamineWorkbook, sheet: str, formulas: set[
         value_cols.append(values)
     fields = [f for f, _c, _l in inputs_at]
     # (no input column: nothing to fill, and the transposed columns are empty)
-    for row, refs_of, values_of in zip(found_rows, zip(*ref_cols, strict=True),
+    for row, refs_in, values_of in zip(found_rows, zip(*ref_cols, strict=True),
                                        zip(*value_cols, strict=True), strict=False):
-        row.cells.update(zip(fields, refs_of, strict=True))
+        row.cells.update(zip(fields, refs_in, strict=True))
         if taken_all or _SKIP not in values_of:
             row.values.update(zip(fields, values_of, strict=True))
         else:
@@ -758,6 +787,7 @@ def _clear_caches(issued: bool = True) -> None:
     benchmark's "first of its kind" and the tests that a cache changes no result."""
     _normalise.cache_clear()
     if issued:
+        _REFS.clear()  # (the layout too: "first of its kind" is a process that saw nothing)
         _EXPECTED.clear()
         _FIXED_JSON.clear()
         forget_sheet_parts()
