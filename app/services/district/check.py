@@ -61,7 +61,7 @@ from app.services.district.inbox import (
     is_container,
     sources,
 )
-from app.services.district.packed import Created, returned_values
+from app.services.district.packed import Created, Handed, read_packed, returned_values
 from app.services.packets.container import sheet_parts
 from app.services.packets.format import (
     FORMAT_NAME,
@@ -77,7 +77,6 @@ from app.services.packets.reader import (
     read_packet,
 )
 from app.services.packets.seal import verify_seal
-from app.services.packets.sealed import Sealed, read_sealed
 from app.services.packets.values import (
     display,
     fraction_warning,
@@ -202,6 +201,8 @@ class Draft:
     # sent the rows without their sealed content): the seal holds if that is the plan
     # the packet was issued under
     sealed_plan: str | None = None
+    # the rows' stream of the ledger row, made by that worker (``packed.read_packed``)
+    packed_rows: bytes | None = None
 
     @classmethod
     def of(cls, p: PacketPreview) -> Draft:
@@ -495,7 +496,7 @@ def draft_of(source: Path | Member) -> Draft:
 
 
 def read_into(source: Path | Member, draft: Draft,
-              read: Callable[[], Sealed] | None = None) -> PacketFile | None:
+              read: Callable[[], Handed] | None = None) -> PacketFile | None:
     """Read the file whole (its identity goes into the draft); None when it is refused.
     `read`: the packet as read elsewhere (a worker process's result), raising the reader's
     refusal as reading it here would."""
@@ -567,10 +568,10 @@ class ReadAhead:
 
     def __init__(self, workers: int, share: bool = False) -> None:
         self._pending: deque[tuple[int, tuple[Path | bytes, str]]] = deque()
-        self._reads: dict[int, Future[Sealed]] = {}
+        self._reads: dict[int, Future[Handed]] = {}
         self._secrets: dict[str, str] = {}
         self._share = share
-        self._here: dict[int, Callable[[], Sealed]] = {}  # read by this thread early
+        self._here: dict[int, Callable[[], Handed]] = {}  # read by this thread early
         self._pool: ProcessPoolExecutor | None = None
         self._ready: list[Future[int]] = []
         if workers:
@@ -589,7 +590,7 @@ class ReadAhead:
                     self._secrets = {uid: secret for uid, secret in s.execute(
                         select(Plan.uid, Plan.secret))}
 
-    def take(self, i: int) -> Callable[[], Sealed] | None:
+    def take(self, i: int) -> Callable[[], Handed] | None:
         """File i as a worker (or, sharing, this thread while it waited) read it: a call
         giving the packet and the plan its seal was verified with (None: not verified), or
         raising the reader's refusal; or None: this thread reads it."""
@@ -622,7 +623,7 @@ class ReadAhead:
         while self._pending and len(self._reads) < 2 * up:
             i, (data, name) = self._pending.popleft()
             try:
-                self._reads[i] = self._pool.submit(read_sealed, self.read, data, name,
+                self._reads[i] = self._pool.submit(read_packed, self.read, data, name,
                                                    self._secrets)
             except (BrokenProcessPool, RuntimeError):  # died meanwhile / shut down
                 self._stop()
@@ -652,7 +653,7 @@ class ReadAhead:
         self._pool = None
 
 
-def _read_here(data: Path | bytes, name: str) -> Callable[[], Sealed]:
+def _read_here(data: Path | bytes, name: str) -> Callable[[], Handed]:
     """A file read by this thread ahead of its turn, in the shape of a worker's result
     (its seal left for the check to verify)."""
     try:
@@ -660,17 +661,17 @@ def _read_here(data: Path | bytes, name: str) -> Callable[[], Sealed]:
     except UserFacingError as exc:
         refusal = exc
 
-        def refuse() -> Sealed:
+        def refuse() -> Handed:
             raise refusal
         return refuse
-    return lambda: (packet, None)
+    return lambda: (packet, None, None)
 
 
 def _read(source: Path | Member, draft: Draft,
-          read: Callable[[], Sealed] | None = None) -> PacketFile | None:
+          read: Callable[[], Handed] | None = None) -> PacketFile | None:
     try:
         if read is not None:
-            packet, draft.sealed_plan = read()
+            packet, draft.sealed_plan, draft.packed_rows = read()
         else:
             data, name = read_args(source)
             packet = read_packet(data, name=name)
@@ -860,6 +861,9 @@ class Writes:
     # id, row key, sheet, row number, field → cell)
     created: tuple[Created, ...] = ()
     returned_rows: tuple[tuple[str, dict[str, Any]], ...] = ()  # the next merge's base
+    # their stream in the ledger row, where a worker made it (the file's values all taken):
+    # the same writes either way
+    packed_rows: bytes | None = field(default=None, compare=False, repr=False)
 
 
 def _previous_percents(s: Session, target: Target, tasks: bool = True) -> dict[int, float]:
@@ -938,6 +942,7 @@ def _compare(target: Target, packet: PacketFile, draft: Draft, applied: _Applied
     value_updates: dict[int, dict[str, Any]] = {}
     created: list[Created] = []
     returned_rows: dict[str, dict[str, Any]] = {}
+    whole = True  # every value of the file taken (a correction's locked cells are not)
     for row in packet.rows:
         is_task = row.key.startswith(TASK_PREFIX)
         fields = TASK_INPUT_FIELDS if is_task else INDICATOR_INPUT_FIELDS
@@ -956,6 +961,7 @@ def _compare(target: Target, packet: PacketFile, draft: Draft, applied: _Applied
                             row.sheet, row.cells.get(f, ""),
                             f"第 {code} 项:此单元格未要求修改,改动已忽略。", "warning"))
                     returned.pop(f)
+                    whole = False
         returned_rows[row.key] = returned
         if is_task:
             _flag_backwards(draft, row.sheet, row.cells.get("percent", ""), code,
@@ -1004,7 +1010,8 @@ def _compare(target: Target, packet: PacketFile, draft: Draft, applied: _Applied
         else:
             draft.rows_unchanged += 1
     return Writes(tuple(new_entries), tuple(new_values), tuple(entry_updates.items()),
-                  tuple(value_updates.items()), tuple(created), tuple(returned_rows.items()))
+                  tuple(value_updates.items()), tuple(created), tuple(returned_rows.items()),
+                  draft.packed_rows if whole else None)
 
 
 def evaluate(s: Session, packet: PacketFile, draft: Draft, period: str | None,
@@ -1129,7 +1136,7 @@ def check_packets(db: Engine, paths: Sequence[str | Path | Member], *,
 
 def check_one(s: Session, source: Source, period: str | None, plan_id: int | None,
               caches: dict[int, PlanCache], compare: bool,
-              read: Callable[[], Sealed] | None = None) -> PacketPreview:
+              read: Callable[[], Handed] | None = None) -> PacketPreview:
     """One packet file (or a mail or archive that gave none) → its frozen preview;
     `read`: the file as a worker process read it."""
     if isinstance(source, Refused):

@@ -61,11 +61,11 @@ from app.services.db import (
 from app.services.district.check import (
     Draft,
     Glance,
+    Handed,
     Outcome,
     PacketPreview,
     PlanCache,
     ReadAhead,
-    Sealed,
     Target,
     Writes,
     check_one,
@@ -323,7 +323,7 @@ BUSY_ATTEMPTS = 6
 
 def _apply_source(db: Engine, source: Source, period: str | None, plan_id: int | None,
                   caches: dict[int, PlanCache], now: dt.datetime, actor: str,
-                  merged_before: int, read: Callable[[], Sealed] | None = None
+                  merged_before: int, read: Callable[[], Handed] | None = None
                   ) -> PacketResult:
     """A file read now (outside any transaction: the write lock is not held while the
     file is parsed) or by a worker process (`read`), then checked and written in its own
@@ -437,7 +437,7 @@ def _write(s: Session, target: Target, packet: PacketFile, preview: PacketPrevie
     m = packet.manifest
     packet_id = _ledger_id(m.packet_id, "returned", m.revision, packet.file_hash)
     # the values taken and the first values' provenance (no audit row each), packed
-    packed, first_targets = pack(plan.returned_rows, actor, plan.created)
+    packed, first_targets = pack(plan.returned_rows, actor, plan.created, plan.packed_rows)
     conn = s.connection()
     conn.execute(insert(table_of(Packet)), {
         "id": packet_id, "packet_uid": m.packet_id, "plan_id": target.plan.plan_id,

@@ -6,7 +6,8 @@ sheet and cell of each filled field of those rows). That used to be ``Packet.row
 ≈ 100 KB of JSON a 200-row return (each row a dict of field names, each created row its
 list of (field, cell) pairs again). Now ``Packet.packed`` holds it as zlib-compressed JSON
 (nothing queries into it: it is read by the next merge of that unit and period, the
-history pane and the 日志), one JSON line for the return, then one line per row:
+history pane and the 日志): one zlib stream holding one JSON line for the return, then a
+second stream of one line per row:
 
     {"v": 3, "fields": {"T:": [task fields], "I:": [indicator fields]},
      "first": {"actor": who merged, "sheets": [sheet, …], "columns": [{field: column
@@ -15,8 +16,11 @@ history pane and the 日志), one JSON line for the return, then one line per ro
     [row key, [values in that field order]]   or   [row key, {field: value}]
     …
 
-so the 日志 filtered by a code decodes only the lines of that code's rows. (Version 2,
-written for a while before, was one JSON object with the rows under "rows".)
+so the 日志 filtered by a code decodes only the lines of that code's rows. The rows' stream
+depends only on the values taken, which for a return taken whole are the file's: the
+worker process that read the file makes it (``read_packed``), so the merging thread, which
+every packet of a batch waits for, does not. (Version 3 was one stream of the same lines;
+version 2, before it, one JSON object with the rows under "rows".)
 
 A created row's filled fields are its non-empty values (exactly the fields the merge
 stored), each one's cell the sheet's column letters of the field and the row's number; a
@@ -33,9 +37,10 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
+from pathlib import Path
 from typing import Any
 
 from app.services.packets.format import (
@@ -44,9 +49,11 @@ from app.services.packets.format import (
     TASK_INPUT_FIELDS,
     TASK_PREFIX,
 )
+from app.services.packets.reader import PacketFile
+from app.services.packets.sealed import read_sealed
 from app.services.packets.values import to_text
 
-VERSION = 3
+VERSION = 4
 # the key of an older returned ledger row's `rows` holding the provenance of the rows it
 # created: {"actor": who merged, "by_key": {row key: [entity, task/indicator id, sheet,
 # [[field, cell], …]], …}}; before that {"actor", "rows": [[entity, id, row key, sheet,
@@ -62,6 +69,9 @@ EMPTY = (None, "")
 # there, field → cell of its input fields as read); its filled fields are those of its
 # values that are not empty
 Created = tuple[str, int, str, str, int, Mapping[str, str]]
+# a packet read by a worker process: the packet, the uid of the plan whose seal it verified
+# (None: not verified) and the rows' stream of its ledger row if taken whole
+Handed = tuple[PacketFile, str | None, bytes | None]
 _NAME_SETS = {kind: frozenset(names) for kind, names in FIELDS.items()}
 _PICK = {kind: itemgetter(*names) for kind, names in FIELDS.items()}  # (two or more)
 
@@ -97,19 +107,33 @@ def _dumps(value: dict[str, Any] | list[Any]) -> str:
     return "".join(_C_ENCODE(value, 0))
 
 
-def pack(returned: Iterable[tuple[str, dict[str, Any]]], actor: str,
-         created: Sequence[Created]) -> tuple[bytes, str | None]:
-    """(``Packet.packed``, ``Packet.first_targets``) of a merged return: `returned` = row key
-    → the values taken from the file, `created` = the rows the merge created."""
-    rows: list[list[Any]] = []
-    taken: dict[str, tuple[int, dict[str, Any]]] = {}
+def pack_rows(returned: Iterable[tuple[str, dict[str, Any]]]) -> bytes:
+    """The rows' stream of ``Packet.packed``: `returned` = row key → the values taken."""
+    lines = []
     for key, values in returned:
         kind = key[:2]
-        taken[key] = (len(rows), values)
         if values.keys() == _NAME_SETS[kind]:
-            rows.append([key, _PICK[kind](values)])
+            lines.append(_dumps([key, _PICK[kind](values)]))
         else:  # some fields not taken (a correction packet's locked cells): by name
-            rows.append([key, values])
+            lines.append(_dumps([key, values]))
+    return zlib.compress("\n".join(lines).encode(), 1)
+
+
+def read_packed(read: Callable[..., PacketFile], data: Path | bytes, name: str,
+                secrets: Mapping[str, str]) -> Handed:
+    """In a worker process reading ahead for a check or a merge: the packet read, its
+    seal verified (``sealed.read_sealed``), and the rows' stream of its ledger row if it
+    is taken whole (its values as read)."""
+    packet, plan_uid = read_sealed(read, data, name, secrets)
+    return packet, plan_uid, pack_rows((row.key, row.values) for row in packet.rows)
+
+
+def pack(returned: Sequence[tuple[str, dict[str, Any]]], actor: str,
+         created: Sequence[Created], rows: bytes | None = None) -> tuple[bytes, str | None]:
+    """(``Packet.packed``, ``Packet.first_targets``) of a merged return: `returned` = row key
+    → the values taken from the file, `created` = the rows the merge created; `rows`: the
+    rows' stream of `returned`, made already (``read_packed``)."""
+    taken = {key: (at, values) for at, (key, values) in enumerate(returned)}
     doc: dict[str, Any] = {"v": VERSION, "fields": FIELDS}
     targets = None
     if created:
@@ -148,13 +172,21 @@ def pack(returned: Iterable[tuple[str, dict[str, Any]]], actor: str,
         doc["first"] = {"actor": actor, "sheets": list(sheets), "columns": columns,
                         "created": made}
         targets = f" {' '.join(tokens)} "
-    data = "\n".join([_dumps(doc), *map(_dumps, rows)]).encode()
-    return zlib.compress(data, 1), targets
+    head = zlib.compress(_dumps(doc).encode(), 1)
+    return head + (rows if rows is not None else pack_rows(returned)), targets
 
 
 def _lines(packed: bytes) -> tuple[dict[str, Any], list[bytes]]:
-    """(the return's line, one undecoded line per row); version 2 held its rows inside."""
-    head, *lines = zlib.decompress(packed).split(b"\n")
+    """(the return's line, one undecoded line per row); version 3 held them in one stream,
+    version 2 its rows inside the return's line."""
+    stream = zlib.decompressobj()
+    first = stream.decompress(packed)
+    if stream.unused_data:  # version 4: the rows' stream follows
+        head = first
+        rest = zlib.decompress(stream.unused_data)
+        lines = rest.split(b"\n") if rest else []
+    else:
+        head, *lines = first.split(b"\n")
     doc = json.loads(head)
     if "rows" in doc:  # version 2
         lines = [json.dumps(r, ensure_ascii=False).encode() for r in doc.pop("rows")]

@@ -356,6 +356,7 @@ def test_a_packet_handed_over_by_a_worker_checks_and_merges_as_one_read_here(
     from sqlalchemy.orm import Session
 
     from app.services.district.check import check_one
+    from app.services.district.packed import read_packed
     from app.services.packets.seal import verify_seal
     from app.services.packets.sealed import read_sealed
 
@@ -375,7 +376,7 @@ def test_a_packet_handed_over_by_a_worker_checks_and_merges_as_one_read_here(
     def checked(handover: dict[str, str] | None) -> list[PacketPreview]:
         with Session(tianning) as s:
             return [check_one(s, f, "2021-06", None, {}, True,
-                              (lambda f=f: read_sealed(read_packet, f, f.name, handover))
+                              (lambda f=f: read_packed(read_packet, f, f.name, handover))
                               if handover is not None else None) for f in files]
 
     here = checked(None)

@@ -150,10 +150,42 @@ def test_version_2_one_object_reads_the_same() -> None:
     returned, created = _return()
     packed, _targets = pack(returned, "青龙填报员", created)
     doc = unpack(packed)
-    assert doc["v"] == 3 and len(zlib.decompress(packed).split(b"\n")) == 1 + len(returned)
+    stream = zlib.decompressobj()  # the return's line, then the rows' stream
+    assert doc["v"] == 4 and b"\n" not in stream.decompress(packed)
+    assert len(zlib.decompress(stream.unused_data).split(b"\n")) == len(returned)
     old = zlib.compress(json.dumps({**doc, "v": 2}, ensure_ascii=False).encode())
     assert returned_values(old, {}) == dict(returned)
     assert first_values(old, {}) == first_values(packed, {})
     wanted = {("progress", 1001), ("indicator_value", 52)}
     assert first_values(old, {}, wanted) == first_values(packed, {}, wanted)
     assert unpack(old) == {**doc, "v": 2}
+
+
+def test_the_rows_stream_made_by_a_worker_packs_the_same_ledger_row() -> None:
+    """`read_packed` (a worker process) makes the rows' stream from the values as read;
+    packed with it, the ledger row is the one the merging thread would pack alone, and
+    reads back the same."""
+    from app.services.district.packed import pack_rows
+
+    returned, created = _return()
+    alone = pack(returned, "甲", created)
+    assert pack(returned, "甲", created, pack_rows(returned)) == alone
+    assert returned_values(alone[0], {}) == dict(returned)
+
+
+def test_a_version_3_ledger_row_reads_the_same() -> None:
+    """Written before the rows had a stream of their own: one stream of all the lines."""
+    import zlib
+
+    from app.services.district.packed import _dumps, _lines
+
+    returned, created = _return()
+    packed, _targets = pack(returned, "青龙填报员", created)
+    doc, lines = _lines(packed)
+    v3 = zlib.compress(b"\n".join([_dumps({**doc, "v": 3}).encode(), *lines]), 1)
+    assert returned_values(v3, {}) == dict(returned)
+    assert first_values(v3, {}) == first_values(packed, {})
+    assert first_values(v3, {}, {("progress", 1001)}) == first_values(
+        packed, {}, {("progress", 1001)})
+    empty = zlib.compress(_dumps({**doc, "v": 3, "first": {}}).encode(), 1)
+    assert returned_values(empty, {}) == {}
