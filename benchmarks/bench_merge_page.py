@@ -7,8 +7,10 @@ The returns of ``bench_merge.py`` (cached there), checked for the first month: b
 district window's 汇总 page (offscreen): ``MergePage.add_paths`` of the same files, timed
 until the page lists the previews (``previews_ready``: the dry run in the worker, the batch
 order and the table). Files of the other months are refused by both, after being read.
-Three rounds, the two sides taking turns; the medians are compared (one timing of each
-swung by a quarter between runs on the shared machine). Each side gets its own copy of the
+Five rounds, the two sides taking turns; the medians are compared (one timing of each
+swung by a quarter between runs on the shared machine, and since the dry run shares its
+reading with a worker process 50 files take ≈ 0.4–0.9 s, so a burst of someone else's
+work moves one timing by half: measured 434–1,158 ms for the same page check in one run). Each side gets its own copy of the
 database, opened before the clock starts.
 
 The dry run is timed with Python's garbage collector on, as the command line runs it: the
@@ -38,7 +40,7 @@ from harness import Measure, benchmark, log, once_ms
 from app.services.db import open_database
 from app.services.district.check import check_packets, collect_files
 
-RUNS = 3
+RUNS = 5
 
 
 def window_check(db_path: Path, files: list[Path], period: str) -> float:
