@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.core import clock
@@ -45,11 +45,15 @@ class ApprovalResult:
     approved_at: dt.datetime | None  # None after 取消审核
 
 
+# (made once: a merge asks for every packet)
+_APPROVED_AT = select(Approval.approved_at).where(Approval.unit_id == bindparam("unit"),
+                                                  Approval.period_id == bindparam("period"))
+
+
 def approval_block(s: Session, unit_id: int, period_id: int, period_key: str,
                    unit_name: str) -> str | None:
     """Why a return for this unit/period may not be merged (it is approved), or None."""
-    at = s.scalar(select(Approval.approved_at).where(Approval.unit_id == unit_id,
-                                                     Approval.period_id == period_id))
+    at = s.scalar(_APPROVED_AT, {"unit": unit_id, "period": period_id})
     if at is None:
         return None
     return (f"{unit_name}{period_label(period_key)}的报送已于{clock.to_local(at):%Y-%m-%d}审核通过,"

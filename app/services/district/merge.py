@@ -428,6 +428,11 @@ def _ledger_id(uid: str, tag: str, revision: int, file_hash: str) -> str:
     return f"{uid[:32]}:{tag}:{revision}:{file_hash[:12]}"[:64]
 
 
+# made once (a batch writes them for every packet)
+_INSERT_PACKET = insert(table_of(Packet))
+_INSERT_RECEIPT = insert(table_of(Receipt))
+
+
 def _write(s: Session, target: Target, packet: PacketFile, preview: PacketPreview,
            plan: Writes, now: dt.datetime, actor: str) -> str:
     """The packet's rows, audit, conflicts, receipt and ledger row (``plan`` is read only).
@@ -439,7 +444,7 @@ def _write(s: Session, target: Target, packet: PacketFile, preview: PacketPrevie
     # the values taken and the first values' provenance (no audit row each), packed
     packed, first_targets = pack(plan.returned_rows, actor, plan.created, plan.packed_rows)
     conn = s.connection()
-    conn.execute(insert(table_of(Packet)), {
+    conn.execute(_INSERT_PACKET, {
         "id": packet_id, "packet_uid": m.packet_id, "plan_id": target.plan.plan_id,
         "unit_id": target.unit.id, "period_id": target.period.id, "direction": "returned",
         "kind": target.issued.kind, "revision": m.revision, "file_name": preview.path.name,
@@ -530,7 +535,7 @@ def _accept_receipt(s: Session, target: Target, revision: int, packet_id: str,
     """The receipt read with the compare's basis (same transaction) now says accepted."""
     receipt = target.receipt
     if receipt is None:
-        s.connection().execute(insert(table_of(Receipt)), {
+        s.connection().execute(_INSERT_RECEIPT, {
             "unit_id": target.unit.id, "period_id": target.period.id, "received_at": now,
             "state": "accepted", "revision": revision, "packet_id": packet_id})
         return
