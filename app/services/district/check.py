@@ -78,6 +78,7 @@ from app.services.packets.reader import (
 )
 from app.services.packets.seal import verify_seal
 from app.services.packets.values import (
+    column_of,
     display,
     fraction_warning,
     label,
@@ -953,6 +954,9 @@ def _compare(target: Target, packet: PacketFile, draft: Draft, applied: _Applied
     value_updates: dict[int, dict[str, Any]] = {}
     created: list[Created] = []
     returned_rows: dict[str, dict[str, Any]] = {}
+    before = basis.before
+    task_columns = [(f, column_of(f)) for f in TASK_INPUT_FIELDS]
+    value_columns = [(f, column_of(f)) for f in INDICATOR_INPUT_FIELDS]
     whole = True  # every value of the file taken (a correction's locked cells are not)
     for row in packet.rows:
         is_task = row.key.startswith(TASK_PREFIX)
@@ -974,16 +978,17 @@ def _compare(target: Target, packet: PacketFile, draft: Draft, applied: _Applied
                     returned.pop(f)
                     whole = False
         returned_rows[row.key] = returned
-        if is_task:
+        if is_task and target_id in before:
             _flag_backwards(draft, row.sheet, row.cells.get("percent", ""), code,
-                            returned.get("percent"), basis.before.get(target_id))
+                            returned.get("percent"), before[target_id])
         existing = entries.get(target_id) if is_task else values.get(target_id)
         if existing is None:
             # packet values are None or "" when empty (0 is a value)
             if all(returned.get(f) in _EMPTY for f in fields):
                 draft.rows_unchanged += 1
                 continue
-            record: dict[str, Any] = {f: to_column(f, returned.get(f)) for f in fields}
+            record: dict[str, Any] = {f: convert(returned.get(f)) for f, convert in (
+                task_columns if is_task else value_columns)}
             record.update(unit_id=target.unit.id, period_id=target.period.id)
             record["task_id" if is_task else "indicator_id"] = target_id
             (new_entries if is_task else new_values).append(record)

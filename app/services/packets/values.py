@@ -58,17 +58,38 @@ def to_packet(field: str, value: Any) -> Any:
     return "" if value is None else str(value)
 
 
+def _date_column(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _percent_column(value: Any) -> Any:
+    return None if value is None or value == "" else float(value)
+
+
+def _status_column(value: Any) -> Any:
+    return value or None
+
+
+def _text_column(value: Any) -> str:
+    return value if type(value) is str else "" if value is None else str(value)
+
+
+# field → how its packet-form value is stored (a text column for any other field)
+_COLUMN: dict[str, Callable[[Any], Any]] = {
+    "completed_on": _date_column, "percent": _percent_column, "status": _status_column}
+
+
+def column_of(field: str) -> Callable[[Any], Any]:
+    """``to_column`` for one field, looked up once (a merge converts 200 rows × 8 fields
+    a packet)."""
+    return _COLUMN.get(field, _text_column)
+
+
 def to_column(field: str, value: Any) -> Any:
     """A packet-form value as the database column wants it."""
-    if field == "completed_on":
-        if isinstance(value, dt.date):
-            return value
-        return dt.date.fromisoformat(value) if value else None
-    if field == "percent":
-        return None if value is None or value == "" else float(value)
-    if field == "status":
-        return value or None
-    return "" if value is None else str(value)
+    return _COLUMN.get(field, _text_column)(value)
 
 
 def to_text(value: Any) -> str | None:
