@@ -66,3 +66,10 @@ def slow_reading(source: Path | bytes, *, name: str = "") -> PacketFile:
     if multiprocessing.parent_process() is not None:
         time.sleep(0.3)
     return refuse_reading(source, name=name)
+
+
+def die_glancing(sources: list[Path | bytes]) -> list[object]:
+    """In a worker process, die glancing at a chunk of a batch (as on a hostile file)."""
+    if multiprocessing.parent_process() is not None:
+        os._exit(3)
+    raise AssertionError("glance_many runs in worker processes only")

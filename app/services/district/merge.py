@@ -71,7 +71,6 @@ from app.services.district.check import (
     check_one,
     draft_of,
     evaluate,
-    glance,
     order_batch,
     read_into,
     read_workers,
@@ -202,7 +201,7 @@ def _apply_all(db: Engine, work: list[PacketPreview | Source], period: str | Non
                plan_id: int | None, reporter: Reporter, received_at: dt.datetime | None,
                actor: str | None, caches: dict[int, PlanCache],
                held: dict[int, PacketPreview], ahead: ReadAhead) -> MergeResults:
-    glances = _survey(db, work, period, plan_id, caches, held, reporter)
+    glances = _survey(db, work, period, plan_id, caches, held, reporter, ahead)
     together: dict[int, list[int]] = {}  # file → the files of its packet, when several
     by_packet: dict[str, list[int]] = defaultdict(list)
     for i, g in glances.items():
@@ -261,23 +260,24 @@ def _shown(item: PacketPreview | Source) -> Path:
 
 def _survey(db: Engine, work: Sequence[PacketPreview | Source], period: str | None,
             plan_id: int | None, caches: dict[int, PlanCache], held: dict[int, PacketPreview],
-            reporter: Reporter) -> dict[int, Glance | None]:
-    """A glance at every packet file of the batch (previews and refusals need none); a
-    file the glance cannot read is read whole now and its preview held for its turn, so
-    its packet is known for the order all the same."""
-    out: dict[int, Glance | None] = {}
+            reporter: Reporter, ahead: ReadAhead) -> dict[int, Glance | None]:
+    """A glance at every packet file of the batch (previews and refusals need none; the
+    read-ahead's workers glance at part of a large batch); a file the glance cannot read
+    is read whole now and its preview held for its turn, so its packet is known for the
+    order all the same."""
     total = len(work)
-    for i, item in enumerate(work):
-        if isinstance(item, PacketPreview | Refused):
-            continue
-        reporter.step(i, total, f"正在检查 {_shown(item).name}({i + 1}/{total})")
-        seen = glance(item)
-        if seen is None:
+    files = [(i, item) for i, item in enumerate(work)
+             if not isinstance(item, PacketPreview | Refused)]
+    seen = ahead.glances(files, lambda i: reporter.step(
+        i, total, f"正在检查 {_shown(work[i]).name}({i + 1}/{total})"))
+    out: dict[int, Glance | None] = {}
+    for i, item in files:
+        if seen[i] is None:
             with Session(db) as s:
                 preview = held[i] = check_one(s, item, period, plan_id, caches, False)
             if preview.packet_uid:
-                seen = Glance(preview.packet_uid, preview.file_hash)
-        out[i] = seen
+                seen[i] = Glance(preview.packet_uid, preview.file_hash)
+        out[i] = seen[i]
     return out
 
 

@@ -461,3 +461,61 @@ def test_readers_warmed_before_a_batch_only_where_a_batch_would_get_them(
     assert workers.POOL.start(1, timeout=120) == 1  # the same worker, up
     assert check.warm_readers()  # already running: nothing more
     workers.POOL.shutdown()
+
+
+def test_a_batch_glanced_at_partly_by_a_worker_gives_every_file_s_glance(
+        tianning: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A merge's survey of a large batch: the workers glance at chunks from the back while
+    this thread glances from the front; every file gets the glance it would get here
+    (a broken file's None included, a mail's packet by its bytes); a worker that dies
+    leaves its chunk to this thread."""
+    import shutil
+
+    import worker_helpers
+
+    from app.services import workers
+    from app.services.district import check
+    from app.services.district.inbox import Member
+
+    towns = _town_returns(tianning, tmp_path)
+    broken = tmp_path / "in" / "坏.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not a workbook")
+    files: list[Path | Member] = []
+    for n in range(90):
+        copy = tmp_path / "batch" / f"{n:03d}-{towns[n % 8].name}"
+        copy.parent.mkdir(exist_ok=True)
+        shutil.copy(towns[n % 8], copy)
+        files.append(copy)
+    files[10] = broken
+    files[80] = Member(tmp_path / "mail.eml" / towns[2].name, towns[2].name,
+                       towns[2].read_bytes())
+    expected = {i: check.glance(f) for i, f in enumerate(files)}
+    assert expected[10] is None and expected[80] == expected[2] is not None
+
+    here: list[int] = []
+    glance = check.glance
+
+    def counted(source: Path | Member) -> Any:
+        here.append(1)
+        return glance(source)
+
+    monkeypatch.setattr(check, "glance", counted)
+    assert workers.POOL.start(1, timeout=120) == 1
+    steps: list[int] = []
+    ahead = check.ReadAhead(1)
+    try:
+        assert ahead.glances(list(enumerate(files)), steps.append) == expected
+    finally:
+        ahead.close()
+    assert len(here) < len(files)  # the worker glanced at some
+    assert steps == sorted(steps) and len(steps) == len(here)  # progress: this thread's
+
+    here.clear()
+    monkeypatch.setattr(check, "glance_many", worker_helpers.die_glancing)
+    ahead = check.ReadAhead(1)
+    try:
+        assert ahead.glances(list(enumerate(files)), steps.append) == expected
+    finally:
+        ahead.close()
+    assert len(here) == len(files)  # the worker died: all glanced here
+    assert not workers.POOL.warm  # the dead pool is dropped

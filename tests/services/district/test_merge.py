@@ -843,9 +843,9 @@ def test_from_paths_the_batch_says_what_its_dry_run_said(
     applying the paths reports the same facts as the dry run of the same files — also
     when no file can be glanced at (each is then read whole first, once)."""
     if glancing == "read whole":
-        from app.services.district import merge
+        from app.services.district import check
 
-        monkeypatch.setattr(merge, "glance", lambda source: None)
+        monkeypatch.setattr(check, "glance", lambda source: None)
     src = issued_set.path("红梅街道")
     keys = row_keys(src)
     rev1 = office_return(src, tmp_path / "r1" / "x.xlsx", {keys[0]: {"percent": 20.0}},
