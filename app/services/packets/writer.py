@@ -201,15 +201,25 @@ class _Sheet(Worksheet):
             write("</row>")
 
 
-@functools.lru_cache(maxsize=16384)
-def _si_xml(string: str) -> str:
-    """One shared string's ``<si>`` element, as `SharedStrings._write_si` writes it. Cached:
-    a period's packets share most of their strings (fixed content, headers, guide)."""
+SI_CACHED_CHARS = 1024  # longer strings (a clerk's long text) are not remembered
+
+
+def _si_element(string: str) -> str:
+    """One shared string's ``<si>`` element, as `SharedStrings._write_si` writes it."""
     string = _XML._escape_control_characters(string)
     if string.startswith("<r>") and string.endswith("</r>"):
         return f"<si>{string}</si>"
     attr = ' xml:space="preserve"' if _preserve_whitespace(string) else ""
     return f"<si><t{attr}>{_XML._escape_data(string)}</t></si>"
+
+
+# a period's packets share most of their strings (fixed content, headers, guide); bounded:
+# at most 8,192 strings of at most SI_CACHED_CHARS characters
+_si_cached = functools.lru_cache(maxsize=8192)(_si_element)
+
+
+def _si_xml(string: str) -> str:
+    return _si_cached(string) if len(string) <= SI_CACHED_CHARS else _si_element(string)
 
 
 class _SharedStrings(SharedStrings):
