@@ -26,7 +26,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     # an older version reads only `rows`: unpack into it what it would have held
-    import zlib
 
     conn = op.get_bind()
     packet = sa.table("packet", sa.column("id", sa.String), sa.column("rows", sa.JSON),
@@ -34,14 +33,27 @@ def downgrade() -> None:
     for pid, packed in conn.execute(sa.select(packet.c.id, packet.c.packed)
                                     .where(packet.c.packed.is_not(None))).all():
         conn.execute(packet.update().where(packet.c.id == pid)
-                     .values(rows=_older_rows(_document(zlib.decompress(packed)))))
+                     .values(rows=_older_rows(_document(_inflate(packed)))))
     with op.batch_alter_table("packet") as batch:
         batch.drop_column("packed")
         batch.drop_column("first_targets")
 
 
+def _inflate(packed: bytes) -> bytes:
+    """The packed lines: version 4 keeps the return's line and the rows' lines in two zlib
+    streams, one after the other; versions 2 and 3 in one."""
+    import zlib
+
+    stream = zlib.decompressobj()
+    data = stream.decompress(packed)
+    if stream.unused_data:
+        rows = zlib.decompress(stream.unused_data)
+        return data + b"\n" + rows if rows else data
+    return data
+
+
 def _document(data: bytes) -> dict[str, Any]:
-    """The packed document: one JSON line for the return, then one per row (version 3);
+    """The packed document: one JSON line for the return, then one per row (versions 3, 4);
     version 2 was one object with the rows inside."""
     import json
 

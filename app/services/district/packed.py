@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.services.packets.format import (
     INDICATOR_INPUT_FIELDS,
@@ -49,9 +49,10 @@ from app.services.packets.format import (
     TASK_INPUT_FIELDS,
     TASK_PREFIX,
 )
-from app.services.packets.reader import PacketFile
-from app.services.packets.sealed import read_sealed
 from app.services.packets.values import to_text
+
+if TYPE_CHECKING:  # (the ledger's readers import this module: not the packet reader)
+    from app.services.packets.reader import PacketFile
 
 VERSION = 4
 # the key of an older returned ledger row's `rows` holding the provenance of the rows it
@@ -71,7 +72,7 @@ EMPTY = (None, "")
 Created = tuple[str, int, str, str, int, Mapping[str, str]]
 # a packet read by a worker process: the packet, the uid of the plan whose seal it verified
 # (None: not verified) and the rows' stream of its ledger row if taken whole
-Handed = tuple[PacketFile, str | None, bytes | None]
+Handed = tuple["PacketFile", str | None, bytes | None]
 _NAME_SETS = {kind: frozenset(names) for kind, names in FIELDS.items()}
 _PICK = {kind: itemgetter(*names) for kind, names in FIELDS.items()}  # (two or more)
 
@@ -124,6 +125,8 @@ def read_packed(read: Callable[..., PacketFile], data: Path | bytes, name: str,
     """In a worker process reading ahead for a check or a merge: the packet read, its
     seal verified (``sealed.read_sealed``), and the rows' stream of its ledger row if it
     is taken whole (its values as read)."""
+    from app.services.packets.sealed import read_sealed
+
     packet, plan_uid = read_sealed(read, data, name, secrets)
     return packet, plan_uid, pack_rows((row.key, row.values) for row in packet.rows)
 
