@@ -411,9 +411,9 @@ def read_args(source: Path | Member) -> tuple[Path | bytes, str]:
 # thread checks (and writes) the packets before them: from this many files a batch (fewer:
 # their start costs more than they save), a few files ahead of the one being checked.
 READ_AHEAD_FILES = 20
-GLANCE_CHUNK = 25  # files a worker glances at in one go (a batch's survey)
 READ_AHEAD_WARM = 4  # ... when they are already running (a batch moments ago)
 MAX_READERS = 2  # this thread's checking and writing take about as long as reading
+GLANCE_CHUNK = 25  # files a worker glances at in one go (a batch's survey)
 
 
 def read_workers(files: int) -> int:
@@ -456,7 +456,12 @@ class ReadAhead:
     `share`: this thread, rather than wait for the file due, reads the next file not yet
     handed out itself (kept for its turn). For the dry run, whose own work per file is a
     fraction of reading one: waiting, its thread idled most of the batch while a worker
-    read every file (measured: 50 files took longer read ahead than read here)."""
+    read every file (measured: 50 files took longer read ahead than read here).
+
+    A worker runs ``packed.read_packed``: the reader, then the seal checked with the
+    plan's secret and the ledger row's rows packed there, so the packet handed back is
+    small and the calling thread does less; a merge's workers also glance at part of its
+    batch first (`glances`)."""
 
     read = staticmethod(read_packet)  # what a worker runs (module-level: it is pickled)
 
