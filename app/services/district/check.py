@@ -433,15 +433,21 @@ def warm_readers() -> bool:
     if POOL.warm:
         return True
     n = read_workers(READ_AHEAD_FILES)
-    if not n:
+    started = _start_readers(n) if n else None
+    if started is None:
         return False
-    try:
-        pool, _ready = POOL.acquire(n)
-    except (OSError, RuntimeError) as exc:  # no process to be had: batches read here
-        log.warning("reading ahead: no worker process could be started (%s)", exc)
-        return False
-    POOL.release(pool, False)
+    POOL.release(started[0], False)
     return True
+
+
+def _start_readers(n: int) -> tuple[ProcessPoolExecutor, list[Future[int]]] | None:
+    """``POOL.acquire(n)``, or None where no process is to be had (the batch then reads
+    its files in the calling thread; a warning in the log)."""
+    try:
+        return POOL.acquire(n)
+    except (OSError, RuntimeError) as exc:
+        log.warning("reading ahead: no worker process could be started (%s)", exc)
+        return None
 
 
 class ReadAhead:
@@ -473,11 +479,9 @@ class ReadAhead:
         self._here: dict[int, Callable[[], Handed]] = {}  # read by this thread early
         self._pool: ProcessPoolExecutor | None = None
         self._ready: list[Future[int]] = []
-        if workers:
-            try:
-                self._pool, self._ready = POOL.acquire(workers)
-            except (OSError, RuntimeError) as exc:  # no process to be had: read here
-                log.warning("reading ahead: no worker process could be started (%s)", exc)
+        started = _start_readers(workers) if workers else None
+        if started is not None:
+            self._pool, self._ready = started
         self._broken = False
 
     def plan(self, db: Engine, files: Iterable[tuple[int, Path | Member]]) -> None:
