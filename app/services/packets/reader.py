@@ -482,8 +482,12 @@ def _column_refs(ats: list[int]) -> Callable[[str], list[str]]:
     """For the grid rows ``ats`` (0-based), column letter → the cell references of those
     rows in that column; a contiguous run of rows (a packet as issued or filled in place)
     is looked up in `_REFS` instead of formatted cell by cell."""
-    def numbers() -> list[str]:  # 1-based row numbers
-        return list(map(str, map((1).__add__, ats)))
+    made: list[list[str]] = []
+
+    def numbers() -> list[str]:  # 1-based row numbers, made once for all the columns
+        if not made:
+            made.append(list(map(str, map((1).__add__, ats))))
+        return made[0]
 
     if not ats or ats != list(range(ats[0], ats[0] + len(ats))):
         texts = numbers()
