@@ -267,22 +267,12 @@ def _inflate(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
     same part, exactly the declared size (the output capped at it, or one byte past it)
     and its CRC. None for anything else: zipfile then reads the part and says what is
     wrong."""
-    at = info.header_offset
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) \
-            or info.flag_bits & _ODD_FLAGS or at < 0 or at + _LOCAL_HEADER.size > len(data):
+            or info.flag_bits & _ODD_FLAGS:
         return None
-    magic, name_len, extra_len = _LOCAL_HEADER.unpack_from(data, at)
-    start = at + _LOCAL_HEADER.size + name_len + extra_len
-    if magic != _ZIP_MAGIC or start + info.compress_size > len(data):
+    raw = _raw_span(data, info)
+    if raw is None:
         return None
-    try:
-        header_name = data[at + _LOCAL_HEADER.size:at + _LOCAL_HEADER.size + name_len].decode(
-            "utf-8" if info.flag_bits & 0x800 else "cp437")
-    except UnicodeDecodeError:
-        return None
-    if header_name != info.orig_filename:
-        return None
-    raw = memoryview(data)[start:start + info.compress_size]
     out: bytes | bytearray
     if info.compress_type == zipfile.ZIP_STORED:
         out = bytes(raw)
