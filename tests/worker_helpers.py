@@ -44,6 +44,12 @@ def fail_start() -> int:
     raise RuntimeError("no module named xlsxwriter")
 
 
+def fail_start_late() -> int:
+    """A worker start-up that fails after the batch has ended (a slow machine)."""
+    time.sleep(1.5)
+    raise RuntimeError("no module named xlsxwriter")
+
+
 def die_reading(source: Path | bytes, *, name: str = "") -> PacketFile:
     """In a worker process, die on a file whose name starts with "die" (as a reader
     crashing on a hostile file would); read every other file as usual."""

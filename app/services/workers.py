@@ -74,7 +74,12 @@ class WorkerPool:
 
     @property
     def warm(self) -> bool:
-        return self._pool is not None
+        """Workers kept from a recent batch that started well (a pool whose start failed
+        after its batch ended is no help to the next one: it starts new ones)."""
+        return self._pool is not None and not self._failed()
+
+    def _failed(self) -> bool:
+        return any(f.done() and not is_up(f) for f in self._ready)
 
     def batch_done(self, packets: int) -> None:
         """A batch of `packets` just ended (written here or by workers)."""
@@ -86,15 +91,17 @@ class WorkerPool:
         return size >= packets and time.monotonic() - end < IDLE_SECONDS
 
     def acquire(self, n: int) -> tuple[ProcessPoolExecutor, list[Future[int]]]:
-        """The pool (started now if there is none, or a bigger one is needed and the
-        current one is idle) and its workers' start-up futures. Raises what starting a
-        process raised (OSError: out of processes or memory; RuntimeError), keeping none."""
+        """The pool (started now if there is none, or the current one is idle and either
+        too small or one of its workers failed to start after its last batch had ended)
+        and its workers' start-up futures. Raises what starting a process raised
+        (OSError: out of processes or memory; RuntimeError), keeping none."""
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
-            if self._pool is not None and self._size < n and self._users == 0:
-                self._pool.shutdown(wait=False)
+            if self._pool is not None and self._users == 0 and (self._size < n
+                                                               or self._failed()):
+                self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = None
             if self._pool is None:
                 pool = ProcessPoolExecutor(n, mp_context=mp.get_context("spawn"))
@@ -127,7 +134,7 @@ class WorkerPool:
         failed = False
         try:
             wait(ready, timeout=timeout)
-            failed = any(f.done() and not is_up(f) for f in ready)
+            failed = self._failed()
             return sum(is_up(f) for f in ready)
         finally:
             self.release(pool, failed)  # workers that failed to start: dropped

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import uuid
+from concurrent.futures import wait
 from pathlib import Path
 
 import pytest
@@ -339,19 +340,33 @@ def test_a_batch_never_waits_for_workers_still_starting(tianning: Database, tmp_
     issue._WORKERS.shutdown()
 
 
+@pytest.mark.parametrize("late", [False, True])
 def test_a_worker_that_fails_to_start_gets_no_packet(tianning: Database, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    """The batch is written by the calling thread and the workers are dropped."""
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     late: bool) -> None:
+    """The batch is written by the calling thread and the workers are dropped, whether
+    they fail before the batch ends or after."""
     import worker_helpers
 
     from app.services.district import issue
 
-    monkeypatch.setattr(issue, "_WORKERS", WorkerPool(worker_helpers.fail_start))
-    assert issue._WORKERS.start(1) == 0
+    monkeypatch.setattr(issue, "_WORKERS", WorkerPool(worker_helpers.fail_start_late if late
+                                                      else worker_helpers.fail_start))
+    if not late:
+        assert issue._WORKERS.start(1) == 0
     result = issue_packets(tianning, "2021-06", tmp_path / "out", workers=1)
     assert len(result.packets) == len(issue_candidates(tianning, 1)) and result.by_workers == 0
     _ledger_matches_folder(tianning, tmp_path / "out")
-    assert not issue._WORKERS.warm  # dropped: the next batch starts new ones
+    # the batch may end before its worker has failed: once it has, the pool is no help
+    old, old_ready = issue._WORKERS._pool, issue._WORKERS._ready
+    wait(old_ready, timeout=120)
+    assert not issue._WORKERS.warm
+    pool, ready = issue._WORKERS.acquire(1)  # the next batch starts new ones
+    try:
+        assert pool is not old and ready is not old_ready
+    finally:
+        issue._WORKERS.release(pool, True)
+    assert issue._WORKERS._pool is None
 
 
 def test_how_many_workers(monkeypatch: pytest.MonkeyPatch) -> None:
