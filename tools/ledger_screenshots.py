@@ -81,6 +81,15 @@ def wuxi_db(work: Path) -> Path:
     return path
 
 
+def settle(page: LedgerPage) -> None:
+    """Until the grid the page reads off the GUI thread has arrived."""
+    for _ in range(600):
+        if not page.loading:
+            return
+        wait(50)
+    raise SystemExit("the 台账 grid did not arrive within 30 s")
+
+
 def grab(widget: object, out: Path) -> None:
     QApplication.processEvents()
     widget.grab().save(str(out))  # type: ignore[attr-defined]
@@ -113,6 +122,7 @@ def main() -> int:
     page = window.page(LedgerPage)
     assert isinstance(page, LedgerPage)
     window.show_page(page)
+    settle(page)
     grid = page.grid
     assert grid is not None
     unit = next(u.id for u in grid.units if u.name == "红梅街道")
@@ -137,6 +147,7 @@ def main() -> int:
     page = window.page(LedgerPage)
     assert isinstance(page, LedgerPage)
     window.show_page(page)
+    settle(page)
     page.tabs.setCurrentIndex(2)
     wait(800)
     grab(window, args.out / "rectification.png")

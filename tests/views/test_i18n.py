@@ -181,6 +181,9 @@ def test_district_window_in_english(qtbot: QtBot, tianning: Database,
 
     ledger = window.page(LedgerPage)
     assert isinstance(ledger, LedgerPage)
+    if ledger.loading:  # (its grid is read off the GUI thread)
+        with qtbot.waitSignal(ledger.loaded, timeout=30_000):
+            pass
     grid = headers(ledger.table)
     assert grid[0] == "Task" and grid[-1] == "Reported/assigned"
     tables = [t for t in tables if t is not ledger.table]

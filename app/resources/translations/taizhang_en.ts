@@ -1573,6 +1573,10 @@ The details were written to the log.</translation>
         <translation>Rectification list</translation>
     </message>
     <message>
+        <source>正在读取台账…</source>
+        <translation>Reading the ledger…</translation>
+    </message>
+    <message>
         <source>请选择方案和周期。</source>
         <translation>Choose a plan and a period.</translation>
     </message>

@@ -39,11 +39,12 @@ from app.services.district.progress import reporting_units
 from app.services.packets.values import entry_values
 from app.services.plans.query import (
     PeriodInfo,
-    PlanInfo,
     SectionInfo,
+    load_periods,
     load_plan,
     load_sections,
     resolve_plan_period,
+    section_paths,
     short_title,
 )
 from app.services.reports.summary import behind_reason
@@ -118,6 +119,7 @@ class LedgerGrid:
     tasks: list[LedgerTask]
     sections: list[SectionInfo]
     cells: dict[tuple[int, int], LedgerCell] = field(default_factory=dict)  # (task, unit)
+    behind: int = 0  # cells behind or overdue
 
     def cell(self, task_id: int, unit_id: int) -> LedgerCell | None:
         return self.cells.get((task_id, unit_id))
@@ -166,9 +168,7 @@ def ledger_grid(db: Engine, period: str, plan_id: int | None = None) -> LedgerGr
         per_row = resolve_plan_period(s, period, plan_id)
         pid = per_row.plan_id
         title = s.scalar(select(Plan.title).where(Plan.id == pid)) or ""
-        periods = [PeriodInfo(*r) for r in s.execute(
-            select(Period.id, Period.key, Period.start, Period.end, Period.due)
-            .where(Period.plan_id == pid).order_by(Period.start)).all()]
+        periods = load_periods(s, pid)
         index = next(i for i, p in enumerate(periods) if p.id == per_row.id)
         per = periods[index]
         prev = periods[index - 1] if index > 0 else None
@@ -219,6 +219,7 @@ def ledger_grid(db: Engine, period: str, plan_id: int | None = None) -> LedgerGr
     unit_reported = dict.fromkeys(unit_ids, 0)
     no_entry: tuple[None, None, None] = (None, None, None)
     no_before: tuple[None, None] = (None, None)
+    n_behind = 0
     for task_id, code, text, section_id, deadline in tasks:
         end = clock.deadline_end(deadline)
         overdue = end is not None and end < per.end
@@ -240,6 +241,8 @@ def ledger_grid(db: Engine, period: str, plan_id: int | None = None) -> LedgerGr
             if status is not None:
                 reported += 1
                 unit_reported[uid] += 1
+            if behind is not None:
+                n_behind += 1
             unit_assigned[uid] += 1
         task_rows.append(LedgerTask(task_id, code, short_title(text), section_id,
                                     paths.get(section_id, "") if section_id is not None
@@ -248,7 +251,7 @@ def ledger_grid(db: Engine, period: str, plan_id: int | None = None) -> LedgerGr
                             uid in received,
                             approvals[uid].approved_at if uid in approvals else None)
                  for uid, name, kind in units]
-    return LedgerGrid(pid, title, per, prev, unit_rows, task_rows, sections, cells)
+    return LedgerGrid(pid, title, per, prev, unit_rows, task_rows, sections, cells, n_behind)
 
 
 def ledger_json(grid: LedgerGrid) -> dict[str, Any]:
@@ -372,13 +375,19 @@ def cell_detail(db: Engine, period: str, unit: str, task_code: str,
     """The report behind one cell: the full entry, its sources, history and changes."""
     with Session(db) as s:
         per = resolve_plan_period(s, period, plan_id)
-        plan = load_plan(s, per.plan_id)
-        return _detail(s, per, plan, find_unit(s, unit), find_task(s, per.plan_id, task_code))
+        u, task = find_unit(s, unit), find_task(s, per.plan_id, task_code)
+        # (the one task's roles and section, not the whole plan: the pane asks for this
+        # on every click and every period switch)
+        roles = set(s.scalars(select(Assignment.role).where(Assignment.task_id == task.id,
+                                                            Assignment.unit_id == u.id)))
+        section = section_paths(s, per.plan_id).get(task.section_id, "") \
+            if task.section_id is not None else ""
+        return _detail(s, per, load_periods(s, per.plan_id), u, task,
+                       next((r for r in ROLES if r in roles), None), section)
 
 
-def _detail(s: Session, per: Period, plan: PlanInfo, u: Unit, task: Task) -> CellDetail:
-    info = next(t for t in plan.tasks if t.id == task.id)
-    role = info.role_of(u.name)
+def _detail(s: Session, per: Period, periods: list[PeriodInfo], u: Unit, task: Task,
+            role: str | None, section: str) -> CellDetail:
     if role is None:
         raise UserFacingError(f"任务 {task.code} 没有分配给{u.name}。")
     entries = {pid: e for e, pid in s.execute(
@@ -391,7 +400,7 @@ def _detail(s: Session, per: Period, plan: PlanInfo, u: Unit, task: Task) -> Cel
         AuditLog.entity_id.in_([e.id for e in entries.values()]))))
     history: list[HistoryPoint] = []
     previous: dict[str, Any] | None = None
-    for p in plan.periods:
+    for p in periods:
         e = entries.get(p.id)
         if p.start > per.start:
             break
@@ -436,7 +445,7 @@ def _detail(s: Session, per: Period, plan: PlanInfo, u: Unit, task: Task) -> Cel
     status = values["status"] if values else None
     return CellDetail(
         per.plan_id, per.key, u.name, u.kind, task.code, short_title(task.text), task.text,
-        info.section, task.deadline, task.target, role, values, previous,
+        section, task.deadline, task.target, role, values, previous,
         entry.packet_id if entry is not None else None, src.file_name if src else "",
         src.revision if src else None,
         clock.to_local(src.created_at) if src is not None else
@@ -458,8 +467,8 @@ def unit_period(db: Engine, period: str, unit: str, plan_id: int | None = None
         u = find_unit(s, unit)
         plan = load_plan(s, per.plan_id)
         tasks = {t.id: t for t in s.scalars(select(Task).where(Task.plan_id == per.plan_id))}
-        return [_detail(s, per, plan, u, tasks[t.id]) for t in plan.tasks
-                if t.role_of(u.name) is not None]
+        return [_detail(s, per, plan.periods, u, tasks[t.id], t.role_of(u.name), t.section)
+                for t in plan.tasks if t.role_of(u.name) is not None]
 
 
 # ---------------------------------------------------------------- 整改清单

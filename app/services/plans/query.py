@@ -357,6 +357,18 @@ def load_sections(session: Session, plan_id: int) -> list[SectionInfo]:
     return _sections(session, plan_id)[0]
 
 
+def section_paths(session: Session, plan_id: int) -> dict[int, str]:
+    """Section id → its path ("巩固生态安全屏障 › 环境空气质量改善")."""
+    return _sections(session, plan_id)[1]
+
+
+def load_periods(session: Session, plan_id: int) -> list[PeriodInfo]:
+    """The plan's periods, earliest first."""
+    return [PeriodInfo(*p) for p in session.execute(
+        select(Period.id, Period.key, Period.start, Period.end, Period.due)
+        .where(Period.plan_id == plan_id).order_by(Period.start))]
+
+
 def _sections(session: Session, plan_id: int) -> tuple[list[SectionInfo], dict[int, str]]:
     sec_rows = list(session.scalars(select(Section).where(Section.plan_id == plan_id)
                                     .order_by(Section.id)))
@@ -439,10 +451,8 @@ def load_plan(session: Session, plan_id: int) -> PlanInfo:
                              Indicator.target_value, Indicator.target_year)
                       .where(Indicator.plan_id == plan_id)
                       .order_by(Indicator.position, Indicator.id))]
-    periods = [PeriodInfo(p.id, p.key, p.start, p.end, p.due) for p in session.execute(
-        select(Period.id, Period.key, Period.start, Period.end, Period.due)
-        .where(Period.plan_id == plan_id).order_by(Period.start))]
-    return PlanInfo(_summary(plan), units, ordered, tasks, indicators, periods)
+    return PlanInfo(_summary(plan), units, ordered, tasks, indicators,
+                    load_periods(session, plan_id))
 
 
 def get_plan(engine: Engine, plan_id: int) -> PlanInfo:

@@ -69,6 +69,81 @@ def cell_colour(cell: LedgerCell) -> str:
     return BACKGROUNDS.get(cell.status or "unreported", "#FFFFFF")
 
 
+@dataclass(frozen=True)
+class Arrangement:
+    """What of a grid a filter shows: rows, columns, their counts and the cells; plain
+    data, so the page works it out off the GUI thread with the grid itself."""
+
+    grid: LedgerGrid | None
+    filter: LedgerFilter
+    tasks: list[LedgerTask]
+    units: list[LedgerUnit]
+    row_counts: list[tuple[int, int]]  # per visible task: reported, assigned
+    col_counts: list[tuple[int, int]]  # per visible unit
+    total: tuple[int, int]
+    cells: dict[tuple[int, int], LedgerCell]  # those of the role chosen (all: the grid's)
+
+
+def _unit_visible(f: str, u: LedgerUnit, roles: dict[int, set[str]]) -> bool:
+    if f == "towns":
+        return u.kind in TOWN_KINDS
+    if f == "departments":
+        return u.kind not in TOWN_KINDS
+    if f.startswith("role:"):
+        return f[5:] in roles.get(u.id, set())
+    if f.startswith("unit:"):
+        return str(u.id) == f[5:]
+    return True
+
+
+def arrange(grid: LedgerGrid | None, f: LedgerFilter) -> Arrangement:
+    """The rows and columns `f` shows of `grid`, with the counts of what is visible (a
+    closed item counts as reported)."""
+    if grid is None:
+        return Arrangement(None, f, [], [], [], [], (0, 0), {})
+    role = f.units[5:] if f.units.startswith("role:") else None
+    roles: dict[int, set[str]] = {}
+    if role is not None:
+        for (_, uid), c in grid.cells.items():
+            roles.setdefault(uid, set()).add(c.role)
+    units = [u for u in grid.units if _unit_visible(f.units, u, roles)]
+    unit_ids = [u.id for u in units]
+    text = f.text.strip().lower()
+    col_rep = dict.fromkeys(unit_ids, 0)
+    col_all = dict.fromkeys(unit_ids, 0)
+    cells = grid.cells
+    shown: dict[tuple[int, int], LedgerCell] = cells if role is None else {}
+    tasks: list[LedgerTask] = []
+    row_counts: list[tuple[int, int]] = []
+    for t in grid.tasks:
+        if f.section_ids is not None and t.section_id not in f.section_ids:
+            continue
+        if text and text not in t.code.lower() and text not in t.title.lower():
+            continue
+        row = [x for uid in unit_ids if (x := cells.get((t.id, uid))) is not None
+               and (role is None or x.role == role)]
+        if f.behind_only and not any(c.behind for c in row):
+            continue
+        if f.unreported_only and not any(c.status is None and c.closed_on is None
+                                         for c in row):
+            continue
+        if f.changed_only and not any(c.changed for c in row):
+            continue
+        tasks.append(t)
+        reported = 0
+        for c in row:
+            col_all[c.unit_id] += 1
+            if c.status is not None or c.closed_on is not None:  # reported or closed
+                reported += 1
+                col_rep[c.unit_id] += 1
+        if role is not None:
+            shown.update(((t.id, c.unit_id), c) for c in row)
+        row_counts.append((reported, len(row)))
+    return Arrangement(grid, f, tasks, units, row_counts,
+                       [(col_rep[u], col_all[u]) for u in unit_ids],
+                       (sum(r for r, _ in row_counts), sum(a for _, a in row_counts)), shown)
+
+
 class LedgerModel(QAbstractTableModel):
     """Rows: the visible tasks then a 已报/应报 row; columns: the task, the visible units,
     then a 已报/应报 column."""
@@ -87,73 +162,29 @@ class LedgerModel(QAbstractTableModel):
 
     # ---------------------------------------------------------------- content
 
-    def set_grid(self, grid: LedgerGrid | None, flt: LedgerFilter | None = None) -> None:
+    def set_grid(self, grid: LedgerGrid | None, flt: LedgerFilter | None = None,
+                 arranged: Arrangement | None = None) -> None:
+        """Show `grid` through `flt` (the current filter if None); `arranged`: what
+        `arrange(grid, flt)` gave, worked out off the GUI thread."""
         self.beginResetModel()
         self.grid = grid
         if flt is not None:
             self.filter = flt
-        self._apply()
+        if arranged is None or arranged.grid is not grid or arranged.filter != self.filter:
+            arranged = arrange(grid, self.filter)
+        self._take(arranged)
         self.endResetModel()
 
     def set_filter(self, flt: LedgerFilter) -> None:
         self.beginResetModel()
         self.filter = flt
-        self._apply()
+        self._take(arrange(self.grid, flt))
         self.endResetModel()
 
-    def _unit_visible(self, u: LedgerUnit, roles: dict[int, set[str]]) -> bool:
-        f = self.filter.units
-        if f == "towns":
-            return u.kind in TOWN_KINDS
-        if f == "departments":
-            return u.kind not in TOWN_KINDS
-        if f.startswith("role:"):
-            return f[5:] in roles.get(u.id, set())
-        if f.startswith("unit:"):
-            return str(u.id) == f[5:]
-        return True
-
-    def _apply(self) -> None:
-        grid, f = self.grid, self.filter
-        self.tasks, self.units, self.row_counts, self.col_counts = [], [], [], []
-        self._cells = {}
-        if grid is None:
-            self.total = (0, 0)
-            return
-        role = f.units[5:] if f.units.startswith("role:") else None
-        roles: dict[int, set[str]] = {}
-        for (_, uid), c in grid.cells.items():
-            roles.setdefault(uid, set()).add(c.role)
-        self.units = [u for u in grid.units if self._unit_visible(u, roles)]
-        unit_ids = [u.id for u in self.units]
-        text = f.text.strip().lower()
-        col_rep = dict.fromkeys(unit_ids, 0)
-        col_all = dict.fromkeys(unit_ids, 0)
-        cells = grid.cells
-        for t in grid.tasks:
-            if f.section_ids is not None and t.section_id not in f.section_ids:
-                continue
-            if text and text not in t.code.lower() and text not in t.title.lower():
-                continue
-            row = [x for uid in unit_ids if (x := cells.get((t.id, uid))) is not None
-                   and (role is None or x.role == role)]
-            if f.behind_only and not any(c.behind for c in row):
-                continue
-            if f.unreported_only and not any(not c.reported and not c.closed for c in row):
-                continue
-            if f.changed_only and not any(c.changed for c in row):
-                continue
-            self.tasks.append(t)
-            reported = 0
-            for c in row:
-                self._cells[(t.id, c.unit_id)] = c
-                col_all[c.unit_id] += 1
-                if c.reported or c.closed:
-                    reported += 1
-                    col_rep[c.unit_id] += 1
-            self.row_counts.append((reported, len(row)))
-        self.col_counts = [(col_rep[u], col_all[u]) for u in unit_ids]
-        self.total = (sum(r for r, _ in self.row_counts), sum(a for _, a in self.row_counts))
+    def _take(self, a: Arrangement) -> None:
+        self.tasks, self.units = a.tasks, a.units
+        self.row_counts, self.col_counts, self.total = a.row_counts, a.col_counts, a.total
+        self._cells = a.cells
 
     # ---------------------------------------------------------------- lookups
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -49,7 +49,7 @@ from app.services.district.ledger import (
 from app.services.packets.values import display
 from app.views.bus import Changes, bus
 from app.views.district.ledger_dialogs import CloseOutDialog, EditDialog
-from app.views.district.ledger_model import LedgerFilter, LedgerModel
+from app.views.district.ledger_model import Arrangement, LedgerFilter, LedgerModel, arrange
 from app.views.i18n import period_text, vocab_tr
 from app.views.ops import OpHandle, run_op
 from app.views.widgets import dialogs
@@ -325,10 +325,16 @@ class CellPane(QWidget):
 
 class LedgerPage(Page):
     title = "台账"
+    # the grid of the latest refresh is shown (or its failure said): for tests and anyone
+    # who acts on the grid right after a change
+    loaded = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.grid: LedgerGrid | None = None
+        self._reading = False  # a grid is being read off the GUI thread
+        self._again = False  # ... and a refresh was asked for meanwhile: read again after
+        self._shown = 0  # reports shown in the pane (one per selection, not two)
         self.model = LedgerModel(self.tr)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -436,27 +442,77 @@ class LedgerPage(Page):
 
     # ---------------------------------------------------------------- loading
 
+    @property
+    def loading(self) -> bool:
+        """A grid is being read."""
+        return self._reading
+
     def refresh(self) -> None:
+        """Read the grid off the GUI thread (a third of a second at 100 units × 300 tasks,
+        see benchmarks/bench_ledger.py): the window stays live and the grid shown stays
+        until the new one arrives. One read at a time: a refresh asked for during a read
+        (quick period switches, a change announced) reads again once it ends, so what is
+        shown is always the latest selection's, and a late grid never replaces a newer."""
+        if self._reading:
+            self._again = True
+            return
+        ctx = self.context
+        if ctx is None or ctx.plan is None or ctx.period is None:
+            self._show_grid(None)
+            self.loaded.emit()
+            return
+        db, period, plan_id = ctx.db, ctx.period.key, ctx.plan.plan.id
+        flt = self.current_filter()  # (what the filter bar keeps across a switch)
+
+        def work(_reporter: Any) -> Arrangement:
+            try:
+                grid = ledger_grid(db, period, plan_id)
+            except UserFacingError:  # the period or plan went meanwhile: nothing to show
+                grid = None
+            return arrange(grid, flt)  # the rows and counts too: little is left to do here
+
+        self._reading, self._again = True, False
+        self.summary.setText(self.tr("正在读取台账…"))
+        # no parent and bound-method callbacks: if the page goes while the worker reads,
+        # Qt drops the connections instead of calling into a deleted widget
+        run_op(None, work, on_success=self._grid_read, on_failure=self._grid_failed,
+               show_progress=False)
+
+    def _grid_read(self, arranged: Arrangement) -> None:
+        self._reading = False
+        if self._again:
+            self.refresh()
+            return
+        self._show_grid(arranged.grid, arranged=arranged)
+        self.loaded.emit()
+
+    def _grid_failed(self, exc: BaseException) -> None:
+        """A fault reading the database (locked, damaged, server down): one plain line
+        where the summary goes (a bug is logged by run_op)."""
+        self._reading = False
+        if self._again:
+            self.refresh()
+            return
+        self._show_grid(None, dialogs.error_text(exc))
+        self.loaded.emit()
+
+    def _show_grid(self, grid: LedgerGrid | None, failure: str = "",
+                   arranged: Arrangement | None = None) -> None:
         ctx = self.context
         selected = self.selected_key()
-        self.grid = None
-        if ctx is not None and ctx.plan is not None and ctx.period is not None:
-            try:
-                self.grid = ledger_grid(ctx.db, ctx.period.key, ctx.plan.plan.id)
-            except UserFacingError:
-                self.grid = None
+        self.grid = grid
         self._fill_filters()
-        self.model.set_grid(self.grid, self.current_filter())
+        # (arranged again here only if the filter bar changed meanwhile or lost a choice)
+        self.model.set_grid(self.grid, self.current_filter(), arranged)
         self._size_columns()
         g = self.grid
         if g is None:
-            self.summary.setText(self.tr("请选择方案和周期。"))
+            self.summary.setText(failure or self.tr("请选择方案和周期。"))
         else:
             received = sum(u.received for u in g.units)
             approved = sum(u.approved for u in g.units)
-            behind = sum(1 for c in g.cells.values() if c.behind)
             self.summary.setText(self.tr("{0} · 已收 {1}/{2} 个单位 · 已审核 {3} · 滞后 {4} 条").format(
-                period_text(g.period.key), received, len(g.units), approved, behind))
+                period_text(g.period.key), received, len(g.units), approved, g.behind))
         rect = ctx is not None and ctx.plan is not None and is_rectification_plan(
             ctx.plan.plan.title)
         self.tabs.setTabVisible(2, rect)
@@ -543,9 +599,11 @@ class LedgerPage(Page):
         index = self.model.index_of(task_id, unit_id)
         if not index.isValid():
             return False
+        shown = self._shown
         self.table.setCurrentIndex(index)
         self.table.scrollTo(index)
-        self._show(index.row(), index.column())
+        if self._shown == shown:  # the selection did not change: no _cell_selected
+            self._show(index.row(), index.column())
         return True
 
     def _cell_selected(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
@@ -555,6 +613,7 @@ class LedgerPage(Page):
         self._show(indexes[0].row(), indexes[0].column())
 
     def _show(self, row: int, column: int) -> None:
+        self._shown += 1
         cell = self.model.cell_at(row, column)
         ctx = self.context
         if cell is None or ctx is None or self.grid is None:

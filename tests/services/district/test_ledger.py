@@ -73,6 +73,11 @@ def test_grid_cells_counts_changes_and_behind(ledger_db: Database) -> None:
                    "percent": 5.0, "changed": "down", "approved": False, "closed": False}
 
 
+def test_grid_counts_the_cells_behind(ledger_db: Database) -> None:
+    grid = ledger_grid(ledger_db, PERIOD, 1)
+    assert grid.behind == sum(1 for c in grid.cells.values() if c.behind) == 2
+
+
 def test_first_period_reports_are_new(ledger_db: Database) -> None:
     grid = ledger_grid(ledger_db, "2021-04", 1)
     reported = [c for c in grid.cells.values() if c.reported]
@@ -94,6 +99,8 @@ def test_cell_detail_has_provenance_and_history(ledger_db: Database) -> None:
     assert d.previous is not None and d.previous["percent"] == 23.0 and not d.backwards
     whole = unit_period(ledger_db, PERIOD, "青龙街道", 1)
     assert len(whole) == 50 and sum(x.values is not None for x in whole) == 6
+    # one cell's report (its role and section looked up alone) is the unit view's
+    assert next(x for x in whole if x.task_code == code) == d and d.section and d.role
 
 
 def test_district_edit_is_audited_carried_forward_and_ours_in_the_merge(

@@ -22,12 +22,21 @@ PERIOD = "2021-06"
 ROOT = Path(__file__).resolve().parents[3]
 
 
+def settled(qtbot: QtBot, page: LedgerPage) -> None:
+    """The grid the page reads off the GUI thread has arrived (the window stayed live)."""
+    if page.loading:
+        with qtbot.waitSignal(page.loaded, timeout=30_000):
+            pass
+    assert not page.loading
+
+
 def open_ledger(qtbot: QtBot, db: Database) -> tuple[MainWindow, LedgerPage]:
     window = MainWindow(db)
     qtbot.addWidget(window)
     window.show()
     page = window.page(LedgerPage)
     assert isinstance(page, LedgerPage)
+    settled(qtbot, page)
     # anything received: the window opens on the 台账, at the latest period with returns
     assert window.stack.currentWidget() is page
     assert page.grid is not None and page.grid.period.key == PERIOD
@@ -78,6 +87,7 @@ def test_filter_behind_select_a_cell_edit_a_field_and_see_it(qtbot: QtBot,
     dialog.status.setCurrentIndex(dialog.status.findData("in_progress"))
     with qtbot.waitSignal(dialog.saved):
         dialog.save()
+    settled(qtbot, page)
     # the page refreshed (bus): the row left 只看滞后, the pane still shows the report
     assert pane.detail is not None and pane.detail.unit == unit.name
     assert pane.detail.task_code == task.code
@@ -112,6 +122,7 @@ def test_approve_and_close_out_from_the_pane(qtbot: QtBot, ledger_db: Database) 
     pane = page.pane
     assert pane.approve_button.text() == "审核通过"
     pane.toggle_approval()
+    settled(qtbot, page)
     assert pane.detail is not None and pane.detail.approved_at is not None
     assert pane.approve_button.text() == "取消审核"
     index = page.model.index_of(done.task_id, unit.id)
@@ -124,11 +135,14 @@ def test_approve_and_close_out_from_the_pane(qtbot: QtBot, ledger_db: Database) 
     dialog.note.setText("验收材料齐全")
     with qtbot.waitSignal(dialog.saved):
         dialog.save()
+    settled(qtbot, page)
     assert pane.detail is not None and pane.detail.closed_on == clock.today()
     assert "销号" in page.model.data(page.model.index_of(done.task_id, unit.id))
     pane.toggle_close_out()  # 撤销销号
+    settled(qtbot, page)
     assert pane.detail is not None and pane.detail.closed_on is None
     pane.toggle_approval()
+    settled(qtbot, page)
     assert pane.detail is not None and pane.detail.approved_at is None
     window.close()
 
@@ -186,6 +200,7 @@ def test_rectification_list_of_the_wuxi_plan(qtbot: QtBot, tmp_path: Path,
         page = window.page(LedgerPage)
         assert isinstance(page, LedgerPage)
         window.show_page(page)
+        settled(qtbot, page)
         assert page.tabs.isTabVisible(2)
         page.tabs.setCurrentIndex(2)
         items = page.rect_model.records
@@ -212,6 +227,56 @@ def test_batch_approve_from_receipts(qtbot: QtBot, ledger_db: Database) -> None:
     assert {r.unit for r in page.model.records if r.approved_at} == set(TOWNS)
     assert all(r.approved_at is None for r in page.model.records if r.unit not in TOWNS)
     assert not page.approve_button.isEnabled()
+    settled(qtbot, ledger)
     assert ledger.grid is not None
     assert {u.name for u in ledger.grid.units if u.approved} == set(TOWNS)
+    window.close()
+
+
+def test_the_grid_is_read_off_the_gui_thread_and_the_latest_switch_wins(
+        qtbot: QtBot, ledger_db: Database) -> None:
+    """Switching period returns at once with the grid shown kept; of quick switches, the
+    last one's grid is what ends up shown (a read in progress is followed by one more,
+    never overtaken by an older grid)."""
+    import dataclasses
+
+    window, page = open_ledger(qtbot, ledger_db)
+    ctx = page.context
+    assert ctx is not None and ctx.plan is not None
+    by_key = {p.key: p for p in ctx.plan.periods}
+    shown: list[str | None] = []
+    page.loaded.connect(lambda: shown.append(page.grid.period.key if page.grid else None))
+    page.set_context(dataclasses.replace(ctx, period=by_key["2021-04"]))
+    assert page.loading and page.grid is not None and page.grid.period.key == PERIOD
+    assert "正在读取" in page.summary.text()
+    page.set_context(dataclasses.replace(ctx, period=by_key["2021-05"]))
+    settled(qtbot, page)
+    assert page.grid is not None and page.grid.period.key == "2021-05"
+    assert shown == ["2021-05"]  # the 2021-04 grid read meanwhile was never shown
+    assert page.summary.text().startswith("2021年5月 · 已收")
+    window.close()
+
+
+def test_a_database_fault_reading_the_grid_is_one_plain_line(
+        qtbot: QtBot, ledger_db: Database, monkeypatch: object) -> None:
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from app.views.district import ledger_page
+
+    window, page = open_ledger(qtbot, ledger_db)
+
+    def locked(*_args: object) -> None:
+        raise OperationalError("SELECT", {}, sqlite3.OperationalError("database is locked"))
+
+    monkeypatch.setattr(ledger_page, "ledger_grid", locked)  # type: ignore[attr-defined]
+    page.refresh()
+    settled(qtbot, page)
+    assert page.grid is None and page.model.rowCount() == 0
+    assert "已锁定" in page.summary.text() and "Traceback" not in page.summary.text()
+    monkeypatch.undo()  # type: ignore[attr-defined]
+    page.refresh()
+    settled(qtbot, page)
+    assert page.grid is not None and page.grid.period.key == PERIOD
     window.close()
