@@ -57,11 +57,12 @@ def _serve(conn: Connection) -> None:
             summaries[key] = pickle.loads(payload)
             continue
         try:
-            summary = summaries[key]
-            if kind == "render":
-                result: Any = charts.render_chart(payload[0], summary, *payload[1:])
+            if kind == "history":  # (no summary: the points come with the request)
+                result: Any = charts.percent_history_png(*payload[1:])
+            elif kind == "render":
+                result = charts.render_chart(payload[0], summaries[key], *payload[1:])
             else:  # "png"
-                result = charts.chart_png(payload[0], summary, *payload[1:])
+                result = charts.chart_png(payload[0], summaries[key], *payload[1:])
             answer: tuple[str, Any] = ("ok", result)
         except Exception as exc:  # a bug in drawing: hand it to the caller
             answer = ("error", exc)
@@ -122,6 +123,14 @@ class ChartProcess:
         assert isinstance(result, bytes)
         return result
 
+    def history_png(self, points: list[tuple[str, float | None]],
+                    check: Callable[[], None] | None = None) -> bytes:
+        """`charts.percent_history_png` drawn in the child (the 台账 cell pane's line: the
+        window's process then never imports matplotlib for it)."""
+        result = self._ask("history", "", None, (points,), check)
+        assert isinstance(result, bytes)
+        return result
+
     def shutdown(self) -> None:
         """Stop the child (it finishes nothing more); the next request starts a new one."""
         with self._lock:
@@ -129,8 +138,8 @@ class ChartProcess:
 
     # ------------------------------------------------------------ inside the lock
 
-    def _ask(self, kind: str, name: str, summary: PeriodSummary, args: tuple[Any, ...],
-             check: Callable[[], None] | None) -> Any:
+    def _ask(self, kind: str, name: str, summary: PeriodSummary | None,
+             args: tuple[Any, ...], check: Callable[[], None] | None) -> Any:
         with self._lock:
             conn = self._ensure()
             try:
@@ -138,7 +147,7 @@ class ChartProcess:
                     self._wait(conn, check)
                     conn.recv()
                     self._abandoned -= 1
-                if self._sent is None or self._sent() is not summary:
+                if summary is not None and (self._sent is None or self._sent() is not summary):
                     self._key = next(self._keys)
                     charted = dataclasses.replace(summary, behind=[], closed=[])
                     conn.send(("summary", self._key,

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.errors import UserFacingError
+from app.core.jobs import Cancelled, Reporter
 from app.core.vocab import FIELD_LABELS, ROLE_LABELS, STATUS_LABELS
 from app.services.district.approval import approve
 from app.services.district.ledger import (
@@ -270,7 +271,7 @@ class CellPane(QWidget):
         points = [(h.period, h.percent) for h in d.history]
         if not points:
             return
-        from app.services.reports.charts import percent_history_png
+        from app.services.reports.chart_process import chart_process
 
         key = (d.unit, d.task_code, d.period)
 
@@ -281,7 +282,15 @@ class CellPane(QWidget):
                 pixmap.loadFromData(png, "PNG")
                 self.chart.setPixmap(pixmap)
 
-        self.chart_job = run_op(self, lambda _r: percent_history_png(points),
+        def draw(reporter: Reporter) -> bytes:
+            def check() -> None:
+                if reporter.cancelled:
+                    raise Cancelled
+
+            # drawn in the chart process: matplotlib would hold this process's GIL
+            return chart_process().history_png(points, check=check)
+
+        self.chart_job = run_op(self, draw,
                                 on_success=shown, on_failure=lambda _e: None,
                                 show_progress=False)
 

@@ -46,6 +46,16 @@ def test_the_child_draws_the_same_pictures_as_this_process(
     assert process.pid == pid  # one warm child for every request
 
 
+def test_the_ledger_panes_history_line_is_drawn_there_too(
+        process: ChartProcess, summary: PeriodSummary) -> None:
+    """No summary needed, and the summary the child keeps for the dashboard stays."""
+    points = [("2021-04", 15.0), ("2021-05", None), ("2021-06", 38.0)]
+    before = process.render("trend", summary, 500, 280)
+    png = process.history_png(points)
+    assert png.startswith(b"\x89PNG") and png == charts.percent_history_png(points)
+    assert process.render("trend", summary, 500, 280).rgba == before.rgba
+
+
 def test_a_new_summary_is_sent_and_used(process: ChartProcess, seeded: Database,
                                         summary: PeriodSummary) -> None:
     older = period_summary(seeded, "2022-12", 1)
