@@ -275,24 +275,30 @@ class CellPane(QWidget):
 
         key = (d.unit, d.task_code, d.period)
 
-        def shown(png: bytes) -> None:
-            if self.detail is not None and (self.detail.unit, self.detail.task_code,
-                                            self.detail.period) == key:
-                pixmap = QPixmap()
-                pixmap.loadFromData(png, "PNG")
-                self.chart.setPixmap(pixmap)
-
-        def draw(reporter: Reporter) -> bytes:
+        def draw(reporter: Reporter) -> tuple[tuple[str, str, str], bytes]:
             def check() -> None:
                 if reporter.cancelled:
                     raise Cancelled
 
             # drawn in the chart process: matplotlib would hold this process's GIL
-            return chart_process().history_png(points, check=check)
+            return key, chart_process().history_png(points, check=check)
 
-        self.chart_job = run_op(self, draw,
-                                on_success=shown, on_failure=lambda _e: None,
-                                show_progress=False)
+        # no parent and bound-method callbacks: if the pane goes while the line is drawn,
+        # Qt drops the connections instead of calling into a deleted widget
+        self.chart_job = run_op(None, draw, on_success=self._history_drawn,
+                                on_failure=self._history_failed, show_progress=False)
+
+    def _history_drawn(self, result: tuple[tuple[str, str, str], bytes]) -> None:
+        key, png = result
+        d = self.detail
+        if d is not None and (d.unit, d.task_code, d.period) == key:  # still the one shown
+            pixmap = QPixmap()
+            pixmap.loadFromData(png, "PNG")
+            self.chart.setPixmap(pixmap)
+
+    def _history_failed(self, _exc: BaseException) -> None:
+        """No line (the chart process could not draw it): the table below it has the same
+        figures, so nothing is said (a bug is logged by run_op)."""
 
     # ---------------------------------------------------------------- actions
 

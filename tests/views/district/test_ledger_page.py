@@ -280,3 +280,21 @@ def test_a_database_fault_reading_the_grid_is_one_plain_line(
     settled(qtbot, page)
     assert page.grid is not None and page.grid.period.key == PERIOD
     window.close()
+
+
+def test_a_pane_that_goes_while_its_line_is_drawn_is_left_alone(
+        qtbot: QtBot, ledger_db: Database) -> None:
+    """The history line is drawn off the GUI thread; the pane deleted meanwhile (its window
+    closed) gets no call into it, and the drawing ends normally."""
+    import shiboken6
+
+    window, page = open_ledger(qtbot, ledger_db)
+    grid = page.grid
+    assert grid is not None
+    cell = next(c for c in grid.cells.values() if c.reported)
+    assert page.select_cell(cell.task_id, cell.unit_id)
+    job = page.pane.chart_job
+    assert job is not None
+    with qtbot.waitSignal(job.signals.finished, timeout=30_000):
+        shiboken6.delete(page.pane)
+    window.close()
