@@ -220,6 +220,7 @@ EN: dict[str, str] = {
     "全部领域": "All sections",
     "请选择方案和周期。": "Choose a plan and a period.",
     "正在读取台账…": "Reading the ledger…",
+    "正在读取{0}的本期填报…": "Reading {0}'s reports for the period…",
     "请选择方案和填报周期。": "Choose a plan and a period.",
     # 任务
     "任意角色": "Any role",

@@ -1605,6 +1605,10 @@ The details were written to the log.</translation>
         <translation>All sections</translation>
     </message>
     <message>
+        <source>正在读取{0}的本期填报…</source>
+        <translation>Reading {0}&apos;s reports for the period…</translation>
+    </message>
+    <message>
         <source>{0} · {1} · 已填 {2}/{3}</source>
         <translation>{0} · {1} · filled {2}/{3}</translation>
     </message>

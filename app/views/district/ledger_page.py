@@ -343,6 +343,7 @@ class LedgerPage(Page):
     # the grid of the latest refresh is shown (or its failure said): for tests and anyone
     # who acts on the grid right after a change
     loaded = Signal()
+    unit_loaded = Signal()  # ... and the 单位本期 tab's
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -350,6 +351,7 @@ class LedgerPage(Page):
         self._reading = False  # a grid is being read off the GUI thread
         self._again = False  # ... and a refresh was asked for meanwhile: read again after
         self._shown = 0  # reports shown in the pane (one per selection, not two)
+        self._unit_reading = self._unit_again = False  # as _reading/_again, 单位本期 tab
         self.model = LedgerModel(self.tr)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -652,17 +654,49 @@ class LedgerPage(Page):
         elif index == 2:
             self._refresh_rectification()
 
+    @property
+    def unit_loading(self) -> bool:
+        """The 单位本期 tab's rows are being read."""
+        return self._unit_reading
+
     def _refresh_unit(self, *_: object) -> None:
+        """One unit's whole period, read off the GUI thread (≈ 0.9 s for 300 items: every
+        item's report with its sources), one read at a time as for the grid."""
         ctx, g = self.context, self.grid
         name = self.unit_choice.currentData()
         if ctx is None or g is None or not name or self.tabs.currentIndex() != 1:
             self.unit_model.set_records([])
             return
-        rows = unit_period(ctx.db, g.period.key, name, g.plan_id)
+        self.unit_summary.setText(self.tr("正在读取{0}的本期填报…").format(name))
+        if self._unit_reading:
+            self._unit_again = True
+            return
+        db, period, plan_id = ctx.db, g.period.key, g.plan_id
+        self._unit_reading, self._unit_again = True, False
+        run_op(None, lambda _r: (name, period, unit_period(db, period, name, plan_id)),
+               on_success=self._unit_read, on_failure=self._unit_failed,
+               show_progress=False)
+
+    def _unit_read(self, result: tuple[str, str, list[CellDetail]]) -> None:
+        self._unit_reading = False
+        if self._unit_again:
+            self._refresh_unit()
+            return
+        name, period, rows = result
         self.unit_model.set_records(rows)
         filled = sum(r.values is not None for r in rows)
         self.unit_summary.setText(self.tr("{0} · {1} · 已填 {2}/{3}").format(
-            name, period_text(g.period.key), filled, len(rows)))
+            name, period_text(period), filled, len(rows)))
+        self.unit_loaded.emit()
+
+    def _unit_failed(self, exc: BaseException) -> None:
+        self._unit_reading = False
+        if self._unit_again:
+            self._refresh_unit()
+            return
+        self.unit_model.set_records([])
+        self.unit_summary.setText(dialogs.error_text(exc))
+        self.unit_loaded.emit()
 
     def _refresh_rectification(self) -> None:
         ctx = self.context

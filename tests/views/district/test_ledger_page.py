@@ -169,6 +169,9 @@ def test_filters_units_sections_text_and_unit_view(qtbot: QtBot, ledger_db: Data
     assert 0 < len(model.tasks) < 50
     page.tabs.setCurrentIndex(1)
     page.unit_choice.setCurrentIndex(page.unit_choice.findText("青龙街道"))
+    assert page.unit_loading and "正在读取青龙街道" in page.unit_summary.text()
+    with qtbot.waitSignal(page.unit_loaded, timeout=30_000):
+        pass
     rows = page.unit_model.records
     assert len(rows) == 50 and sum(r.values is not None for r in rows) == 6
     assert "已填 6/50" in page.unit_summary.text()
