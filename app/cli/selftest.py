@@ -239,6 +239,42 @@ def step_issue_in_workers(ctx: SelfTestContext) -> str:
     return f"{len(result.packets)} 个下发包,其中后台进程生成 {result.by_workers} 个"
 
 
+def step_read_in_workers(ctx: SelfTestContext) -> str:
+    """What a merge's read-ahead worker runs ('spawn', as for issuing): the returned packet
+    read there (libdeflate, the reader), its seal checked with the plan's secret and its
+    ledger rows packed (``packed.read_packed``), and a glance at it (``glance_many``): the
+    modules the worker imports by name only, which a bundle could miss."""
+    from app.services.district.check import ReadAhead
+    from app.services.packets.glance import glance, glance_many
+    from app.services.workers import POOL
+
+    assert ctx.returned is not None
+    engine = _engine(ctx.district_db)
+    try:
+        _check(POOL.start(1, timeout=120) == 1, "后台进程未能启动")
+        ahead = ReadAhead(1)
+        try:
+            ahead.plan(engine, [(0, ctx.returned)])
+            read = ahead.take(0)
+            _check(read is not None, "后台进程没有读取报送包")
+            assert read is not None
+            packet, plan_uid, rows = read()
+        finally:
+            ahead.close()
+        pool, _ready = POOL.acquire(1)
+        try:
+            glanced = pool.submit(glance_many, [ctx.returned]).result(timeout=120)
+        finally:
+            POOL.release(pool, False)
+    finally:
+        POOL.shutdown()
+        engine.dispose()
+    _check(plan_uid is not None, "后台进程未能核对报送包的防伪校验")
+    _check(bool(rows) and packet.manifest.direction == "returned", "后台进程读回的报送包不完整")
+    _check(glanced == [glance(ctx.returned)], "后台进程的预览与本进程不同")
+    return f"后台进程读取 {len(packet.rows)} 行并核对防伪校验"
+
+
 SERVICE_STEPS: list[Step] = [
     ("新建数据库并载入示例方案", step_init),
     ("下发填报包", step_issue),
@@ -250,6 +286,7 @@ SERVICE_STEPS: list[Step] = [
     ("生成通报 PDF", step_report_pdf),
     ("生成汇总表 xlsx", step_report_xlsx),
     ("后台进程下发填报包", step_issue_in_workers),
+    ("后台进程预读报送包", step_read_in_workers),
 ]
 
 
