@@ -79,7 +79,7 @@ class WorkerPool:
         return self._pool is not None and not self._failed()
 
     def _failed(self) -> bool:
-        return any(f.done() and not is_up(f) for f in self._ready)
+        return start_failed(self._ready)
 
     def batch_done(self, packets: int) -> None:
         """A batch of `packets` just ended (written here or by workers)."""
@@ -154,6 +154,11 @@ class WorkerPool:
 
 def is_up(ready: Future[int]) -> bool:
     return ready.done() and not ready.cancelled() and ready.exception() is None
+
+
+def start_failed(ready: list[Future[int]]) -> bool:
+    """Did a worker of these start-up futures fail to start (its pool is to be dropped)?"""
+    return any(f.done() and not is_up(f) for f in ready)
 
 
 POOL = WorkerPool()

@@ -83,7 +83,7 @@ from app.services.packets.values import (
     to_text,
 )
 from app.services.plans.query import period_label
-from app.services.workers import POOL, is_up, spare_cores
+from app.services.workers import POOL, is_up, spare_cores, start_failed
 
 # files a folder import picks up: spreadsheets of any kind (so a .xls or .xlsm sent by
 # mistake is refused with a message instead of being silently skipped), saved mails and
@@ -587,7 +587,7 @@ class ReadAhead:
         if self._pool is None:
             return
         self._drop()
-        broken = self._broken or any(f.done() and not is_up(f) for f in self._ready)
+        broken = self._broken or start_failed(self._ready)
         POOL.release(self._pool, broken)
         self._pool = None
 

@@ -80,7 +80,7 @@ from app.services.plans.query import (
     load_plan,
     resolve_plan_period,
 )
-from app.services.workers import POOL, spare_cores
+from app.services.workers import POOL, spare_cores, start_failed
 from app.services.workers import is_up as _is_up
 
 log = logging.getLogger(__name__)
@@ -712,7 +712,7 @@ def _write_in_workers(jobs: Iterator[tuple[int, Unit, PacketJob]], n: int, total
             except BaseException:  # the first failure is the one raised
                 broken = broken or isinstance(future.exception(), BrokenProcessPool)
         # a worker that failed to start (it got no packet: this thread wrote them)
-        broken = broken or any(f.done() and not _is_up(f) for f in ready)
+        broken = broken or start_failed(ready)
         _WORKERS.release(pool, broken)  # a broken pool: returns once its processes are gone
         done = {w.manifest.packet_id for w in written}
         for folder, packet_id in started:
